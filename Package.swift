@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Kijko",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kijko", targets: ["kijko"]),
+        .library(name: "KijkoMedia", targets: ["KijkoMedia"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat libavcodec libavfilter libswscale libavutil libswresample",
+            providers: [
+                .apt(["pkg-config", "libavformat-dev", "libavcodec-dev", "libavfilter-dev",
+                      "libswscale-dev", "libswresample-dev", "libavutil-dev"]),
+                .brew(["ffmpeg", "pkg-config"]),
+            ]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
+        .target(
+            name: "KijkoMedia",
+            dependencies: ["CFFmpeg"],
+            swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
+        ),
+        .executableTarget(
+            name: "kijko",
+            dependencies: [
+                "KijkoMedia",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "KijkoMediaTests",
+            dependencies: ["KijkoMedia", "CFFmpeg"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,4 @@
+#ifndef KIJKO_CCURL_SHIM_H
+#define KIJKO_CCURL_SHIM_H
+#include <curl/curl.h>
+#endif

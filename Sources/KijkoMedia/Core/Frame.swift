@@ -1,0 +1,97 @@
+internal import CFFmpeg
+
+/// Owns one `AVFrame`: decoded pictures or audio samples, reference-counted by libav.
+///
+/// Frames move between stages by reference (`av_frame_move_ref`); pixel data is never copied on
+/// the hot path. A `Frame` belongs to one thread at a time.
+public final class Frame {
+    let pointer: UnsafeMutablePointer<AVFrame>
+
+    public init() throws(MediaError) {
+        guard let p = av_frame_alloc() else { throw .outOfMemory(.allocate) }
+        pointer = p
+    }
+
+    deinit {
+        var p: UnsafeMutablePointer<AVFrame>? = pointer
+        av_frame_free(&p)
+    }
+
+    /// Drops the frame's buffers, keeping the allocation for reuse.
+    public func unref() { av_frame_unref(pointer) }
+
+    /// Moves `other`'s buffers into this frame (this frame's previous buffers are released).
+    public func take(from other: Frame) {
+        av_frame_unref(pointer)
+        av_frame_move_ref(pointer, other.pointer)
+    }
+
+    /// A new frame referencing the same buffers (no pixel copy).
+    public func reference() throws(MediaError) -> Frame {
+        let copy = try Frame()
+        try check(av_frame_ref(copy.pointer, pointer), "", .allocate)
+        return copy
+    }
+
+    /// Makes the buffers writable, copying them only if another reference shares them.
+    public func makeWritable() throws(MediaError) {
+        try check(av_frame_make_writable(pointer), "", .allocate)
+    }
+
+    /// Presentation timestamp in the producing stage's time base, or nil when unknown.
+    public var pts: Int64? {
+        get { pointer.pointee.pts == noPTS ? nil : pointer.pointee.pts }
+        set { pointer.pointee.pts = newValue ?? noPTS }
+    }
+
+    /// The decoder's best guess at the presentation time (handles missing pts).
+    public var bestEffortTimestamp: Int64? {
+        let ts = pointer.pointee.best_effort_timestamp
+        return ts == noPTS ? pts : ts
+    }
+
+    // MARK: video
+
+    public var width: Int { Int(pointer.pointee.width) }
+    public var height: Int { Int(pointer.pointee.height) }
+    public var pixelFormat: PixelFormat { PixelFormat(rawValue: pointer.pointee.format) }
+    public var isKeyframe: Bool { pointer.pointee.key_frame != 0 }
+    public var colour: ColourProperties { ColourProperties(frame: pointer) }
+
+    /// Number of bytes between the starts of two rows in `plane`.
+    public func lineSize(_ plane: Int) -> Int {
+        withUnsafeBytes(of: pointer.pointee.linesize) { $0.load(fromByteOffset: plane * 4, as: Int32.self) }
+            .asInt
+    }
+
+    /// The base address of `plane` (nil for planes the format does not have).
+    public func data(_ plane: Int) -> UnsafeMutablePointer<UInt8>? {
+        withUnsafeBytes(of: pointer.pointee.data) {
+            $0.load(fromByteOffset: plane * MemoryLayout<UnsafeMutablePointer<UInt8>?>.stride,
+                    as: UnsafeMutablePointer<UInt8>?.self)
+        }
+    }
+
+    // MARK: audio
+
+    public var sampleCount: Int { Int(pointer.pointee.nb_samples) }
+    public var sampleRate: Int { Int(pointer.pointee.sample_rate) }
+    public var channelCount: Int { Int(pointer.pointee.ch_layout.nb_channels) }
+    /// libav's sample format name, e.g. `fltp`.
+    public var sampleFormatName: String {
+        av_get_sample_fmt_name(AVSampleFormat(pointer.pointee.format)).map { String(cString: $0) } ?? "none"
+    }
+
+    /// Planar float samples of `channel` (only for `fltp` frames).
+    public func floatSamples(channel: Int) -> UnsafeMutableBufferPointer<Float>? {
+        guard pointer.pointee.format == AV_SAMPLE_FMT_FLTP.rawValue,
+              channel < channelCount,
+              let base = pointer.pointee.extended_data?[channel] else { return nil }
+        return UnsafeMutableBufferPointer(start: UnsafeMutableRawPointer(base).assumingMemoryBound(to: Float.self),
+                                          count: sampleCount)
+    }
+}
+
+extension Int32 {
+    var asInt: Int { Int(self) }
+}

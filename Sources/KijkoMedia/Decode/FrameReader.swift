@@ -1,0 +1,125 @@
+internal import CFFmpeg
+
+/// Decoded frames of one stream of a file, in presentation order, with frame-accurate seeking.
+/// Video from phones is turned upright when the stream carries a display matrix.
+///
+///     let reader = try FrameReader(path: "master.mp4")
+///     try reader.seek(toFrame: 48)
+///     let frame = try Frame()
+///     while try reader.next(into: frame) { … }
+public final class FrameReader {
+    public let input: Demuxer
+    public let decoder: Decoder
+    /// The stream read.
+    public let streamIndex: Int
+    /// Exact frame rate of a video stream (the stream's own, 30000/1001 for NTSC).
+    public let frameRate: Rational
+    /// The time base of frame timestamps (the stream's).
+    public let timeBase: Rational
+    /// The pts of the first frame (edit lists and B-frame delay already applied by the demuxer).
+    public let startPTS: Int64
+    /// The display-matrix rotation (ffprobe convention) that `next` undoes, or nil.
+    public let rotation: Int?
+
+    private let packet: Packet
+    private var upright: FilterGraph?
+    private var draining = false
+    private var dropBefore: Int64?
+
+    /// Opens the best stream of `type` in `path`.
+    ///
+    /// - Parameter applyRotation: turn rotated video upright (ffmpeg's autorotate).
+    /// - Throws: ``MediaError`` when the file has no such stream or it cannot be decoded.
+    public init(path: String, type: MediaType = .video, applyRotation: Bool = true, threads: Int = 0) throws(MediaError) {
+        input = try Demuxer(path: path)
+        guard let index = input.bestStream(type) else {
+            throw MediaError(file: path, stage: .probe, reason: "no \(type.rawValue) stream")
+        }
+        streamIndex = index
+        decoder = try Decoder(input, stream: index, threads: threads)
+        let st = input.stream(index)
+        timeBase = Rational(st.pointee.time_base)
+        let guessed = av_guess_frame_rate(input.context, st, nil)
+        frameRate = guessed.num > 0 ? Rational(guessed) : Rational(25, 1)
+        startPTS = st.pointee.start_time == noPTS ? 0 : st.pointee.start_time
+        packet = try Packet()
+        rotation = type == .video ? Rotation.displayMatrixDegrees(of: st) : nil
+        if applyRotation, let rotation, let chain = Rotation.uprightFilter(degrees: rotation) {
+            upright = try FilterGraph("[in]\(chain)[out]", inputs: ["in": .of(decoder)])
+        }
+    }
+
+    /// The pts of frame `n` (counted from the first frame at the stream's frame rate).
+    public func pts(ofFrame n: Int) -> Int64 {
+        startPTS + rescale(Int64(n), from: frameRate.inverted, to: timeBase)
+    }
+
+    /// The index of the frame with timestamp `pts` (nearest frame at the stream's frame rate).
+    public func frameIndex(ofPTS pts: Int64) -> Int {
+        Int(rescale(pts - startPTS, from: timeBase, to: frameRate.inverted))
+    }
+
+    /// Positions the reader so that the next frame is frame `n`: seeks to the keyframe at or
+    /// before it, then decodes and drops the frames in between.
+    public func seek(toFrame n: Int) throws(MediaError) {
+        try seek(toPTS: pts(ofFrame: n))
+    }
+
+    /// Positions the reader so that the next frame is the first with pts at or after `target`
+    /// (less half a frame, so rounding in the container's time base cannot skip the frame).
+    public func seek(toPTS target: Int64) throws(MediaError) {
+        try input.seek(stream: streamIndex, toKeyframeBefore: target)
+        decoder.flush()
+        draining = false
+        if upright != nil, let chain = Rotation.uprightFilter(degrees: rotation ?? 0) {
+            upright = try FilterGraph("[in]\(chain)[out]", inputs: ["in": .of(decoder)])
+        }
+        let halfFrame = rescale(1, from: frameRate.inverted, to: timeBase) / 2
+        dropBefore = target - halfFrame
+    }
+
+    /// Decodes the next frame into `frame`; false at the end of the stream.
+    public func next(into frame: Frame) throws(MediaError) -> Bool {
+        while true {
+            guard try nextDecoded(into: frame) else { return false }
+            if let limit = dropBefore {
+                if let ts = frame.bestEffortTimestamp, ts < limit { continue }
+                dropBefore = nil
+            }
+            frame.pts = frame.bestEffortTimestamp
+            return true
+        }
+    }
+
+    private func nextDecoded(into frame: Frame) throws(MediaError) -> Bool {
+        guard let graph = upright else { return try nextFromDecoder(into: frame) }
+        while true {
+            switch try graph.pull(into: frame) {
+            case .frame: return true
+            case .end: return false
+            case .needsInput:
+                let raw = try Frame()
+                if try nextFromDecoder(into: raw) {
+                    raw.pts = raw.bestEffortTimestamp
+                    try graph.push(raw)
+                } else {
+                    try graph.push(nil)
+                }
+            }
+        }
+    }
+
+    private func nextFromDecoder(into frame: Frame) throws(MediaError) -> Bool {
+        while true {
+            if try decoder.receive(into: frame) { return true }
+            if draining { return false }
+            if try input.read(into: packet) {
+                guard packet.streamIndex == streamIndex else { continue }
+                try decoder.send(packet)
+            } else {
+                try decoder.send(nil)
+                draining = true
+            }
+        }
+    }
+}

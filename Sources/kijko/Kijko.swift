@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Kijko: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kijko",
+        abstract: "A local post-production pipeline on FFmpeg's libraries.",
+        version: "0.1.0",
+        subcommands: [ProbeCommand.self])
+}
