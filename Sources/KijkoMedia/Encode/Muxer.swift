@@ -51,7 +51,10 @@ public final class Muxer {
 
     /// Adds a stream carrying `encoder`'s packets; returns its index.
     @discardableResult
-    public func addStream(for encoder: Encoder, metadata: [String: String] = [:]) throws(MediaError) -> Int {
+    ///
+    /// - Parameter rotation: display-matrix rotation to record, degrees counter-clockwise.
+    public func addStream(for encoder: Encoder, metadata: [String: String] = [:],
+                          rotation: Int? = nil) throws(MediaError) -> Int {
         guard let st = avformat_new_stream(context, nil) else { throw .outOfMemory(.mux, path) }
         try check(avcodec_parameters_from_context(st.pointee.codecpar, encoder.context), path, .mux)
         st.pointee.time_base = encoder.context.pointee.time_base
@@ -60,6 +63,13 @@ public final class Muxer {
             st.pointee.sample_aspect_ratio = encoder.context.pointee.sample_aspect_ratio
         }
         for (key, value) in metadata { av_dict_set(&st.pointee.metadata, key, value, 0) }
+        if let rotation {
+            let size = 9 * MemoryLayout<Int32>.size
+            guard let data = av_stream_new_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, size) else {
+                throw .outOfMemory(.mux, path)
+            }
+            data.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_set($0, Double(rotation)) }
+        }
         encoder.streamIndex = Int(st.pointee.index)
         encoders[encoder.streamIndex] = encoder.timeBase
         return encoder.streamIndex

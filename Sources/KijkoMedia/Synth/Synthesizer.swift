@@ -1,0 +1,151 @@
+internal import CFFmpeg
+import Foundation
+
+/// Writes the media a ``SynthSpec`` describes, through KijkoMedia itself: libavfilter sources,
+/// the frame stamp and planted defects applied to the frames, then encoded and muxed.
+/// The same spec always gives the same pictures and samples.
+public enum Synthesizer {
+    /// Bumped whenever the output for a given spec changes, so caches are rebuilt.
+    static let version = 1
+
+    /// Writes `spec` to `path` (atomically). `progress` gets the number of frames written.
+    public static func write(_ spec: SynthSpec, to path: String,
+                             progress: ((Int) -> Void)? = nil) throws(MediaError) {
+        try spec.validate()
+        let muxer = try Muxer(path: path)
+        let packet = try Packet()
+
+        let pixel = spec.videoCodec == .prores ? "yuv422p10le" : "yuv420p"
+        let video = try FilterGraph(videoGraph(spec, pixelFormat: pixel))
+        let videoEncoder = try Encoder(videoSettings(spec), format: video.outputFormat()!, for: muxer)
+        var streamTags: [String: String] = [:]
+        if let tc = spec.startTimecode { streamTags["timecode"] = tc }
+        try muxer.addStream(for: videoEncoder, metadata: streamTags, rotation: spec.rotation)
+
+        var audio: SynthAudioTrack?
+        if let codec = spec.audioCodec {
+            audio = try SynthAudioTrack(spec, codec: codec, muxer: muxer)
+        }
+        if let tc = spec.startTimecode { muxer.setMetadata("timecode", tc) }
+        try muxer.start()
+
+        let frame = try Frame()
+        var previous: Frame?
+        for n in 0..<spec.frames {
+            guard try video.pull(into: frame) == .frame else {
+                throw MediaError(file: path, stage: .filter, reason: "source ended at frame \(n)")
+            }
+            let out = try picture(n, spec: spec, fresh: frame, previous: previous)
+            previous = try out.reference()
+            try videoEncoder.send(out)
+            while try videoEncoder.receive(into: packet) { try muxer.write(packet, from: videoEncoder) }
+            try audio?.write(until: n + 1, muxer: muxer, packet: packet)
+            progress?(n + 1)
+        }
+        try muxer.drain(videoEncoder, packet: packet)
+        try audio?.finish(muxer: muxer, packet: packet)
+        try muxer.finish()
+    }
+
+    /// Returns the path of `spec` in `directory`, writing it first if no complete copy is there.
+    /// Files are named by a hash of the spec, so each configuration is made once.
+    public static func cached(_ spec: SynthSpec, in directory: String) throws(MediaError) -> String {
+        let path = (directory as NSString).appendingPathComponent("synth-\(key(spec)).\(spec.defaultExtension)")
+        if FileManager.default.fileExists(atPath: path) { return path }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw MediaError(file: directory, stage: .write, reason: "cannot create folder: \(error.localizedDescription)")
+        }
+        try write(spec, to: path)
+        return path
+    }
+
+    /// A stable key for a spec (FNV-1a over its sorted JSON): same spec, same name, on every run.
+    public static func key(_ spec: SynthSpec) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes = (try? encoder.encode(spec)) ?? Data()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes + Array("v\(version)".utf8) {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+
+    // MARK: pictures
+
+    static func videoGraph(_ spec: SynthSpec, pixelFormat: String) -> String {
+        var chain = "\(spec.pattern.rawValue)=size=\(spec.width)x\(spec.height):rate=\(spec.frameRate)"
+        if !spec.cuts.isEmpty {
+            // Each shot gets its own hue and brightness: a clean, unmistakable cut.
+            let shot = spec.cuts.map { "gte(n,\($0))" }.joined(separator: "+")
+            chain += ",hue=H='2.1*(\(shot))':b='2*mod(\(shot),3)-2'"
+        }
+        chain += ",format=\(pixelFormat)"
+        chain += ",setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
+        return chain
+    }
+
+    static func videoSettings(_ spec: SynthSpec) -> EncoderSettings {
+        let gop = Int((spec.frameRate.doubleValue * 2).rounded())
+        switch spec.videoCodec {
+        case .h264:
+            return EncoderSettings(codec: "libx264", options: ["preset": "veryfast", "crf": "18"],
+                                   gopSize: gop, colour: .bt709)
+        case .hevc:
+            return EncoderSettings(codec: "libx265",
+                                   options: ["preset": "ultrafast", "crf": "20", "x265-params": "log-level=none"],
+                                   gopSize: gop, colour: .bt709)
+        case .prores:
+            return EncoderSettings(codec: "prores_ks", options: ["profile": "3"], colour: .bt709)
+        }
+    }
+
+    /// The picture for frame `n`: the source frame stamped, or the planted defect.
+    static func picture(_ n: Int, spec: SynthSpec, fresh: Frame, previous: Frame?) throws(MediaError) -> Frame {
+        let defect = spec.defects.first { !$0.kind.isAudio && $0.frames.contains(n) }
+        switch defect?.kind {
+        case .freeze?:
+            if let previous {
+                let repeated = try previous.reference()
+                repeated.pts = fresh.pts
+                return repeated
+            }
+        case .black?:
+            try fresh.makeWritable()
+            paint(fresh, luma: 16)
+            return fresh
+        case .flash?:
+            try fresh.makeWritable()
+            paint(fresh, luma: (n - defect!.frames.lowerBound) % 2 == 0 ? 235 : 16)
+            return fresh
+        default:
+            break
+        }
+        if spec.stamp { try FrameStamp.write(n, into: fresh) }
+        if defect?.kind == .illegalLevels {
+            try fresh.makeWritable()
+            // Two bands across the lower half: super-white (254) and sub-black (1), outside R103.
+            let depth = fresh.pixelFormat.bitDepth ?? 8
+            let bytes = depth > 8 ? 2 : 1
+            let h = fresh.height / 8
+            FrameStamp.fill(fresh.data(0)!, fresh.lineSize(0), bytes, 0, fresh.height / 2, fresh.width, h, 254 << (depth - 8))
+            FrameStamp.fill(fresh.data(0)!, fresh.lineSize(0), bytes, 0, fresh.height / 2 + h, fresh.width, h, 1 << (depth - 8))
+        }
+        return fresh
+    }
+
+    /// Fills the whole picture with one luma level and neutral chroma.
+    static func paint(_ frame: Frame, luma: Int) {
+        let depth = frame.pixelFormat.bitDepth ?? 8
+        let bytes = depth > 8 ? 2 : 1
+        let shift = frame.pixelFormat.chromaShift
+        FrameStamp.fill(frame.data(0)!, frame.lineSize(0), bytes, 0, 0, frame.width, frame.height, luma << (depth - 8))
+        for plane in 1...2 {
+            guard let chroma = frame.data(plane) else { continue }
+            FrameStamp.fill(chroma, frame.lineSize(plane), bytes, 0, 0, frame.width >> shift.x,
+                            frame.height >> shift.y, 128 << (depth - 8))
+        }
+    }
+}
