@@ -50,6 +50,12 @@ public final class Frame {
         return ts == noPTS ? pts : ts
     }
 
+    /// A value filters attached to the frame (`lavfi.r128.I` from `ebur128`, `lavfi.signalstats.YAVG`, …).
+    public func metadata(_ key: String) -> String? {
+        guard let entry = av_dict_get(pointer.pointee.metadata, key, nil, 0) else { return nil }
+        return String(cString: entry.pointee.value)
+    }
+
     // MARK: video
 
     public var width: Int { Int(pointer.pointee.width) }

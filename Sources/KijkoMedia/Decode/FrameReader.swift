@@ -32,6 +32,7 @@ public final class FrameReader {
     /// - Throws: ``MediaError`` when the file has no such stream or it cannot be decoded.
     public init(path: String, type: MediaType = .video, applyRotation: Bool = true, threads: Int = 0) throws(MediaError) {
         input = try Demuxer(path: path)
+        try input.verifyIndexWithinFile()
         guard let index = input.bestStream(type) else {
             throw MediaError(file: path, stage: .probe, reason: "no \(type.rawValue) stream")
         }

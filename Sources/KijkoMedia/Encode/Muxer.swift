@@ -68,7 +68,8 @@ public final class Muxer {
             guard let data = av_stream_new_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, size) else {
                 throw .outOfMemory(.mux, path)
             }
-            data.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_set($0, Double(rotation)) }
+            // av_display_rotation_set turns the other way from what av_display_rotation_get reports.
+            data.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_set($0, Double(-rotation)) }
         }
         encoder.streamIndex = Int(st.pointee.index)
         encoders[encoder.streamIndex] = encoder.timeBase

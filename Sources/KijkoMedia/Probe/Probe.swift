@@ -46,7 +46,7 @@ public enum Probe {
         let codecDesc = avcodec_descriptor_get(par.pointee.codec_id)
         var info = StreamInfo(
             index: Int(st.pointee.index), type: type,
-            codec: codecDesc.map { String(cString: $0.pointee.name) } ?? "none",
+            codec: codecDesc.map { String(cString: $0.pointee.name) } ?? fourCC(par.pointee.codec_tag) ?? "unknown",
             codecLongName: codecDesc.flatMap { $0.pointee.long_name.map { String(cString: $0) } },
             profile: avcodec_profile_name(par.pointee.codec_id, par.pointee.profile).map { String(cString: $0) },
             timeBase: tb,
@@ -105,6 +105,14 @@ public enum Probe {
         let packet = try Packet()
         while try input.read(into: packet) { counts[packet.streamIndex, default: 0] += 1 }
         return counts
+    }
+
+    /// A codec tag as its four characters (`tmcd`), for streams libav has no codec for.
+    static func fourCC(_ tag: UInt32) -> String? {
+        guard tag != 0 else { return nil }
+        let bytes = (0..<4).map { UInt8(truncatingIfNeeded: tag >> (8 * $0)) }
+        guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func metadata(_ dict: OpaquePointer?, _ key: String) -> String? {

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import KijkoMedia
+
+/// Bad input gives one clear line and a non-zero exit, never a crash.
+@Suite struct BadInputTests {
+    /// Each bad file, made in a scratch folder, and the words its error must contain.
+    static func makeBadFiles() throws -> [(name: String, path: String, expect: String)] {
+        let dir = try Fixture.scratch("bad")
+        let fm = FileManager.default
+        let empty = dir + "/empty.mp4"
+        fm.createFile(atPath: empty, contents: Data())
+        let random = dir + "/random.bin"
+        var generator = SplitMix(seed: 42)
+        fm.createFile(atPath: random, contents: Data((0..<65536).map { _ in UInt8(truncatingIfNeeded: generator.next()) }))
+        let text = dir + "/notes.mp4"
+        fm.createFile(atPath: text, contents: Data("This is a shot list, not a movie.\n".utf8))
+        let good = try Fixture.media(SynthSpec(width: 320, height: 180, frames: 50))
+        let whole = try Data(contentsOf: URL(fileURLWithPath: good))
+        let truncated = dir + "/truncated.mp4"
+        fm.createFile(atPath: truncated, contents: whole.prefix(whole.count / 2))
+        let headerOnly = dir + "/header-cut.mp4"
+        fm.createFile(atPath: headerOnly, contents: whole.prefix(600))
+        let folder = dir + "/folder.mp4"
+        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return [
+            ("empty", empty, "empty"),
+            ("random bytes", random, "Invalid data"),
+            ("text named .mp4", text, "Invalid data"),
+            ("truncated mp4", truncated, "truncated"),
+            ("mp4 cut inside its header", headerOnly, "failed"),
+            ("a directory", folder, "directory"),
+            ("missing path", dir + "/nope.mp4", "no such file"),
+        ]
+    }
+
+    @Test func libraryThrowsMediaErrorNamingTheFile() throws {
+        for bad in try Self.makeBadFiles() {
+            do {
+                _ = try Probe.file(bad.path)
+                Issue.record("\(bad.name): probe succeeded")
+            } catch {
+                #expect(error.file == bad.path, "\(bad.name)")
+                #expect(error.description.contains(bad.expect), "\(bad.name): \(error.description)")
+            }
+        }
+    }
+
+    @Test func cliPrintsOneLineAndExitsNonZero() throws {
+        for bad in try Self.makeBadFiles() {
+            for arguments in [["probe", bad.path], ["probe", "--json", bad.path], ["stamps", bad.path]] {
+                let run = try Fixture.run(Fixture.kijko, arguments)
+                #expect(run.status == 1, "\(bad.name) \(arguments[0]): exit \(run.status)")
+                #expect(run.stdout.isEmpty, "\(bad.name): stdout \(run.stdout)")
+                let lines = run.stderr.split(separator: "\n")
+                #expect(lines.count == 1, "\(bad.name): \(run.stderr)")
+                #expect(lines.first?.hasPrefix("error: \(bad.path): ") == true, "\(bad.name): \(run.stderr)")
+            }
+        }
+    }
+
+    @Test func badFilterGraphNamesTheProblem() throws {
+        #expect(throws: MediaError.self) { try FilterGraph("nosuchfilter=1") }
+        do {
+            _ = try FilterGraph("testsrc2=size=64x64,scale=width=-7:height=oops")
+        } catch {
+            #expect(error.stage == .filter)
+            #expect(error.description.contains("scale") || error.description.contains("oops"), "\(error)")
+        }
+    }
+}
+
+/// A small deterministic generator for test bytes.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
