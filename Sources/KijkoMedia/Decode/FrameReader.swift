@@ -20,6 +20,8 @@ public final class FrameReader {
     public let startPTS: Int64
     /// The display-matrix rotation (ffprobe convention) that `next` undoes, or nil.
     public let rotation: Int?
+    /// The stream's colour description, to carry to outputs.
+    public let colour: ColourProperties
 
     private let packet: Packet
     private var upright: FilterGraph?
@@ -44,6 +46,7 @@ public final class FrameReader {
         frameRate = guessed.num > 0 ? Rational(guessed) : Rational(25, 1)
         startPTS = st.pointee.start_time == noPTS ? 0 : st.pointee.start_time
         packet = try Packet()
+        colour = ColourProperties(codec: st.pointee.codecpar)
         rotation = type == .video ? Rotation.displayMatrixDegrees(of: st) : nil
         if applyRotation, let rotation, let chain = Rotation.uprightFilter(degrees: rotation) {
             upright = try FilterGraph("[in]\(chain)[out]", inputs: ["in": .of(decoder)])

@@ -31,8 +31,8 @@ public enum Probe {
             file: input.path,
             container: String(cString: format.name),
             containerLongName: format.long_name.map { String(cString: $0) },
-            duration: ctx.pointee.duration > 0 ? Double(ctx.pointee.duration) / Double(AV_TIME_BASE) : nil,
-            startTime: ctx.pointee.start_time == noPTS ? nil : Double(ctx.pointee.start_time) / Double(AV_TIME_BASE),
+            duration: ctx.pointee.duration > 0 ? micro(Double(ctx.pointee.duration) / Double(AV_TIME_BASE)) : nil,
+            startTime: ctx.pointee.start_time == noPTS ? nil : micro(Double(ctx.pointee.start_time) / Double(AV_TIME_BASE)),
             bitRate: ctx.pointee.bit_rate > 0 ? Int(ctx.pointee.bit_rate) : nil,
             size: size >= 0 ? Int(size) : nil,
             startTimecode: metadata(ctx.pointee.metadata, "timecode") ?? streams.lazy.compactMap(\.startTimecode).first,
@@ -50,8 +50,8 @@ public enum Probe {
             codecLongName: codecDesc.flatMap { $0.pointee.long_name.map { String(cString: $0) } },
             profile: avcodec_profile_name(par.pointee.codec_id, par.pointee.profile).map { String(cString: $0) },
             timeBase: tb,
-            startTime: st.pointee.start_time == noPTS ? nil : Double(st.pointee.start_time) * tb.doubleValue,
-            duration: st.pointee.duration == noPTS || st.pointee.duration <= 0 ? nil : Double(st.pointee.duration) * tb.doubleValue,
+            startTime: st.pointee.start_time == noPTS ? nil : micro(Double(st.pointee.start_time) * tb.doubleValue),
+            duration: st.pointee.duration == noPTS || st.pointee.duration <= 0 ? nil : micro(Double(st.pointee.duration) * tb.doubleValue),
             bitRate: par.pointee.bit_rate > 0 ? Int(par.pointee.bit_rate) : nil,
             frameCount: st.pointee.nb_frames > 0 ? Int(st.pointee.nb_frames) : nil,
             language: metadata(st.pointee.metadata, "language"),
@@ -99,6 +99,9 @@ public enum Probe {
         }
         return info
     }
+
+    /// Seconds rounded to the microsecond, as ffprobe prints them.
+    static func micro(_ seconds: Double) -> Double { (seconds * 1_000_000).rounded() / 1_000_000 }
 
     static func countPackets(_ input: Demuxer) throws(MediaError) -> [Int: Int] {
         var counts: [Int: Int] = [:]
