@@ -23,11 +23,13 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Audio codec: aac, pcm, none.") var audio = "aac"
     @Option(help: "Audio channels.") var channels = 2
     @Option(help: "Audio sample rate, Hz.") var sampleRate = 48000
-    @Option(help: "Tone level, dBFS peak per channel (−23 gives −23 LUFS in stereo).") var toneLevel = -23.0
+    @Option(parsing: .unconditional, help: "Tone level, dBFS peak per channel (−23 gives −23 LUFS in stereo).")
+    var toneLevel = -23.0
     @Option(help: "Comma-separated frames where a new shot starts.") var cuts: String?
     @Option(help: "A defect KIND@FIRST-END[:GAIN_DB]; repeatable.") var defect: [String] = []
     @Option(help: "Start timecode, HH:MM:SS:FF.") var timecode: String?
-    @Option(help: "Display-matrix rotation, degrees counter-clockwise (-90: portrait phone clip).") var rotation: Int?
+    @Option(parsing: .unconditional, help: "Display-matrix rotation, degrees counter-clockwise (-90: portrait phone clip).")
+    var rotation: Int?
     @Flag(help: "Leave the frame number out of the picture.") var noStamp = false
     @Flag(help: "Print the probe of the written file as JSON.") var json = false
 

@@ -100,6 +100,17 @@ import KijkoMedia
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
 
+    @Test func unwritableFolderIsAnError() throws {
+        do {
+            _ = try Muxer(path: "/nonexistent-kijko-folder/out.mp4")
+            Issue.record("opened a file in a missing folder")
+        } catch {
+            #expect(error.stage == .write)
+            #expect(error.file == "/nonexistent-kijko-folder/out.mp4")
+        }
+        #expect(throws: MediaError.self) { _ = try Muxer(path: "/tmp/out.unknownext") }
+    }
+
     @Test func unknownEncoderOptionIsAnError() throws {
         let graph = try FilterGraph("testsrc2=size=160x90:rate=25")
         do {

@@ -37,19 +37,15 @@ public final class Demuxer {
         guard rc >= 0, let opened = ctx else {
             throw MediaError(file: path, stage: .open, code: rc, reason: Self.explain(rc))
         }
-        context = opened
+        // Until `context` is set, deinit does not run: close by hand on failure.
         let info = avformat_find_stream_info(opened, nil)
-        if info < 0 {
-            // deinit does not run for a partly initialised object: close here.
+        if info < 0 || opened.pointee.nb_streams == 0 {
             var c: UnsafeMutablePointer<AVFormatContext>? = opened
             avformat_close_input(&c)
-            throw MediaError(file: path, stage: .probe, code: info, reason: Self.explain(info))
-        }
-        if opened.pointee.nb_streams == 0 {
-            var c: UnsafeMutablePointer<AVFormatContext>? = opened
-            avformat_close_input(&c)
+            if info < 0 { throw MediaError(file: path, stage: .probe, code: info, reason: Self.explain(info)) }
             throw MediaError(file: path, stage: .probe, reason: "no audio or video streams")
         }
+        context = opened
     }
 
     deinit {

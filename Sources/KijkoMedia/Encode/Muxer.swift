@@ -27,14 +27,15 @@ public final class Muxer {
         }
         var ctx: UnsafeMutablePointer<AVFormatContext>? = nil
         try check(avformat_alloc_output_context2(&ctx, oformat, nil, temporaryPath), path, .mux)
-        context = ctx!
+        // Until `context` is set, deinit does not run: free by hand on failure.
         if oformat.pointee.flags & AVFMT_NOFILE == 0 {
-            let rc = avio_open(&context.pointee.pb, temporaryPath, AVIO_FLAG_WRITE)
+            let rc = avio_open(&ctx!.pointee.pb, temporaryPath, AVIO_FLAG_WRITE)
             if rc < 0 {
-                avformat_free_context(context)
+                avformat_free_context(ctx)
                 throw MediaError(file: path, stage: .write, code: rc, reason: avErrorText(rc))
             }
         }
+        context = ctx!
     }
 
     deinit {
