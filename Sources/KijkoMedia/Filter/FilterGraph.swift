@@ -10,11 +10,9 @@ public enum FilterInputFormat: Sendable {
     public static func of(_ decoder: Decoder) -> FilterInputFormat {
         let ctx = decoder.context
         if ctx.pointee.codec_type == AVMEDIA_TYPE_AUDIO {
-            var layout = [CChar](repeating: 0, count: 128)
-            av_channel_layout_describe(&ctx.pointee.ch_layout, &layout, layout.count)
             return .audio(sampleRate: decoder.sampleRate,
                           sampleFormat: av_get_sample_fmt_name(ctx.pointee.sample_fmt).map { String(cString: $0) } ?? "fltp",
-                          channelLayout: string(fromNulTerminated: layout), timeBase: decoder.timeBase)
+                          channelLayout: channelLayoutName(&ctx.pointee.ch_layout) ?? defaultChannelLayoutName(channels: decoder.channelCount), timeBase: decoder.timeBase)
         }
         let sar = decoder.sampleAspectRatio
         return .video(width: decoder.width, height: decoder.height, pixelFormat: decoder.pixelFormat,
@@ -157,11 +155,9 @@ public final class FilterGraph {
             var layout = AVChannelLayout()
             av_buffersink_get_ch_layout(sink, &layout)
             defer { av_channel_layout_uninit(&layout) }
-            var text = [CChar](repeating: 0, count: 128)
-            av_channel_layout_describe(&layout, &text, text.count)
             let fmt = av_get_sample_fmt_name(AVSampleFormat(av_buffersink_get_format(sink))).map { String(cString: $0) } ?? "fltp"
             return .audio(sampleRate: Int(av_buffersink_get_sample_rate(sink)), sampleFormat: fmt,
-                          channelLayout: string(fromNulTerminated: text), timeBase: tb)
+                          channelLayout: channelLayoutName(&layout) ?? defaultChannelLayoutName(channels: Int(layout.nb_channels)), timeBase: tb)
         }
         let rate = Rational(av_buffersink_get_frame_rate(sink))
         let sar = Rational(av_buffersink_get_sample_aspect_ratio(sink))

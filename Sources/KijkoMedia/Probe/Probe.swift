@@ -84,10 +84,7 @@ public enum Probe {
         case .audio:
             info.sampleRate = Int(par.pointee.sample_rate)
             info.channels = Int(par.pointee.ch_layout.nb_channels)
-            var layout = [CChar](repeating: 0, count: 128)
-            if av_channel_layout_describe(&par.pointee.ch_layout, &layout, layout.count) >= 0 {
-                info.channelLayout = string(fromNulTerminated: layout)
-            }
+            info.channelLayout = channelLayoutName(&par.pointee.ch_layout)
             let fmt = AVSampleFormat(par.pointee.format)
             if let name = av_get_sample_fmt_name(fmt) { info.sampleFormat = String(cString: name) }
             let raw = Int(par.pointee.bits_per_raw_sample)

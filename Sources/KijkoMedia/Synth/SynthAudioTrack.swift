@@ -16,7 +16,7 @@ final class SynthAudioTrack {
 
     init(_ spec: SynthSpec, codec: SynthSpec.AudioCodec, muxer: Muxer) throws(MediaError) {
         self.spec = spec
-        let layout = Self.layoutName(channels: spec.channels)
+        let layout = defaultChannelLayoutName(channels: spec.channels)
         let amplitude = pow(10, spec.toneLevel / 20)
         // Channel k is the same tone a quarter turn later: not identical, not inverted.
         let exprs = (0..<spec.channels).map { "\(amplitude)*sin(2*PI*1000*t+\($0)*PI/2)" }.joined(separator: "|")
@@ -42,15 +42,6 @@ final class SynthAudioTrack {
         totalSamples = Self.sample(atFrame: spec.frames, spec)
         frame = try Frame()
         shaped = try Frame()
-    }
-
-    static func layoutName(channels: Int) -> String {
-        var layout = AVChannelLayout()
-        av_channel_layout_default(&layout, Int32(channels))
-        defer { av_channel_layout_uninit(&layout) }
-        var text = [CChar](repeating: 0, count: 64)
-        av_channel_layout_describe(&layout, &text, text.count)
-        return string(fromNulTerminated: text)
     }
 
     /// The first sample of video frame `n`.
