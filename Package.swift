@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "kijko", targets: ["kijko"]),
         .library(name: "KijkoMedia", targets: ["KijkoMedia"]),
+        .library(name: "KijkoEditorial", targets: ["KijkoEditorial"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,16 +32,26 @@ let package = Package(
             dependencies: ["CFFmpeg"],
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
+        .target(
+            name: "KijkoEditorial",
+            dependencies: ["KijkoMedia"],
+            swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
+        ),
         .executableTarget(
             name: "kijko",
             dependencies: [
                 "KijkoMedia",
+                "KijkoEditorial",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "KijkoMediaTests",
-            dependencies: ["KijkoMedia", "CFFmpeg"]
+            dependencies: ["KijkoMedia"]
+        ),
+        .testTarget(
+            name: "KijkoEditorialTests",
+            dependencies: ["KijkoEditorial", "KijkoMedia"]
         ),
     ],
     swiftLanguageModes: [.v6]
