@@ -58,3 +58,18 @@ build_release() {
         die "release build failed (log: .build/build-release.log)"
     fi
 }
+
+# ensure_otio_venv : OpenTimelineIO and its CMX 3600 adapter in .build/otio-venv (the reference
+# reader the EDL tests compare against; never used by the product).
+ensure_otio_venv() {
+    local py=.build/otio-venv/bin/python
+    if [ -x "$py" ] && "$py" -c "import opentimelineio, otio_cmx3600_adapter" 2>/dev/null; then return 0; fi
+    say "installing OpenTimelineIO 0.18.1 + otio-cmx3600-adapter 1.0.0 into .build/otio-venv"
+    mkdir -p .build
+    if ! python3 -m venv .build/otio-venv 2>/dev/null; then
+        [ "$(uname -s)" = Linux ] && install_apt python3-venv
+        python3 -m venv .build/otio-venv || die "cannot create a Python venv"
+    fi
+    .build/otio-venv/bin/pip install -q opentimelineio==0.18.1 otio-cmx3600-adapter==1.0.0 \
+        || die "pip could not install opentimelineio"
+}
