@@ -126,7 +126,8 @@ public struct EDLEvent: Codable, Sendable, Equatable {
     public var transitionFrames: Int
     /// For a transition: the outgoing clip's line (its reel and where it continues from).
     public var from: EDLSource?
-    /// Whether the event's timecodes count drop-frame (FCM in force).
+    /// Whether the event's source timecodes count drop-frame (the FCM in force for the event;
+    /// record timecodes follow the list's header FCM).
     public var dropFrame: Bool
     public var speed: EDLSpeed?
     public var freezeFrame: Bool

@@ -89,9 +89,9 @@ struct EDLParser {
             } catch {
                 guard lenient else { throw error }
                 warnings.append(error)
-                if error.event != nil {
-                    // Drop the event the bad line belongs to.
-                    current = nil
+                if let first = line.first, first.isASCII, first.isNumber {
+                    // A bad edit line: leave its event out (all of it, for a transition's second line).
+                    if let event = current, event.number == error.event { current = nil } else { flush() }
                     skipping = true
                 }
             }
@@ -126,8 +126,8 @@ struct EDLParser {
         } else if line.hasPrefix("*") || Self.bareCommentKeys.contains(where: { upper.hasPrefix($0) }) {
             try comment(line, number: number)
         } else {
-            throw EDLDiagnostic(file: file, line: number, event: current?.number,
-                                message: "cannot read \"\(line.prefix(40))\": expected an event (\(Self.eventShape)), M2, a * comment, TITLE: or FCM:")
+            throw EDLDiagnostic(file: file, line: number,
+                                message: "cannot read \"\(line.prefix(40))\"\(current.map { " after event \($0.number)" } ?? ""): expected an event (\(Self.eventShape)), M2, a * comment, TITLE: or FCM:")
         }
     }
 
@@ -140,8 +140,12 @@ struct EDLParser {
         current = nil
     }
 
+    /// Frames of a timecode. Record times count as the header's FCM says; source times as the FCM
+    /// in force for the event (CMX 3600: an FCM line before an event gives its source's mode).
+    /// A `;` before the frames always means drop-frame.
     private func frames(_ text: Substring, _ number: Int, event: Int, what: String) throws(EDLDiagnostic) -> Int {
-        let counting = rate.with(dropFrame: dropFrame || text.contains(";"))
+        let mode = what.hasPrefix("record") || what == "LOC" ? edl.rate.dropFrame : dropFrame
+        let counting = rate.with(dropFrame: mode || text.contains(";"))
         do {
             return try Timecode.frames(String(text), rate: counting)
         } catch {
@@ -203,7 +207,7 @@ struct EDLParser {
                                           message: "event numbers go backwards (after \(last.number))"))
         }
         current = EDLEvent(number: eventNumber, edit: edit, transition: transition, transitionFrames: duration,
-                           dropFrame: dropFrame || fields[6].contains(";"), line: number)
+                           dropFrame: dropFrame || fields[fields.count - 4].contains(";"), line: number)
     }
 
     private mutating func motionLine(_ line: String, number: Int) throws(EDLDiagnostic) {

@@ -18,11 +18,12 @@ public enum EDLWriter {
                 lines.append(fcm(drop))
             }
             let rate = edl.rate.with(dropFrame: event.dropFrame)
+            let record = edl.rate
             if let from = event.from {
-                lines.append(editLine(event.number, wide: wide, from, transition: "C", frames: nil, rate: rate))
+                lines.append(editLine(event.number, wide: wide, from, transition: "C", frames: nil, source: rate, record: record))
             }
             lines.append(editLine(event.number, wide: wide, event.edit, transition: event.transition.code,
-                                  frames: event.transition == .cut ? nil : event.transitionFrames, rate: rate))
+                                  frames: event.transition == .cut ? nil : event.transitionFrames, source: rate, record: record))
             if let speed = event.speed {
                 let reel = speed.reel.padding(toLength: max(8, speed.reel.count), withPad: " ", startingAt: 0)
                 lines.append("M2   \(reel)       \(String(format: "%05.1f", speed.speed))                \(Timecode.string(speed.sourceIn, rate: rate))")
@@ -36,7 +37,7 @@ public enum EDLWriter {
             }
             for marker in event.markers {
                 let tail = [marker.color, marker.text].filter { !$0.isEmpty }.joined(separator: " ")
-                lines.append("* LOC: \(Timecode.string(marker.recordFrame, rate: rate)) \(tail)")
+                lines.append("* LOC: \(Timecode.string(marker.recordFrame, rate: record)) \(tail)")
             }
             if event.freezeFrame { lines.append("* * FREEZE FRAME") }
             for comment in event.comments { lines.append("* \(comment)") }
@@ -47,13 +48,14 @@ public enum EDLWriter {
     static func fcm(_ drop: Bool) -> String { drop ? "FCM: DROP FRAME" : "FCM: NON-DROP FRAME" }
 
     static func editLine(_ number: Int, wide: Bool, _ side: EDLSource, transition: String, frames: Int?,
-                         rate: TimecodeRate) -> String {
+                         source: TimecodeRate, record: TimecodeRate) -> String {
         let num = String(format: wide ? "%06d" : "%03d", number)
         let reel = side.reel.padding(toLength: max(8, side.reel.count), withPad: " ", startingAt: 0)
         let track = side.track.padding(toLength: max(5, side.track.count), withPad: " ", startingAt: 0)
         let code = transition.padding(toLength: 4, withPad: " ", startingAt: 0)
         let length = frames.map { String(format: "%03d", $0) } ?? "   "
-        let tcs = [side.sourceIn, side.sourceOut, side.recordIn, side.recordOut].map { Timecode.string($0, rate: rate) }
+        let tcs = [side.sourceIn, side.sourceOut].map { Timecode.string($0, rate: source) }
+            + [side.recordIn, side.recordOut].map { Timecode.string($0, rate: record) }
         return "\(num)  \(reel) \(track) \(code) \(length) \(tcs.joined(separator: " "))"
     }
 
