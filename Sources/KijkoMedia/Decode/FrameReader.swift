@@ -72,14 +72,21 @@ public final class FrameReader {
     /// Positions the reader so that the next frame is the first with pts at or after `target`
     /// (less half a frame, so rounding in the container's time base cannot skip the frame).
     public func seek(toPTS target: Int64) throws(MediaError) {
+        try seekToKeyframe(before: target)
+        let halfFrame = rescale(1, from: frameRate.inverted, to: timeBase) / 2
+        dropBefore = target - halfFrame
+    }
+
+    /// Seeks to the keyframe at or before `target` and decodes from there, dropping nothing
+    /// (callers that trim by themselves, such as ``AudioSampleReader``).
+    public func seekToKeyframe(before target: Int64) throws(MediaError) {
         try input.seek(stream: streamIndex, toKeyframeBefore: target)
         decoder.flush()
         draining = false
+        dropBefore = nil
         if upright != nil, let chain = Rotation.uprightFilter(degrees: rotation ?? 0) {
             upright = try FilterGraph("[in]\(chain)[out]", inputs: ["in": .of(decoder)])
         }
-        let halfFrame = rescale(1, from: frameRate.inverted, to: timeBase) / 2
-        dropBefore = target - halfFrame
     }
 
     /// Decodes the next frame into `frame`; false at the end of the stream.

@@ -144,6 +144,11 @@ public final class FilterGraph {
         return .frame
     }
 
+    /// The time base of frames from output `name`.
+    public func outputTimeBase(_ name: String = "out") -> Rational? {
+        sinks[name].map { Rational(av_buffersink_get_time_base($0)) }
+    }
+
     /// Names of the outputs.
     public var outputNames: [String] { sinks.keys.sorted() }
 

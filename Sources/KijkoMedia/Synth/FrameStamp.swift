@@ -46,6 +46,30 @@ public enum FrameStamp {
         read(frame, region: (0, 0, frame.width, frame.height))
     }
 
+    /// The mean level (8-bit scale) of each of the 24 cells: for checking blends, where a cell
+    /// whose bit differs between two pictures sits between 32 and 220.
+    public static func cellLevels(_ frame: Frame) -> [Int] {
+        guard let depth = frame.pixelFormat.bitDepth, let luma = frame.data(0) else { return [] }
+        let (lx, ly, cell) = layout(width: frame.width, height: frame.height)
+        let bytes = depth > 8 ? 2 : 1
+        let stride = frame.lineSize(0)
+        let span = max(1, cell / 2)
+        return (0..<(columns * rows)).map { i in
+            let cx = lx + (i % columns) * cell + cell / 4, cy = ly + (i / columns) * cell + cell / 4
+            var sum = 0
+            for y in cy..<(cy + span) {
+                let row = luma + y * stride
+                for x in cx..<(cx + span) {
+                    sum += bytes == 1 ? Int(row[x]) : Int(row[2 * x]) | Int(row[2 * x + 1]) << 8
+                }
+            }
+            return (sum / (span * span)) >> (depth - 8)
+        }
+    }
+
+    /// The 24 cell bits that stamp `number` (16 of the number, 8 of the check byte).
+    public static func cellBits(_ number: Int) -> [Bool] { bits(of: number) }
+
     /// Reads the stamp of a picture that lies at `region` (x, y, width, height) inside `frame`,
     /// e.g. the fitted picture of a letterboxed output.
     public static func read(_ frame: Frame, region: (x: Int, y: Int, width: Int, height: Int)) -> Int? {

@@ -1,0 +1,262 @@
+import Foundation
+import Testing
+import KijkoMedia
+@testable import KijkoEditorial
+
+/// Builds EDLs over synthesised, frame-stamped sources, and the frames a correct render shows.
+struct CutPlan {
+    enum Kind: Equatable {
+        case cut
+        case dissolve(Int)
+        case freeze
+        case speed(Double)
+    }
+
+    struct Event {
+        let reel: String
+        /// Source frame (from the file's first frame).
+        let sourceIn: Int
+        let length: Int
+        var kind: Kind = .cut
+    }
+
+    let rate: TimecodeRate
+    /// Each reel's file starts at this timecode.
+    let sourceStarts: [String: String]
+    let events: [Event]
+    let recordStart = "10:00:00:00"
+
+    func tc(_ frames: Int) -> String { Timecode.string(frames, rate: rate) }
+
+    func start(_ reel: String) throws -> Int { try Timecode.frames(sourceStarts[reel]!, rate: rate) }
+
+    var edl: String {
+        get throws {
+            var lines = ["TITLE: plan", rate.dropFrame ? "FCM: DROP FRAME" : "FCM: NON-DROP FRAME"]
+            var record = try Timecode.frames(recordStart.replacingOccurrences(of: ":", with: rate.dropFrame ? ";" : ":"), rate: rate)
+            for (i, e) in events.enumerated() {
+                let number = String(format: "%03d", i + 1)
+                let s = try start(e.reel) + e.sourceIn
+                var sourceOut = s + e.length
+                switch e.kind {
+                case .freeze: sourceOut = s + 1
+                case .speed(let fps): sourceOut = s + Int((Double(e.length) * fps / rate.rate.doubleValue).rounded(.up))
+                default: break
+                }
+                if case .dissolve(let d) = e.kind {
+                    let p = events[i - 1]
+                    let continuing = try start(p.reel) + p.sourceIn + p.length
+                    lines.append("\(number)  \(p.reel.padding(toLength: 8, withPad: " ", startingAt: 0)) V     C        \(tc(continuing)) \(tc(continuing)) \(tc(record)) \(tc(record))")
+                    lines.append("\(number)  \(e.reel.padding(toLength: 8, withPad: " ", startingAt: 0)) V     D    \(String(format: "%03d", d)) \(tc(s)) \(tc(sourceOut)) \(tc(record)) \(tc(record + e.length))")
+                } else {
+                    lines.append("\(number)  \(e.reel.padding(toLength: 8, withPad: " ", startingAt: 0)) V     C        \(tc(s)) \(tc(sourceOut)) \(tc(record)) \(tc(record + e.length))")
+                }
+                switch e.kind {
+                case .freeze: lines.append("M2   \(e.reel.padding(toLength: 8, withPad: " ", startingAt: 0))       000.0                \(tc(s))")
+                case .speed(let fps): lines.append("M2   \(e.reel.padding(toLength: 8, withPad: " ", startingAt: 0))       \(String(format: "%05.1f", fps))                \(tc(s))")
+                default: break
+                }
+                record += e.length
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+    }
+
+    /// The stamp each output frame must carry; for dissolve frames, the side that dominates.
+    var expectedStamps: [Int] {
+        var out: [Int] = []
+        for (i, e) in events.enumerated() {
+            for k in 0..<e.length {
+                switch e.kind {
+                case .cut: out.append(e.sourceIn + k)
+                case .freeze: out.append(e.sourceIn)
+                case .speed(let fps): out.append(e.sourceIn + Int((Double(k) * fps / rate.rate.doubleValue + 1e-6).rounded(.down)))
+                case .dissolve(let d):
+                    let p = events[i - 1]
+                    out.append(k < d && 2 * (k + 1) <= d ? p.sourceIn + p.length + k : e.sourceIn + k)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Record frames inside dissolves, with the outgoing and incoming stamps and B's weight.
+    var dissolveFrames: [(frame: Int, a: Int, b: Int, weight: Double)] {
+        var out: [(Int, Int, Int, Double)] = []
+        var record = 0
+        for (i, e) in events.enumerated() {
+            if case .dissolve(let d) = e.kind {
+                let p = events[i - 1]
+                for k in 0..<d { out.append((record + k, p.sourceIn + p.length + k, e.sourceIn + k, Double(k + 1) / Double(d + 1))) }
+            }
+            record += e.length
+        }
+        return out
+    }
+}
+
+enum RenderFixture {
+    /// A scratch folder holding each reel as a link to its cached synthesised file.
+    static func media(_ reels: [String: SynthSpec]) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-media-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let cache = EDLFixture.root.appendingPathComponent(".build/test-media").path
+        for (reel, spec) in reels {
+            let file = try Synthesizer.cached(spec, in: cache)
+            try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("\(reel).\(spec.defaultExtension)").path,
+                                                       withDestinationPath: file)
+        }
+        return dir.path
+    }
+
+    static func render(_ plan: CutPlan, media: String, settings: RenderSettings, lenient: Bool = false) throws -> (String, RenderReport) {
+        var (edl, warnings) = try EDLReader(rate: plan.rate.with(dropFrame: false)).read(data: Data(try plan.edl.utf8), file: "plan.edl")
+        let timeline = try Timeline(edl, warnings: &warnings)
+        let out = media + "/out.\(settings.fileExtension)"
+        let report = try TimelineRenderer(timeline: timeline, library: MediaLibrary(folders: [media]), settings: settings,
+                                          lenient: lenient).render(to: out)
+        return (out, report)
+    }
+
+    /// Every frame's stamp and cell levels.
+    static func frames(_ path: String) throws -> [(stamp: Int?, cells: [Int])] {
+        let reader = try FrameReader(path: path)
+        let frame = try Frame()
+        var out: [(Int?, [Int])] = []
+        while try reader.next(into: frame) { out.append((FrameStamp.read(frame), FrameStamp.cellLevels(frame))) }
+        return out
+    }
+}
+
+@Suite struct RenderTests {
+    static func spec(_ rate: Rational, timecode: String, frames: Int = 120, size: (Int, Int) = (320, 180), cuts: [Int] = []) -> SynthSpec {
+        SynthSpec(width: size.0, height: size.1, frameRate: rate, frames: frames, cuts: cuts, startTimecode: timecode)
+    }
+
+    static let cases: [(TimecodeRate, Rational, String)] = [
+        (.pal25, Rational(25, 1), ":"),
+        (.film23976, Rational(24000, 1001), ":"),
+        (.ntsc30DF, Rational(30000, 1001), ";"),
+    ]
+
+    @Test(arguments: 0..<3)
+    func everyFrameIsTheSourceFrameTheEDLNames(caseIndex: Int) throws {
+        let (rate, exact, sep) = Self.cases[caseIndex]
+        let starts = ["A001": "01:00:00\(sep)00", "B002": "02:00:00\(sep)00", "C003": "03:00:00\(sep)00"]
+        let media = try RenderFixture.media([
+            "A001": Self.spec(exact, timecode: starts["A001"]!),
+            "B002": Self.spec(exact, timecode: starts["B002"]!, size: (640, 360), cuts: [1]),
+            "C003": Self.spec(exact, timecode: starts["C003"]!, size: (320, 240)),
+        ])
+        let plan = CutPlan(rate: rate, sourceStarts: starts, events: [
+            .init(reel: "A001", sourceIn: 10, length: 25),
+            .init(reel: "B002", sourceIn: 50, length: 5),
+            .init(reel: "C003", sourceIn: 20, length: 25, kind: .dissolve(10)),
+            .init(reel: "A001", sourceIn: 75, length: 10, kind: .freeze),
+            .init(reel: "C003", sourceIn: 50, length: 20, kind: .speed(2 * exact.doubleValue)),
+            .init(reel: "B002", sourceIn: 0, length: 12),
+            .init(reel: "A001", sourceIn: 100, length: 7),
+        ])
+        let (out, report) = try RenderFixture.render(plan, media: media, settings: RenderSettings(width: 480, height: 270))
+        let expected = plan.expectedStamps
+        #expect(report.frames == expected.count)
+        let frames = try RenderFixture.frames(out)
+        #expect(frames.count == expected.count)
+        // Outside dissolves every frame is exactly the source frame the EDL names.
+        let blended = Set(plan.dissolveFrames.map(\.frame))
+        let outside = frames.indices.filter { !blended.contains($0) }
+        #expect(outside.map { frames[$0].stamp } == outside.map { Optional(expected[$0]) })
+        #expect(try Probe.file(out).first(.video)?.frameRate == exact)
+
+        // Dissolve frames blend exactly the two frames the EDL says, in proportion: each stamp
+        // cell sits where the same cells of the two conformed source frames, mixed, put it.
+        let conformer = VideoConformer(width: 480, height: 270, pixelFormat: .yuv420p, timeBase: Rational(1, 1))
+        func cells(_ reel: String, _ frame: Int) throws -> [Int] {
+            let reader = try FrameReader(path: media + "/\(reel).mp4")
+            try reader.seek(toFrame: frame)
+            let picture = try Frame()
+            _ = try reader.next(into: picture)
+            try conformer.conform(picture)
+            return FrameStamp.cellLevels(picture)
+        }
+        #expect(plan.dissolveFrames.count == 10)
+        for d in plan.dissolveFrames {
+            let a = try cells("B002", d.a), b = try cells("C003", d.b)
+            let got = frames[d.frame].cells
+            for cell in 0..<24 {
+                let want = Double(a[cell]) * (1 - d.weight) + Double(b[cell]) * d.weight
+                #expect(abs(Double(got[cell]) - want) < 10, "frame \(d.frame) cell \(cell): \(got[cell]) vs \(want)")
+            }
+            // Neither side alone: the blend differs from both where their bits differ.
+            let apart = 188 * min(d.weight, 1 - d.weight) / 2
+            #expect(zip(a, got).contains { Double(abs($0 - $1)) > apart } && zip(b, got).contains { Double(abs($0 - $1)) > apart })
+        }
+    }
+
+    @Test func soundIsCutSampleAccurateWithCrossfades() throws {
+        // PCM in and out: samples compare exactly away from the crossfades.
+        let starts = ["A001": "01:00:00:00", "B002": "02:00:00:00"]
+        var a = Self.spec(Rational(25, 1), timecode: starts["A001"]!)
+        var b = Self.spec(Rational(25, 1), timecode: starts["B002"]!)
+        a.audioCodec = .pcm
+        b.audioCodec = .pcm
+        b.toneLevel = -12
+        let media = try RenderFixture.media(["A001": a, "B002": b])
+        let plan = CutPlan(rate: .pal25, sourceStarts: starts, events: [
+            .init(reel: "A001", sourceIn: 10, length: 20),
+            .init(reel: "B002", sourceIn: 33, length: 20),
+            .init(reel: "A001", sourceIn: 60, length: 20),
+        ])
+        let (out, _) = try RenderFixture.render(plan, media: media, settings: RenderSettings(width: 320, height: 180, preset: .prores))
+        let rendered = try AudioSampleReader(path: out).read(count: 60 * 1920)
+        func source(_ reel: String, _ spec: SynthSpec, from frame: Int, count: Int) throws -> [[Float]] {
+            let reader = try AudioSampleReader(path: media + "/\(reel).mov")
+            try reader.seek(toSample: Int64(frame * 1920))
+            return try reader.read(count: count)
+        }
+        let pieces = [(try source("A001", a, from: 10, count: 20 * 1920), 0),
+                      (try source("B002", b, from: 33, count: 20 * 1920), 20 * 1920),
+                      (try source("A001", a, from: 60, count: 20 * 1920), 40 * 1920)]
+        for (piece, offset) in pieces {
+            var worst: Float = 0
+            // Skip the 240 samples either side of each cut (the crossfade).
+            for i in 240..<(20 * 1920 - 240) {
+                for c in 0..<2 { worst = max(worst, abs(rendered[c][offset + i] - piece[c][i])) }
+            }
+            #expect(worst < 1e-5, "piece at \(offset): worst difference \(worst)")
+        }
+        // The crossfade is a blend of both sides, with no click: each step stays small.
+        var biggestStep: Float = 0
+        for i in (20 * 1920 - 240)..<(20 * 1920 + 240) {
+            biggestStep = max(biggestStep, abs(rendered[0][i] - rendered[0][i - 1]))
+        }
+        let toneStep = Float(2 * Double.pi * 1000 / 48000) * Float(pow(10, -12.0 / 20))
+        #expect(biggestStep <= toneStep * 1.05)
+    }
+
+    @Test func missingMediaAndShortSourcesNameTheEvent() throws {
+        let starts = ["A001": "01:00:00:00", "ZZ99": "05:00:00:00"]
+        let media = try RenderFixture.media(["A001": Self.spec(Rational(25, 1), timecode: starts["A001"]!, frames: 60)])
+        let missing = CutPlan(rate: .pal25, sourceStarts: starts, events: [
+            .init(reel: "A001", sourceIn: 0, length: 10), .init(reel: "ZZ99", sourceIn: 0, length: 10)])
+        do {
+            _ = try RenderFixture.render(missing, media: media, settings: RenderSettings(width: 320, height: 180))
+            Issue.record("rendered with a reel missing")
+        } catch let error as RenderError {
+            #expect(error.event == 2)
+            #expect(error.description.contains("no media for reel ZZ99"))
+        }
+        let (out, report) = try RenderFixture.render(missing, media: media, settings: RenderSettings(width: 320, height: 180), lenient: true)
+        #expect(report.missing == ["002"])
+        #expect(try RenderFixture.frames(out).map(\.stamp) == Array(0..<10).map { Optional($0) } + Array(repeating: nil, count: 10))
+
+        let short = CutPlan(rate: .pal25, sourceStarts: starts, events: [.init(reel: "A001", sourceIn: 50, length: 20)])
+        do {
+            _ = try RenderFixture.render(short, media: media, settings: RenderSettings(width: 320, height: 180))
+            Issue.record("rendered past the end of a source")
+        } catch let error as RenderError {
+            #expect(error.event == 1)
+            #expect(error.description.contains("shorter than the event"))
+        }
+    }
+}
