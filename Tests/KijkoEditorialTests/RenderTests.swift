@@ -8,6 +8,7 @@ struct CutPlan {
     enum Kind: Equatable {
         case cut
         case dissolve(Int)
+        case wipe(code: Int, frames: Int)
         case freeze
         case speed(Double)
     }
@@ -18,6 +19,15 @@ struct CutPlan {
         let sourceIn: Int
         let length: Int
         var kind: Kind = .cut
+
+        /// The EDL code and length of the transition into this event.
+        var transition: (String, Int)? {
+            switch kind {
+            case .dissolve(let d): ("D", d)
+            case .wipe(let code, let d): (String(format: "W%03d", code), d)
+            default: nil
+            }
+        }
     }
 
     let rate: TimecodeRate
@@ -43,11 +53,11 @@ struct CutPlan {
                 case .speed(let fps): sourceOut = s + Int((Double(e.length) * fps / rate.rate.doubleValue).rounded(.up))
                 default: break
                 }
-                if case .dissolve(let d) = e.kind {
+                if let (code, d) = e.transition {
                     let p = events[i - 1]
                     let continuing = try start(p.reel) + p.sourceIn + p.length
                     lines.append("\(number)  \(p.reel.padding(toLength: 8, withPad: " ", startingAt: 0)) V     C        \(tc(continuing)) \(tc(continuing)) \(tc(record)) \(tc(record))")
-                    lines.append("\(number)  \(e.reel.padding(toLength: 8, withPad: " ", startingAt: 0)) V     D    \(String(format: "%03d", d)) \(tc(s)) \(tc(sourceOut)) \(tc(record)) \(tc(record + e.length))")
+                    lines.append("\(number)  \(e.reel.padding(toLength: 8, withPad: " ", startingAt: 0)) V     \(code.padding(toLength: 4, withPad: " ", startingAt: 0)) \(String(format: "%03d", d)) \(tc(s)) \(tc(sourceOut)) \(tc(record)) \(tc(record + e.length))")
                 } else {
                     lines.append("\(number)  \(e.reel.padding(toLength: 8, withPad: " ", startingAt: 0)) V     C        \(tc(s)) \(tc(sourceOut)) \(tc(record)) \(tc(record + e.length))")
                 }
@@ -71,11 +81,22 @@ struct CutPlan {
                 case .cut: out.append(e.sourceIn + k)
                 case .freeze: out.append(e.sourceIn)
                 case .speed(let fps): out.append(e.sourceIn + Int((Double(k) * fps / rate.rate.doubleValue + 1e-6).rounded(.down)))
-                case .dissolve(let d):
+                case .dissolve(let d), .wipe(_, let d):
                     let p = events[i - 1]
                     out.append(k < d && 2 * (k + 1) <= d ? p.sourceIn + p.length + k : e.sourceIn + k)
                 }
             }
+        }
+        return out
+    }
+
+    /// Record frames inside wipes.
+    var wipeFrames: [Int] {
+        var out: [Int] = []
+        var record = 0
+        for e in events {
+            if case .wipe(_, let d) = e.kind { out += (record..<(record + d)) }
+            record += e.length
         }
         return out
     }
@@ -193,6 +214,55 @@ enum RenderFixture {
         }
     }
 
+    @Test func wipesReplaceExactlyTheirFrames() throws {
+        let starts = ["A001": "01:00:00:00", "B002": "02:00:00:00"]
+        let media = try RenderFixture.media([
+            "A001": Self.spec(Rational(25, 1), timecode: starts["A001"]!),
+            "B002": Self.spec(Rational(25, 1), timecode: starts["B002"]!, cuts: [1]),
+        ])
+        let plan = CutPlan(rate: .pal25, sourceStarts: starts, events: [
+            .init(reel: "A001", sourceIn: 5, length: 20),
+            .init(reel: "B002", sourceIn: 40, length: 30, kind: .wipe(code: 1, frames: 12)),
+            .init(reel: "A001", sourceIn: 70, length: 8),
+        ])
+        let (out, report) = try RenderFixture.render(plan, media: media, settings: RenderSettings(width: 320, height: 180))
+        #expect(report.transitions == 1)
+        let frames = try RenderFixture.frames(out)
+        #expect(frames.count == 58)
+        let wiped = Set(plan.wipeFrames)
+        #expect(wiped == Set(20..<32))
+        let expected = plan.expectedStamps
+        let outside = frames.indices.filter { !wiped.contains($0) }
+        #expect(outside.map { frames[$0].stamp } == outside.map { Optional(expected[$0]) })
+        // A left-to-right wipe: frame j shows B over (j+1)/13 of the width, A over the rest.
+        func luma(_ path: String, frame: Int) throws -> Frame {
+            let reader = try FrameReader(path: path)
+            try reader.seek(toFrame: frame)
+            let picture = try Frame()
+            _ = try reader.next(into: picture)
+            return picture
+        }
+        var previous = 0.0
+        for j in 0..<12 {
+            let got = try luma(out, frame: 20 + j)
+            let a = try luma(media + "/A001.mp4", frame: 25 + j), b = try luma(media + "/B002.mp4", frame: 40 + j)
+            var columnsB = 0
+            for x in 0..<320 {
+                var da = 0, db = 0
+                for y in stride(from: 0, to: 180, by: 3) {
+                    let g = Int(got.data(0)![y * got.lineSize(0) + x])
+                    da += abs(g - Int(a.data(0)![y * a.lineSize(0) + x]))
+                    db += abs(g - Int(b.data(0)![y * b.lineSize(0) + x]))
+                }
+                if db < da { columnsB += 1 }
+            }
+            let share = Double(columnsB) / 320
+            #expect(abs(share - Double(j + 1) / 13) < 0.08, "wipe frame \(j): B over \(share) of the width")
+            #expect(share > previous)
+            previous = share
+        }
+    }
+
     @Test func soundIsCutSampleAccurateWithCrossfades() throws {
         // PCM in and out: samples compare exactly away from the crossfades.
         let starts = ["A001": "01:00:00:00", "B002": "02:00:00:00"]
@@ -232,6 +302,48 @@ enum RenderFixture {
         }
         let toneStep = Float(2 * Double.pi * 1000 / 48000) * Float(pow(10, -12.0 / 20))
         #expect(biggestStep <= toneStep * 1.05)
+    }
+
+    /// Ten minutes of two- to three-second events: at the end, sound is still on the sample it
+    /// should be, and both streams end together.
+    @Test func tenMinutesOfShortEventsStayInSync() throws {
+        let starts = ["A001": "01:00:00:00", "B002": "02:00:00:00", "C003": "03:00:00:00"]
+        var specs: [String: SynthSpec] = [:]
+        for (i, reel) in ["A001", "B002", "C003"].enumerated() {
+            var spec = SynthSpec(width: 64, height: 64, frameRate: Rational(25, 1), frames: 1500, videoCodec: .prores,
+                                 audioCodec: .pcm, toneLevel: -20 - Double(i) * 4, startTimecode: starts[reel]!)
+            spec.stamp = true
+            specs[reel] = spec
+        }
+        let media = try RenderFixture.media(specs)
+        var events: [CutPlan.Event] = []
+        var total = 0, n = 0
+        let reels = ["A001", "B002", "C003"]
+        while total < 15_000 {
+            let length = min(50 + (n * 37) % 26, 15_000 - total)   // 2 to 3 seconds
+            events.append(.init(reel: reels[n % 3], sourceIn: (n * 211) % 1400, length: length))
+            total += length
+            n += 1
+        }
+        let plan = CutPlan(rate: .pal25, sourceStarts: starts, events: events)
+        let (out, report) = try RenderFixture.render(plan, media: media, settings: RenderSettings(width: 64, height: 64, preset: .prores))
+        #expect(report.frames == 15_000)
+        let info = try Probe.file(out)
+        let video = try #require(info.first(.video)), audio = try #require(info.first(.audio))
+        #expect(video.frameCount == 15_000)
+        #expect(abs((audio.duration ?? 0) - (video.duration ?? 0)) <= 1024.0 / 48_000, "audio \(audio.duration ?? 0) s, video \(video.duration ?? 0) s")
+        // The last event's sound, sample for sample, is its source's at the EDL's offset.
+        let last = events.last!
+        let lastStart = total - last.length
+        let rendered = try AudioSampleReader(path: out)
+        try rendered.seek(toSample: Int64(lastStart * 1920 + 480))
+        let got = try rendered.read(count: 1920 * (last.length - 1) - 480)
+        let source = try AudioSampleReader(path: media + "/\(last.reel).mov")
+        try source.seek(toSample: Int64(last.sourceIn * 1920 + 480))
+        let want = try source.read(count: got[0].count)
+        let worst = zip(got[0], want[0]).map { abs($0 - $1) }.max() ?? 1
+        #expect(worst < 1e-5, "last event off by up to \(worst)")
+        #expect(events.count > 200)
     }
 
     @Test func missingMediaAndShortSourcesNameTheEvent() throws {
