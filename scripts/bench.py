@@ -74,7 +74,61 @@ def bench_synth():
     ]
 
 
-BENCHES = {"decode": bench_decode, "probe": bench_probe, "count": bench_count, "synth": bench_synth}
+def bench_assemble():
+    """30-event EDL over three 1080p25 sources: kijko assemble vs one ffmpeg trim/concat graph."""
+    reels = {"A001": "01:00:00:00", "B002": "02:00:00:00", "C003": "03:00:00:00"}
+    folder = os.path.join(MEDIA, "assemble")
+    os.makedirs(folder, exist_ok=True)
+    paths = {}
+    for i, (reel, tc) in enumerate(reels.items()):
+        paths[reel] = master(os.path.join("assemble", reel + ".mp4"),
+                             ["--size", "1920x1080", "--rate", "25", "--frames", "1500", "--timecode", tc,
+                              "--cuts", str(300 + 100 * i)])
+    events = []
+    record = 36000 * 25  # 10:00:00:00
+    for n in range(30):
+        reel = list(reels)[n % 3]
+        start = (n * 397) % 1400
+        length = 40 + (n * 13) % 30
+        events.append((reel, start, length))
+    lines = ["TITLE: bench", "FCM: NON-DROP FRAME"]
+    def tc(frames):
+        return "%02d:%02d:%02d:%02d" % (frames // 90000, frames // 1500 % 60, frames // 25 % 60, frames % 25)
+    for n, (reel, start, length) in enumerate(events):
+        base = int(reels[reel][:2]) * 90000
+        lines.append("%03d  %-8s V     C        %s %s %s %s" % (n + 1, reel, tc(base + start), tc(base + start + length),
+                                                               tc(record), tc(record + length)))
+        record += length
+    edl = os.path.join(folder, "bench.edl")
+    with open(edl, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    order = list(reels)
+    graph, labels = [], []
+    for n, (reel, start, length) in enumerate(events):
+        i = order.index(reel)
+        a0, a1 = start * 1920, (start + length) * 1920
+        graph.append(f"[{i}:v]trim=start_frame={start}:end_frame={start + length},setpts=PTS-STARTPTS,"
+                     f"scale=1920:1080,setsar=1,format=yuv420p[v{n}]")
+        graph.append(f"[{i}:a]atrim=start_sample={a0}:end_sample={a1},asetpts=PTS-STARTPTS[a{n}]")
+        labels.append(f"[v{n}][a{n}]")
+    graph.append("".join(labels) + f"concat=n={len(events)}:v=1:a=1[v][a]")
+    out_k = os.path.join(folder, "k.mp4")
+    out_f = os.path.join(folder, "f.mp4")
+    inputs = []
+    for reel in order:
+        inputs += ["-i", paths[reel]]
+    frames = sum(e[2] for e in events)
+    return f"render a {len(events)}-event EDL ({frames} frames) from three 60 s 1080p25 sources, x264 veryfast crf 20 + AAC", [
+        ("kijko assemble", [KIJKO, "assemble", "--edl", edl, "--media", folder, "--out", out_k, "--rate", "25",
+                            "--size", "1920x1080"]),
+        ("ffmpeg trim/concat graph", ["ffmpeg", "-v", "error", "-nostdin", "-y", *inputs, "-filter_complex", ";".join(graph),
+                                      "-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
+                                      "-g", "50", "-c:a", "aac", "-b:a", "192k", "-movflags", "+faststart", out_f]),
+    ]
+
+
+BENCHES = {"decode": bench_decode, "probe": bench_probe, "count": bench_count, "synth": bench_synth,
+           "assemble": bench_assemble}
 
 
 def measure(cmd):
