@@ -56,9 +56,12 @@ struct EDLParseCommand: ParsableCommand {
 
 struct EDLConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "convert", abstract: "Convert an EDL to OpenTimelineIO (.otio) or write it back as CMX 3600 (.edl).")
+        commandName: "convert",
+        abstract: "Convert an EDL to OpenTimelineIO (.otio), Final Cut Pro 7 XML (.xml, for Premiere and Resolve), FCPXML (.fcpxml), or CMX 3600 (.edl).")
     @OptionGroup var source: EDLInput
-    @Argument(help: "Output: .otio or .edl.") var output: String
+    @Argument(help: "Output: .otio, .xml, .fcpxml or .edl.") var output: String
+    @Option(help: "Folder of source media, to link files in XML exports (repeatable).") var media: [String] = []
+    @Option(help: "Sequence frame size for XML exports, WIDTHxHEIGHT.") var size = "1920x1080"
     @Flag(help: "JSON summary on stdout.") var json = false
 
     struct Summary: Encodable {
@@ -74,11 +77,16 @@ struct EDLConvertCommand: ParsableCommand {
             let (edl, timeline, warnings) = try source.load()
             let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
             let data: Data
+            let dims = size.lowercased().split(separator: "x").compactMap { Int($0) }
+            guard dims.count == 2 else { throw CommandFailure(message: "--size: expected WIDTHxHEIGHT, got \(size)", code: 64) }
+            let library = media.isEmpty ? nil : MediaLibrary(folders: media)
             switch ext {
             case "otio": data = try OTIOWriter.data(timeline)
             case "edl": data = Data(EDLWriter.write(edl).utf8)
+            case "xml": data = Data(FCP7XMLWriter.write(timeline, width: dims[0], height: dims[1], media: library).utf8)
+            case "fcpxml": data = Data(FCPXMLWriter.write(timeline, width: dims[0], height: dims[1], media: library).utf8)
             default:
-                throw CommandFailure(message: "\(output): unknown output format .\(ext) (expected .otio or .edl)", code: 64)
+                throw CommandFailure(message: "\(output): unknown output format .\(ext) (expected .otio, .xml, .fcpxml or .edl)", code: 64)
             }
             try AtomicFile.write(data, to: output)
             let summary = Summary(output: output, format: ext, events: edl.events.count,
