@@ -24,6 +24,13 @@ public final class MediaLibrary {
             }
             return (frame / timelineRate.rate.doubleValue - Double(startFrame) / rate.doubleValue) * rate.doubleValue
         }
+
+        /// The timeline source frame (timecode count at `timelineRate`) of file frame `index`:
+        /// the inverse of ``fileFrame(atSourceFrame:timelineRate:)``.
+        public func sourceFrame(atFileFrame index: Int, timelineRate: TimecodeRate) -> Int {
+            if timelineRate.nominal == timecodeRate.nominal { return startFrame + index }
+            return Int(((Double(index) + Double(startFrame)) / rate.doubleValue * timelineRate.rate.doubleValue).rounded())
+        }
     }
 
     public let folders: [String]
@@ -71,6 +78,25 @@ public final class MediaLibrary {
             let prefix = Self.key(reel)
             let hits = byKey.filter { $0.key.hasPrefix(prefix) }
             if hits.count == 1 { return hits.first!.value }
+        }
+        return nil
+    }
+
+    /// The file for a shot: its source file name, its reel, then a file whose name holds the
+    /// shot number as a word (`12A.mov`, `shot_12A_take3.mov`, `SC04_SH12A.mxf`).
+    public func path(forShot shot: String, source: String?, reel: String?) -> String? {
+        if let source {
+            if FileManager.default.fileExists(atPath: source) { return source }
+            let base = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
+            if let hit = byKey[Self.key(base)] { return hit }
+        }
+        if let reel, let hit = byKey[Self.key(reel)] { return hit }
+        let wanted = Self.key(shot)
+        let tokens = [wanted, "SHOT" + wanted, "SH" + wanted, "SHOT_" + wanted]
+        for (key, path) in byKey.sorted(by: { $0.key < $1.key }) {
+            let words = key.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+            if words.contains(where: { tokens.contains($0) }) { return path }
+            if key.hasSuffix("_SHOT_" + wanted) || key.hasSuffix("-SHOT-" + wanted) { return path }
         }
         return nil
     }

@@ -195,8 +195,12 @@ public final class TimelineRenderer {
                                         pixelFormat: settings.pixelFormat, rate: rate)
                     }
                 }
+                let card = try shot.clip.placeholder.map {
+                    try PlaceholderCard.frame($0, width: settings.width, height: settings.height,
+                                              pixelFormat: settings.pixelFormat, rate: rate)
+                }
                 for k in 0..<shot.clip.duration {
-                    var frame = try picture(shot, offset: k, sources: &sources) ?? black.reference()
+                    var frame = try picture(shot, offset: k, sources: &sources) ?? card?.reference() ?? black.reference()
                     if k < length {
                         // The outgoing clip continues under the transition.
                         let a = try previous.flatMap { try picture($0, offset: $0.clip.duration + k, sources: &sources) }

@@ -97,10 +97,12 @@ public struct Clip: Codable, Sendable, Equatable {
     public var comments: [String]
     /// The EDL event (or shot) it came from.
     public var event: Int?
+    /// A generated card standing in for a missing or VFX shot.
+    public var placeholder: Placeholder?
 
     public init(name: String, reel: String? = nil, sourceFile: String? = nil, source: FrameRange, duration: Int? = nil,
                 speed: Speed? = nil, markers: [Marker] = [], colorDecision: ColorDecision? = nil,
-                comments: [String] = [], event: Int? = nil) {
+                comments: [String] = [], event: Int? = nil, placeholder: Placeholder? = nil) {
         self.name = name
         self.reel = reel
         self.sourceFile = sourceFile
@@ -111,10 +113,22 @@ public struct Clip: Codable, Sendable, Equatable {
         self.colorDecision = colorDecision
         self.comments = comments
         self.event = event
+        self.placeholder = placeholder
     }
 
-    /// A generated black or bars clip rather than media.
-    public var isGenerator: Bool { ["BL", "BLACK", "BARS"].contains(reel ?? "") }
+    /// A generated clip (black, bars or a placeholder card) rather than media.
+    public var isGenerator: Bool { placeholder != nil || ["BL", "BLACK", "BARS"].contains(reel ?? "") }
+}
+
+/// What a placeholder card says: a title line and details.
+public struct Placeholder: Codable, Sendable, Equatable {
+    public var title: String
+    public var lines: [String]
+
+    public init(title: String, lines: [String] = []) {
+        self.title = title
+        self.lines = lines
+    }
 }
 
 /// A retime.

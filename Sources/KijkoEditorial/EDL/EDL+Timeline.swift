@@ -1,0 +1,72 @@
+import Foundation
+
+extension EDL {
+    /// The CMX 3600 list of a timeline's picture track: one event per clip (picture and stereo
+    /// sound, `AA/V`, for media; `V` from `BL` for placeholder cards), dissolves and wipes as
+    /// two-line events, M2 for retimed clips, clip names, source files and markers as comments.
+    public init(timeline: Timeline) {
+        self.init(title: timeline.name, rate: timeline.rate)
+        guard let track = timeline.tracks.first(where: { $0.kind == .video }) else { return }
+        var record = timeline.startFrame
+        var pending: Transition?
+        var previous: (clip: Clip, end: Int)?
+        var number = 0
+        for item in track.items {
+            switch item {
+            case .gap(let frames):
+                record += frames
+                previous = nil
+            case .transition(let t):
+                pending = t
+            case .clip(let clip):
+                number += 1
+                let reel = Self.reelName(clip)
+                let trackCode = clip.isGenerator ? "V" : "AA/V"
+                var sourceOut = clip.source.start + clip.source.duration
+                if clip.speed == .freeze { sourceOut = clip.source.start + 1 }
+                var event = EDLEvent(number: number,
+                                     edit: EDLSource(reel: reel, track: trackCode, sourceIn: clip.source.start, sourceOut: sourceOut,
+                                                     recordIn: record, recordOut: record + clip.duration),
+                                     dropFrame: timeline.rate.dropFrame)
+                if let t = pending, let prev = previous {
+                    event.transition = t.kind
+                    event.transitionFrames = t.frames
+                    event.from = t.from ?? EDLSource(reel: Self.reelName(prev.clip), track: trackCode, sourceIn: prev.end,
+                                                     sourceOut: prev.end, recordIn: record, recordOut: record)
+                    event.clipName = prev.clip.name
+                    event.toClipName = clip.name
+                } else {
+                    event.clipName = clip.name
+                }
+                switch clip.speed {
+                case .freeze?:
+                    event.speed = EDLSpeed(reel: reel, speed: 0, sourceIn: clip.source.start)
+                    event.freezeFrame = true
+                case .rate(let fps)?:
+                    event.speed = EDLSpeed(reel: reel, speed: fps, sourceIn: clip.source.start)
+                case nil:
+                    break
+                }
+                event.sourceFile = clip.sourceFile
+                event.colorDecision = clip.colorDecision
+                event.markers = clip.markers.map { EDLMarker(recordFrame: timeline.startFrame + $0.frame, color: $0.color, text: $0.name) }
+                event.comments = clip.comments
+                if let card = clip.placeholder {
+                    event.comments.insert("PLACEHOLDER: " + ([card.title] + card.lines).joined(separator: " / "), at: 0)
+                }
+                events.append(event)
+                pending = nil
+                previous = (clip, sourceOut)
+                record += clip.duration
+            }
+        }
+    }
+
+    /// A reel name an EDL can carry: no spaces; `BL` for generated clips.
+    static func reelName(_ clip: Clip) -> String {
+        if clip.isGenerator { return "BL" }
+        let name = clip.reel ?? clip.sourceFile.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? "AX"
+        let cleaned = name.replacingOccurrences(of: " ", with: "_")
+        return cleaned.isEmpty ? "AX" : cleaned
+    }
+}
