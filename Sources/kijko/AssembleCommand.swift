@@ -25,6 +25,7 @@ struct AssembleCommand: ParsableCommand {
     var rate: String?
     @Option(help: "Output size, WIDTHxHEIGHT.") var size = "1920x1080"
     @Option(help: "proxy (H.264 + AAC) or prores (ProRes 422 + 24-bit PCM).") var preset = "proxy"
+    @Option(help: "Burn into the picture: timecode, clip, shot (comma-separated), or all.") var burnIn: String?
     @Flag(help: "Missing media and short sources become warnings (black, or a held frame) instead of errors.")
     var lenient = false
     @Flag(help: "With --shots: write the EDL and edit notes, render nothing.") var planOnly = false
@@ -71,7 +72,14 @@ struct AssembleCommand: ParsableCommand {
             } else {
                 throw CommandFailure(message: "give --edl CUT.edl or --shots SHOTS.json", code: 64)
             }
-            let settings = RenderSettings(width: dims[0], height: dims[1], preset: renderPreset)
+            var burn: BurnInOptions = []
+            if let burnIn {
+                guard let parsed = BurnInOptions(list: burnIn) else {
+                    throw CommandFailure(message: "--burn-in: expected timecode, clip, shot or all, got \(burnIn)", code: 64)
+                }
+                burn = parsed
+            }
+            let settings = RenderSettings(width: dims[0], height: dims[1], preset: renderPreset, burnIn: burn)
             let renderer = TimelineRenderer(timeline: timeline, library: library, settings: settings, lenient: lenient)
             let bar = ProgressBar(total: max(1, timeline.duration), label: "assemble")
             do {

@@ -346,6 +346,36 @@ enum RenderFixture {
         #expect(events.count > 200)
     }
 
+    @Test func burnInsDrawWithoutMovingFrames() throws {
+        let starts = ["A001": "01:00:00:00"]
+        let media = try RenderFixture.media(["A001": Self.spec(Rational(25, 1), timecode: starts["A001"]!)])
+        let plan = CutPlan(rate: .pal25, sourceStarts: starts, events: [.init(reel: "A001", sourceIn: 10, length: 20)])
+        var settings = RenderSettings(width: 320, height: 180)
+        let (plain, _) = try RenderFixture.render(plan, media: media, settings: settings)
+        let plainFrames = try RenderFixture.frames(plain)
+        let burned = media + "/burned.mp4"
+        settings.burnIn = [.timecode, .clipName, .event]
+        var (edl, warnings) = try EDLReader(rate: .pal25).read(data: Data(try plan.edl.utf8))
+        _ = try TimelineRenderer(timeline: try Timeline(edl, warnings: &warnings), library: MediaLibrary(folders: [media]),
+                                 settings: settings).render(to: burned)
+        #expect(try RenderFixture.frames(burned).map(\.stamp) == plainFrames.map(\.stamp))
+        // The bottom-left corner (record timecode) differs from the clean render; the centre does not.
+        func first(_ path: String) throws -> Frame {
+            let reader = try FrameReader(path: path)
+            let frame = try Frame()
+            _ = try reader.next(into: frame)
+            return frame
+        }
+        let a = try first(burned), b = try first(plain)
+        func difference(_ ys: Range<Int>, _ xs: Range<Int>) -> Double {
+            var sum = 0
+            for y in ys { for x in xs { sum += abs(Int(a.data(0)![y * a.lineSize(0) + x]) - Int(b.data(0)![y * b.lineSize(0) + x])) } }
+            return Double(sum) / Double(ys.count * xs.count)
+        }
+        #expect(difference(164..<176, 4..<70) > 20)
+        #expect(difference(80..<100, 140..<180) < 4)
+    }
+
     @Test func missingMediaAndShortSourcesNameTheEvent() throws {
         let starts = ["A001": "01:00:00:00", "ZZ99": "05:00:00:00"]
         let media = try RenderFixture.media(["A001": Self.spec(Rational(25, 1), timecode: starts["A001"]!, frames: 60)])

@@ -14,15 +14,18 @@ public struct RenderSettings: Sendable {
     public var channels: Int
     /// Length of the audio crossfade centred on every cut, in samples (10 ms at 48 kHz).
     public var cutCrossfadeSamples: Int
+    /// Burn-ins drawn on the picture.
+    public var burnIn: BurnInOptions
 
     public init(width: Int = 1920, height: Int = 1080, preset: Preset = .proxy, sampleRate: Int = 48_000,
-                channels: Int = 2, cutCrossfadeSamples: Int = 480) {
+                channels: Int = 2, cutCrossfadeSamples: Int = 480, burnIn: BurnInOptions = []) {
         self.width = width
         self.height = height
         self.preset = preset
         self.sampleRate = sampleRate
         self.channels = channels
         self.cutCrossfadeSamples = cutCrossfadeSamples
+        self.burnIn = burnIn
     }
 
     public var pixelFormat: PixelFormat {

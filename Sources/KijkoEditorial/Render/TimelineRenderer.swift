@@ -162,9 +162,13 @@ public final class TimelineRenderer {
         let packet = try Packet()
         let black = try blackFrame()
 
+        let burnIn = settings.burnIn.isEmpty ? nil
+            : try BurnIn(options: settings.burnIn, width: settings.width, height: settings.height,
+                         pixelFormat: settings.pixelFormat, rate: timeline.rate)
         var written = 0
-        func emit(_ frame: Frame) throws {
-            frame.pts = Int64(written)
+        func emit(_ picture: Frame) throws {
+            picture.pts = Int64(written)
+            let frame = try burnIn?.draw(picture) ?? picture
             try video.send(frame)
             while try video.receive(into: packet) { try muxer.write(packet, from: video) }
             let from = rescale(Int64(written), from: rate.inverted, to: Rational(1, Int32(settings.sampleRate)))
@@ -181,10 +185,13 @@ public final class TimelineRenderer {
             switch element {
             case .gap(let frames):
                 gaps += 1
+                try burnIn?.begin(recordFrame: timeline.startFrame + written, clipName: "", event: "")
                 for _ in 0..<frames { try emit(try black.reference()) }
                 previous = nil
             case .shot(let shot):
                 clips += 1
+                try burnIn?.begin(recordFrame: timeline.startFrame + written, clipName: shot.clip.name,
+                                  event: shot.clip.event.map { String(format: "%03d", $0) } ?? "")
                 let length = min(shot.transition?.frames ?? 0, shot.clip.duration)
                 var wipe: Wipe?
                 var wiped: [Frame] = []
