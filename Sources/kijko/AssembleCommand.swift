@@ -129,7 +129,7 @@ struct AssembleCommand: ParsableCommand {
             try AtomicFile.write(Data(EDLWriter.write(EDL(timeline: result.timeline)).utf8), to: edl)
             summary.edl = edl
         }
-        let stem = URL(fileURLWithPath: out).deletingPathExtension().path
+        let stem = (out as NSString).deletingPathExtension
         summary.notesJson = stem + ".notes.json"
         summary.notesMarkdown = stem + ".notes.md"
         let encoder = JSONEncoder()
