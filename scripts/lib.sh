@@ -1,7 +1,7 @@
 # Shared by scripts/setup, scripts/test, scripts/demo and scripts/bench: installs what is missing.
 # Debian/Ubuntu through apt-get (as root, or with sudo), macOS through Homebrew.
 
-KIJKO_APT_PACKAGES="pkg-config libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libswresample-dev libavutil-dev libcurl4-openssl-dev libsqlite3-dev"
+KIJKO_APT_PACKAGES="pkg-config libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libswresample-dev libavutil-dev libcurl4-openssl-dev libsqlite3-dev fontconfig fonts-dejavu-core"
 
 say() {
     if [ -t 2 ]; then printf '\033[1m==>\033[0m %s\n' "$*" >&2; else printf '==> %s\n' "$*" >&2; fi
