@@ -6,7 +6,7 @@ import Foundation
 /// The same spec always gives the same pictures and samples.
 public enum Synthesizer {
     /// Bumped whenever the output for a given spec changes, so caches are rebuilt.
-    static let version = 2
+    static let version = 3
 
     /// Writes `spec` to `path` (atomically). `progress` gets the number of frames written.
     public static func write(_ spec: SynthSpec, to path: String,
