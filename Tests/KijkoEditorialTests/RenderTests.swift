@@ -346,6 +346,46 @@ enum RenderFixture {
         #expect(events.count > 200)
     }
 
+    /// A 50p take and a 29.97 take cut into a 25p timeline, and a portrait phone clip: each is
+    /// conformed, and picture is chosen by time.
+    @Test func mixedRatesAndRotationConform() throws {
+        let media = try RenderFixture.media([
+            "FAST": SynthSpec(width: 320, height: 180, frameRate: Rational(50, 1), frames: 200, startTimecode: "01:00:00:00"),
+            "NTSC": SynthSpec(width: 320, height: 180, frameRate: Rational(30000, 1001), frames: 120, startTimecode: "02:00:00:00"),
+            "PHONE": SynthSpec(width: 320, height: 180, frames: 50, startTimecode: "03:00:00:00", rotation: -90),
+        ])
+        let edl = """
+            TITLE: mixed
+            001  FAST     V     C        01:00:01:00 01:00:01:10 10:00:00:00 10:00:00:10
+            002  NTSC     V     C        02:00:01:00 02:00:01:10 10:00:00:10 10:00:00:20
+            003  PHONE    V     C        03:00:00:05 03:00:00:15 10:00:00:20 10:00:01:05
+            """
+        var (list, warnings) = try EDLReader(rate: .pal25).read(data: Data(edl.utf8))
+        let timeline = try Timeline(list, warnings: &warnings)
+        let out = media + "/mixed.mp4"
+        let report = try TimelineRenderer(timeline: timeline, library: MediaLibrary(folders: [media]),
+                                          settings: RenderSettings(width: 320, height: 180)).render(to: out)
+        #expect(report.frames == 30)
+        let stamps = try RenderFixture.frames(out).map(\.stamp)
+        // 50p: one second in is file frame 50, then every other frame.
+        #expect(Array(stamps[0..<10]) == stride(from: 50, to: 70, by: 2).map { Optional($0) })
+        // 29.97 (counting 30): one timecode second in is file frame 30, then 30 frames per 25.
+        let ntsc: [Int?] = (0..<10).map { (k: Int) -> Int? in
+            let offset = Double(k) * 30.0 / 25.0 + 1e-6
+            return 30 + Int(offset.rounded(.down))
+        }
+        #expect(Array(stamps[10..<20]) == ntsc)
+        // The phone clip is upright and pillarboxed: its stamp strip is turned, so it reads as none.
+        #expect(stamps[20..<30].allSatisfy { $0 == nil })
+        let reader = try FrameReader(path: out)
+        try reader.seek(toFrame: 25)
+        let frame = try Frame()
+        _ = try reader.next(into: frame)
+        // Pillarbox: black at the left and right edges.
+        let y0 = frame.data(0)!
+        #expect((0..<180).allSatisfy { Int(y0[$0 * frame.lineSize(0) + 2]) <= 20 && Int(y0[$0 * frame.lineSize(0) + 317]) <= 20 })
+    }
+
     @Test func burnInsDrawWithoutMovingFrames() throws {
         let starts = ["A001": "01:00:00:00"]
         let media = try RenderFixture.media(["A001": Self.spec(Rational(25, 1), timecode: starts["A001"]!)])
@@ -400,5 +440,16 @@ enum RenderFixture {
             #expect(error.event == 1)
             #expect(error.description.contains("shorter than the event"))
         }
+    }
+}
+
+extension Sequence where Element: Comparable {
+    var isSorted: Bool {
+        var previous: Element?
+        for x in self {
+            if let p = previous, x < p { return false }
+            previous = x
+        }
+        return true
     }
 }

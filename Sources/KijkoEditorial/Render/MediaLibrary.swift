@@ -16,20 +16,22 @@ public final class MediaLibrary {
         public let timecodeRate: TimecodeRate
 
         /// The file frame (fractional) shown at timeline source frame `frame`, a timecode frame
-        /// count at `timelineRate`. Same counting rate: frame counts subtract exactly; otherwise
-        /// the two are matched by time.
+        /// count at `timelineRate`. Timecodes are compared as labels (HH:MM:SS plus frames of
+        /// their own counting), as an EDL means them: with the same counting rate the counts
+        /// subtract exactly; otherwise one label second is `nominal` frames of the file.
         public func fileFrame(atSourceFrame frame: Double, timelineRate: TimecodeRate) -> Double {
             if timelineRate.nominal == timecodeRate.nominal {
                 return frame - Double(startFrame)
             }
-            return (frame / timelineRate.rate.doubleValue - Double(startFrame) / rate.doubleValue) * rate.doubleValue
+            return (frame / Double(timelineRate.nominal) - Double(startFrame) / Double(timecodeRate.nominal))
+                * Double(timecodeRate.nominal)
         }
 
         /// The timeline source frame (timecode count at `timelineRate`) of file frame `index`:
         /// the inverse of ``fileFrame(atSourceFrame:timelineRate:)``.
         public func sourceFrame(atFileFrame index: Int, timelineRate: TimecodeRate) -> Int {
             if timelineRate.nominal == timecodeRate.nominal { return startFrame + index }
-            return Int(((Double(index) + Double(startFrame)) / rate.doubleValue * timelineRate.rate.doubleValue).rounded())
+            return Int(((Double(index) + Double(startFrame)) / Double(timecodeRate.nominal) * Double(timelineRate.nominal)).rounded())
         }
     }
 

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import KijkoMedia
+
+/// `kijko edl` and `kijko assemble` as a user runs them: bad input is one line and a non-zero exit.
+@Suite struct EditorialCLITests {
+    static let kijko = EDLFixture.root.appendingPathComponent(".build/debug/kijko").path
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: kijko)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    static func scratch() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-cli-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.path
+    }
+
+    @Test func badEDLsAreOneLineErrors() throws {
+        let dir = try Self.scratch()
+        let media = dir + "/media"
+        try FileManager.default.createDirectory(atPath: media, withIntermediateDirectories: true)
+        let cases: [(String, Data, String)] = [
+            ("timecode.edl", Data("001  AX V C 01:00:00:00 01:00:00:99 01:00:00:00 01:00:01:00\n".utf8), "timecode.edl:1: event 1: source out"),
+            ("order.edl", Data("001  AX V C 01:00:00:00 01:00:02:00 01:00:00:00 01:00:02:00\n002  AX V C 01:00:00:00 01:00:01:00 01:00:01:00 01:00:02:00\n".utf8), "order.edl:2: event 2:"),
+            ("empty.edl", Data(), "no events"),
+            ("latin.edl", Data([0x54, 0x49, 0x54, 0x4C, 0x45, 0x3A, 0x20, 0xE9, 0x0A]), "not UTF-8"),
+            ("noreel.edl", Data("001  NOPE V C 01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\n".utf8), "event 1 (001): no media for reel NOPE"),
+        ]
+        for (name, data, expected) in cases {
+            let path = dir + "/" + name
+            try data.write(to: URL(fileURLWithPath: path))
+            let result = try Self.run(["assemble", "--edl", path, "--media", media, "--out", dir + "/out.mp4"])
+            #expect(result.status == 1, "\(name): exit \(result.status)")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(name): \(result.stderr)")
+            #expect(lines.first?.hasPrefix("error: ") == true && result.stderr.contains(expected), "\(name): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/out.mp4"), "no output for a bad EDL")
+        }
+        let parse = try Self.run(["edl", "parse", dir + "/order.edl", "--rate", "25"])
+        #expect(parse.status == 1 && parse.stderr.contains("before the previous event on track V"))
+        let lenient = try Self.run(["edl", "parse", dir + "/order.edl", "--rate", "25", "--lenient", "--json"])
+        #expect(lenient.status == 0)
+        #expect(lenient.stderr.hasPrefix("warning: "))
+        let json = try JSONSerialization.jsonObject(with: Data(lenient.stdout.utf8)) as? [String: Any]
+        #expect((json?["warnings"] as? [Any])?.count == 1)
+    }
+
+    @Test func convertWritesEveryFormat() throws {
+        let dir = try Self.scratch()
+        for ext in ["otio", "xml", "fcpxml", "edl"] {
+            let out = dir + "/cut.\(ext)"
+            let result = try Self.run(["edl", "convert", EDLFixture.path("dissolve_test.edl"), out, "--json"])
+            #expect(result.status == 0, "\(ext): \(result.stderr)")
+            let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            #expect(summary?["events"] as? Int == 3)
+            #expect(FileManager.default.fileExists(atPath: out))
+        }
+        let bad = try Self.run(["edl", "convert", EDLFixture.path("dissolve_test.edl"), dir + "/cut.docx"])
+        #expect(bad.status == 64 && bad.stderr.contains("unknown output format"))
+    }
+}
