@@ -304,6 +304,41 @@ enum RenderFixture {
         #expect(biggestStep <= toneStep * 1.05)
     }
 
+    /// An EDL with its own sound events: sound comes from the audio tracks, not the picture's
+    /// sources — A1 on the left, A2 on the right, a lone A1 on both.
+    @Test func audioTracksOfTheEDLAreWhatIsHeard() throws {
+        var a = Self.spec(Rational(25, 1), timecode: "01:00:00:00")
+        var b = Self.spec(Rational(25, 1), timecode: "02:00:00:00")
+        a.audioCodec = .pcm
+        b.audioCodec = .pcm
+        b.toneLevel = -12
+        let media = try RenderFixture.media(["A001": a, "B002": b])
+        func render(_ edl: String, name: String) throws -> [[Float]] {
+            var (list, warnings) = try EDLReader(rate: .pal25).read(data: Data(edl.utf8))
+            let timeline = try Timeline(list, warnings: &warnings)
+            let out = media + "/\(name).mov"
+            _ = try TimelineRenderer(timeline: timeline, library: MediaLibrary(folders: [media]),
+                                     settings: RenderSettings(width: 320, height: 180, preset: .prores)).render(to: out)
+            return try AudioSampleReader(path: out).read(count: 50 * 1920)
+        }
+        let source = try AudioSampleReader(path: media + "/B002.mov")
+        try source.seek(toSample: 25 * 1920)
+        let want = try source.read(count: 50 * 1920)
+        let stereo = try render("""
+            001  A001     V     C        01:00:00:00 01:00:02:00 10:00:00:00 10:00:02:00
+            002  B002     AA    C        02:00:01:00 02:00:03:00 10:00:00:00 10:00:02:00
+            """, name: "stereo")
+        let range = 0..<(50 * 1920 - 480)
+        #expect(range.map { abs(stereo[0][$0] - want[0][$0]) }.max()! < 1e-5, "left is B002's first channel")
+        #expect(range.map { abs(stereo[1][$0] - want[1][$0]) }.max()! < 1e-5, "right is B002's second channel")
+        let mono = try render("""
+            001  A001     V     C        01:00:00:00 01:00:02:00 10:00:00:00 10:00:02:00
+            002  B002     A     C        02:00:01:00 02:00:03:00 10:00:00:00 10:00:02:00
+            """, name: "mono")
+        #expect(range.map { abs(mono[0][$0] - want[0][$0]) }.max()! < 1e-5)
+        #expect(range.map { abs(mono[1][$0] - want[0][$0]) }.max()! < 1e-5, "a lone A1 plays on both sides")
+    }
+
     /// Ten minutes of two- to three-second events: at the end, sound is still on the sample it
     /// should be, and both streams end together.
     @Test func tenMinutesOfShortEventsStayInSync() throws {

@@ -11,6 +11,8 @@ struct SoundSegment {
     var end: Int64
     var fadeIn: Int64
     var fadeOut: Int64
+    /// Which source channel feeds which output channel; nil: channel c to channel c.
+    var routing: [(output: Int, source: Int)]? = nil
 
     func gain(at t: Int64) -> Float {
         var g: Float = 1
@@ -57,10 +59,11 @@ final class SoundMixer {
                 continue
             }
             let block = try reader.read(count: Int(b - a))
+            let routing = segment.routing ?? (0..<channels).map { ($0, $0) }
             for t in a..<b {
                 let g = segment.gain(at: t)
                 let i = Int(t - a), o = Int(t - from)
-                for c in 0..<channels { out[c][o] += block[c][i] * g }
+                for (output, source) in routing where source < block.count { out[output][o] += block[source][i] * g }
             }
             if segment.end <= to { readers[index] = nil }
         }

@@ -83,6 +83,11 @@ public final class TimelineRenderer {
         guard let track = timeline.tracks.first(where: { $0.kind == .video }) else {
             throw RenderError(message: "the timeline has no picture track")
         }
+        return try plan(track, warnings: &warnings, missing: &missing)
+    }
+
+    /// Places one track's clips and finds their media.
+    func plan(_ track: Track, warnings: inout [String], missing: inout [String]) throws -> [Element] {
         var elements: [Element] = []
         var position = 0
         var pending: Transition?
@@ -158,7 +163,8 @@ public final class TimelineRenderer {
         let sound = try AudioWriter(settings.audioSettings, sampleRate: settings.sampleRate, channels: settings.channels, muxer: muxer)
         muxer.setMetadata("timecode", Timecode.string(timeline.startFrame, rate: timeline.rate))
         try muxer.start()
-        let mixer = SoundMixer(soundSegments(elements), sampleRate: settings.sampleRate, channels: settings.channels)
+        let mixer = SoundMixer(try soundPlan(pictureElements: elements, warnings: &warnings, missing: &missing),
+                               sampleRate: settings.sampleRate, channels: settings.channels)
         let packet = try Packet()
         let black = try blackFrame()
 
@@ -262,8 +268,38 @@ public final class TimelineRenderer {
         return frame
     }
 
-    /// Sound: each clip's own source sound, overlapping its neighbours by a short crossfade at
-    /// cuts and by the transition's length at dissolves and wipes.
+    /// The sound of the cut. With audio tracks (an EDL's A1, A2 …), their clips: A1 plays its
+    /// source's first channel on the left, A2 its second on the right, and a lone A1 plays on both.
+    /// Without, each picture clip brings its own sound (sync sound).
+    func soundPlan(pictureElements: [Element], warnings: inout [String], missing: inout [String]) throws -> [SoundSegment] {
+        let audioTracks = timeline.tracks.filter { $0.kind == .audio }
+        guard !audioTracks.isEmpty else { return soundSegments(pictureElements) }
+        var segments: [SoundSegment] = []
+        var ignored = Set<String>()
+        for (index, track) in audioTracks.enumerated() {
+            guard index < 2 else { ignored.insert(track.name); continue }
+            var trackMissing: [String] = []
+            let elements = try plan(track, warnings: &warnings, missing: &trackMissing)
+            let routing: [(output: Int, source: Int)]
+            if audioTracks.count == 1 {
+                routing = (0..<settings.channels).map { ($0, 0) }
+            } else {
+                routing = [(min(index, settings.channels - 1), index)]
+            }
+            segments += soundSegments(elements).map { segment in
+                var routed = segment
+                routed.routing = routing
+                return routed
+            }
+        }
+        if !ignored.isEmpty {
+            warnings.append("audio tracks \(ignored.sorted().joined(separator: ", ")) are not mixed (A1 and A2 are)")
+        }
+        return segments
+    }
+
+    /// Sound segments for planned clips: each clip's own source sound, overlapping its
+    /// neighbours by a short crossfade at cuts and by the transition's length at dissolves and wipes.
     func soundSegments(_ elements: [Element]) -> [SoundSegment] {
         let sr = Rational(1, Int32(settings.sampleRate))
         let frame = timeline.rate.rate.inverted
