@@ -8,9 +8,11 @@ let package = Package(
         .executable(name: "kijko", targets: ["kijko"]),
         .library(name: "KijkoMedia", targets: ["KijkoMedia"]),
         .library(name: "KijkoEditorial", targets: ["KijkoEditorial"]),
+        .library(name: "KijkoDelivery", targets: ["KijkoDelivery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -37,11 +39,17 @@ let package = Package(
             dependencies: ["KijkoMedia"],
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
+        .target(
+            name: "KijkoDelivery",
+            dependencies: ["KijkoMedia", .product(name: "Yams", package: "Yams")],
+            swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
+        ),
         .executableTarget(
             name: "kijko",
             dependencies: [
                 "KijkoMedia",
                 "KijkoEditorial",
+                "KijkoDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +60,10 @@ let package = Package(
         .testTarget(
             name: "KijkoEditorialTests",
             dependencies: ["KijkoEditorial", "KijkoMedia"]
+        ),
+        .testTarget(
+            name: "KijkoDeliveryTests",
+            dependencies: ["KijkoDelivery", "KijkoMedia"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -58,6 +58,15 @@ public struct ColourProperties: Hashable, Sendable, Codable {
                                 range: range == u.range ? other.range : range)
     }
 
+    /// The colour description libav names `primaries`/`transfer`/`matrix`/`range`
+    /// (`bt709`, `bt709`, `bt709`, `tv`); nil when a name is unknown.
+    public init?(names primaries: String, _ transfer: String, _ matrix: String, _ range: String) {
+        let p = av_color_primaries_from_name(primaries), t = av_color_transfer_from_name(transfer)
+        let m = av_color_space_from_name(matrix), r = av_color_range_from_name(range)
+        guard p >= 0, t >= 0, m >= 0, r >= 0 else { return nil }
+        self.init(primaries: p, transfer: t, matrix: m, range: r)
+    }
+
     /// libav's names; nil for unspecified fields.
     public var primariesName: String? {
         primaries == Int32(truncatingIfNeeded: AVCOL_PRI_UNSPECIFIED.rawValue) ? nil : av_color_primaries_name(AVColorPrimaries(rawValue: .init(truncatingIfNeeded: primaries))).map { String(cString: $0) }

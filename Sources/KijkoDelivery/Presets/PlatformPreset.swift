@@ -1,0 +1,80 @@
+public import KijkoMedia
+
+/// A delivery specification: what one platform or broadcaster accepts. Loaded from YAML in
+/// `presets/platforms/` (or a folder of the user's), validated on load.
+public struct PlatformPreset: Sendable, Equatable, Codable {
+    /// Video deliverable or still frame grab.
+    public enum Kind: String, Sendable, Codable { case video, still }
+
+    /// How the output frame rate follows the master.
+    public enum RatePolicy: String, Sendable, Codable {
+        /// The master's rate.
+        case keep
+        /// Always `rate`.
+        case fixed
+        /// The master's rate, capped at `rate`.
+        case max
+    }
+
+    public enum Reframe: String, Sendable, Codable, CaseIterable { case fit, fill, blur, smart }
+
+    public struct Video: Sendable, Equatable, Codable {
+        public var codec: String
+        public var profile: String?
+        public var encoderPreset: String?
+        public var pixelFormat: String
+        /// Constant-quality rate control; or `bitRate` (bits/s) when nil.
+        public var crf: Double?
+        public var bitRate: Int?
+        public var maxRate: Int?
+        public var bufferSize: Int?
+        /// Seconds between keyframes.
+        public var gopSeconds: Double
+    }
+
+    public struct Audio: Sendable, Equatable, Codable {
+        public var codec: String
+        public var sampleRate: Int
+        public var channels: Int
+        public var bitRate: Int?
+    }
+
+    /// Fractions of the frame covered by a platform's interface (vertical formats).
+    public struct SafeZone: Sendable, Equatable, Codable {
+        public var top: Double
+        public var bottom: Double
+        public var left: Double
+        public var right: Double
+    }
+
+    public var name: String
+    public var description: String
+    public var kind: Kind
+    public var width: Int
+    public var height: Int
+    /// `16:9`, `9:16`, `1:1`, `4:5`.
+    public var aspect: String
+    public var ratePolicy: RatePolicy
+    public var rate: Rational?
+    /// Seconds.
+    public var minDuration: Double?
+    public var maxDuration: Double?
+    public var optimalDuration: ClosedRange<Double>?
+    /// A cutdown's target length, seconds (TV spots); nil keeps the master's length.
+    public var targetDuration: Double?
+    public var video: Video?
+    public var colour: ColourProperties
+    public var audio: Audio?
+    /// Integrated loudness target, LUFS, and true-peak ceiling, dBTP.
+    public var loudness: Double?
+    public var truePeak: Double?
+    public var maxFileSize: Int?
+    public var safeZone: SafeZone?
+    public var reframe: Reframe
+    /// mp4, mov; png or jpg for stills.
+    public var container: String
+    /// For stills: where to grab, seconds (nil: the middle).
+    public var stillAt: Double?
+    /// The file it was read from.
+    public var source: String
+}

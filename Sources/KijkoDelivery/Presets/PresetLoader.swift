@@ -1,0 +1,180 @@
+import Foundation
+public import KijkoMedia
+import Yams
+
+/// Reads and validates platform presets: Kijko's own in `presets/platforms/` and any folder the
+/// user names, later folders overriding earlier ones by preset name.
+public struct PresetLoader: Sendable {
+    public let folders: [String]
+
+    public init(folders: [String]) { self.folders = folders }
+
+    /// The presets folder next to the `kijko` binary's package, or `KIJKO_PRESETS`.
+    public static func defaultFolder() -> String {
+        if let env = ProcessInfo.processInfo.environment["KIJKO_PRESETS"] { return env + "/platforms" }
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = dir.appendingPathComponent("presets/platforms")
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
+            dir = dir.deletingLastPathComponent()
+        }
+        return FileManager.default.currentDirectoryPath + "/presets/platforms"
+    }
+
+    /// Every preset, by name. A broken file is an error naming file, line and key.
+    public func all() throws(PresetError) -> [String: PlatformPreset] {
+        var presets: [String: PlatformPreset] = [:]
+        for folder in folders {
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+            for name in names where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+                let preset = try Self.load(path: (folder as NSString).appendingPathComponent(name))
+                presets[preset.name] = preset
+            }
+        }
+        return presets
+    }
+
+    /// The named presets, in order; an unknown name lists the known ones.
+    public func named(_ names: [String]) throws(PresetError) -> [PlatformPreset] {
+        let known = try all()
+        var out: [PlatformPreset] = []
+        for name in names {
+            guard let preset = known[name] else {
+                throw PresetError(file: folders.joined(separator: ", "), message: "no preset named \(name) (have: \(known.keys.sorted().joined(separator: ", ")))")
+            }
+            out.append(preset)
+        }
+        return out
+    }
+
+    /// Reads one preset file.
+    public static func load(path: String) throws(PresetError) -> PlatformPreset {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw PresetError(file: path, message: "cannot read the file as UTF-8 text")
+        }
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else { throw PresetError(file: path, message: "empty file") }
+            root = node
+        } catch let error as PresetError {
+            throw error
+        } catch let error as YamlError {
+            throw PresetError(file: path, line: Self.line(of: error), message: "not valid YAML (\(Self.summary(error)))")
+        } catch {
+            throw PresetError(file: path, message: "not valid YAML (\(error))")
+        }
+        return try parse(root, file: path)
+    }
+
+    static func line(of error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        default: nil
+        }
+    }
+
+    static func summary(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): problem
+        default: "\(error)"
+        }
+    }
+
+    static func parse(_ root: Node, file: String) throws(PresetError) -> PlatformPreset {
+        var f = try YAMLFields(root, file: file)
+        let name = try f.requiredString("name")
+        let description = try f.string("description") ?? name
+        let kindText = try f.string("kind") ?? "video"
+        guard let kind = PlatformPreset.Kind(rawValue: kindText) else { throw f.fail("kind", nil, "expected video or still, got \(kindText)") }
+        let width = try f.requiredInt("width"), height = try f.requiredInt("height")
+        for (key, value) in [("width", width), ("height", height)] where value < 16 || value > 8192 || value % 2 != 0 {
+            throw f.fail(key, nil, "must be even, 16–8192, got \(value)")
+        }
+        let aspect = try f.string("aspect") ?? Rational(Int32(width), Int32(height)).reduced.ratioDescription
+        var policy = PlatformPreset.RatePolicy.keep
+        var rate: Rational?
+        if var r = try f.fields("frame_rate") {
+            let text = try r.string("policy") ?? "keep"
+            guard let p = PlatformPreset.RatePolicy(rawValue: text) else { throw r.fail("policy", nil, "expected keep, fixed or max, got \(text)") }
+            policy = p
+            if let rateText = try r.string("rate") {
+                guard let parsed = Rational(parsing: rateText), parsed.num > 0 else { throw r.fail("rate", nil, "not a frame rate: \(rateText)") }
+                rate = parsed
+            }
+            if policy != .keep && rate == nil { throw r.fail("rate", nil, "missing (policy \(policy.rawValue) needs it)") }
+            try r.finish()
+        }
+        var minDuration: Double?, maxDuration: Double?, optimal: ClosedRange<Double>?, target: Double?
+        if var d = try f.fields("duration") {
+            minDuration = try d.double("min")
+            maxDuration = try d.double("max")
+            target = try d.double("target")
+            if let lo = try d.double("optimal_min"), let hi = try d.double("optimal_max") {
+                guard lo <= hi else { throw d.fail("optimal_max", nil, "is below optimal_min") }
+                optimal = lo...hi
+            }
+            try d.finish()
+        }
+        var video: PlatformPreset.Video?
+        if var v = try f.fields("video") {
+            let crf = try v.double("crf"), bitRate = try v.int("bit_rate")
+            let codec = try v.requiredString("codec")
+            if ["libx264", "libx265", "libsvtav1", "libvpx-vp9"].contains(codec) && crf == nil && bitRate == nil {
+                throw v.fail("crf", nil, "give crf or bit_rate for \(codec)")
+            }
+            let pixel = try v.string("pixel_format") ?? "yuv420p"
+            guard PixelFormat(name: pixel) != nil else { throw v.fail("pixel_format", nil, "unknown pixel format \(pixel)") }
+            video = PlatformPreset.Video(codec: codec, profile: try v.string("profile"),
+                                         encoderPreset: try v.string("preset"), pixelFormat: pixel, crf: crf, bitRate: bitRate,
+                                         maxRate: try v.int("max_rate"), bufferSize: try v.int("buffer_size"),
+                                         gopSeconds: try v.double("gop_seconds") ?? 2)
+            try v.finish()
+        } else if kind == .video {
+            throw f.fail("video", nil, "missing")
+        }
+        var colour = ColourProperties.bt709
+        if var c = try f.fields("colour") {
+            let wanted = (try c.string("primaries") ?? "bt709", try c.string("transfer") ?? "bt709",
+                          try c.string("matrix") ?? "bt709", try c.string("range") ?? "tv")
+            guard let parsed = ColourProperties(names: wanted.0, wanted.1, wanted.2, wanted.3) else {
+                throw c.fail("primaries", nil, "unknown colour names \(wanted)")
+            }
+            colour = parsed
+            try c.finish()
+        }
+        var audio: PlatformPreset.Audio?
+        if var a = try f.fields("audio") {
+            audio = PlatformPreset.Audio(codec: try a.requiredString("codec"), sampleRate: try a.int("sample_rate") ?? 48_000,
+                                         channels: try a.int("channels") ?? 2, bitRate: try a.int("bit_rate"))
+            try a.finish()
+        }
+        var loudness: Double?, truePeak: Double?
+        if var l = try f.fields("loudness") {
+            loudness = try l.requiredDouble("integrated")
+            truePeak = try l.double("true_peak") ?? -1
+            guard (-40.0)...(-5.0) ~= loudness!, (-10.0)...0 ~= truePeak! else {
+                throw l.fail("integrated", nil, "expected a target between -40 and -5 LUFS and a ceiling between -10 and 0 dBTP")
+            }
+            try l.finish()
+        }
+        let maxMB = try f.double("max_file_size_mb")
+        var safe: PlatformPreset.SafeZone?
+        if var z = try f.fields("safe_zone") {
+            safe = PlatformPreset.SafeZone(top: try z.double("top") ?? 0, bottom: try z.double("bottom") ?? 0,
+                                           left: try z.double("left") ?? 0, right: try z.double("right") ?? 0)
+            try z.finish()
+        }
+        let reframeText = try f.string("reframe") ?? "fit"
+        guard let reframe = PlatformPreset.Reframe(rawValue: reframeText) else {
+            throw f.fail("reframe", nil, "expected fit, fill, blur or smart, got \(reframeText)")
+        }
+        let container = try f.string("container") ?? (kind == .still ? "png" : "mp4")
+        let stillAt = try f.double("still_at")
+        try f.finish()
+        return PlatformPreset(name: name, description: description, kind: kind, width: width, height: height, aspect: aspect,
+                              ratePolicy: policy, rate: rate, minDuration: minDuration, maxDuration: maxDuration,
+                              optimalDuration: optimal, targetDuration: target, video: video, colour: colour, audio: audio,
+                              loudness: loudness, truePeak: truePeak, maxFileSize: maxMB.map { Int($0 * 1_000_000) },
+                              safeZone: safe, reframe: reframe, container: container, stillAt: stillAt, source: file)
+    }
+}

@@ -1,0 +1,104 @@
+import Yams
+
+/// Typed, line-aware reading of one YAML mapping: every error names the file, the line and the
+/// key path; keys nobody asked for are errors too (a typo must not pass silently).
+struct YAMLFields {
+    let file: String
+    let path: String
+    let node: Node
+    private let mapping: Node.Mapping
+    private var asked: Set<String> = []
+
+    init(_ node: Node, file: String, path: String = "") throws(PresetError) {
+        guard let mapping = node.mapping else {
+            throw PresetError(file: file, line: Self.line(node), key: path.isEmpty ? nil : path, message: "expected a mapping of keys")
+        }
+        self.file = file
+        self.path = path
+        self.node = node
+        self.mapping = mapping
+    }
+
+    static func line(_ node: Node) -> Int? { node.mark.map { $0.line } }
+
+    func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    private mutating func value(_ key: String) -> Node? {
+        asked.insert(key)
+        return mapping[Node(key)]
+    }
+
+    func fail(_ key: String, _ node: Node?, _ message: String) -> PresetError {
+        PresetError(file: file, line: node.flatMap(Self.line) ?? Self.line(self.node), key: keyPath(key), message: message)
+    }
+
+    mutating func string(_ key: String) throws(PresetError) -> String? {
+        guard let v = value(key) else { return nil }
+        guard let s = v.scalar?.string, v.scalar != nil else { throw fail(key, v, "expected text") }
+        return s
+    }
+
+    mutating func requiredString(_ key: String) throws(PresetError) -> String {
+        guard let s = try string(key) else { throw fail(key, nil, "missing") }
+        return s
+    }
+
+    mutating func double(_ key: String) throws(PresetError) -> Double? {
+        guard let v = value(key) else { return nil }
+        guard let text = v.scalar?.string, let d = Double(text) else { throw fail(key, v, "expected a number, got \(v.scalar?.string ?? "a \(Self.kind(v))")") }
+        return d
+    }
+
+    mutating func requiredDouble(_ key: String) throws(PresetError) -> Double {
+        guard let d = try double(key) else { throw fail(key, nil, "missing") }
+        return d
+    }
+
+    mutating func int(_ key: String) throws(PresetError) -> Int? {
+        guard let v = value(key) else { return nil }
+        guard let text = v.scalar?.string, let i = Int(text) else { throw fail(key, v, "expected a whole number, got \(v.scalar?.string ?? "a \(Self.kind(v))")") }
+        return i
+    }
+
+    mutating func requiredInt(_ key: String) throws(PresetError) -> Int {
+        guard let i = try int(key) else { throw fail(key, nil, "missing") }
+        return i
+    }
+
+    mutating func bool(_ key: String) throws(PresetError) -> Bool? {
+        guard let v = value(key) else { return nil }
+        switch v.scalar?.string.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw fail(key, v, "expected true or false")
+        }
+    }
+
+    mutating func fields(_ key: String) throws(PresetError) -> YAMLFields? {
+        guard let v = value(key) else { return nil }
+        return try YAMLFields(v, file: file, path: keyPath(key))
+    }
+
+    mutating func requiredFields(_ key: String) throws(PresetError) -> YAMLFields {
+        guard let f = try fields(key) else { throw fail(key, nil, "missing") }
+        return f
+    }
+
+    /// Fails on any key that was never asked for.
+    func finish() throws(PresetError) {
+        for (key, v) in mapping {
+            let name = key.scalar?.string ?? "?"
+            if !asked.contains(name) {
+                throw PresetError(file: file, line: Self.line(key) ?? Self.line(v), key: keyPath(name), message: "unknown key")
+            }
+        }
+    }
+
+    static func kind(_ node: Node) -> String {
+        switch node {
+        case .mapping: "mapping"
+        case .sequence: "list"
+        default: "value"
+        }
+    }
+}

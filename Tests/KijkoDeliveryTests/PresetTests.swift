@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+import KijkoMedia
+@testable import KijkoDelivery
+
+enum DeliveryFixture {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let presets = root.appendingPathComponent("presets/platforms").path
+
+    static func scratch() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-delivery-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.path
+    }
+}
+
+@Suite struct PresetTests {
+    @Test func everyShippedPresetLoads() throws {
+        let all = try PresetLoader(folders: [DeliveryFixture.presets]).all()
+        let wanted = ["tv-30s", "tv-15s", "tv-6s", "tv-30s-2997", "tv-15s-2997", "tv-6s-2997", "youtube", "youtube-shorts",
+                      "tiktok", "instagram-reels", "instagram-story", "instagram-feed-square", "instagram-feed-portrait",
+                      "x", "x-square", "linkedin", "facebook-feed", "still", "still-jpeg"]
+        #expect(Set(all.keys) == Set(wanted))
+        let tiktok = try #require(all["tiktok"])
+        #expect(tiktok.width == 1080 && tiktok.height == 1920 && tiktok.aspect == "9:16")
+        #expect(tiktok.optimalDuration == 21...34 && tiktok.maxFileSize == 287_000_000)
+        #expect(tiktok.loudness == -14 && tiktok.truePeak == -1)
+        #expect(tiktok.safeZone?.bottom == 0.2)
+        let tv = try #require(all["tv-15s-2997"])
+        #expect(tv.rate == Rational(30000, 1001) && tv.ratePolicy == .fixed && tv.targetDuration == 15)
+        #expect(tv.loudness == -24 && tv.truePeak == -2)
+        #expect(tv.video?.codec == "prores_ks" && tv.audio?.codec == "pcm_s24le" && tv.container == "mov")
+        #expect(all["instagram-feed-portrait"]?.aspect == "4:5")
+        #expect(all["still"]?.kind == .still)
+    }
+
+    static let good = """
+        name: custom
+        kind: video
+        width: 1280
+        height: 720
+        video:
+          codec: libx264
+          crf: 21
+        """
+
+    @Test(arguments: [
+        ("missing key", good.replacingOccurrences(of: "width: 1280\n", with: ""), ":1: width: missing"),
+        ("wrong type", good.replacingOccurrences(of: "crf: 21", with: "crf: high"), ":7: video.crf: expected a number, got high"),
+        ("unknown key", good + "\nloudnes:\n  integrated: -14\n", ":8: loudnes: unknown key"),
+        ("odd size", good.replacingOccurrences(of: "height: 720", with: "height: 721"), "height: must be even"),
+        ("bad yaml", good + "\n  - [unclosed", "not valid YAML"),
+        ("bad reframe", good + "\nreframe: squash\n", "reframe: expected fit, fill, blur or smart"),
+        ("no rate control", good.replacingOccurrences(of: "  crf: 21\n", with: "").replacingOccurrences(of: "  crf: 21", with: ""), "video.crf: give crf or bit_rate"),
+    ])
+    func badPresetsNameFileLineAndKey(name: String, text: String, expected: String) throws {
+        let dir = try DeliveryFixture.scratch()
+        let path = dir + "/custom.yaml"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try PresetLoader.load(path: path)
+            Issue.record("\(name): accepted")
+        } catch {
+            #expect(error.description.hasPrefix(path), "\(name): \(error)")
+            #expect(error.description.contains(expected), "\(name): \(error)")
+        }
+    }
+
+    @Test func userFolderOverridesAndAdds() throws {
+        let dir = try DeliveryFixture.scratch()
+        try Data(Self.good.utf8).write(to: URL(fileURLWithPath: dir + "/custom.yaml"))
+        try Data(Self.good.replacingOccurrences(of: "name: custom", with: "name: youtube").utf8).write(to: URL(fileURLWithPath: dir + "/yt.yaml"))
+        let loader = PresetLoader(folders: [DeliveryFixture.presets, dir])
+        let presets = try loader.named(["custom", "youtube"])
+        #expect(presets.map(\.width) == [1280, 1280])
+        #expect(throws: PresetError.self) { try loader.named(["tiktokk"]) }
+    }
+}
