@@ -17,6 +17,7 @@
 #include <libavutil/samplefmt.h>
 #include <libavutil/error.h>
 #include <libavutil/log.h>
+#include <libavutil/sha.h>
 
 /* Macros Swift cannot import as constants. */
 static inline int kijko_averror_eagain(void) { return AVERROR(EAGAIN); }

@@ -1,0 +1,92 @@
+import Foundation
+public import KijkoMedia
+
+/// One deliverable of a run, resolved against the master: output path, frame rate, the filter
+/// chains and encoder settings, and the loudness gain.
+public struct DeliverablePlan: Sendable {
+    public let preset: PlatformPreset
+    public let path: String
+    public let reframe: PlatformPreset.Reframe
+    public let outputRate: Rational
+    /// Seconds of the master to use.
+    public let start: Double
+    public let end: Double
+    /// Gain in dB and whether a limiter follows it.
+    public let gainDb: Double
+    public let limited: Bool
+
+    /// The frame rate the preset's policy gives for a master at `master`.
+    public static func rate(for preset: PlatformPreset, master: Rational) -> Rational {
+        switch preset.ratePolicy {
+        case .keep: return master
+        case .fixed: return preset.rate ?? master
+        case .max:
+            guard let cap = preset.rate else { return master }
+            return master.doubleValue > cap.doubleValue + 0.001 ? cap : master
+        }
+    }
+
+    public init(preset: PlatformPreset, path: String, reframe: PlatformPreset.Reframe?, masterRate: Rational,
+                start: Double, end: Double, masterLoudness: Loudness?) {
+        self.preset = preset
+        self.path = path
+        self.reframe = reframe ?? preset.reframe
+        outputRate = Self.rate(for: preset, master: masterRate)
+        self.start = start
+        self.end = end
+        if let target = preset.loudness, let measured = masterLoudness, measured.integrated > -70 {
+            gainDb = target - measured.integrated
+            // Linear gain when the true peak stays under the ceiling; else gain then a limiter.
+            limited = measured.truePeak + gainDb > (preset.truePeak ?? -1) - 0.2
+        } else {
+            gainDb = 0
+            limited = false
+        }
+    }
+
+    /// The video chain from decoded master frames (sample aspect `sar`) to encoder frames.
+    public func videoChain(sar: Rational, masterRate: Rational) -> String {
+        var parts: [String] = []
+        parts.append("trim=start=\(start):end=\(end),setpts=PTS-STARTPTS")
+        if sar.num > 0, sar.num != sar.den { parts.append("scale=trunc(iw*sar/2)*2:ih,setsar=1") }
+        parts.append(ReframeChain.description(reframe, width: preset.width, height: preset.height))
+        if outputRate != masterRate { parts.append("fps=\(outputRate)") }
+        parts.append("format=\(preset.video?.pixelFormat ?? "yuv420p")")
+        return parts.joined(separator: ",")
+    }
+
+    /// The audio chain: trim, resample, gain (and limiter), fades at the trim edges.
+    public func audioChain() -> String? {
+        guard let audio = preset.audio else { return nil }
+        let layout = audio.channels == 1 ? "mono" : audio.channels == 6 ? "5.1" : "stereo"
+        var parts = ["atrim=start=\(start):end=\(end),asetpts=PTS-STARTPTS",
+                     "aresample=\(audio.sampleRate)", "aformat=sample_fmts=fltp:channel_layouts=\(layout)"]
+        if gainDb != 0 { parts.append(String(format: "volume=%.3fdB:precision=double", gainDb)) }
+        if limited {
+            let ceiling = pow(10, ((preset.truePeak ?? -1) - 1.0) / 20)
+            parts.append(String(format: "alimiter=limit=%.5f:attack=1:release=60:level=false", ceiling))
+        }
+        let length = end - start
+        if length > 0.05 {
+            parts.append("afade=t=in:d=0.01,afade=t=out:st=\(String(format: "%.4f", length - 0.01)):d=0.01")
+        }
+        parts.append("aformat=sample_fmts=fltp")
+        return parts.joined(separator: ",")
+    }
+
+    public var videoSettings: EncoderSettings? {
+        guard let v = preset.video else { return nil }
+        var options: [String: String] = [:]
+        if let crf = v.crf { options["crf"] = String(format: "%g", crf) }
+        if let p = v.encoderPreset { options["preset"] = p }
+        if let profile = v.profile { options["profile"] = profile }
+        if v.codec == "libx265" { options["x265-params"] = "log-level=none" }
+        return EncoderSettings(codec: v.codec, options: options, bitRate: v.bitRate, maxRate: v.maxRate,
+                               bufferSize: v.bufferSize, gopSize: max(1, Int((v.gopSeconds * outputRate.doubleValue).rounded())),
+                               pixelFormat: PixelFormat(name: v.pixelFormat), colour: preset.colour)
+    }
+
+    public var audioSettings: EncoderSettings? {
+        preset.audio.map { EncoderSettings(codec: $0.codec, bitRate: $0.bitRate) }
+    }
+}

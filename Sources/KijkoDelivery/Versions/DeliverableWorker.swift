@@ -1,0 +1,150 @@
+import Foundation
+public import KijkoMedia
+
+/// Encodes one deliverable on its own thread. The decoding thread hands it references to the
+/// master's decoded frames (no pixel copies) through a bounded queue; the worker filters
+/// (reframe, rate, gain), encodes and muxes them. A failure stops only this deliverable.
+final class DeliverableWorker: @unchecked Sendable {
+    enum Item {
+        case video(Frame)
+        case audio(Frame)
+        case end
+    }
+
+    let plan: DeliverablePlan
+    private let videoInput: FilterInputFormat
+    private let audioInput: FilterInputFormat?
+    private let sar: Rational
+    private let masterRate: Rational
+    private let condition = NSCondition()
+    private var queue: [Item] = []
+    private let capacity: Int
+    private var finished = false
+    /// Set when the deliverable failed; later frames are dropped.
+    private(set) var failure: String?
+    /// Frames written (for progress).
+    private(set) var framesWritten = 0
+
+    init(plan: DeliverablePlan, video: FilterInputFormat, audio: FilterInputFormat?, sar: Rational,
+         masterRate: Rational, capacity: Int = 6) {
+        self.plan = plan
+        videoInput = video
+        audioInput = audio
+        self.sar = sar
+        self.masterRate = masterRate
+        self.capacity = capacity
+    }
+
+    /// Queues an item, waiting while the queue is full (unless the worker has failed).
+    func submit(_ item: Item) {
+        condition.lock()
+        while queue.count >= capacity && failure == nil && !finished { condition.wait() }
+        if failure == nil && !finished { queue.append(item) }
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func take() -> Item {
+        condition.lock()
+        while queue.isEmpty { condition.wait() }
+        let item = queue.removeFirst()
+        condition.signal()
+        condition.unlock()
+        return item
+    }
+
+    private func fail(_ message: String) {
+        condition.lock()
+        failure = message
+        queue.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for the worker to finish.
+    private let done = DispatchSemaphore(value: 0)
+
+    func start() {
+        let thread = Thread { [self] in
+            do {
+                try run()
+            } catch let error as MediaError {
+                fail(error.description)
+            } catch {
+                fail("\(error)")
+            }
+            // Drain whatever is still queued so the producer is never blocked.
+            condition.lock()
+            finished = true
+            queue.removeAll()
+            condition.broadcast()
+            condition.unlock()
+            done.signal()
+        }
+        thread.name = "kijko.deliverable.\(plan.preset.name)"
+        thread.stackSize = 1 << 22
+        thread.start()
+    }
+
+    func wait() { done.wait() }
+
+    private func run() throws {
+        let muxer = try Muxer(path: plan.path)
+        let videoGraph = try FilterGraph("[in]\(plan.videoChain(sar: sar, masterRate: masterRate))[out]", inputs: ["in": videoInput])
+        guard let videoSettings = plan.videoSettings, let videoFormat = videoGraph.outputFormat() else {
+            throw MediaError(file: plan.path, stage: .configure, reason: "preset \(plan.preset.name) has no video settings")
+        }
+        var format = videoFormat
+        if case let .video(w, h, pix, tb, sarOut, _) = videoFormat {
+            format = .video(width: w, height: h, pixelFormat: pix, timeBase: tb, sampleAspectRatio: sarOut, frameRate: plan.outputRate)
+        }
+        let video = try Encoder(videoSettings, format: format, for: muxer)
+        try muxer.addStream(for: video)
+        var audioGraph: FilterGraph?
+        var sound: AudioWriter?
+        if let audioInput, let chain = plan.audioChain(), let settings = plan.audioSettings, let audio = plan.preset.audio {
+            sound = try AudioWriter(settings, sampleRate: audio.sampleRate, channels: audio.channels, muxer: muxer)
+            audioGraph = try FilterGraph("[in]\(chain)[out]", inputs: ["in": audioInput], outputs: ["out": .audio])
+        }
+        try muxer.start()
+        let packet = try Packet(), filtered = try Frame()
+        func drainVideo() throws {
+            while try videoGraph.pull(into: filtered) == .frame {
+                try video.send(filtered)
+                while try video.receive(into: packet) { try muxer.write(packet, from: video) }
+                framesWritten += 1
+            }
+        }
+        func drainAudio() throws {
+            guard let audioGraph, let sound else { return }
+            while try audioGraph.pull(into: filtered) == .frame {
+                let samples = try (0..<filtered.channelCount).map { channel in
+                    guard let plane = filtered.floatSamples(channel: channel) else {
+                        throw MediaError(file: plan.path, stage: .filter, reason: "audio chain did not end in planar float")
+                    }
+                    return Array(plane)
+                }
+                try sound.write(samples)
+            }
+        }
+        loop: while true {
+            switch take() {
+            case .video(let frame):
+                try videoGraph.push(frame)
+                try drainVideo()
+            case .audio(let frame):
+                try audioGraph?.push(frame)
+                try drainAudio()
+            case .end:
+                break loop
+            }
+        }
+        try videoGraph.push(nil)
+        try drainVideo()
+        try audioGraph?.push(nil)
+        try drainAudio()
+        try muxer.drain(video, packet: packet)
+        try sound?.finish()
+        try muxer.finish()
+    }
+}

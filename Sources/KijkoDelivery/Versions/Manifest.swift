@@ -1,0 +1,53 @@
+public import KijkoMedia
+
+/// `manifest.json`: what a `kijko versions` run made, measured back from the written files.
+public struct Manifest: Codable, Sendable {
+    public var master: String
+    public var masterSha256: String?
+    public var deliverables: [Entry]
+
+    /// One deliverable.
+    public struct Entry: Codable, Sendable {
+        public enum Status: String, Codable, Sendable {
+            /// Written in this run.
+            case done
+            /// Already complete from an earlier run (not overwritten without `--force`).
+            case kept
+            case failed
+        }
+
+        public var preset: String
+        public var path: String
+        public var status: Status
+        public var error: String?
+        public var size: Int?
+        public var sha256: String?
+        public var reframe: String
+        /// `linear` (gain only) or `limited` (gain and a true-peak limiter).
+        public var loudnessMode: String?
+        public var gainDb: Double?
+        public var measured: Measured?
+        public var checks: [Check]
+        /// All checks passed.
+        public var pass: Bool
+    }
+
+    /// Read back from the written file.
+    public struct Measured: Codable, Sendable {
+        public var duration: Double?
+        public var width: Int?
+        public var height: Int?
+        public var frameRate: Rational?
+        public var videoCodec: String?
+        public var audioCodec: String?
+        public var integratedLoudness: Double?
+        public var truePeak: Double?
+    }
+
+    /// One comparison against the preset.
+    public struct Check: Codable, Sendable {
+        public var name: String
+        public var pass: Bool
+        public var detail: String
+    }
+}

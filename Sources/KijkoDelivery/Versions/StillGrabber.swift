@@ -1,0 +1,38 @@
+import Foundation
+public import KijkoMedia
+
+/// Frame grabs for print and out-of-home: one frame, seeked to exactly, reframed to the
+/// preset's size and written as PNG (lossless, RGB) or JPEG (full-range, high quality).
+public enum StillGrabber {
+    public static func grab(master: String, preset: PlatformPreset, reframe: PlatformPreset.Reframe,
+                            at seconds: Double, to path: String) throws {
+        let reader = try FrameReader(path: master)
+        try reader.seek(toPTS: reader.startPTS + Int64(seconds / reader.timeBase.doubleValue))
+        let frame = try Frame()
+        guard try reader.next(into: frame) else {
+            throw MediaError(file: master, stage: .decode, reason: "no frame at \(seconds) s")
+        }
+        let jpeg = preset.container == "jpg" || preset.container == "jpeg"
+        let pixel = jpeg ? "yuvj420p" : "rgb24"
+        let chain = ReframeChain.description(reframe == .smart ? .fit : reframe, width: preset.width, height: preset.height)
+        let graph = try FilterGraph("[in]\(chain),format=\(pixel)[out]", inputs: ["in": .of(reader.decoder)])
+        try graph.push(frame)
+        try graph.push(nil)
+        let picture = try Frame()
+        guard try graph.pull(into: picture) == .frame, let format = graph.outputFormat() else {
+            throw MediaError(file: master, stage: .filter, reason: "reframe gave no picture")
+        }
+        let muxer = try Muxer(path: path, format: "image2")
+        let settings = jpeg ? EncoderSettings(codec: "mjpeg", options: ["qmin": "1", "qmax": "2"])
+                            : EncoderSettings(codec: "png")
+        let encoder = try Encoder(settings, format: format, for: muxer)
+        try muxer.addStream(for: encoder)
+        try muxer.start()
+        let packet = try Packet()
+        picture.pts = 0
+        try encoder.send(picture)
+        while try encoder.receive(into: packet) { try muxer.write(packet, from: encoder) }
+        try muxer.drain(encoder, packet: packet)
+        try muxer.finish()
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+public import KijkoMedia
+
+/// Every deliverable from one master in one decode: the master's picture and sound are decoded
+/// once and handed, by reference, to one worker thread per deliverable (reframe, rate, loudness,
+/// encode, mux). Stills are grabbed afterwards. Outputs are atomic; existing ones are kept unless
+/// `force`; a failed deliverable is reported while the others complete. Measured back into
+/// `manifest.json`.
+public final class VersionGenerator {
+    public struct Request: Sendable {
+        public var master: String
+        public var presets: [PlatformPreset]
+        /// Overrides every preset's own reframe mode.
+        public var reframe: PlatformPreset.Reframe?
+        public var outputFolder: String
+        public var force: Bool
+        /// Seconds into the master; nil for its start / end.
+        public var start: Double?
+        public var end: Double?
+
+        public init(master: String, presets: [PlatformPreset], reframe: PlatformPreset.Reframe? = nil,
+                    outputFolder: String, force: Bool = false, start: Double? = nil, end: Double? = nil) {
+            self.master = master
+            self.presets = presets
+            self.reframe = reframe
+            self.outputFolder = outputFolder
+            self.force = force
+            self.start = start
+            self.end = end
+        }
+    }
+
+    public let request: Request
+
+    public init(_ request: Request) { self.request = request }
+
+    /// The output path of `preset` for this master.
+    public func outputPath(_ preset: PlatformPreset) -> String {
+        let stem = URL(fileURLWithPath: request.master).deletingPathExtension().lastPathComponent
+        return (request.outputFolder as NSString).appendingPathComponent("\(stem)_\(preset.name).\(preset.container)")
+    }
+
+    /// Runs the whole set. `progress` gets master frames decoded and the total.
+    public func run(progress: ((Int, Int) -> Void)? = nil) throws -> Manifest {
+        let master = request.master
+        let info = try Probe.file(master)
+        guard let videoInfo = info.first(.video) else {
+            throw MediaError(file: master, stage: .probe, reason: "no video stream: an audio-only master has no picture to deliver")
+        }
+        guard (videoInfo.width ?? 0) >= 16, (videoInfo.height ?? 0) >= 16 else {
+            throw MediaError(file: master, stage: .probe,
+                             reason: "picture is \(videoInfo.width ?? 0)x\(videoInfo.height ?? 0): too small to deliver")
+        }
+        let duration = videoInfo.duration ?? info.duration ?? 0
+        let start = max(0, request.start ?? 0)
+        let end = min(duration, request.end ?? duration)
+        guard end > start else {
+            throw MediaError(file: master, stage: .configure, reason: "--in \(start) s is not before --out \(end) s")
+        }
+        try FileManager.default.createDirectory(atPath: request.outputFolder, withIntermediateDirectories: true)
+
+        let wantsLoudness = request.presets.contains { $0.loudness != nil && $0.kind == .video }
+        let loudness = wantsLoudness && info.first(.audio) != nil ? try LoudnessMeter.measure(path: master) : nil
+        let masterRate = videoInfo.frameRate ?? Rational(25, 1)
+
+        var entries: [String: Manifest.Entry] = [:]
+        var workers: [DeliverableWorker] = []
+        let reader = try FrameReader(path: master)
+        let audioReader = info.first(.audio) != nil ? try FrameReader(path: master, type: .audio) : nil
+        let sar = reader.decoder.sampleAspectRatio
+        for preset in request.presets where preset.kind == .video {
+            let path = outputPath(preset)
+            let plan = DeliverablePlan(preset: preset, path: path, reframe: request.reframe, masterRate: masterRate,
+                                       start: start, end: end, masterLoudness: loudness)
+            if let problem = Self.problem(preset, length: end - start) {
+                entries[preset.name] = Self.failed(preset, path: path, reframe: plan.reframe, message: problem)
+                continue
+            }
+            if FileManager.default.fileExists(atPath: path) && !request.force {
+                entries[preset.name] = Manifest.Entry(preset: preset.name, path: path, status: .kept, reframe: plan.reframe.rawValue,
+                                                      loudnessMode: nil, gainDb: nil, checks: [], pass: false)
+                continue
+            }
+            let worker = DeliverableWorker(plan: plan, video: .of(reader.decoder), audio: audioReader.map { .of($0.decoder) },
+                                           sar: sar, masterRate: masterRate)
+            workers.append(worker)
+        }
+
+        if !workers.isEmpty {
+            for worker in workers { worker.start() }
+            try decode(reader: reader, audio: audioReader, start: start, end: end, workers: workers, progress: progress)
+            for worker in workers { worker.submit(.end) }
+            for worker in workers { worker.wait() }
+        }
+        for worker in workers {
+            let plan = worker.plan
+            if let failure = worker.failure {
+                entries[plan.preset.name] = Self.failed(plan.preset, path: plan.path, reframe: plan.reframe, message: failure)
+            } else {
+                entries[plan.preset.name] = Manifest.Entry(
+                    preset: plan.preset.name, path: plan.path, status: .done, reframe: plan.reframe.rawValue,
+                    loudnessMode: plan.preset.loudness == nil ? nil : (plan.limited ? "limited" : "linear"),
+                    gainDb: plan.preset.loudness == nil ? nil : (plan.gainDb * 100).rounded() / 100, checks: [], pass: false)
+            }
+        }
+        for preset in request.presets where preset.kind == .still {
+            let path = outputPath(preset)
+            let reframe = request.reframe ?? preset.reframe
+            if FileManager.default.fileExists(atPath: path) && !request.force {
+                entries[preset.name] = Manifest.Entry(preset: preset.name, path: path, status: .kept, reframe: reframe.rawValue,
+                                                      checks: [], pass: false)
+                continue
+            }
+            do {
+                try StillGrabber.grab(master: master, preset: preset, reframe: reframe,
+                                      at: preset.stillAt ?? (start + end) / 2, to: path)
+                entries[preset.name] = Manifest.Entry(preset: preset.name, path: path, status: .done, reframe: reframe.rawValue,
+                                                      checks: [], pass: false)
+            } catch {
+                entries[preset.name] = Self.failed(preset, path: path, reframe: reframe, message: "\(error)")
+            }
+        }
+
+        var manifest = Manifest(master: master, masterSha256: nil, deliverables: [])
+        for preset in request.presets {
+            guard var entry = entries[preset.name] else { continue }
+            if entry.status != .failed { entry = DeliverableCheck.verify(entry, preset: preset, expectedLength: end - start,
+                                                                     masterRate: masterRate) }
+            manifest.deliverables.append(entry)
+        }
+        return manifest
+    }
+
+    /// A preset this master cannot satisfy, said before any work.
+    static func problem(_ preset: PlatformPreset, length: Double) -> String? {
+        if let target = preset.targetDuration, abs(target - length) > 0.5 {
+            return String(format: "preset %@ is a %.0f s spot but the programme runs %.2f s: give --in/--out for a %.0f s section",
+                          preset.name, target, length, target)
+        }
+        if let maximum = preset.maxDuration, length > maximum + 0.01 {
+            return String(format: "programme runs %.2f s, over %@'s %.0f s limit: give --in/--out", length, preset.name, maximum)
+        }
+        return nil
+    }
+
+    static func failed(_ preset: PlatformPreset, path: String, reframe: PlatformPreset.Reframe, message: String) -> Manifest.Entry {
+        Manifest.Entry(preset: preset.name, path: path, status: .failed, error: message, reframe: reframe.rawValue, checks: [], pass: false)
+    }
+
+    /// The one decode: picture and sound in time order, each frame referenced to every worker.
+    private func decode(reader: FrameReader, audio: FrameReader?, start: Double, end: Double,
+                        workers: [DeliverableWorker], progress: ((Int, Int) -> Void)?) throws {
+        let frameSeconds = reader.frameRate.inverted.doubleValue
+        let total = Int(((end - start) / frameSeconds).rounded())
+        if start > 0 {
+            try reader.seek(toPTS: reader.startPTS + Int64(start / reader.timeBase.doubleValue))
+            if let audio { try audio.seekToKeyframe(before: audio.startPTS + Int64(max(0, start - 0.5) / audio.timeBase.doubleValue)) }
+        }
+        let frame = try Frame(), sound = try Frame()
+        var audioDone = audio == nil
+        var count = 0
+        func feedAudio(until seconds: Double) throws {
+            guard let audio, !audioDone else { return }
+            while true {
+                guard try audio.next(into: sound) else { audioDone = true; return }
+                let at = Double((sound.pts ?? 0) - audio.startPTS) * audio.timeBase.doubleValue
+                for worker in workers { worker.submit(.audio(try sound.reference())) }
+                if at > seconds || at > end { return }
+            }
+        }
+        while try reader.next(into: frame) {
+            let at = Double((frame.pts ?? 0) - reader.startPTS) * reader.timeBase.doubleValue
+            if at >= end { break }
+            for worker in workers { worker.submit(.video(try frame.reference())) }
+            try feedAudio(until: at + frameSeconds)
+            count += 1
+            progress?(count, total)
+        }
+        try feedAudio(until: end + 1)
+    }
+}
