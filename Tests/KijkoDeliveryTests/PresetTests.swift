@@ -3,18 +3,6 @@ import Testing
 import KijkoMedia
 @testable import KijkoDelivery
 
-enum DeliveryFixture {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let presets = root.appendingPathComponent("presets/platforms").path
-
-    static func scratch() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-delivery-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.path
-    }
-}
-
 @Suite struct PresetTests {
     @Test func everyShippedPresetLoads() throws {
         let all = try PresetLoader(folders: [DeliveryFixture.presets]).all()

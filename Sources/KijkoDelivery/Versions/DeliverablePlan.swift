@@ -14,6 +14,8 @@ public struct DeliverablePlan: Sendable {
     /// Gain in dB and whether a limiter follows it.
     public let gainDb: Double
     public let limited: Bool
+    /// dB the limiter keeps under the true-peak ceiling.
+    public let limiterMargin: Double
 
     /// The frame rate the preset's policy gives for a master at `master`.
     public static func rate(for preset: PlatformPreset, master: Rational) -> Rational {
@@ -26,22 +28,18 @@ public struct DeliverablePlan: Sendable {
         }
     }
 
+    /// - Parameter loudness: the normaliser's decision for this preset's target, nil for none.
     public init(preset: PlatformPreset, path: String, reframe: PlatformPreset.Reframe?, masterRate: Rational,
-                start: Double, end: Double, masterLoudness: Loudness?) {
+                start: Double, end: Double, loudness: LoudnessNormaliser.Decision?) {
         self.preset = preset
         self.path = path
         self.reframe = reframe ?? preset.reframe
         outputRate = Self.rate(for: preset, master: masterRate)
         self.start = start
         self.end = end
-        if let target = preset.loudness, let measured = masterLoudness, measured.integrated > -70 {
-            gainDb = target - measured.integrated
-            // Linear gain when the true peak stays under the ceiling; else gain then a limiter.
-            limited = measured.truePeak + gainDb > (preset.truePeak ?? -1) - 0.2
-        } else {
-            gainDb = 0
-            limited = false
-        }
+        gainDb = loudness?.gainDb ?? 0
+        limited = loudness?.limited ?? false
+        limiterMargin = loudness?.margin ?? 0.5
     }
 
     /// The video chain from decoded master frames (sample aspect `sar`) to encoder frames.
@@ -58,13 +56,11 @@ public struct DeliverablePlan: Sendable {
     /// The audio chain: trim, resample, gain (and limiter), fades at the trim edges.
     public func audioChain() -> String? {
         guard let audio = preset.audio else { return nil }
-        let layout = audio.channels == 1 ? "mono" : audio.channels == 6 ? "5.1" : "stereo"
-        var parts = ["atrim=start=\(start):end=\(end),asetpts=PTS-STARTPTS",
-                     "aresample=\(audio.sampleRate)", "aformat=sample_fmts=fltp:channel_layouts=\(layout)"]
-        if gainDb != 0 { parts.append(String(format: "volume=%.3fdB:precision=double", gainDb)) }
-        if limited {
-            let ceiling = pow(10, ((preset.truePeak ?? -1) - 1.0) / 20)
-            parts.append(String(format: "alimiter=limit=%.5f:attack=1:release=60:level=false", ceiling))
+        var parts = [LoudnessNormaliser(master: "", start: start, end: end, sampleRate: audio.sampleRate,
+                                        channels: audio.channels).sectionChain()]
+        if let gain = LoudnessNormaliser.gainChain(gainDb: gainDb, limited: limited, ceiling: preset.truePeak ?? -1,
+                                                   margin: limiterMargin, sampleRate: audio.sampleRate) {
+            parts.append(gain)
         }
         let length = end - start
         if length > 0.05 {

@@ -118,13 +118,7 @@ final class DeliverableWorker: @unchecked Sendable {
         func drainAudio() throws {
             guard let audioGraph, let sound else { return }
             while try audioGraph.pull(into: filtered) == .frame {
-                let samples = try (0..<filtered.channelCount).map { channel in
-                    guard let plane = filtered.floatSamples(channel: channel) else {
-                        throw MediaError(file: plan.path, stage: .filter, reason: "audio chain did not end in planar float")
-                    }
-                    return Array(plane)
-                }
-                try sound.write(samples)
+                try sound.write(filtered)
             }
         }
         loop: while true {

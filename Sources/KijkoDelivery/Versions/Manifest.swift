@@ -3,7 +3,6 @@ public import KijkoMedia
 /// `manifest.json`: what a `kijko versions` run made, measured back from the written files.
 public struct Manifest: Codable, Sendable {
     public var master: String
-    public var masterSha256: String?
     public var deliverables: [Entry]
 
     /// One deliverable.

@@ -15,7 +15,7 @@ public enum StillGrabber {
         let jpeg = preset.container == "jpg" || preset.container == "jpeg"
         let pixel = jpeg ? "yuvj420p" : "rgb24"
         let chain = ReframeChain.description(reframe == .smart ? .fit : reframe, width: preset.width, height: preset.height)
-        let graph = try FilterGraph("[in]\(chain),format=\(pixel)[out]", inputs: ["in": .of(reader.decoder)])
+        let graph = try FilterGraph("[in]\(chain),format=\(pixel)[out]", inputs: ["in": reader.frameFormat])
         try graph.push(frame)
         try graph.push(nil)
         let picture = try Frame()

@@ -59,8 +59,19 @@ public final class VersionGenerator {
         }
         try FileManager.default.createDirectory(atPath: request.outputFolder, withIntermediateDirectories: true)
 
-        let wantsLoudness = request.presets.contains { $0.loudness != nil && $0.kind == .video }
-        let loudness = wantsLoudness && info.first(.audio) != nil ? try LoudnessMeter.measure(path: master) : nil
+        // Loudness decisions, one per (target, ceiling, rate): measured on the section, audio only.
+        var decisions: [String: LoudnessNormaliser.Decision?] = [:]
+        func decision(_ preset: PlatformPreset) throws -> LoudnessNormaliser.Decision? {
+            guard let target = preset.loudness, let audio = preset.audio, info.first(.audio) != nil else { return nil }
+            let ceiling = preset.truePeak ?? -1
+            let key = "\(target)/\(ceiling)/\(audio.sampleRate)/\(audio.channels)/\(audio.codec)/\(audio.bitRate ?? 0)"
+            if let known = decisions[key] { return known }
+            let made = try LoudnessNormaliser(master: master, start: start, end: end, sampleRate: audio.sampleRate,
+                                              channels: audio.channels, encoder: EncoderSettings(codec: audio.codec, bitRate: audio.bitRate))
+                .decide(target: target, ceiling: ceiling)
+            decisions.updateValue(made, forKey: key)
+            return made
+        }
         let masterRate = videoInfo.frameRate ?? Rational(25, 1)
 
         var entries: [String: Manifest.Entry] = [:]
@@ -70,8 +81,9 @@ public final class VersionGenerator {
         let sar = reader.decoder.sampleAspectRatio
         for preset in request.presets where preset.kind == .video {
             let path = outputPath(preset)
+            Muxer.removeStalePartials(for: path)
             let plan = DeliverablePlan(preset: preset, path: path, reframe: request.reframe, masterRate: masterRate,
-                                       start: start, end: end, masterLoudness: loudness)
+                                       start: start, end: end, loudness: try decision(preset))
             if let problem = Self.problem(preset, length: end - start) {
                 entries[preset.name] = Self.failed(preset, path: path, reframe: plan.reframe, message: problem)
                 continue
@@ -81,7 +93,7 @@ public final class VersionGenerator {
                                                       loudnessMode: nil, gainDb: nil, checks: [], pass: false)
                 continue
             }
-            let worker = DeliverableWorker(plan: plan, video: .of(reader.decoder), audio: audioReader.map { .of($0.decoder) },
+            let worker = DeliverableWorker(plan: plan, video: reader.frameFormat, audio: audioReader.map(\.frameFormat),
                                            sar: sar, masterRate: masterRate)
             workers.append(worker)
         }
@@ -105,6 +117,7 @@ public final class VersionGenerator {
         }
         for preset in request.presets where preset.kind == .still {
             let path = outputPath(preset)
+            Muxer.removeStalePartials(for: path)
             let reframe = request.reframe ?? preset.reframe
             if FileManager.default.fileExists(atPath: path) && !request.force {
                 entries[preset.name] = Manifest.Entry(preset: preset.name, path: path, status: .kept, reframe: reframe.rawValue,
@@ -121,7 +134,7 @@ public final class VersionGenerator {
             }
         }
 
-        var manifest = Manifest(master: master, masterSha256: nil, deliverables: [])
+        var manifest = Manifest(master: master, deliverables: [])
         for preset in request.presets {
             guard var entry = entries[preset.name] else { continue }
             if entry.status != .failed { entry = DeliverableCheck.verify(entry, preset: preset, expectedLength: end - start,

@@ -41,6 +41,17 @@ public final class AudioWriter {
         try drainShaper()
     }
 
+    /// Appends a planar-float frame with this writer's rate and channels, e.g. a filter graph's
+    /// output (its reference is taken; no copy). Its timestamp is replaced by the sample count.
+    public func write(_ frame: Frame) throws(MediaError) {
+        let count = frame.sampleCount
+        guard count > 0 else { return }
+        frame.pts = written
+        try shaper.push(frame)
+        written += Int64(count)
+        try drainShaper()
+    }
+
     /// Flushes the last partial frame and the encoder.
     public func finish() throws(MediaError) {
         try shaper.push(nil)

@@ -23,9 +23,11 @@ public final class LoudnessMeter {
     private var last: Loudness?
     private var channels = 0
 
-    /// A meter for frames of `format` (e.g. `.of(reader.decoder)`).
-    public init(format: FilterInputFormat) throws(MediaError) {
-        graph = try FilterGraph("[in]ebur128=metadata=1:peak=true+sample[out]", inputs: ["in": format], outputs: ["out": .audio])
+    /// A meter for frames of `format` (e.g. `reader.frameFormat`), measured after the filter
+    /// chain `through` when one is given (a trim, a gain, a limiter: what a deliverable will hear).
+    public init(format: FilterInputFormat, through chain: String? = nil) throws(MediaError) {
+        let prefix = chain.map { "\($0)," } ?? ""
+        graph = try FilterGraph("[in]\(prefix)ebur128=metadata=1:peak=true+sample[out]", inputs: ["in": format], outputs: ["out": .audio])
         out = try Frame()
         if case let .audio(_, _, layout, _) = format { channels = Self.channelCount(layout) }
     }
@@ -67,12 +69,13 @@ public final class LoudnessMeter {
 
     static func decibels(_ linear: Double) -> Double { linear > 0 ? 20 * log10(linear) : -144 }
 
-    /// Measures the best audio stream of `path`; nil when it has none.
-    public static func measure(path: String) throws(MediaError) -> Loudness? {
+    /// Measures the best audio stream of `path` (after the filter chain `through`, when given);
+    /// nil when it has none.
+    public static func measure(path: String, through chain: String? = nil) throws(MediaError) -> Loudness? {
         let input = try Demuxer(path: path)
         guard input.bestStream(.audio) != nil else { return nil }
         let reader = try FrameReader(path: path, type: .audio)
-        let meter = try LoudnessMeter(format: .of(reader.decoder))
+        let meter = try LoudnessMeter(format: reader.frameFormat, through: chain)
         let frame = try Frame()
         while try reader.next(into: frame) { try meter.add(frame) }
         return try meter.finish()

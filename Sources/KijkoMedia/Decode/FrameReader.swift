@@ -53,6 +53,10 @@ public final class FrameReader {
         }
     }
 
+    /// The format of the frames ``next(into:)`` returns (upright, when the stream was rotated):
+    /// what a filter graph fed from this reader takes.
+    public var frameFormat: FilterInputFormat { upright?.outputFormat() ?? .of(decoder) }
+
     /// The pts of frame `n` (counted from the first frame at the stream's frame rate).
     public func pts(ofFrame n: Int) -> Int64 {
         startPTS + rescale(Int64(n), from: frameRate.inverted, to: timeBase)

@@ -44,6 +44,21 @@ public final class Muxer {
         if !finished { try? FileManager.default.removeItem(atPath: temporaryPath) }
     }
 
+    /// Removes partial files a killed run left for `path` (`.NAME.partial-*.EXT` beside it).
+    /// Returns how many were removed.
+    @discardableResult
+    public static func removeStalePartials(for path: String) -> Int {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        let prefix = ".\(url.deletingPathExtension().lastPathComponent).partial-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return 0 }
+        var removed = 0
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".\(url.pathExtension)") {
+            if (try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))) != nil { removed += 1 }
+        }
+        return removed
+    }
+
     /// The container wants codec headers out of band (mp4, mov, mkv).
     var needsGlobalHeader: Bool { context.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 }
 

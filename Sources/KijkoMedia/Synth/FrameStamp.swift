@@ -71,29 +71,33 @@ public enum FrameStamp {
     public static func cellBits(_ number: Int) -> [Bool] { bits(of: number) }
 
     /// Reads the stamp of a picture that lies at `region` (x, y, width, height) inside `frame`,
-    /// e.g. the fitted picture of a letterboxed output.
-    public static func read(_ frame: Frame, region: (x: Int, y: Int, width: Int, height: Int)) -> Int? {
+    /// e.g. the fitted picture of a letterboxed output. `source` is the size the picture was
+    /// stamped at, when known: the strip is then located exactly as scaled from it.
+    public static func read(_ frame: Frame, region: (x: Int, y: Int, width: Int, height: Int),
+                            source: (width: Int, height: Int)? = nil) -> Int? {
         guard let depth = frame.pixelFormat.bitDepth, let luma = frame.data(0) else { return nil }
-        let (lx, ly, cell) = layout(width: region.width, height: region.height)
+        let stamped = source ?? (region.width, region.height)
+        let (lx, ly, cell) = layout(width: stamped.width, height: stamped.height)
+        let sx = Double(region.width) / Double(stamped.width), sy = Double(region.height) / Double(stamped.height)
         let bytes = depth > 8 ? 2 : 1
         let stride = frame.lineSize(0)
         let threshold = 126 << (depth - 8)
+        // Average the inner half of each cell: edges smear under compression and scaling.
+        let spanX = max(1, Int(Double(cell) * sx / 2)), spanY = max(1, Int(Double(cell) * sy / 2))
         var value = 0
         var check = 0
         for i in 0..<(columns * rows) {
-            // Average the inner half of the cell: edges smear under compression and scaling.
-            let cx = region.x + lx + (i % columns) * cell + cell / 4
-            let cy = region.y + ly + (i / columns) * cell + cell / 4
-            let span = max(1, cell / 2)
-            guard cx + span <= frame.width, cy + span <= frame.height, cx >= 0, cy >= 0 else { return nil }
+            let cx = region.x + Int((Double(lx + (i % columns) * cell) + Double(cell) / 4) * sx)
+            let cy = region.y + Int((Double(ly + (i / columns) * cell) + Double(cell) / 4) * sy)
+            guard cx + spanX <= frame.width, cy + spanY <= frame.height, cx >= 0, cy >= 0 else { return nil }
             var sum = 0
-            for y in cy..<(cy + span) {
+            for y in cy..<(cy + spanY) {
                 let row = luma + y * stride
-                for x in cx..<(cx + span) {
+                for x in cx..<(cx + spanX) {
                     sum += bytes == 1 ? Int(row[x]) : Int(row[2 * x]) | Int(row[2 * x + 1]) << 8
                 }
             }
-            let bit = sum / (span * span) > threshold ? 1 : 0
+            let bit = sum / (spanX * spanY) > threshold ? 1 : 0
             if i < 16 { value = value << 1 | bit } else { check = check << 1 | bit }
         }
         let expected = (value & 0xFF) ^ (value >> 8) ^ 0xA5
