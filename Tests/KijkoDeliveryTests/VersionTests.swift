@@ -210,3 +210,54 @@ import KijkoMedia
         #expect(try DeliveryFixture.stamps(out + "/master_youtube.mp4").count == 250)
     }
 }
+
+/// `kijko versions` on bad input: one line on stderr naming the file and the fault, non-zero exit.
+@Suite struct VersionsCLITests {
+    static func versions(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try DeliveryFixture.run(DeliveryFixture.kijko, ["versions"] + arguments)
+    }
+
+    @Test func badMastersGiveOneClearLine() throws {
+        let folder = try DeliveryFixture.scratch()
+        let audioOnly = folder + "/audio.m4a", tiny = folder + "/tiny.mkv", text = folder + "/notes.mp4"
+        #expect(try DeliveryFixture.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "sine=d=1", "-c:a", "aac", audioOnly]).status == 0)
+        #expect(try DeliveryFixture.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc=d=0.2", "-vf", "scale=1:1",
+                                                   "-c:v", "ffv1", tiny]).status == 0)
+        try Data("not a film".utf8).write(to: URL(fileURLWithPath: text))
+        let cases: [(String, String)] = [
+            (audioOnly, "audio-only master"), (tiny, "1x1"), (text, "moov atom not found"), (folder + "/absent.mp4", "no such file"),
+        ]
+        for (path, expected) in cases {
+            let run = try Self.versions([path, "--preset", "youtube", "--out", folder + "/out"])
+            #expect(run.status != 0, "\(path)")
+            let lines = run.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && lines[0].contains(path) && lines[0].contains(expected), "\(run.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out/audio_youtube.mp4"))
+    }
+
+    @Test func badRequestsAreNamed() throws {
+        let (master, folder) = try DeliveryFixture.master(SynthSpec(width: 320, height: 180, frames: 25))
+        let unknown = try Self.versions([master, "--preset", "tiktokk", "--out", folder])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no preset named tiktokk; did you mean tiktok?"), "\(unknown.stderr)")
+        let reframe = try Self.versions([master, "--preset", "tiktok", "--reframe", "squash", "--out", folder])
+        #expect(reframe.status == 64 && reframe.stderr.contains("--reframe: expected fit, fill or blur"), "\(reframe.stderr)")
+        let backwards = try Self.versions([master, "--preset", "tiktok", "--in", "0.8", "--until", "0.2", "--out", folder])
+        #expect(backwards.status != 0 && backwards.stderr.contains("is not before --until"), "\(backwards.stderr)")
+        // A 1 s master cannot make a 15 s TV spot: that deliverable fails, named, and the run says so.
+        let spot = try Self.versions([master, "--preset", "tv-15s", "--out", folder, "--json"])
+        #expect(spot.status == 1 && spot.stdout.contains("is a 15 s spot but the programme runs 1.00 s"), "\(spot.stdout)")
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/manifest.json"))) as? [String: Any]
+        let entries = manifest?["deliverables"] as? [[String: Any]]
+        #expect(entries?.first?["status"] as? String == "failed")
+    }
+
+    @Test func aBadUserPresetNamesFileLineAndKey() throws {
+        let (master, folder) = try DeliveryFixture.master(SynthSpec(width: 320, height: 180, frames: 25))
+        let presets = folder + "/presets"
+        try FileManager.default.createDirectory(atPath: presets, withIntermediateDirectories: true)
+        try Data("name: mine\nkind: video\nwidth: wide\nheight: 720\n".utf8).write(to: URL(fileURLWithPath: presets + "/mine.yaml"))
+        let run = try Self.versions([master, "--preset", "mine", "--presets-dir", presets, "--out", folder])
+        #expect(run.status != 0 && run.stderr.contains(presets + "/mine.yaml:3: width: expected a whole number, got wide"), "\(run.stderr)")
+    }
+}

@@ -40,7 +40,7 @@ public struct PresetLoader: Sendable {
         var out: [PlatformPreset] = []
         for name in names {
             guard let preset = known[name] else {
-                throw PresetError(file: folders.joined(separator: ", "), message: "no preset named \(name) (have: \(known.keys.sorted().joined(separator: ", ")))")
+                throw PresetError(file: folders.joined(separator: ", "), message: "no preset named \(name)\(Self.suggestion(for: name, among: Array(known.keys))) (have: \(known.keys.sorted().joined(separator: ", ")))")
             }
             out.append(preset)
         }
@@ -176,5 +176,31 @@ public struct PresetLoader: Sendable {
                               optimalDuration: optimal, targetDuration: target, video: video, colour: colour, audio: audio,
                               loudness: loudness, truePeak: truePeak, maxFileSize: maxMB.map { Int($0 * 1_000_000) },
                               safeZone: safe, reframe: reframe, container: container, stillAt: stillAt, source: file)
+    }
+
+    /// `; did you mean X?` for the known name nearest `name` (edit distance ≤ 3), or "".
+    static func suggestion(for name: String, among names: [String]) -> String {
+        func distance(_ a: [Character], _ b: [Character]) -> Int {
+            var row = Array(0...b.count)
+            for i in 1...max(1, a.count) where !a.isEmpty {
+                var previous = row[0]
+                row[0] = i
+                for j in stride(from: 1, through: b.count, by: 1) {
+                    let current = row[j]
+                    let substitution: Int = previous + (a[i - 1] == b[j - 1] ? 0 : 1)
+                    let edit: Int = Swift.min(row[j] + 1, row[j - 1] + 1)
+                    row[j] = Swift.min(edit, substitution)
+                    previous = current
+                }
+            }
+            return row[b.count]
+        }
+        var best: (name: String, distance: Int)?
+        for candidate in names.sorted() {
+            let d = distance(Array(name), Array(candidate))
+            if d < (best?.distance ?? Int.max) { best = (candidate, d) }
+        }
+        guard let best, best.distance <= 3 else { return "" }
+        return "; did you mean \(best.name)?"
     }
 }

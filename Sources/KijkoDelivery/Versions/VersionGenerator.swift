@@ -55,7 +55,7 @@ public final class VersionGenerator {
         let start = max(0, request.start ?? 0)
         let end = min(duration, request.end ?? duration)
         guard end > start else {
-            throw MediaError(file: master, stage: .configure, reason: "--in \(start) s is not before --out \(end) s")
+            throw MediaError(file: master, stage: .configure, reason: "--in \(start) s is not before --until \(end) s")
         }
         try FileManager.default.createDirectory(atPath: request.outputFolder, withIntermediateDirectories: true)
 
