@@ -127,8 +127,62 @@ def bench_assemble():
     ]
 
 
+VERSION_PRESETS = [  # name, width, height, reframe, crf — as presets/platforms/*.yaml say
+    ("youtube", 1920, 1080, "fit", 18),
+    ("tiktok", 1080, 1920, "fill", 20),
+    ("instagram-feed-square", 1080, 1080, "fill", 20),
+    ("instagram-feed-portrait", 1080, 1350, "fill", 20),
+]
+
+
+def reframe_filter(w, h, mode):
+    if mode == "fit":
+        return (f"scale={w}:{h}:force_original_aspect_ratio=decrease:flags=bicubic,"
+                f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p")
+    return f"scale={w}:{h}:force_original_aspect_ratio=increase:flags=bicubic,crop={w}:{h},setsar=1,format=yuv420p"
+
+
+def ffmpeg_output(label, name, crf, folder):
+    return ["-map", f"[v{label}]", "-map", f"[a{label}]", "-c:v", "libx264", "-preset", "medium", "-profile:v", "high",
+            "-crf", str(crf), "-g", "50", "-c:a", "aac", "-b:a", "192k", "-ar", "48000", "-movflags", "+faststart",
+            os.path.join(folder, f"{name}.mp4")]
+
+
+def bench_versions():
+    """16:9, 9:16, 1:1 and 4:5 from one 20 s 1080p master: kijko versions vs one ffmpeg split call and four calls."""
+    src = master_1080p()
+    folder = os.path.join(MEDIA, "versions")
+    for sub in ("kijko", "split", "sequential"):
+        os.makedirs(os.path.join(folder, sub), exist_ok=True)
+    kijko = [KIJKO, "versions", src, "--out", os.path.join(folder, "kijko"), "--force"]
+    for name, *_ in VERSION_PRESETS:
+        kijko += ["--preset", name]
+    n = len(VERSION_PRESETS)
+    graph = [f"[0:v]split={n}" + "".join(f"[s{i}]" for i in range(n)),
+             f"[0:a]asplit={n}" + "".join(f"[t{i}]" for i in range(n))]
+    outputs = []
+    for i, (name, w, h, mode, crf) in enumerate(VERSION_PRESETS):
+        graph.append(f"[s{i}]{reframe_filter(w, h, mode)}[v{i}]")
+        graph.append(f"[t{i}]loudnorm=I=-14:TP=-1[a{i}]")
+        outputs += ffmpeg_output(i, name, crf, os.path.join(folder, "split"))
+    split = ["ffmpeg", "-v", "error", "-nostdin", "-y", "-i", src, "-filter_complex", ";".join(graph), *outputs]
+    # Four calls in a row, as a shell script would: one decode each.
+    script = []
+    for i, (name, w, h, mode, crf) in enumerate(VERSION_PRESETS):
+        one = ["ffmpeg", "-v", "error", "-nostdin", "-y", "-i", src, "-filter_complex",
+               f"[0:v]{reframe_filter(w, h, mode)}[v{i}];[0:a]loudnorm=I=-14:TP=-1[a{i}]",
+               *ffmpeg_output(i, name, crf, os.path.join(folder, "sequential"))]
+        script.append(" ".join(f"'{a}'" for a in one))
+    sequential = ["sh", "-c", " && ".join(script)]
+    return (f"{n} deliverables (16:9 fit, 9:16, 1:1, 4:5 fill; x264 medium, AAC at -14 LUFS) from a 20 s 1080p25 master", [
+        ("kijko versions", kijko),
+        ("ffmpeg one split call", split),
+        ("ffmpeg four calls", sequential),
+    ])
+
+
 BENCHES = {"decode": bench_decode, "probe": bench_probe, "count": bench_count, "synth": bench_synth,
-           "assemble": bench_assemble}
+           "assemble": bench_assemble, "versions": bench_versions}
 
 
 def measure(cmd):
@@ -159,7 +213,7 @@ def run(name, runs):
         print(f"  {label:<{width}}  {statistics.median(walls):8.3f} s  {max(rsss):8.1f} MiB")
     kijko = rows[0]
     for label, wall, rss in rows[1:]:
-        print(f"  ratio kijko/{label.split()[0]}: wall {kijko[1] / wall:.2f}x, memory {kijko[2] / rss:.2f}x")
+        print(f"  ratio kijko / {label}: wall {kijko[1] / wall:.2f}x, memory {kijko[2] / rss:.2f}x")
 
 
 def main():

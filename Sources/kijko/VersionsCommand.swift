@@ -23,6 +23,7 @@ struct VersionsCommand: ParsableCommand {
     @Option(help: "Extra preset folder (repeatable); its presets override Kijko's by name.") var presetsDir: [String] = []
     @Option(name: .customLong("in"), help: "Start of the section to deliver: seconds or HH:MM:SS:FF.") var inPoint: String?
     @Option(help: "End of the section (exclusive): seconds or HH:MM:SS:FF.") var until: String?
+    @Option(help: "Video encoder threads per deliverable (default: the cores shared among the deliverables).") var threads: Int?
     @Flag(help: "Overwrite existing outputs.") var force = false
     @Flag(help: "List the presets and exit.") var list = false
     @Flag(help: "The manifest as JSON on stdout.") var json = false
@@ -51,7 +52,7 @@ struct VersionsCommand: ParsableCommand {
             let rate = try Probe.file(master).first(.video)?.frameRate ?? Rational(25, 1)
             let request = VersionGenerator.Request(master: master, presets: chosen, reframe: override, outputFolder: out,
                                                    force: force, start: try seconds(inPoint, rate: rate, option: "--in"),
-                                                   end: try seconds(until, rate: rate, option: "--until"))
+                                                   end: try seconds(until, rate: rate, option: "--until"), encoderThreads: threads)
             let bar = ProgressBar(total: 1, label: "versions")
             let manifest = try VersionGenerator(request).run { done, total in bar.update(done * 100 / max(1, total)) }
             bar.finish()

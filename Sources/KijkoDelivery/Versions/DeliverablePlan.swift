@@ -16,6 +16,8 @@ public struct DeliverablePlan: Sendable {
     public let limited: Bool
     /// dB the limiter keeps under the true-peak ceiling.
     public let limiterMargin: Double
+    /// Video encoder threads (0: the encoder chooses).
+    public var encoderThreads = 0
 
     /// The frame rate the preset's policy gives for a master at `master`.
     public static func rate(for preset: PlatformPreset, master: Rational) -> Rational {
@@ -79,7 +81,7 @@ public struct DeliverablePlan: Sendable {
         if v.codec == "libx265" { options["x265-params"] = "log-level=none" }
         return EncoderSettings(codec: v.codec, options: options, bitRate: v.bitRate, maxRate: v.maxRate,
                                bufferSize: v.bufferSize, gopSize: max(1, Int((v.gopSeconds * outputRate.doubleValue).rounded())),
-                               pixelFormat: PixelFormat(name: v.pixelFormat), colour: preset.colour)
+                               pixelFormat: PixelFormat(name: v.pixelFormat), colour: preset.colour, threads: encoderThreads)
     }
 
     public var audioSettings: EncoderSettings? {

@@ -11,7 +11,7 @@ final class DeliverableWorker: @unchecked Sendable {
         case end
     }
 
-    let plan: DeliverablePlan
+    var plan: DeliverablePlan
     private let videoInput: FilterInputFormat
     private let audioInput: FilterInputFormat?
     private let sar: Rational

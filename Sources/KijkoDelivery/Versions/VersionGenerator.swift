@@ -17,9 +17,13 @@ public final class VersionGenerator {
         /// Seconds into the master; nil for its start / end.
         public var start: Double?
         public var end: Double?
+        /// Video encoder threads per deliverable; nil shares the machine's cores among them.
+        public var encoderThreads: Int?
 
         public init(master: String, presets: [PlatformPreset], reframe: PlatformPreset.Reframe? = nil,
-                    outputFolder: String, force: Bool = false, start: Double? = nil, end: Double? = nil) {
+                    outputFolder: String, force: Bool = false, start: Double? = nil, end: Double? = nil,
+                    encoderThreads: Int? = nil) {
+            self.encoderThreads = encoderThreads
             self.master = master
             self.presets = presets
             self.reframe = reframe
@@ -99,6 +103,10 @@ public final class VersionGenerator {
         }
 
         if !workers.isEmpty {
+            // Deliverables encode in parallel: several encoders each with a full set of frame
+            // threads only add frames in flight (memory) and switching, not throughput.
+            let threads = request.encoderThreads ?? (workers.count == 1 ? 0 : max(1, ProcessInfo.processInfo.activeProcessorCount / workers.count))
+            for worker in workers { worker.plan.encoderThreads = threads }
             for worker in workers { worker.start() }
             try decode(reader: reader, audio: audioReader, start: start, end: end, workers: workers, progress: progress)
             for worker in workers { worker.submit(.end) }
