@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KijkoEditorial
+import KijkoMedia
 
 /// `kijko edl …`: read, check and convert CMX 3600 edit decision lists.
 struct EDLCommand: ParsableCommand {
@@ -94,26 +95,6 @@ struct EDLConvertCommand: ParsableCommand {
             if json { try Output.json(summary) } else {
                 print("\(output): \(summary.events) events on \(summary.tracks.joined(separator: ", "))")
             }
-        }
-    }
-}
-
-/// Writes beside the target under a temporary name and renames, so no half-file has the real name.
-enum AtomicFile {
-    static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(UInt32.random(in: 0...UInt32.max))")
-        do {
-            try data.write(to: temporary)
-            if rename(temporary.path, path) != 0 {
-                throw CommandFailure(message: "\(path): cannot write (\(String(cString: strerror(errno))))")
-            }
-        } catch let failure as CommandFailure {
-            try? FileManager.default.removeItem(at: temporary)
-            throw failure
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CommandFailure(message: "\(path): cannot write (\(error.localizedDescription))")
         }
     }
 }

@@ -18,7 +18,9 @@ struct VersionsCommand: ParsableCommand {
 
     @Argument(help: "The master file.") var master: String?
     @Option(name: .customLong("preset"), help: "A preset name (repeatable); `kijko versions --list` shows them.") var presets: [String] = []
-    @Option(help: "Override every preset's reframing: fit, fill, blur.") var reframe: String?
+    @Option(help: "Override every preset's reframing: fit, fill, blur, smart.") var reframe: String?
+    @Option(help: "Smart reframe's crop path (JSON): read when the file exists (an edited path), else written.") var cropPath: String?
+    @Flag(help: "Smart reframe pans only, never zooms in.") var lockZoom = false
     @Option(help: "Output folder.") var out = "versions"
     @Option(help: "Extra preset folder (repeatable); its presets override Kijko's by name.") var presetsDir: [String] = []
     @Option(name: .customLong("in"), help: "Start of the section to deliver: seconds or HH:MM:SS:FF.") var inPoint: String?
@@ -43,16 +45,18 @@ struct VersionsCommand: ParsableCommand {
             guard !presets.isEmpty else { throw CommandFailure(message: "name at least one --preset (see --list)", code: 64) }
             var override: PlatformPreset.Reframe?
             if let reframe {
-                guard let mode = PlatformPreset.Reframe(rawValue: reframe), mode != .smart else {
-                    throw CommandFailure(message: "--reframe: expected fit, fill or blur, got \(reframe)", code: 64)
+                guard let mode = PlatformPreset.Reframe(rawValue: reframe) else {
+                    throw CommandFailure(message: "--reframe: expected fit, fill, blur or smart, got \(reframe)", code: 64)
                 }
                 override = mode
             }
             let chosen = try loader.named(presets)
             let rate = try Probe.file(master).first(.video)?.frameRate ?? Rational(25, 1)
-            let request = VersionGenerator.Request(master: master, presets: chosen, reframe: override, outputFolder: out,
+            var request = VersionGenerator.Request(master: master, presets: chosen, reframe: override, outputFolder: out,
                                                    force: force, start: try seconds(inPoint, rate: rate, option: "--in"),
                                                    end: try seconds(until, rate: rate, option: "--until"), encoderThreads: threads)
+            request.cropPath = cropPath
+            request.lockZoom = lockZoom
             let bar = ProgressBar(total: 1, label: "versions")
             let manifest = try VersionGenerator(request).run { done, total in bar.update(done * 100 / max(1, total)) }
             bar.finish()

@@ -241,7 +241,7 @@ import KijkoMedia
         let unknown = try Self.versions([master, "--preset", "tiktokk", "--out", folder])
         #expect(unknown.status != 0 && unknown.stderr.contains("no preset named tiktokk; did you mean tiktok?"), "\(unknown.stderr)")
         let reframe = try Self.versions([master, "--preset", "tiktok", "--reframe", "squash", "--out", folder])
-        #expect(reframe.status == 64 && reframe.stderr.contains("--reframe: expected fit, fill or blur"), "\(reframe.stderr)")
+        #expect(reframe.status == 64 && reframe.stderr.contains("--reframe: expected fit, fill, blur or smart"), "\(reframe.stderr)")
         let backwards = try Self.versions([master, "--preset", "tiktok", "--in", "0.8", "--until", "0.2", "--out", folder])
         #expect(backwards.status != 0 && backwards.stderr.contains("is not before --until"), "\(backwards.stderr)")
         // A 1 s master cannot make a 15 s TV spot: that deliverable fails, named, and the run says so.

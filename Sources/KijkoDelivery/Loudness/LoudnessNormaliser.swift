@@ -40,10 +40,11 @@ public struct LoudnessNormaliser: Sendable {
         self.encoder = encoder.flatMap { $0.codec.hasPrefix("pcm_") ? nil : $0 }
     }
 
-    /// The trim that selects the section, resampled and laid out as the output wants.
-    public func sectionChain() -> String {
+    /// The trim that selects the section, resampled and laid out as the output wants. `rebase`
+    /// counts time from the stream's first sample (for a file read from its start).
+    public func sectionChain(rebase: Bool = true) -> String {
         let layout = channels == 1 ? "mono" : channels == 6 ? "5.1" : "stereo"
-        return "atrim=start=\(start):end=\(end),asetpts=PTS-STARTPTS,aresample=\(sampleRate),"
+        return (rebase ? "asetpts=PTS-STARTPTS," : "") + "atrim=start=\(start):end=\(end),asetpts=PTS-STARTPTS,aresample=\(sampleRate),"
             + "aformat=sample_fmts=fltp:channel_layouts=\(layout)"
     }
 

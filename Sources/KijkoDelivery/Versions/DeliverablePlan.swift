@@ -45,11 +45,17 @@ public struct DeliverablePlan: Sendable {
     }
 
     /// The video chain from decoded master frames (sample aspect `sar`) to encoder frames.
-    public func videoChain(sar: Rational, masterRate: Rational) -> String {
+    /// `cropped`: frames arrive already cut to the smart window (square pixels), only scaled here.
+    public func videoChain(sar: Rational, masterRate: Rational, cropped: Bool = false) -> String {
         var parts: [String] = []
-        parts.append("trim=start=\(start):end=\(end),setpts=PTS-STARTPTS")
-        if sar.num > 0, sar.num != sar.den { parts.append("scale=trunc(iw*sar/2)*2:ih,setsar=1") }
-        parts.append(ReframeChain.description(reframe, width: preset.width, height: preset.height))
+        // A constant offset, not STARTPTS: a graph rebuilt mid-run keeps the same clock.
+        parts.append("trim=start=\(start):end=\(end),setpts=PTS-\(start)/TB")
+        if cropped {
+            parts.append("scale=\(preset.width):\(preset.height):flags=bicubic,setsar=1")
+        } else {
+            if sar.num > 0, sar.num != sar.den { parts.append("scale=trunc(iw*sar/2)*2:ih,setsar=1") }
+            parts.append(ReframeChain.description(reframe, width: preset.width, height: preset.height))
+        }
         if outputRate != masterRate { parts.append("fps=\(outputRate)") }
         parts.append("format=\(preset.video?.pixelFormat ?? "yuv420p")")
         return parts.joined(separator: ",")
@@ -59,7 +65,7 @@ public struct DeliverablePlan: Sendable {
     public func audioChain() -> String? {
         guard let audio = preset.audio else { return nil }
         var parts = [LoudnessNormaliser(master: "", start: start, end: end, sampleRate: audio.sampleRate,
-                                        channels: audio.channels).sectionChain()]
+                                        channels: audio.channels).sectionChain(rebase: false)]
         if let gain = LoudnessNormaliser.gainChain(gainDb: gainDb, limited: limited, ceiling: preset.truePeak ?? -1,
                                                    margin: limiterMargin, sampleRate: audio.sampleRate) {
             parts.append(gain)

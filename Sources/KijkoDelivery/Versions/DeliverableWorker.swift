@@ -6,7 +6,8 @@ public import KijkoMedia
 /// (reframe, rate, gain), encodes and muxes them. A failure stops only this deliverable.
 final class DeliverableWorker: @unchecked Sendable {
     enum Item {
-        case video(Frame)
+        /// A master frame and its number.
+        case video(Frame, Int)
         case audio(Frame)
         case end
     }
@@ -25,9 +26,13 @@ final class DeliverableWorker: @unchecked Sendable {
     /// Frames written (for progress).
     private(set) var framesWritten = 0
 
+    /// The smart reframe's windows (when the plan reframes smartly).
+    private let cropTrack: CropPath.Track?
+
     init(plan: DeliverablePlan, video: FilterInputFormat, audio: FilterInputFormat?, sar: Rational,
-         masterRate: Rational, capacity: Int = 6) {
+         masterRate: Rational, cropTrack: CropPath.Track? = nil, capacity: Int = 6) {
         self.plan = plan
+        self.cropTrack = cropTrack
         videoInput = video
         audioInput = audio
         self.sar = sar
@@ -90,9 +95,24 @@ final class DeliverableWorker: @unchecked Sendable {
 
     private func run() throws {
         let muxer = try Muxer(path: plan.path)
-        let videoGraph = try FilterGraph("[in]\(plan.videoChain(sar: sar, masterRate: masterRate))[out]", inputs: ["in": videoInput])
-        guard let videoSettings = plan.videoSettings, let videoFormat = videoGraph.outputFormat() else {
+        guard let videoSettings = plan.videoSettings, case let .video(_, _, pixelFormat, timeBase, _, frameRate) = videoInput else {
             throw MediaError(file: plan.path, stage: .configure, reason: "preset \(plan.preset.name) has no video settings")
+        }
+        // The smart reframe crops each frame (no copy) before the graph, which then sees the
+        // window's size; a shot framed at another zoom gets a fresh graph.
+        func graph(width: Int?, height: Int?) throws -> FilterGraph {
+            var input = videoInput
+            if let width, let height {
+                input = .video(width: width, height: height, pixelFormat: pixelFormat, timeBase: timeBase,
+                               sampleAspectRatio: Rational(1, 1), frameRate: frameRate)
+            }
+            return try FilterGraph("[in]\(plan.videoChain(sar: sar, masterRate: masterRate, cropped: width != nil))[out]",
+                                   inputs: ["in": input])
+        }
+        let first = cropTrack?.window(at: 0)
+        var videoGraph = try graph(width: first?.width, height: first?.height)
+        guard let videoFormat = videoGraph.outputFormat() else {
+            throw MediaError(file: plan.path, stage: .configure, reason: "the video chain gave no output")
         }
         var format = videoFormat
         if case let .video(w, h, pix, tb, sarOut, _) = videoFormat {
@@ -117,13 +137,21 @@ final class DeliverableWorker: @unchecked Sendable {
         }
         func drainAudio() throws {
             guard let audioGraph, let sound else { return }
-            while try audioGraph.pull(into: filtered) == .frame {
-                try sound.write(filtered)
-            }
+            while try audioGraph.pull(into: filtered) == .frame { try sound.write(filtered) }
         }
+        var size = first.map { ($0.width, $0.height) }
         loop: while true {
             switch take() {
-            case .video(let frame):
+            case .video(let frame, let index):
+                if let cropTrack, let window = cropTrack.window(at: index) {
+                    try frame.crop(x: window.x, y: window.y, width: window.width, height: window.height)
+                    if size.map({ $0 != (window.width, window.height) }) ?? true {
+                        try videoGraph.push(nil)
+                        try drainVideo()
+                        videoGraph = try graph(width: window.width, height: window.height)
+                        size = (window.width, window.height)
+                    }
+                }
                 try videoGraph.push(frame)
                 try drainVideo()
             case .audio(let frame):

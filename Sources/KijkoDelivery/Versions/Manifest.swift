@@ -3,6 +3,8 @@ public import KijkoMedia
 /// `manifest.json`: what a `kijko versions` run made, measured back from the written files.
 public struct Manifest: Codable, Sendable {
     public var master: String
+    /// The smart reframe's crop path file, when one was read or written.
+    public var cropPath: String?
     public var deliverables: [Entry]
 
     /// One deliverable.

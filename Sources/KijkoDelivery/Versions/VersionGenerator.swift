@@ -19,6 +19,10 @@ public final class VersionGenerator {
         public var end: Double?
         /// Video encoder threads per deliverable; nil shares the machine's cores among them.
         public var encoderThreads: Int?
+        /// Smart reframe: the crop path file — read (an edited path) when it exists, else written.
+        public var cropPath: String?
+        /// Smart reframe pans only, never zooms.
+        public var lockZoom = false
 
         public init(master: String, presets: [PlatformPreset], reframe: PlatformPreset.Reframe? = nil,
                     outputFolder: String, force: Bool = false, start: Double? = nil, end: Double? = nil,
@@ -80,6 +84,9 @@ public final class VersionGenerator {
 
         var entries: [String: Manifest.Entry] = [:]
         var workers: [DeliverableWorker] = []
+        let smartPresets = request.presets.filter { $0.kind == .video && (request.reframe ?? $0.reframe) == .smart }
+        var crops: CropPath?
+        if !smartPresets.isEmpty { crops = try smartCropPath(for: smartPresets, start: start, end: end) }
         let reader = try FrameReader(path: master)
         let audioReader = info.first(.audio) != nil ? try FrameReader(path: master, type: .audio) : nil
         let sar = reader.decoder.sampleAspectRatio
@@ -98,7 +105,8 @@ public final class VersionGenerator {
                 continue
             }
             let worker = DeliverableWorker(plan: plan, video: reader.frameFormat, audio: audioReader.map(\.frameFormat),
-                                           sar: sar, masterRate: masterRate)
+                                           sar: sar, masterRate: masterRate,
+                                           cropTrack: plan.reframe == .smart ? crops?.track(aspect: preset.aspect) : nil)
             workers.append(worker)
         }
 
@@ -142,7 +150,7 @@ public final class VersionGenerator {
             }
         }
 
-        var manifest = Manifest(master: master, deliverables: [])
+        var manifest = Manifest(master: master, cropPath: crops == nil ? nil : request.cropPath, deliverables: [])
         for preset in request.presets {
             guard var entry = entries[preset.name] else { continue }
             if entry.status != .failed { entry = DeliverableCheck.verify(entry, preset: preset, expectedLength: end - start,
@@ -150,6 +158,47 @@ public final class VersionGenerator {
             manifest.deliverables.append(entry)
         }
         return manifest
+    }
+
+    /// The smart crop path for these presets: the file at `request.cropPath` when it exists (shots
+    /// with a hand-set focus re-framed on it, aspects it lacks planned), otherwise planned from an
+    /// analysis pass and written there.
+    func smartCropPath(for presets: [PlatformPreset], start: Double, end: Double) throws -> CropPath {
+        var loaded: CropPath?
+        if let file = request.cropPath, FileManager.default.fileExists(atPath: file) {
+            do {
+                let decoder = JSONDecoder()
+                decoder.keyDecodingStrategy = .convertFromSnakeCase
+                loaded = try decoder.decode(CropPath.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
+            } catch {
+                throw MediaError(file: file, stage: .configure, reason: "not a crop path: \(error)")
+            }
+        }
+        let analysis = try MasterAnalyser(master: request.master, start: start, end: end).run()
+        var tracks: [CropPath.Track] = []
+        for preset in presets where !tracks.contains(where: { $0.aspect == preset.aspect }) {
+            let planner = SmartCropPlanner(analysis: analysis, outputWidth: preset.width, outputHeight: preset.height,
+                                           lockZoom: request.lockZoom)
+            if var track = loaded?.track(aspect: preset.aspect) {
+                for i in track.shots.indices {
+                    if let focus = track.shots[i].focus {
+                        track.shots[i].keyframes = [planner.window(centredOn: focus, frame: track.shots[i].startFrame)]
+                    }
+                }
+                tracks.append(track)
+            } else {
+                tracks.append(planner.plan(aspect: preset.aspect))
+            }
+        }
+        let path = CropPath(master: request.master, width: analysis.width, height: analysis.height, frameRate: analysis.frameRate,
+                            tracks: tracks)
+        if let file = request.cropPath, loaded == nil || path != loaded {
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            try AtomicFile.write(try encoder.encode(path), to: file)
+        }
+        return path
     }
 
     /// A preset this master cannot satisfy, said before any work.
@@ -184,7 +233,9 @@ public final class VersionGenerator {
             guard let audio, !audioDone else { return }
             while true {
                 guard try audio.next(into: sound) else { audioDone = true; return }
-                let at = Double((sound.pts ?? 0) - audio.startPTS) * audio.timeBase.doubleValue
+                let rebased = (sound.pts ?? audio.startPTS) - audio.startPTS
+                sound.pts = rebased   // the workers' trims count from the master's start
+                let at = Double(rebased) * audio.timeBase.doubleValue
                 for worker in workers { worker.submit(.audio(try sound.reference())) }
                 if at > seconds || at > end { return }
             }
@@ -192,7 +243,9 @@ public final class VersionGenerator {
         while try reader.next(into: frame) {
             let at = Double((frame.pts ?? 0) - reader.startPTS) * reader.timeBase.doubleValue
             if at >= end { break }
-            for worker in workers { worker.submit(.video(try frame.reference())) }
+            let index = reader.frameIndex(ofPTS: frame.pts ?? 0)
+            frame.pts = (frame.pts ?? reader.startPTS) - reader.startPTS
+            for worker in workers { worker.submit(.video(try frame.reference(), index)) }
             try feedAudio(until: at + frameSeconds)
             count += 1
             progress?(count, total)

@@ -64,6 +64,20 @@ public final class Frame {
     public var isKeyframe: Bool { pointer.pointee.key_frame != 0 }
     public var colour: ColourProperties { ColourProperties(frame: pointer) }
 
+    /// Narrows the picture to the window at (`x`, `y`) of `width`x`height` pixels without copying:
+    /// only this reference's data pointers and size change. Keep offsets even for 4:2:0.
+    public func crop(x: Int, y: Int, width: Int, height: Int) throws(MediaError) {
+        let f = pointer
+        guard x >= 0, y >= 0, width > 0, height > 0, x + width <= self.width, y + height <= self.height else {
+            throw MediaError(file: "", stage: .filter, reason: "crop \(width)x\(height)+\(x)+\(y) is outside the \(self.width)x\(self.height) picture")
+        }
+        f.pointee.crop_left = x
+        f.pointee.crop_top = y
+        f.pointee.crop_right = self.width - x - width
+        f.pointee.crop_bottom = self.height - y - height
+        try check(av_frame_apply_cropping(f, Int32(AV_FRAME_CROP_UNALIGNED)), "", .filter)
+    }
+
     /// Number of bytes between the starts of two rows in `plane`.
     public func lineSize(_ plane: Int) -> Int {
         withUnsafeBytes(of: pointer.pointee.linesize) { $0.load(fromByteOffset: plane * 4, as: Int32.self) }

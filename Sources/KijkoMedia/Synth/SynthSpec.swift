@@ -1,3 +1,5 @@
+import Foundation
+
 /// What ``Synthesizer`` writes: deterministic test media from libavfilter sources, with the frame
 /// number stamped into every picture and defects planted at known frames.
 ///
@@ -7,6 +9,9 @@ public struct SynthSpec: Codable, Hashable, Sendable {
     /// The moving picture the frames are made from (libavfilter source name).
     public enum Pattern: String, Codable, Sendable, CaseIterable {
         case testsrc2, testsrc, mandelbrot
+        /// A detailed, moving subject (a fifth of the width, a third of the height) gliding over a
+        /// flat grey ground: where it is in each frame is ``subjectBox(frame:)``.
+        case subject
     }
 
     /// Video codec and its usual container settings.
@@ -126,5 +131,37 @@ public struct Defect: Codable, Hashable, Sendable {
         self.kind = kind
         self.frames = frames
         self.gain = gain
+    }
+}
+
+extension SynthSpec {
+    /// The `subject` pattern's box in frame `n`: x, y, width, height in pixels. In the first shot it
+    /// sweeps across the picture; after each cut it sweeps a narrower band elsewhere.
+    public func subjectBox(frame n: Int) -> (x: Int, y: Int, width: Int, height: Int) {
+        let w = (width / 5) & ~1, h = (height / 3) & ~1
+        let shot = cuts.filter { n >= $0 }.count
+        let x = Double(width - w) * Self.subjectPosition(frame: Double(n), shot: shot)
+        let y = Double(height - h) * 0.5
+        return (Int(x) & ~1, Int(y) & ~1, w, h)
+    }
+
+    /// Fraction of the free width at frame `n` of shot number `shot` (0 first).
+    static func subjectPosition(frame n: Double, shot: Int) -> Double {
+        if shot == 0 { return 0.5 + 0.4 * sin(n * 0.01) }
+        let centre: Double = shot % 2 == 1 ? 0.15 : 0.8
+        return centre + 0.1 * sin(n * 0.02)
+    }
+
+    /// The same motion as a libavfilter expression for the overlay filter, whose frame number
+    /// is taken from its timestamp (its own `n` runs one frame ahead at the start).
+    func subjectExpression() -> String {
+        let n = "round(t*\(frameRate.num)/\(frameRate.den))"
+        var expr = "0.5+0.4*sin(\(n)*0.01)"
+        for (i, cut) in cuts.enumerated() {
+            let shot = i + 1
+            let here = "\(shot % 2 == 1 ? 0.15 : 0.8)+0.1*sin(\(n)*0.02)"
+            expr = "if(gte(\(n),\(cut)),\(here),\(expr))"
+        }
+        return "(W-w)*(\(expr))"
     }
 }

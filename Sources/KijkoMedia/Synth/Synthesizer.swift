@@ -77,6 +77,12 @@ public enum Synthesizer {
 
     static func videoGraph(_ spec: SynthSpec, pixelFormat: String) -> String {
         var chain = "\(spec.pattern.rawValue)=size=\(spec.width)x\(spec.height):rate=\(spec.frameRate)"
+        if spec.pattern == .subject {
+            let box = spec.subjectBox(frame: 0)
+            chain = "color=c=0x303030:size=\(spec.width)x\(spec.height):rate=\(spec.frameRate)[ground];"
+                + "testsrc2=size=\(box.width)x\(box.height):rate=\(spec.frameRate)[subject];"
+                + "[ground][subject]overlay=x='\(spec.subjectExpression())':y=\(box.y):eval=frame"
+        }
         if !spec.cuts.isEmpty {
             // Each shot gets its own hue and brightness: a clean, unmistakable cut.
             let shot = spec.cuts.map { "gte(n,\($0))" }.joined(separator: "+")

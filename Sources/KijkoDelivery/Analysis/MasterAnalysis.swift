@@ -1,0 +1,35 @@
+public import KijkoMedia
+
+/// What one analysis pass learns about a master (upright picture): where its shots cut, and per
+/// frame where the interest lies — column and row profiles of a saliency map (edge detail, motion
+/// energy, skin tones) computed on a small copy — and how much is happening (for ranking shots).
+/// Frame numbers are the master's, counted from its first frame.
+public struct MasterAnalysis: Sendable {
+    /// Master picture size, pixels (after rotation).
+    public var width: Int
+    public var height: Int
+    public var frameRate: Rational
+    /// Size of the analysis copy the profiles are measured on.
+    public var analysisWidth: Int
+    public var analysisHeight: Int
+    /// First analysed frame; `columns[i]` belongs to frame `firstFrame + i`.
+    public var firstFrame: Int
+    /// Shots as master frame ranges, in order, covering the analysed frames.
+    public var shots: [Range<Int>]
+    /// Per frame: saliency summed down each column (analysisWidth values) and across each row.
+    public var columns: [[Float]]
+    public var rows: [[Float]]
+    /// Per frame: motion energy plus detail, for ranking shots.
+    public var activity: [Float]
+
+    public var frameCount: Int { columns.count }
+    public var frames: Range<Int> { firstFrame..<(firstFrame + frameCount) }
+
+    /// Mean activity over a shot.
+    public func score(_ shot: Range<Int>) -> Double {
+        let local = shot.clamped(to: frames)
+        guard !local.isEmpty else { return 0 }
+        let sum = local.reduce(0.0) { $0 + Double(activity[$1 - firstFrame]) }
+        return sum / Double(local.count)
+    }
+}
