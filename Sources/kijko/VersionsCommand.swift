@@ -21,6 +21,7 @@ struct VersionsCommand: ParsableCommand {
     @Option(help: "Override every preset's reframing: fit, fill, blur, smart.") var reframe: String?
     @Option(help: "Smart reframe's crop path (JSON): read when the file exists (an edited path), else written.") var cropPath: String?
     @Flag(help: "Smart reframe pans only, never zooms in.") var lockZoom = false
+    @Option(help: "Seconds at the master's end every cutdown keeps whole (packshot, logo).") var endCard = 2.0
     @Option(help: "Output folder.") var out = "versions"
     @Option(help: "Extra preset folder (repeatable); its presets override Kijko's by name.") var presetsDir: [String] = []
     @Option(name: .customLong("in"), help: "Start of the section to deliver: seconds or HH:MM:SS:FF.") var inPoint: String?
@@ -57,6 +58,7 @@ struct VersionsCommand: ParsableCommand {
                                                    end: try seconds(until, rate: rate, option: "--until"), encoderThreads: threads)
             request.cropPath = cropPath
             request.lockZoom = lockZoom
+            request.endCard = endCard
             let bar = ProgressBar(total: 1, label: "versions")
             let manifest = try VersionGenerator(request).run { done, total in bar.update(done * 100 / max(1, total)) }
             bar.finish()

@@ -246,7 +246,7 @@ import KijkoMedia
         #expect(backwards.status != 0 && backwards.stderr.contains("is not before --until"), "\(backwards.stderr)")
         // A 1 s master cannot make a 15 s TV spot: that deliverable fails, named, and the run says so.
         let spot = try Self.versions([master, "--preset", "tv-15s", "--out", folder, "--json"])
-        #expect(spot.status == 1 && spot.stdout.contains("is a 15 s spot but the programme runs 1.00 s"), "\(spot.stdout)")
+        #expect(spot.status == 1 && spot.stdout.contains("programme runs 1.00 s, shorter than tv-15s's 15 s spot"), "\(spot.stdout)")
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/manifest.json"))) as? [String: Any]
         let entries = manifest?["deliverables"] as? [[String: Any]]
         #expect(entries?.first?["status"] as? String == "failed")

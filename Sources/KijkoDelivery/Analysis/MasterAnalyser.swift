@@ -59,15 +59,23 @@ public struct MasterAnalyser {
                 analysis.activity.append(measured.activity)
                 if let previous { changes[n] = Self.histogramChange(previous, planes.y) }
                 lumas.append(planes.y)
-                if lumas.count > Self.settle + 2 { lumas.removeFirst() }
+                let span = 2 * Self.settle + 2
+                if lumas.count > span { lumas.removeFirst() }
                 // Decide on frame n - settle now that the frames after it are known.
                 let candidate = n - Self.settle
-                if lumas.count == Self.settle + 2, let change = changes[candidate], change > 0.3,
+                if let change = changes[candidate], change > 0.3,
                    candidate - (cuts.last ?? analysis.firstFrame) >= Self.shortestShot {
-                    // lumas: [candidate-1, candidate, …, n]; a flash returns to what was before.
-                    let before = lumas[0]
-                    let returns = lumas[2...].contains { Self.histogramChange(before, $0) < change * 0.35 }
-                    if !returns { cuts.append(candidate) }
+                    // lumas ends [… candidate-1, candidate, …, n]. A flash is a change that goes
+                    // back: a later frame like the one before it (a flash starting here), or this
+                    // frame like one from before the frame before (a flash ending here).
+                    let here = lumas.count - 1 - Self.settle
+                    let before = lumas[here - 1]
+                    let similar = change * 0.35
+                    let goesBack = lumas[(here + 1)...].contains { Self.histogramChange(before, $0) < similar }
+                    let cameBack = lumas[..<max(0, here - 1)].contains { Self.histogramChange(lumas[here], $0) < similar }
+                    // And a cut lands on a picture that holds (a strobe does not).
+                    let holds = Self.histogramChange(lumas[here], lumas[lumas.count - 1]) < similar
+                    if holds && !goesBack && !cameBack { cuts.append(candidate) }
                 }
                 changes[candidate - 1] = nil
                 previous = planes.y

@@ -18,9 +18,8 @@ public struct LoudnessNormaliser: Sendable {
     }
 
     public let master: String
-    /// Seconds of the master.
-    public let start: Double
-    public let end: Double
+    /// The master frames the deliverable plays.
+    public let selection: Selection
     /// Output sample rate, Hz, and channels.
     public let sampleRate: Int
     public let channels: Int
@@ -30,22 +29,21 @@ public struct LoudnessNormaliser: Sendable {
     /// How far a lossy encoder's true peak varies with framing, dB, kept spare under the ceiling.
     public static let encoderSpread = 0.3
 
-    public init(master: String, start: Double, end: Double, sampleRate: Int = 48_000, channels: Int = 2,
+    public init(master: String, selection: Selection, sampleRate: Int = 48_000, channels: Int = 2,
                 encoder: EncoderSettings? = nil) {
         self.master = master
-        self.start = start
-        self.end = end
+        self.selection = selection
         self.sampleRate = sampleRate
         self.channels = channels
         self.encoder = encoder.flatMap { $0.codec.hasPrefix("pcm_") ? nil : $0 }
     }
 
-    /// The trim that selects the section, resampled and laid out as the output wants. `rebase`
+    /// The selection (trims, edit fades), resampled and laid out as the output wants. `rebase`
     /// counts time from the stream's first sample (for a file read from its start).
     public func sectionChain(rebase: Bool = true) -> String {
         let layout = channels == 1 ? "mono" : channels == 6 ? "5.1" : "stereo"
-        return (rebase ? "asetpts=PTS-STARTPTS," : "") + "atrim=start=\(start):end=\(end),asetpts=PTS-STARTPTS,aresample=\(sampleRate),"
-            + "aformat=sample_fmts=fltp:channel_layouts=\(layout)"
+        return (rebase ? "asetpts=PTS-STARTPTS," : "") + selection.audioChain()
+            + ",aresample=\(sampleRate),aformat=sample_fmts=fltp:channel_layouts=\(layout)"
     }
 
     /// The gain (and limiter) chain for a decision; `margin` dB is kept under the ceiling.

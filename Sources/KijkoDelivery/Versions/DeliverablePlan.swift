@@ -8,9 +8,8 @@ public struct DeliverablePlan: Sendable {
     public let path: String
     public let reframe: PlatformPreset.Reframe
     public let outputRate: Rational
-    /// Seconds of the master to use.
-    public let start: Double
-    public let end: Double
+    /// The master frames it plays.
+    public let selection: Selection
     /// Gain in dB and whether a limiter follows it.
     public let gainDb: Double
     public let limited: Bool
@@ -32,24 +31,21 @@ public struct DeliverablePlan: Sendable {
 
     /// - Parameter loudness: the normaliser's decision for this preset's target, nil for none.
     public init(preset: PlatformPreset, path: String, reframe: PlatformPreset.Reframe?, masterRate: Rational,
-                start: Double, end: Double, loudness: LoudnessNormaliser.Decision?) {
+                selection: Selection, loudness: LoudnessNormaliser.Decision?) {
         self.preset = preset
         self.path = path
         self.reframe = reframe ?? preset.reframe
         outputRate = Self.rate(for: preset, master: masterRate)
-        self.start = start
-        self.end = end
+        self.selection = selection
         gainDb = loudness?.gainDb ?? 0
         limited = loudness?.limited ?? false
         limiterMargin = loudness?.margin ?? 0.5
     }
 
-    /// The video chain from decoded master frames (sample aspect `sar`) to encoder frames.
-    /// `cropped`: frames arrive already cut to the smart window (square pixels), only scaled here.
+    /// The video chain from selected, retimed master frames (sample aspect `sar`) to encoder
+    /// frames. `cropped`: frames arrive already cut to the smart window (square pixels).
     public func videoChain(sar: Rational, masterRate: Rational, cropped: Bool = false) -> String {
         var parts: [String] = []
-        // A constant offset, not STARTPTS: a graph rebuilt mid-run keeps the same clock.
-        parts.append("trim=start=\(start):end=\(end),setpts=PTS-\(start)/TB")
         if cropped {
             parts.append("scale=\(preset.width):\(preset.height):flags=bicubic,setsar=1")
         } else {
@@ -61,18 +57,14 @@ public struct DeliverablePlan: Sendable {
         return parts.joined(separator: ",")
     }
 
-    /// The audio chain: trim, resample, gain (and limiter), fades at the trim edges.
+    /// The audio chain: the selection (trims and edit fades), resample, gain (and limiter).
     public func audioChain() -> String? {
         guard let audio = preset.audio else { return nil }
-        var parts = [LoudnessNormaliser(master: "", start: start, end: end, sampleRate: audio.sampleRate,
+        var parts = [LoudnessNormaliser(master: "", selection: selection, sampleRate: audio.sampleRate,
                                         channels: audio.channels).sectionChain(rebase: false)]
         if let gain = LoudnessNormaliser.gainChain(gainDb: gainDb, limited: limited, ceiling: preset.truePeak ?? -1,
                                                    margin: limiterMargin, sampleRate: audio.sampleRate) {
             parts.append(gain)
-        }
-        let length = end - start
-        if length > 0.05 {
-            parts.append("afade=t=in:d=0.01,afade=t=out:st=\(String(format: "%.4f", length - 0.01)):d=0.01")
         }
         parts.append("aformat=sample_fmts=fltp")
         return parts.joined(separator: ",")

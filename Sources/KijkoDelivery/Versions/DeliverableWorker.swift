@@ -23,6 +23,8 @@ final class DeliverableWorker: @unchecked Sendable {
     private var finished = false
     /// Set when the deliverable failed; later frames are dropped.
     private(set) var failure: String?
+    /// The cutdown it plays, for the manifest.
+    var cutdown: Manifest.Cutdown?
     /// Frames written (for progress).
     private(set) var framesWritten = 0
 
@@ -143,6 +145,9 @@ final class DeliverableWorker: @unchecked Sendable {
         loop: while true {
             switch take() {
             case .video(let frame, let index):
+                // Only the selected frames play, retimed to run on without gaps.
+                guard let position = plan.selection.position(of: index) else { continue loop }
+                frame.pts = rescale(Int64(position), from: plan.selection.rate.inverted, to: timeBase)
                 if let cropTrack, let window = cropTrack.window(at: index) {
                     try frame.crop(x: window.x, y: window.y, width: window.width, height: window.height)
                     if size.map({ $0 != (window.width, window.height) }) ?? true {

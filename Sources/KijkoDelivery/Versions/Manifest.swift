@@ -24,6 +24,8 @@ public struct Manifest: Codable, Sendable {
         public var size: Int?
         public var sha256: String?
         public var reframe: String
+        /// The shots a cutdown kept, when the preset's length needed one.
+        public var cutdown: Cutdown?
         /// `linear` (gain only) or `limited` (gain and a true-peak limiter).
         public var loudnessMode: String?
         public var gainDb: Double?
@@ -31,6 +33,14 @@ public struct Manifest: Codable, Sendable {
         public var checks: [Check]
         /// All checks passed.
         public var pass: Bool
+    }
+
+    /// A cutdown's edit: master frame ranges played in order, `[start, end)`.
+    public struct Cutdown: Codable, Sendable, Equatable {
+        public var segments: [[Int]]
+        /// Frames trimmed from a shot's tail to land on the exact length.
+        public var trimmedFrames: Int
+        public var endCardSeconds: Double
     }
 
     /// Read back from the written file.

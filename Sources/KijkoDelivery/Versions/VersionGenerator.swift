@@ -23,6 +23,8 @@ public final class VersionGenerator {
         public var cropPath: String?
         /// Smart reframe pans only, never zooms.
         public var lockZoom = false
+        /// Seconds at the end of the master kept whole in every cutdown (packshot, logo).
+        public var endCard = 2.0
 
         public init(master: String, presets: [PlatformPreset], reframe: PlatformPreset.Reframe? = nil,
                     outputFolder: String, force: Bool = false, start: Double? = nil, end: Double? = nil,
@@ -67,46 +69,89 @@ public final class VersionGenerator {
         }
         try FileManager.default.createDirectory(atPath: request.outputFolder, withIntermediateDirectories: true)
 
-        // Loudness decisions, one per (target, ceiling, rate): measured on the section, audio only.
+        let masterRate = videoInfo.frameRate ?? Rational(25, 1)
+        let programme = Selection(start: start, end: end, rate: masterRate)
+        let videoPresets = request.presets.filter { $0.kind == .video }
+
+        // One analysis pass, when a smart reframe or a cutdown needs shots.
+        var analysis: MasterAnalysis?
+        func analysed() throws -> MasterAnalysis {
+            if let analysis { return analysis }
+            let made = try MasterAnalyser(master: master, start: start, end: end).run()
+            analysis = made
+            return made
+        }
+        // What each preset plays: the programme, its first N seconds, or a cutdown.
+        var selections: [String: Result<(Selection, CutdownPlanner.Plan?), CutdownPlanner.Problem>] = [:]
+        var problems: [String: String] = [:]
+        for preset in videoPresets {
+            if let problem = Self.problem(preset, length: programme.duration) { problems[preset.name] = problem; continue }
+            guard let target = preset.targetDuration else { selections[preset.name] = .success((programme, nil)); continue }
+            let frames = Int((target * masterRate.doubleValue).rounded())
+            if programme.frameCount <= frames + Int(masterRate.doubleValue / 2) {
+                let first = programme.segments[0].lowerBound
+                selections[preset.name] = .success((Selection(segments: [first..<(first + min(frames, programme.frameCount))],
+                                                              rate: masterRate), nil))
+                continue
+            }
+            let endCard = Int((request.endCard * masterRate.doubleValue).rounded())
+            do {
+                let plan = try CutdownPlanner(analysis: try analysed()).plan(frames: frames, endCard: endCard)
+                selections[preset.name] = .success((plan.selection, plan))
+            } catch let problem as CutdownPlanner.Problem {
+                selections[preset.name] = .failure(problem)
+            }
+        }
+
+        // Loudness decisions, one per (selection, target, ceiling, audio format): audio only.
         var decisions: [String: LoudnessNormaliser.Decision?] = [:]
-        func decision(_ preset: PlatformPreset) throws -> LoudnessNormaliser.Decision? {
+        func decision(_ preset: PlatformPreset, _ selection: Selection) throws -> LoudnessNormaliser.Decision? {
             guard let target = preset.loudness, let audio = preset.audio, info.first(.audio) != nil else { return nil }
             let ceiling = preset.truePeak ?? -1
-            let key = "\(target)/\(ceiling)/\(audio.sampleRate)/\(audio.channels)/\(audio.codec)/\(audio.bitRate ?? 0)"
+            let key = "\(selection.segments)/\(target)/\(ceiling)/\(audio.sampleRate)/\(audio.channels)/\(audio.codec)/\(audio.bitRate ?? 0)"
             if let known = decisions[key] { return known }
-            let made = try LoudnessNormaliser(master: master, start: start, end: end, sampleRate: audio.sampleRate,
+            let made = try LoudnessNormaliser(master: master, selection: selection, sampleRate: audio.sampleRate,
                                               channels: audio.channels, encoder: EncoderSettings(codec: audio.codec, bitRate: audio.bitRate))
                 .decide(target: target, ceiling: ceiling)
             decisions.updateValue(made, forKey: key)
             return made
         }
-        let masterRate = videoInfo.frameRate ?? Rational(25, 1)
 
         var entries: [String: Manifest.Entry] = [:]
         var workers: [DeliverableWorker] = []
-        let smartPresets = request.presets.filter { $0.kind == .video && (request.reframe ?? $0.reframe) == .smart }
+        let smartPresets = videoPresets.filter { (request.reframe ?? $0.reframe) == .smart }
         var crops: CropPath?
-        if !smartPresets.isEmpty { crops = try smartCropPath(for: smartPresets, start: start, end: end) }
+        if !smartPresets.isEmpty { crops = try smartCropPath(for: smartPresets, analysis: try analysed()) }
         let reader = try FrameReader(path: master)
         let audioReader = info.first(.audio) != nil ? try FrameReader(path: master, type: .audio) : nil
         let sar = reader.decoder.sampleAspectRatio
-        for preset in request.presets where preset.kind == .video {
+        for preset in videoPresets {
             let path = outputPath(preset)
             Muxer.removeStalePartials(for: path)
-            let plan = DeliverablePlan(preset: preset, path: path, reframe: request.reframe, masterRate: masterRate,
-                                       start: start, end: end, loudness: try decision(preset))
-            if let problem = Self.problem(preset, length: end - start) {
-                entries[preset.name] = Self.failed(preset, path: path, reframe: plan.reframe, message: problem)
+            let reframe = request.reframe ?? preset.reframe
+            let chosen: (Selection, CutdownPlanner.Plan?)
+            switch selections[preset.name] {
+            case .success(let value)?: chosen = value
+            case .failure(let problem)?:
+                entries[preset.name] = Self.failed(preset, path: path, reframe: reframe, message: problem.description)
+                continue
+            case nil:
+                entries[preset.name] = Self.failed(preset, path: path, reframe: reframe, message: problems[preset.name] ?? "not planned")
                 continue
             }
+            let cutdown = chosen.1.map { Manifest.Cutdown(segments: $0.selection.segments.map { [$0.lowerBound, $0.upperBound] },
+                                                          trimmedFrames: $0.trimmedFrames, endCardSeconds: request.endCard) }
             if FileManager.default.fileExists(atPath: path) && !request.force {
-                entries[preset.name] = Manifest.Entry(preset: preset.name, path: path, status: .kept, reframe: plan.reframe.rawValue,
-                                                      loudnessMode: nil, gainDb: nil, checks: [], pass: false)
+                entries[preset.name] = Manifest.Entry(preset: preset.name, path: path, status: .kept, reframe: reframe.rawValue,
+                                                      cutdown: cutdown, checks: [], pass: false)
                 continue
             }
+            let plan = DeliverablePlan(preset: preset, path: path, reframe: request.reframe, masterRate: masterRate,
+                                       selection: chosen.0, loudness: try decision(preset, chosen.0))
             let worker = DeliverableWorker(plan: plan, video: reader.frameFormat, audio: audioReader.map(\.frameFormat),
                                            sar: sar, masterRate: masterRate,
                                            cropTrack: plan.reframe == .smart ? crops?.track(aspect: preset.aspect) : nil)
+            worker.cutdown = cutdown
             workers.append(worker)
         }
 
@@ -126,7 +171,7 @@ public final class VersionGenerator {
                 entries[plan.preset.name] = Self.failed(plan.preset, path: plan.path, reframe: plan.reframe, message: failure)
             } else {
                 entries[plan.preset.name] = Manifest.Entry(
-                    preset: plan.preset.name, path: plan.path, status: .done, reframe: plan.reframe.rawValue,
+                    preset: plan.preset.name, path: plan.path, status: .done, reframe: plan.reframe.rawValue, cutdown: worker.cutdown,
                     loudnessMode: plan.preset.loudness == nil ? nil : (plan.limited ? "limited" : "linear"),
                     gainDb: plan.preset.loudness == nil ? nil : (plan.gainDb * 100).rounded() / 100, checks: [], pass: false)
             }
@@ -153,7 +198,9 @@ public final class VersionGenerator {
         var manifest = Manifest(master: master, cropPath: crops == nil ? nil : request.cropPath, deliverables: [])
         for preset in request.presets {
             guard var entry = entries[preset.name] else { continue }
-            if entry.status != .failed { entry = DeliverableCheck.verify(entry, preset: preset, expectedLength: end - start,
+            var length = end - start
+            if case .success(let chosen)? = selections[preset.name] { length = chosen.0.duration }
+            if entry.status != .failed { entry = DeliverableCheck.verify(entry, preset: preset, expectedLength: length,
                                                                      masterRate: masterRate) }
             manifest.deliverables.append(entry)
         }
@@ -163,7 +210,7 @@ public final class VersionGenerator {
     /// The smart crop path for these presets: the file at `request.cropPath` when it exists (shots
     /// with a hand-set focus re-framed on it, aspects it lacks planned), otherwise planned from an
     /// analysis pass and written there.
-    func smartCropPath(for presets: [PlatformPreset], start: Double, end: Double) throws -> CropPath {
+    func smartCropPath(for presets: [PlatformPreset], analysis: MasterAnalysis) throws -> CropPath {
         var loaded: CropPath?
         if let file = request.cropPath, FileManager.default.fileExists(atPath: file) {
             do {
@@ -174,7 +221,6 @@ public final class VersionGenerator {
                 throw MediaError(file: file, stage: .configure, reason: "not a crop path: \(error)")
             }
         }
-        let analysis = try MasterAnalyser(master: request.master, start: start, end: end).run()
         var tracks: [CropPath.Track] = []
         for preset in presets where !tracks.contains(where: { $0.aspect == preset.aspect }) {
             let planner = SmartCropPlanner(analysis: analysis, outputWidth: preset.width, outputHeight: preset.height,
@@ -203,11 +249,10 @@ public final class VersionGenerator {
 
     /// A preset this master cannot satisfy, said before any work.
     static func problem(_ preset: PlatformPreset, length: Double) -> String? {
-        if let target = preset.targetDuration, abs(target - length) > 0.5 {
-            return String(format: "preset %@ is a %.0f s spot but the programme runs %.2f s: give --in/--out for a %.0f s section",
-                          preset.name, target, length, target)
+        if let target = preset.targetDuration, length < target - 0.5 {
+            return String(format: "programme runs %.2f s, shorter than %@'s %.0f s spot", length, preset.name, target)
         }
-        if let maximum = preset.maxDuration, length > maximum + 0.01 {
+        if preset.targetDuration == nil, let maximum = preset.maxDuration, length > maximum + 0.01 {
             return String(format: "programme runs %.2f s, over %@'s %.0f s limit: give --in/--out", length, preset.name, maximum)
         }
         return nil
