@@ -236,6 +236,32 @@ import KijkoMedia
         #expect(!FileManager.default.fileExists(atPath: folder + "/out/audio_youtube.mp4"))
     }
 
+    /// The issue's own acceptance run: one command, a 1080p25 master with sound and shots, the
+    /// four aspects, a 15 s TV cutdown and a still — each measured back right.
+    @Test func oneCommandDeliversTheWholeSet() throws {
+        let (master, folder) = try DeliveryFixture.master(
+            SynthSpec(width: 1920, height: 1080, frames: 400, cuts: [90, 170, 260, 330], toneLevel: -18))
+        let presets = ["youtube", "tiktok", "instagram-feed-square", "instagram-feed-portrait", "tv-15s", "still"]
+        let run = try Self.versions([master, "--out", folder + "/out", "--json"] + presets.flatMap { ["--preset", $0] })
+        #expect(run.status == 0, "\(run.stderr)")
+        let manifest = try JSONDecoder.snakeCase.decode(Manifest.self, from: Data(run.stdout.utf8))
+        #expect(manifest.deliverables.map(\.preset) == presets)
+        let expected: [String: (Int, Int, Double)] = ["youtube": (1920, 1080, 16), "tiktok": (1080, 1920, 16),
+                                                      "instagram-feed-square": (1080, 1080, 16),
+                                                      "instagram-feed-portrait": (1080, 1350, 16), "tv-15s": (1920, 1080, 15)]
+        for entry in manifest.deliverables {
+            #expect(entry.status == .done && entry.pass, "\(entry.preset): \(entry.checks.filter { !$0.pass })")
+            guard let (width, height, seconds) = expected[entry.preset] else { continue }
+            #expect(entry.measured?.width == width && entry.measured?.height == height)
+            #expect(abs((entry.measured?.duration ?? 0) - seconds) <= 0.04, "\(entry.preset): \(entry.measured?.duration ?? 0)")
+            #expect(entry.measured?.frameRate == Rational(25, 1))
+            let target = entry.preset == "tv-15s" ? -23.0 : -14.0
+            #expect(abs((entry.measured?.integratedLoudness ?? 0) - target) <= 0.5, "\(entry.preset)")
+        }
+        #expect(manifest.deliverables.first { $0.preset == "tv-15s" }?.cutdown != nil)
+        #expect(manifest.deliverables.last?.measured?.width == 3840)
+    }
+
     @Test func badRequestsAreNamed() throws {
         let (master, folder) = try DeliveryFixture.master(SynthSpec(width: 320, height: 180, frames: 25))
         let unknown = try Self.versions([master, "--preset", "tiktokk", "--out", folder])
@@ -259,5 +285,13 @@ import KijkoMedia
         try Data("name: mine\nkind: video\nwidth: wide\nheight: 720\n".utf8).write(to: URL(fileURLWithPath: presets + "/mine.yaml"))
         let run = try Self.versions([master, "--preset", "mine", "--presets-dir", presets, "--out", folder])
         #expect(run.status != 0 && run.stderr.contains(presets + "/mine.yaml:3: width: expected a whole number, got wide"), "\(run.stderr)")
+    }
+}
+
+extension JSONDecoder {
+    static var snakeCase: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
     }
 }
