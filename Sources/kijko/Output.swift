@@ -29,6 +29,7 @@ final class ProgressBar {
     let label: String
     private let enabled: Bool
     private var lastDrawn = -1
+    private var lastDetail: String?
 
     init(total: Int, label: String, quiet: Bool = false) {
         self.total = max(total, 1)
@@ -36,15 +37,20 @@ final class ProgressBar {
         enabled = !quiet && Output.stderrIsTerminal
     }
 
-    func update(_ done: Int) {
+    /// Redraws at `done` of the total, with an optional detail after the bar (clipped to the
+    /// terminal line).
+    func update(_ done: Int, detail: String? = nil) {
         guard enabled else { return }
         let percent = min(100, done * 100 / total)
-        guard percent != lastDrawn else { return }
+        guard percent != lastDrawn || detail != lastDetail else { return }
         lastDrawn = percent
+        lastDetail = detail
         let width = 30
         let filled = percent * width / 100
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        FileHandle.standardError.write(Data("\r\(label) \(bar) \(percent)% (\(done)/\(total))".utf8))
+        var line = detail.map { "\(label) \(bar) \(percent)% \($0)" } ?? "\(label) \(bar) \(percent)% (\(done)/\(total))"
+        if line.count > 160 { line = String(line.prefix(159)) + "…" }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
     }
 
     func finish() {

@@ -37,7 +37,7 @@ struct SynthCommand: ParsableCommand {
         try reportingErrors {
             let spec = try makeSpec()
             let bar = ProgressBar(total: spec.frames, label: "synth")
-            try Synthesizer.write(spec, to: output, progress: bar.update)
+            try Synthesizer.write(spec, to: output, progress: { bar.update($0) })
             bar.finish()
             let info = try Probe.file(output)
             if json { try Output.json(info) } else { print(ProbeText.render(info)) }

@@ -59,8 +59,12 @@ struct VersionsCommand: ParsableCommand {
             request.cropPath = cropPath
             request.lockZoom = lockZoom
             request.endCard = endCard
-            let bar = ProgressBar(total: 1, label: "versions")
-            let manifest = try VersionGenerator(request).run { done, total in bar.update(done * 100 / max(1, total)) }
+            let bar = ProgressBar(total: 100, label: "versions")
+            let manifest = try VersionGenerator(request).run { step in
+                // Overall, then each deliverable's share encoded: "tiktok 41% square 40% …".
+                let each = step.deliverables.map { "\($0.name) \($0.done * 100 / max(1, $0.total))%" }.joined(separator: " ")
+                bar.update(step.done * 100 / max(1, step.total), detail: "\(step.phase)\(each.isEmpty ? "" : ": " + each)")
+            }
             bar.finish()
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase

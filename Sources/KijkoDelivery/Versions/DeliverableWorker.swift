@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 public import KijkoMedia
 
 /// Encodes one deliverable on its own thread. The decoding thread hands it references to the
@@ -25,8 +26,8 @@ final class DeliverableWorker: @unchecked Sendable {
     private(set) var failure: String?
     /// The cutdown it plays, for the manifest.
     var cutdown: Manifest.Cutdown?
-    /// Frames written (for progress).
-    private(set) var framesWritten = 0
+    /// Frames encoded so far (read from the decoding thread for progress).
+    let framesWritten = Atomic<Int>(0)
 
     /// The smart reframe's windows (when the plan reframes smartly).
     private let cropTrack: CropPath.Track?
@@ -134,7 +135,7 @@ final class DeliverableWorker: @unchecked Sendable {
             while try videoGraph.pull(into: filtered) == .frame {
                 try video.send(filtered)
                 while try video.receive(into: packet) { try muxer.write(packet, from: video) }
-                framesWritten += 1
+                framesWritten.add(1, ordering: .relaxed)
             }
         }
         func drainAudio() throws {

@@ -50,8 +50,17 @@ public final class VersionGenerator {
         return (request.outputFolder as NSString).appendingPathComponent("\(stem)_\(preset.name).\(preset.container)")
     }
 
-    /// Runs the whole set. `progress` gets master frames decoded and the total.
-    public func run(progress: ((Int, Int) -> Void)? = nil) throws -> Manifest {
+    /// How far a run is: the phase, master frames through it of the total, and each
+    /// deliverable's frames encoded of its length.
+    public struct Progress: Sendable {
+        public var phase: String
+        public var done: Int
+        public var total: Int
+        public var deliverables: [(name: String, done: Int, total: Int)]
+    }
+
+    /// Runs the whole set, reporting through `progress` as it goes.
+    public func run(progress: ((Progress) -> Void)? = nil) throws -> Manifest {
         let master = request.master
         let info = try Probe.file(master)
         guard let videoInfo = info.first(.video) else {
@@ -77,7 +86,10 @@ public final class VersionGenerator {
         var analysis: MasterAnalysis?
         func analysed() throws -> MasterAnalysis {
             if let analysis { return analysis }
-            let made = try MasterAnalyser(master: master, start: start, end: end).run()
+            let frames = programme.frameCount
+            let made = try MasterAnalyser(master: master, start: start, end: end).run { done in
+                if done % 10 == 0 { progress?(Progress(phase: "analysing", done: done, total: frames, deliverables: [])) }
+            }
             analysis = made
             return made
         }
@@ -264,7 +276,7 @@ public final class VersionGenerator {
 
     /// The one decode: picture and sound in time order, each frame referenced to every worker.
     private func decode(reader: FrameReader, audio: FrameReader?, start: Double, end: Double,
-                        workers: [DeliverableWorker], progress: ((Int, Int) -> Void)?) throws {
+                        workers: [DeliverableWorker], progress: ((Progress) -> Void)?) throws {
         let frameSeconds = reader.frameRate.inverted.doubleValue
         let total = Int(((end - start) / frameSeconds).rounded())
         if start > 0 {
@@ -293,7 +305,11 @@ public final class VersionGenerator {
             for worker in workers { worker.submit(.video(try frame.reference(), index)) }
             try feedAudio(until: at + frameSeconds)
             count += 1
-            progress?(count, total)
+            if let progress, count % 5 == 0 || count == total {
+                progress(Progress(phase: "encoding", done: count, total: total, deliverables: workers.map {
+                    ($0.plan.preset.name, $0.framesWritten.load(ordering: .relaxed), $0.plan.selection.frameCount)
+                }))
+            }
         }
         try feedAudio(until: end + 1)
     }
