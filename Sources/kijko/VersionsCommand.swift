@@ -69,7 +69,11 @@ struct VersionsCommand: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try AtomicFile.write(try encoder.encode(manifest), to: (out as NSString).appendingPathComponent("manifest.json"))
+            let manifestPath = (out as NSString).appendingPathComponent("manifest.json")
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            let previous = (try? Data(contentsOf: URL(fileURLWithPath: manifestPath))).flatMap { try? decoder.decode(Manifest.self, from: $0) }
+            try AtomicFile.write(try encoder.encode(manifest.merged(over: previous)), to: manifestPath)
             if json { try Output.json(manifest) } else {
                 for entry in manifest.deliverables {
                     let verdict = entry.status == .failed ? "FAILED" : (entry.pass ? "pass" : "CHECK")

@@ -107,59 +107,81 @@ public struct SmartCropPlanner {
         }
         let w = Int(Double(fullW) / zoom) & ~1, h = Int(Double(fullH) / zoom) & ~1
         let size = Double(horizontal ? w : h), room = Double(along) - size
-        // The corridor of window positions that contain frame f's subject.
-        var lows: [Double] = [], highs: [Double] = [], centres: [Double] = []
-        var rawLows: [Double] = [], rawHighs: [Double] = []
-        var last = known[0]
-        let filled = spans.map { span -> (low: Double, high: Double, centre: Double) in
-            last = span ?? last
-            return last
-        }
-        // The subject's envelope over a few neighbouring frames: measurement noise would make the
-        // corridor (and so the window) shiver; the envelope is smooth and only a little wider.
-        let reach = 3
-        for (i, centre) in filled.enumerated() {
-            let near = filled[max(0, i - reach)...min(filled.count - 1, i + reach)]
-            let s = (low: near.map(\.low).min()!, high: near.map(\.high).max()!, centre: centre.centre)
-            var lo = s.high - size, hi = s.low
-            if lo > hi { lo = s.centre - size / 2; hi = lo }   // wider than the window: centre it
-            lows.append(Self.clamp(lo, 0, room))
-            highs.append(Self.clamp(hi, 0, room))
-            centres.append(Self.clamp(s.centre - size / 2, 0, room))
-            let own = filled[i]
-            var rawLo = own.high - size, rawHi = own.low
-            if rawLo > rawHi { rawLo = lo; rawHi = hi }
-            rawLows.append(Self.clamp(min(rawLo, lo), 0, room))
-            rawHighs.append(Self.clamp(max(rawHi, hi), 0, room))
-        }
         // Cross axis: one position for the shot, centred on where the subject sits.
         let crossKnown = crossSpans.compactMap { $0 }
         let crossCentre = crossKnown.isEmpty ? Double(across) / 2 : crossKnown.map(\.centre).reduce(0, +) / Double(crossKnown.count)
         let crossSize = Double(horizontal ? h : w)
         let cross = Int(Self.clamp(crossCentre - crossSize / 2, 0, Double(across) - crossSize)) & ~1
 
-        var path: [Double]
-        let floor = lows.max()!, ceiling = highs.min()!
-        if floor <= ceiling {
-            // One position holds the subject all shot long: hold still, as near its mean as allowed.
-            let mean = centres.reduce(0, +) / Double(centres.count)
-            path = Array(repeating: Self.clamp(mean, floor, ceiling), count: centres.count)
-        } else {
-            path = zip(centres, zip(lows, highs)).map { Self.clamp($0, $1.0, $1.1) }
-            for _ in 0..<60 {
-                path = Self.smoothed(path, radius: Self.smoothingRadius)
-                for i in path.indices { path[i] = Self.clamp(path[i], lows[i], highs[i]) }
-            }
-            // A last light smoothing, held only to each frame's own (looser) corridor.
-            path = Self.smoothed(path, radius: 3)
-            for i in path.indices { path[i] = Self.clamp(path[i], rawLows[i], rawHighs[i]) }
+        let profiles = local.map { n -> [Float] in
+            let i = n - analysis.firstFrame
+            return horizontal ? analysis.columns[i] : analysis.rows[i]
         }
+        let path = Self.track(profiles, windowSize: size / scaleAlong, scale: scaleAlong, room: room)
         let windows = zip(local, path).map { n, p -> CropPath.Window in
             let along = Int(p.rounded()) & ~1
             return horizontal ? CropPath.Window(frame: n, x: along, y: cross, width: w, height: h)
                               : CropPath.Window(frame: n, x: cross, y: along, width: w, height: h)
         }
         return Self.thinned(windows)
+    }
+
+    /// The window's path through a shot, in master pixels along the pan axis: a Viterbi search
+    /// over window positions on the analysis copy maximising the share of each frame's saliency
+    /// inside a slightly smaller scoring window, where moving costs (so the camera holds still
+    /// until the subject nears an edge, and never jumps to a distraction for a frame); then
+    /// smoothed within the margin the scoring window leaves, and held still when it barely moves.
+    static func track(_ profiles: [[Float]], windowSize: Double, scale: Double, room: Double) -> [Double] {
+        guard let length = profiles.first?.count, length > 0 else { return [] }
+        let scoring = max(1, Int((windowSize * 0.8).rounded(.down)))
+        let positions = max(1, length - scoring + 1)
+        let inset = (windowSize - Double(scoring)) / 2        // analysis pixels of margin each side
+        let step = 1                                          // analysis pixels a frame, at most
+        let moveCost = 0.004, startCost = 0.01
+        var score = [Double](repeating: 0, count: positions)
+        var back: [[Int32]] = []
+        back.reserveCapacity(profiles.count)
+        for (f, profile) in profiles.enumerated() {
+            var prefix = [Double](repeating: 0, count: length + 1)
+            for i in 0..<length { prefix[i + 1] = prefix[i] + Double(profile[i]) }
+            let total = max(prefix[length], 1e-9)
+            var next = [Double](repeating: -.infinity, count: positions)
+            var from = [Int32](repeating: 0, count: positions)
+            for p in 0..<positions {
+                let captured = (prefix[min(length, p + scoring)] - prefix[p]) / total
+                if f == 0 { next[p] = captured; from[p] = Int32(p); continue }
+                var best = -Double.infinity, arg = p
+                for q in max(0, p - step)...min(positions - 1, p + step) {
+                    let moved = abs(q - p)
+                    let value = score[q] - (moved == 0 ? 0 : startCost + moveCost * Double(moved))
+                    if value > best { best = value; arg = q }
+                }
+                next[p] = best + captured
+                from[p] = Int32(arg)
+            }
+            score = next
+            back.append(from)
+        }
+        var p = score.indices.max { score[$0] < score[$1] } ?? 0
+        var cells = [Int](repeating: 0, count: profiles.count)
+        for f in stride(from: profiles.count - 1, through: 0, by: -1) {
+            cells[f] = p
+            p = Int(back[f][p])
+        }
+        // Analysis cells to master pixels: the real window sits `inset` outside the scoring one.
+        let raw = cells.map { clamp((Double($0) - inset) * scale, 0, room) }
+        let margin = inset * scale
+        if (raw.max()! - raw.min()!) <= 2 * scale {
+            let mean = raw.reduce(0, +) / Double(raw.count)
+            return Array(repeating: mean, count: raw.count)
+        }
+        var path = raw
+        for _ in 0..<8 {
+            path = smoothed(path, radius: smoothingRadius)
+            for i in path.indices { path[i] = clamp(path[i], raw[i] - margin, raw[i] + margin) }
+        }
+        for i in path.indices { path[i] = clamp(path[i], 0, room) }
+        return path
     }
 
     static func smoothed(_ values: [Double], radius: Int) -> [Double] {

@@ -1,3 +1,4 @@
+import Foundation
 public import KijkoMedia
 
 /// `manifest.json`: what a `kijko versions` run made, measured back from the written files.
@@ -60,5 +61,17 @@ public struct Manifest: Codable, Sendable {
         public var name: String
         public var pass: Bool
         public var detail: String
+    }
+
+    /// This run's manifest with the entries of an earlier run's (same master) for presets this
+    /// run did not make, as long as their files are still there: one folder, one manifest.
+    public func merged(over previous: Manifest?) -> Manifest {
+        guard let previous, previous.master == master else { return self }
+        let made = Set(deliverables.map(\.preset))
+        var result = self
+        let kept = previous.deliverables.filter { !made.contains($0.preset) && FileManager.default.fileExists(atPath: $0.path) }
+        result.deliverables = kept + deliverables
+        if result.cropPath == nil { result.cropPath = previous.cropPath }
+        return result
     }
 }
