@@ -5,10 +5,15 @@ import KijkoMedia
 /// How commands speak: data on stdout (JSON with sorted snake_case keys, or text), one error line
 /// on stderr, progress on stderr only when it is a terminal.
 enum Output {
-    static func json<T: Encodable>(_ value: T) throws {
+    /// Sorted snake_case keys, pretty, slashes as they are.
+    static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    static func json<T: Encodable>(_ value: T) throws {
         let data = try encoder.encode(value)
         FileHandle.standardOutput.write(data)
         FileHandle.standardOutput.write(Data("\n".utf8))

@@ -74,6 +74,31 @@ struct YAMLFields {
         }
     }
 
+    /// A list of text values; `check` may refuse one with a message (the error names its line).
+    mutating func strings(_ key: String, check: (String) -> String? = { _ in nil }) throws(PresetError) -> [String]? {
+        guard let v = value(key) else { return nil }
+        guard let items = v.sequence else { throw fail(key, v, "expected a list") }
+        var out: [String] = []
+        for item in items {
+            guard let text = item.scalar?.string else { throw fail(key, item, "expected text in the list") }
+            if let problem = check(text) { throw fail(key, item, problem) }
+            out.append(text)
+        }
+        return out
+    }
+
+    /// A mapping of names to mappings, in file order.
+    mutating func entries(_ key: String) throws(PresetError) -> [(name: String, fields: YAMLFields)]? {
+        guard let v = value(key) else { return nil }
+        guard let mapping = v.mapping else { throw fail(key, v, "expected a mapping of names") }
+        var out: [(String, YAMLFields)] = []
+        for (name, node) in mapping {
+            let text = name.scalar?.string ?? "?"
+            out.append((text, try YAMLFields(node, file: file, path: keyPath(key) + "." + text)))
+        }
+        return out
+    }
+
     mutating func fields(_ key: String) throws(PresetError) -> YAMLFields? {
         guard let v = value(key) else { return nil }
         return try YAMLFields(v, file: file, path: keyPath(key))

@@ -22,17 +22,8 @@ public enum StillGrabber {
         guard try graph.pull(into: picture) == .frame, let format = graph.outputFormat() else {
             throw MediaError(file: master, stage: .filter, reason: "reframe gave no picture")
         }
-        let muxer = try Muxer(path: path, format: "image2")
         let settings = jpeg ? EncoderSettings(codec: "mjpeg", options: ["qmin": "1", "qmax": "2"])
                             : EncoderSettings(codec: "png")
-        let encoder = try Encoder(settings, format: format, for: muxer)
-        try muxer.addStream(for: encoder)
-        try muxer.start()
-        let packet = try Packet()
-        picture.pts = 0
-        try encoder.send(picture)
-        while try encoder.receive(into: packet) { try muxer.write(packet, from: encoder) }
-        try muxer.drain(encoder, packet: packet)
-        try muxer.finish()
+        try ImageFile.write(picture, format: format, settings: settings, to: path)
     }
 }
