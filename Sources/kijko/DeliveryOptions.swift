@@ -67,6 +67,33 @@ struct DeliveryOptions: ParsableArguments {
         return path
     }
 
+    /// The smart reframe's crop path as timelines an NLE opens: per aspect, one clip per shot of
+    /// the master with its crop keyframes (OpenTimelineIO, `metadata.kijko.crop`), written beside
+    /// the crop path JSON as `NAME-9x16.otio`. Returns the files written.
+    func exportCropTimelines(_ manifest: Manifest) throws -> [String] {
+        guard let file = manifest.cropPath, let data = FileManager.default.contents(atPath: file) else { return [] }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let path = try decoder.decode(CropPath.self, from: data)
+        var written: [String] = []
+        for track in path.tracks {
+            let clips = track.shots.enumerated().map { index, shot -> TrackItem in
+                .clip(Clip(name: "shot \(index + 1)", sourceFile: path.master,
+                           source: FrameRange(start: shot.startFrame, duration: shot.endFrame - shot.startFrame),
+                           event: index + 1,
+                           crop: shot.keyframes.map { CropKeyframe(frame: $0.frame - shot.startFrame, x: $0.x, y: $0.y,
+                                                                     width: $0.width, height: $0.height) }))
+            }
+            let name = URL(fileURLWithPath: path.master).deletingPathExtension().lastPathComponent
+            let timeline = Timeline(name: "\(name) \(track.aspect)", rate: TimecodeRate(rate: path.frameRate, dropFrame: false),
+                                    tracks: [Track(name: "V1", kind: .video, items: clips)])
+            let out = (file as NSString).deletingPathExtension + "-" + track.aspect.replacingOccurrences(of: ":", with: "x") + ".otio"
+            try AtomicFile.write(try OTIOWriter.data(timeline), to: out)
+            written.append(out)
+        }
+        return written
+    }
+
     /// One line per deliverable: verdict, preset, path, and the failed checks under it.
     static func printSummary(_ manifest: Manifest) {
         for entry in manifest.deliverables {

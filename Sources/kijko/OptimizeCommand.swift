@@ -45,6 +45,7 @@ struct OptimizeCommand: ParsableCommand {
             let report = try optimizer.run(progress: DeliveryOptions.progress(bar))
             bar.finish()
             _ = try options.writeManifest(report.manifest)
+            _ = try options.exportCropTimelines(report.manifest)
             let path = (options.out as NSString).appendingPathComponent("optimize.json")
             try AtomicFile.write(try Output.encoder.encode(report), to: path)
             if json { try Output.json(report) } else {

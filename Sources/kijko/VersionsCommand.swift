@@ -40,9 +40,11 @@ struct VersionsCommand: ParsableCommand {
             let manifest = try VersionGenerator(request).run(progress: DeliveryOptions.progress(bar))
             bar.finish()
             let path = try options.writeManifest(manifest)
+            let timelines = try options.exportCropTimelines(manifest)
             if json { try Output.json(manifest) } else {
                 DeliveryOptions.printSummary(manifest)
                 print("manifest: \(path)")
+                for timeline in timelines { print("crop path timeline: \(timeline)") }
             }
             if !DeliveryOptions.allPassed(manifest) { throw ExitCode.failure }
         }

@@ -82,4 +82,29 @@ import KijkoMedia
         #expect(rewritten.shots[1].keyframes.map(\.x) == [0] && rewritten.shots[1].focus == CropPath.Focus(x: 0, y: 0.5))
         #expect(rewritten.shots[0].keyframes == edited.tracks[0].shots[0].keyframes)
     }
+
+    @Test func theCropPathTravelsAsAnOpenTimelineIOTimeline() throws {
+        let (master, folder) = try DeliveryFixture.master(SynthSpec(width: 640, height: 360, frames: 60, pattern: .subject, cuts: [30],
+                                                                    stamp: false))
+        let presets = folder + "/presets"
+        try FileManager.default.createDirectory(atPath: presets, withIntermediateDirectories: true)
+        _ = try Self.vertical(in: presets)
+        let run = try DeliveryFixture.run(DeliveryFixture.kijko, ["versions", master, "--preset", "vertical", "--presets-dir", presets,
+                                                                  "--reframe", "smart", "--crop-path", folder + "/crop.json",
+                                                                  "--out", folder + "/out"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let path = try Self.loadPath(folder + "/crop.json")
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/crop-9x16.otio"))
+        let timeline = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let stack = try #require(timeline["tracks"] as? [String: Any])
+        let track = try #require((stack["children"] as? [[String: Any]])?.first)
+        let clips = try #require(track["children"] as? [[String: Any]])
+        let shots = try #require(path.tracks.first?.shots)
+        #expect(clips.count == shots.count && shots.count == 2)
+        for (clip, shot) in zip(clips, shots) {
+            let crop = try #require(((clip["metadata"] as? [String: Any])?["kijko"] as? [String: Any])?["crop"] as? [[String: Int]])
+            #expect(crop.map { $0["x"] } == shot.keyframes.map(\.x))
+            #expect(crop.map { $0["frame"] } == shot.keyframes.map { $0.frame - shot.startFrame })
+        }
+    }
 }

@@ -50,7 +50,12 @@ public enum OTIOWriter {
                 metadata["cdl"] = ["asc_sat": cdl.saturation,
                                    "asc_sop": ["slope": cdl.slope, "offset": cdl.offset, "power": cdl.power]]
             }
-            if let event = clip.event { metadata["kijko"] = ["event": event, "source_frames": clip.source.duration] }
+            var kijko: [String: Any] = [:]
+            if let event = clip.event { kijko = ["event": event, "source_frames": clip.source.duration] }
+            if !clip.crop.isEmpty {
+                kijko["crop"] = clip.crop.map { ["frame": $0.frame, "x": $0.x, "y": $0.y, "width": $0.width, "height": $0.height] }
+            }
+            if !kijko.isEmpty { metadata["kijko"] = kijko }
             let reference: [String: Any]
             if clip.isGenerator {
                 reference = ["OTIO_SCHEMA": "GeneratorReference.1", "name": "", "metadata": [String: Any](),

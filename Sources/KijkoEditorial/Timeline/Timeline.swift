@@ -99,10 +99,13 @@ public struct Clip: Codable, Sendable, Equatable {
     public var event: Int?
     /// A generated card standing in for a missing or VFX shot.
     public var placeholder: Placeholder?
+    /// A reframing crop over time (the smart reframe's keyframes), for the NLE to adjust.
+    public var crop: [CropKeyframe]
 
     public init(name: String, reel: String? = nil, sourceFile: String? = nil, source: FrameRange, duration: Int? = nil,
                 speed: Speed? = nil, markers: [Marker] = [], colorDecision: ColorDecision? = nil,
-                comments: [String] = [], event: Int? = nil, placeholder: Placeholder? = nil) {
+                comments: [String] = [], event: Int? = nil, placeholder: Placeholder? = nil, crop: [CropKeyframe] = []) {
+        self.crop = crop
         self.name = name
         self.reel = reel
         self.sourceFile = sourceFile
@@ -167,5 +170,22 @@ public struct Marker: Codable, Sendable, Equatable {
         self.frame = frame
         self.name = name
         self.color = color
+    }
+}
+
+/// One keyframe of a clip's crop window: frames from the clip's first, pixels of the source.
+public struct CropKeyframe: Codable, Sendable, Equatable {
+    public var frame: Int
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    public var height: Int
+
+    public init(frame: Int, x: Int, y: Int, width: Int, height: Int) {
+        self.frame = frame
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
     }
 }
