@@ -24,18 +24,7 @@ public struct PlatformRules: Sendable, Equatable {
 
     /// Every platform in `file`, by name; errors name the file, line and key.
     public static func load(file: String) throws(PresetError) -> [String: PlatformRules] {
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            throw PresetError(file: file, message: "cannot read the file as UTF-8 text")
-        }
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else { throw PresetError(file: file, message: "empty file") }
-            root = node
-        } catch let error as PresetError {
-            throw error
-        } catch {
-            throw PresetError(file: file, message: "not valid YAML: \(error)")
-        }
+        let root = try YAMLFields.document(file)
         var top = try YAMLFields(root, file: file)
         guard let entries = try top.entries("platforms") else { throw top.fail("platforms", nil, "missing") }
         try top.finish()

@@ -49,35 +49,7 @@ public struct PresetLoader: Sendable {
 
     /// Reads one preset file.
     public static func load(path: String) throws(PresetError) -> PlatformPreset {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw PresetError(file: path, message: "cannot read the file as UTF-8 text")
-        }
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else { throw PresetError(file: path, message: "empty file") }
-            root = node
-        } catch let error as PresetError {
-            throw error
-        } catch let error as YamlError {
-            throw PresetError(file: path, line: Self.line(of: error), message: "not valid YAML (\(Self.summary(error)))")
-        } catch {
-            throw PresetError(file: path, message: "not valid YAML (\(error))")
-        }
-        return try parse(root, file: path)
-    }
-
-    static func line(of error: YamlError) -> Int? {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
-        default: nil
-        }
-    }
-
-    static func summary(_ error: YamlError) -> String {
-        switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): problem
-        default: "\(error)"
-        }
+        try parse(try YAMLFields.document(path), file: path)
     }
 
     static func parse(_ root: Node, file: String) throws(PresetError) -> PlatformPreset {

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Typed, line-aware reading of one YAML mapping: every error names the file, the line and the
@@ -20,6 +21,38 @@ struct YAMLFields {
     }
 
     static func line(_ node: Node) -> Int? { node.mark.map { $0.line } }
+
+    /// The root node of the YAML file at `path`; a file that is unreadable, empty or not YAML is
+    /// an error naming it (and the line, where the parser says).
+    static func document(_ path: String) throws(PresetError) -> Node {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw PresetError(file: path, message: "cannot read the file as UTF-8 text")
+        }
+        do {
+            guard let node = try Yams.compose(yaml: text) else { throw PresetError(file: path, message: "empty file") }
+            return node
+        } catch let error as PresetError {
+            throw error
+        } catch let error as YamlError {
+            throw PresetError(file: path, line: lineOf(error), message: "not valid YAML (\(summary(error)))")
+        } catch {
+            throw PresetError(file: path, message: "not valid YAML (\(error))")
+        }
+    }
+
+    static func lineOf(_ error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        default: nil
+        }
+    }
+
+    static func summary(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): problem
+        default: "\(error)"
+        }
+    }
 
     func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 

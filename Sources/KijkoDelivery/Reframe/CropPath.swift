@@ -5,21 +5,8 @@ public import KijkoMedia
 /// `--crop-path` for an editor to adjust (a shot's `focus` overrides the analysis) and read back to
 /// render the edited path. Frame numbers are the master's.
 public struct CropPath: Codable, Sendable, Equatable {
-    public struct Window: Codable, Sendable, Equatable {
-        public var frame: Int
-        public var x: Int
-        public var y: Int
-        public var width: Int
-        public var height: Int
-
-        public init(frame: Int, x: Int, y: Int, width: Int, height: Int) {
-            self.frame = frame
-            self.x = x
-            self.y = y
-            self.width = width
-            self.height = height
-        }
-    }
+    /// A crop window at a master frame.
+    public typealias Window = CropWindow
 
     /// A point of the master picture, as fractions of its width and height (0…1).
     public struct Focus: Codable, Sendable, Equatable {

@@ -1,5 +1,5 @@
 import Foundation
-public import KijkoMedia
+import KijkoMedia
 
 /// What to burn into the picture of a rough cut.
 public struct BurnInOptions: OptionSet, Sendable, Codable {

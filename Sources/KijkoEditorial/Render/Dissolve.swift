@@ -1,4 +1,4 @@
-public import KijkoMedia
+import KijkoMedia
 
 /// Picture transitions: dissolves blended exactly here, wipes through libavfilter's `xfade`.
 enum PictureTransition {

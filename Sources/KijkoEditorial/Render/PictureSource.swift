@@ -1,4 +1,4 @@
-public import KijkoMedia
+import KijkoMedia
 
 /// Pictures of one source file, conformed to the output format: seeks once, then decodes forward,
 /// holding the last picture when the wanted file frame does not advance (freeze frames, slow

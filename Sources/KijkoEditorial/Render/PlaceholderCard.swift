@@ -1,5 +1,5 @@
 import Foundation
-public import KijkoMedia
+import KijkoMedia
 
 /// The picture standing in for a missing or VFX shot: a dark card with an amber border and the
 /// shot's number, scene, description and length, drawn by libavfilter (`drawtext`).

@@ -1,4 +1,4 @@
-public import KijkoMedia
+import KijkoMedia
 
 /// One stretch of sound on the record timeline, in samples: where it plays, where its source
 /// starts, and its fades. Segments overlap at edits, where one fades out as the next fades in.

@@ -1,3 +1,5 @@
+public import KijkoMedia
+
 /// An edit: tracks of clips, gaps and transitions, every time an integer frame count at the
 /// timeline's rate (so exact, never floating seconds). Words as OpenTimelineIO uses them.
 public struct Timeline: Codable, Sendable, Equatable {
@@ -174,18 +176,4 @@ public struct Marker: Codable, Sendable, Equatable {
 }
 
 /// One keyframe of a clip's crop window: frames from the clip's first, pixels of the source.
-public struct CropKeyframe: Codable, Sendable, Equatable {
-    public var frame: Int
-    public var x: Int
-    public var y: Int
-    public var width: Int
-    public var height: Int
-
-    public init(frame: Int, x: Int, y: Int, width: Int, height: Int) {
-        self.frame = frame
-        self.x = x
-        self.y = y
-        self.width = width
-        self.height = height
-    }
-}
+public typealias CropKeyframe = CropWindow
