@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "KijkoMedia", targets: ["KijkoMedia"]),
         .library(name: "KijkoEditorial", targets: ["KijkoEditorial"]),
         .library(name: "KijkoDelivery", targets: ["KijkoDelivery"]),
+        .library(name: "KijkoQC", targets: ["KijkoQC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -44,12 +45,18 @@ let package = Package(
             dependencies: ["KijkoMedia", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
+        .target(
+            name: "KijkoQC",
+            dependencies: ["KijkoMedia", "KijkoDelivery", .product(name: "Yams", package: "Yams")],
+            swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
+        ),
         .executableTarget(
             name: "kijko",
             dependencies: [
                 "KijkoMedia",
                 "KijkoEditorial",
                 "KijkoDelivery",
+                "KijkoQC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,6 +71,10 @@ let package = Package(
         .testTarget(
             name: "KijkoDeliveryTests",
             dependencies: ["KijkoDelivery", "KijkoMedia"]
+        ),
+        .testTarget(
+            name: "KijkoQCTests",
+            dependencies: ["KijkoQC", "KijkoMedia"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,16 +1,16 @@
 import Foundation
-import Yams
+package import Yams
 
 /// Typed, line-aware reading of one YAML mapping: every error names the file, the line and the
 /// key path; keys nobody asked for are errors too (a typo must not pass silently).
-struct YAMLFields {
-    let file: String
-    let path: String
-    let node: Node
+package struct YAMLFields {
+    package let file: String
+    package let path: String
+    package let node: Node
     private let mapping: Node.Mapping
     private var asked: Set<String> = []
 
-    init(_ node: Node, file: String, path: String = "") throws(PresetError) {
+    package init(_ node: Node, file: String, path: String = "") throws(PresetError) {
         guard let mapping = node.mapping else {
             throw PresetError(file: file, line: Self.line(node), key: path.isEmpty ? nil : path, message: "expected a mapping of keys")
         }
@@ -20,11 +20,11 @@ struct YAMLFields {
         self.mapping = mapping
     }
 
-    static func line(_ node: Node) -> Int? { node.mark.map { $0.line } }
+    package static func line(_ node: Node) -> Int? { node.mark.map { $0.line } }
 
     /// The root node of the YAML file at `path`; a file that is unreadable, empty or not YAML is
     /// an error naming it (and the line, where the parser says).
-    static func document(_ path: String) throws(PresetError) -> Node {
+    package static func document(_ path: String) throws(PresetError) -> Node {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw PresetError(file: path, message: "cannot read the file as UTF-8 text")
         }
@@ -40,65 +40,65 @@ struct YAMLFields {
         }
     }
 
-    static func lineOf(_ error: YamlError) -> Int? {
+    package static func lineOf(_ error: YamlError) -> Int? {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
         default: nil
         }
     }
 
-    static func summary(_ error: YamlError) -> String {
+    package static func summary(_ error: YamlError) -> String {
         switch error {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): problem
         default: "\(error)"
         }
     }
 
-    func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    package func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     private mutating func value(_ key: String) -> Node? {
         asked.insert(key)
         return mapping[Node(key)]
     }
 
-    func fail(_ key: String, _ node: Node?, _ message: String) -> PresetError {
+    package func fail(_ key: String, _ node: Node?, _ message: String) -> PresetError {
         PresetError(file: file, line: node.flatMap(Self.line) ?? Self.line(self.node), key: keyPath(key), message: message)
     }
 
-    mutating func string(_ key: String) throws(PresetError) -> String? {
+    package mutating func string(_ key: String) throws(PresetError) -> String? {
         guard let v = value(key) else { return nil }
         guard let s = v.scalar?.string, v.scalar != nil else { throw fail(key, v, "expected text") }
         return s
     }
 
-    mutating func requiredString(_ key: String) throws(PresetError) -> String {
+    package mutating func requiredString(_ key: String) throws(PresetError) -> String {
         guard let s = try string(key) else { throw fail(key, nil, "missing") }
         return s
     }
 
-    mutating func double(_ key: String) throws(PresetError) -> Double? {
+    package mutating func double(_ key: String) throws(PresetError) -> Double? {
         guard let v = value(key) else { return nil }
         guard let text = v.scalar?.string, let d = Double(text) else { throw fail(key, v, "expected a number, got \(v.scalar?.string ?? "a \(Self.kind(v))")") }
         return d
     }
 
-    mutating func requiredDouble(_ key: String) throws(PresetError) -> Double {
+    package mutating func requiredDouble(_ key: String) throws(PresetError) -> Double {
         guard let d = try double(key) else { throw fail(key, nil, "missing") }
         return d
     }
 
-    mutating func int(_ key: String) throws(PresetError) -> Int? {
+    package mutating func int(_ key: String) throws(PresetError) -> Int? {
         guard let v = value(key) else { return nil }
         guard let text = v.scalar?.string, let i = Int(text) else { throw fail(key, v, "expected a whole number, got \(v.scalar?.string ?? "a \(Self.kind(v))")") }
         return i
     }
 
-    mutating func requiredInt(_ key: String) throws(PresetError) -> Int {
+    package mutating func requiredInt(_ key: String) throws(PresetError) -> Int {
         guard let i = try int(key) else { throw fail(key, nil, "missing") }
         return i
     }
 
-    mutating func bool(_ key: String) throws(PresetError) -> Bool? {
+    package mutating func bool(_ key: String) throws(PresetError) -> Bool? {
         guard let v = value(key) else { return nil }
         switch v.scalar?.string.lowercased() {
         case "true", "yes", "on": return true
@@ -108,7 +108,7 @@ struct YAMLFields {
     }
 
     /// A list of text values; `check` may refuse one with a message (the error names its line).
-    mutating func strings(_ key: String, check: (String) -> String? = { _ in nil }) throws(PresetError) -> [String]? {
+    package mutating func strings(_ key: String, check: (String) -> String? = { _ in nil }) throws(PresetError) -> [String]? {
         guard let v = value(key) else { return nil }
         guard let items = v.sequence else { throw fail(key, v, "expected a list") }
         var out: [String] = []
@@ -121,7 +121,7 @@ struct YAMLFields {
     }
 
     /// A mapping of names to mappings, in file order.
-    mutating func entries(_ key: String) throws(PresetError) -> [(name: String, fields: YAMLFields)]? {
+    package mutating func entries(_ key: String) throws(PresetError) -> [(name: String, fields: YAMLFields)]? {
         guard let v = value(key) else { return nil }
         guard let mapping = v.mapping else { throw fail(key, v, "expected a mapping of names") }
         var out: [(String, YAMLFields)] = []
@@ -132,18 +132,18 @@ struct YAMLFields {
         return out
     }
 
-    mutating func fields(_ key: String) throws(PresetError) -> YAMLFields? {
+    package mutating func fields(_ key: String) throws(PresetError) -> YAMLFields? {
         guard let v = value(key) else { return nil }
         return try YAMLFields(v, file: file, path: keyPath(key))
     }
 
-    mutating func requiredFields(_ key: String) throws(PresetError) -> YAMLFields {
+    package mutating func requiredFields(_ key: String) throws(PresetError) -> YAMLFields {
         guard let f = try fields(key) else { throw fail(key, nil, "missing") }
         return f
     }
 
     /// Fails on any key that was never asked for.
-    func finish() throws(PresetError) {
+    package func finish() throws(PresetError) {
         for (key, v) in mapping {
             let name = key.scalar?.string ?? "?"
             if !asked.contains(name) {
@@ -152,7 +152,7 @@ struct YAMLFields {
         }
     }
 
-    static func kind(_ node: Node) -> String {
+    package static func kind(_ node: Node) -> String {
         switch node {
         case .mapping: "mapping"
         case .sequence: "list"

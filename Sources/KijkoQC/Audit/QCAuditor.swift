@@ -1,0 +1,150 @@
+import Foundation
+public import KijkoMedia
+
+/// Audits one file against a profile in a single pass: each picture is read in full once for
+/// black, freeze and level statistics, and the sound is measured alongside (loudness, true peak,
+/// silence, clipping). Memory stays flat whatever the length: per frame only a few numbers are kept.
+public struct QCAuditor {
+    public let file: String
+    public let profile: QCProfile
+
+    public init(file: String, profile: QCProfile) {
+        self.file = file
+        self.profile = profile
+    }
+
+    /// Runs the audit. `progress` gets pictures read and the expected total.
+    public func run(progress: ((Int, Int) -> Void)? = nil) throws -> QCReport {
+        let info = try Probe.file(file)
+        guard info.first(.video) != nil else {
+            throw MediaError(file: file, stage: .probe, reason: "no video stream to audit")
+        }
+        let reader = try FrameReader(path: file)
+        let audio = info.first(.audio) != nil ? try FrameReader(path: file, type: .audio) : nil
+        let sound = try audio.map { try SoundMeter(format: $0.frameFormat, profile: profile) }
+        let meter = PictureMeter(profile: profile)
+        let rate = reader.frameRate
+        let total = info.first(.video)?.frameCount ?? Int(((info.first(.video)?.duration ?? 0) * rate.doubleValue).rounded())
+
+        var stats: [PictureStatistics] = []
+        var first: Int?
+        var note: String?
+        var previous: Frame?
+        let frame = try Frame(), sample = try Frame()
+        var audioDone = audio == nil
+        func feedAudio(until seconds: Double) throws {
+            guard let audio, let sound, !audioDone else { return }
+            while true {
+                guard try audio.next(into: sample) else { audioDone = true; return }
+                try sound.add(sample)
+                let at = Double((sample.pts ?? 0) - audio.startPTS) * audio.timeBase.doubleValue
+                if at > seconds { return }
+            }
+        }
+        do {
+            while try reader.next(into: frame) {
+                if first == nil { first = reader.frameIndex(ofPTS: frame.pts ?? 0) }
+                stats.append(meter.measure(frame, previous: previous))
+                previous = try frame.reference()
+                try feedAudio(until: Double(stats.count) / rate.doubleValue)
+                progress?(stats.count, total)
+            }
+            try feedAudio(until: .infinity)
+        } catch let error as MediaError {
+            note = "decoding stopped after \(stats.count) frames: \(error.reason)"
+        }
+        let heard = try sound?.finish()
+        return report(stats: stats, sound: heard, rate: rate, info: info, note: note)
+    }
+
+    func report(stats: [PictureStatistics], sound: SoundMeter.Result?, rate: Rational, info: MediaInfo, note: String?) -> QCReport {
+        var issues: [QCReport.Issue] = []
+        let fps = rate.doubleValue
+        func issue(_ check: String, _ run: Range<Int>, measured: Double?, threshold: Double?, _ message: String,
+                   severity: QCReport.Severity = .error) {
+            issues.append(QCReport.Issue(check: check, severity: severity, startFrame: run.lowerBound, endFrame: run.upperBound,
+                                         start: Double(run.lowerBound) / fps, end: Double(run.upperBound) / fps,
+                                         measured: measured, threshold: threshold, message: message))
+        }
+        func frames(_ seconds: Double) -> Int { max(1, Int((seconds * fps).rounded())) }
+
+        if let black = profile.black {
+            for run in Runs.find(stats.map { $0.blackShare >= black.pictureShare }, minimum: frames(black.minSeconds)) {
+                let worst = stats[run].map(\.blackShare).max() ?? 0
+                issue("black", run, measured: worst, threshold: black.pictureShare,
+                      String(format: "black picture for %.2f s (%d frames)", Double(run.count) / fps, run.count))
+            }
+        }
+        if let freeze = profile.freeze {
+            let flags = stats.map { ($0.difference ?? .infinity) <= freeze.differenceMax }
+            for run in Runs.find(flags, minimum: frames(freeze.minSeconds)) {
+                let worst = stats[run].compactMap(\.difference).max() ?? 0
+                issue("freeze", run, measured: worst, threshold: freeze.differenceMax,
+                      String(format: "frozen picture for %.2f s (%d frames)", Double(run.count) / fps, run.count))
+            }
+        }
+        for (check, range, value) in [("luma_range", profile.lumaRange, \PictureStatistics.lumaOutside),
+                                      ("chroma_range", profile.chromaRange, \PictureStatistics.chromaOutside)] {
+            guard let range else { continue }
+            for run in Runs.find(stats.map { $0[keyPath: value] > range.pictureShare }, minimum: 1) {
+                let worst = stats[run].map { $0[keyPath: value] }.max() ?? 0
+                issue(check, run, measured: worst, threshold: range.pictureShare,
+                      String(format: "%.1f %% of the picture outside %d–%d for %d frames", worst * 100, range.low, range.high, run.count))
+            }
+        }
+        let all = 0..<stats.count
+        if let sound {
+            let samplesPerFrame = Double(sound.sampleRate) / fps
+            func toFrames(_ samples: Range<Int>) -> Range<Int> {
+                Int((Double(samples.lowerBound) / samplesPerFrame).rounded(.down))..<Int((Double(samples.upperBound) / samplesPerFrame).rounded(.up))
+            }
+            if let loud = sound.loudness, let target = profile.loudness, loud.integrated > -70,
+               abs(loud.integrated - target.target) > target.tolerance {
+                issue("loudness", all, measured: loud.integrated, threshold: target.target,
+                      String(format: "integrated loudness %.1f LUFS, target %.1f ±%.1f", loud.integrated, target.target, target.tolerance))
+            }
+            if let loud = sound.loudness, let ceiling = profile.truePeakMax, loud.truePeak > ceiling {
+                issue("true_peak", all, measured: loud.truePeak, threshold: ceiling,
+                      String(format: "true peak %.1f dBTP over %.1f", loud.truePeak, ceiling))
+            }
+            if let silence = profile.silence {
+                let minimum = max(1, Int((silence.minSeconds * Double(sound.sampleRate) / Double(sound.window)).rounded()))
+                for run in Runs.find(sound.silentWindows, minimum: minimum) {
+                    let samples = (run.lowerBound * sound.window)..<min(sound.samples, run.upperBound * sound.window)
+                    issue("silence", toFrames(samples), measured: nil, threshold: silence.levelDb,
+                          String(format: "silence (under %.0f dBFS) for %.2f s", silence.levelDb, Double(samples.count) / Double(sound.sampleRate)))
+                }
+            }
+            if profile.clipping != nil {
+                // Clips under 100 ms apart are one event.
+                var merged: [Range<Int>] = []
+                for clip in sound.clips.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+                    if let last = merged.last, clip.lowerBound <= last.upperBound + sound.sampleRate / 10 {
+                        merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, clip.upperBound)
+                    } else { merged.append(clip) }
+                }
+                for clip in merged {
+                    issue("audio_clipping", toFrames(clip), measured: Double(clip.count), threshold: Double(profile.clipping!.minSamples),
+                          String(format: "sound clipped at full scale over %.0f ms", Double(clip.count) * 1000 / Double(sound.sampleRate)))
+                }
+            }
+        }
+        let videoDuration = Double(stats.count) / fps
+        let audioDuration = sound.map { Double($0.samples) / Double($0.sampleRate) }
+        if let audioDuration, abs(audioDuration - videoDuration) > 1 / fps + 0.001 {
+            issue("av_duration", all, measured: audioDuration - videoDuration, threshold: 1 / fps,
+                  String(format: "sound runs %.3f s, picture %.3f s", audioDuration, videoDuration), severity: .warning)
+        }
+        if let note { issue("decode", stats.count..<stats.count, measured: nil, threshold: nil, note) }
+        issues.sort { ($0.startFrame, $0.check) < ($1.startFrame, $1.check) }
+        let measurements = QCReport.Measurements(
+            frames: stats.count, frameRate: rate, videoDuration: videoDuration, audioDuration: audioDuration,
+            integratedLoudness: sound?.loudness.map { ($0.integrated * 10).rounded() / 10 },
+            loudnessRange: sound?.loudness.map { ($0.range * 10).rounded() / 10 },
+            truePeak: sound?.loudness.map { ($0.truePeak * 10).rounded() / 10 },
+            lumaLow: stats.map(\.lumaLow).min(), lumaHigh: stats.map(\.lumaHigh).max())
+        let failed = issues.contains { $0.severity == .error }
+        return QCReport(file: file, profile: profile.name, status: note != nil && stats.isEmpty ? .unreadable : (failed ? .fail : .pass),
+                        measurements: measurements, issues: issues, note: note)
+    }
+}

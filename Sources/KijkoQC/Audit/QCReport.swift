@@ -1,0 +1,43 @@
+public import KijkoMedia
+
+/// What `kijko qc` found in one file: a verdict, the measurements, and every issue with where it
+/// is. Check ids are stable: `black`, `freeze`, `luma_range`, `chroma_range`, `loudness`,
+/// `true_peak`, `silence`, `audio_clipping`, `av_duration`, `decode`.
+public struct QCReport: Codable, Sendable {
+    public enum Status: String, Codable, Sendable { case pass, fail, unreadable }
+    public enum Severity: String, Codable, Sendable { case error, warning }
+
+    public struct Issue: Codable, Sendable, Equatable {
+        public var check: String
+        public var severity: Severity
+        /// Frames of the picture, `[start, end)`, and the same in seconds.
+        public var startFrame: Int
+        public var endFrame: Int
+        public var start: Double
+        public var end: Double
+        /// What was measured (worst over the run) and the limit it broke.
+        public var measured: Double?
+        public var threshold: Double?
+        public var message: String
+    }
+
+    public struct Measurements: Codable, Sendable {
+        public var frames: Int
+        public var frameRate: Rational?
+        public var videoDuration: Double?
+        public var audioDuration: Double?
+        public var integratedLoudness: Double?
+        public var loudnessRange: Double?
+        public var truePeak: Double?
+        public var lumaLow: Int?
+        public var lumaHigh: Int?
+    }
+
+    public var file: String
+    public var profile: String
+    public var status: Status
+    public var measurements: Measurements
+    public var issues: [Issue]
+    /// Where decoding broke, when it did: the audit covers what came before.
+    public var note: String?
+}

@@ -1,0 +1,84 @@
+public import KijkoMedia
+
+/// Full-frame statistics of one picture on the 8-bit scale (deeper formats are shifted down):
+/// the share of black pixels, the shares outside the legal luma and chroma ranges, and the mean
+/// absolute luma change from the picture before. Every pixel is read; nothing is copied.
+public struct PictureStatistics: Sendable, Equatable {
+    public var blackShare: Double
+    public var lumaOutside: Double
+    public var chromaOutside: Double
+    /// Nil for the first picture (or after a size change).
+    public var difference: Double?
+    public var lumaLow: Int
+    public var lumaHigh: Int
+}
+
+public struct PictureMeter: Sendable {
+    public let profile: QCProfile
+
+    public init(profile: QCProfile) { self.profile = profile }
+
+    public func measure(_ frame: Frame, previous: Frame?) -> PictureStatistics {
+        let format = frame.pixelFormat
+        let depth = format.bitDepth ?? 8
+        let luma = histogram(frame, plane: 0, width: frame.width, height: frame.height, depth: depth)
+        let shift = format.chromaShift
+        let cw = (frame.width + (1 << shift.x) - 1) >> shift.x, ch = (frame.height + (1 << shift.y) - 1) >> shift.y
+        var chroma = histogram(frame, plane: 1, width: cw, height: ch, depth: depth)
+        let cr = histogram(frame, plane: 2, width: cw, height: ch, depth: depth)
+        for i in 0..<256 { chroma[i] += cr[i] }
+        let pixels = Double(max(1, frame.width * frame.height)), chromaPixels = Double(max(1, 2 * cw * ch))
+        func share(_ histogram: [Int], outside range: QCProfile.Range?) -> Double {
+            guard let range else { return 0 }
+            let low = histogram[0..<range.low].reduce(0, +), high = histogram[(range.high + 1)...].reduce(0, +)
+            return Double(low + high)
+        }
+        let blackMax = profile.black?.lumaMax ?? 32
+        return PictureStatistics(
+            blackShare: Double(luma[0...blackMax].reduce(0, +)) / pixels,
+            lumaOutside: share(luma, outside: profile.lumaRange) / pixels,
+            chromaOutside: share(chroma, outside: profile.chromaRange) / chromaPixels,
+            difference: previous.flatMap { difference(frame, $0, depth: depth) },
+            lumaLow: luma.firstIndex { $0 > 0 } ?? 0, lumaHigh: luma.lastIndex { $0 > 0 } ?? 0)
+    }
+
+    /// 256-bin histogram of a plane, 8-bit scale.
+    func histogram(_ frame: Frame, plane: Int, width: Int, height: Int, depth: Int) -> [Int] {
+        var bins = [Int](repeating: 0, count: 256)
+        guard let base = frame.data(plane) else { return bins }
+        let stride = frame.lineSize(plane)
+        bins.withUnsafeMutableBufferPointer { bins in
+            for y in 0..<height {
+                let row = base + y * stride
+                if depth == 8 {
+                    for x in 0..<width { bins[Int(row[x])] += 1 }
+                } else {
+                    let wide = UnsafeRawPointer(row).assumingMemoryBound(to: UInt16.self)
+                    for x in 0..<width { bins[min(255, Int(wide[x]) >> (depth - 8))] += 1 }
+                }
+            }
+        }
+        return bins
+    }
+
+    /// Mean absolute luma change between two pictures of one size, 8-bit scale.
+    func difference(_ a: Frame, _ b: Frame, depth: Int) -> Double? {
+        guard a.width == b.width, a.height == b.height, let pa = a.data(0), let pb = b.data(0) else { return nil }
+        let sa = a.lineSize(0), sb = b.lineSize(0)
+        var total = 0
+        for y in 0..<a.height {
+            let ra = pa + y * sa, rb = pb + y * sb
+            var row = 0
+            if depth == 8 {
+                for x in 0..<a.width { row &+= abs(Int(ra[x]) - Int(rb[x])) }
+            } else {
+                let wa = UnsafeRawPointer(ra).assumingMemoryBound(to: UInt16.self)
+                let wb = UnsafeRawPointer(rb).assumingMemoryBound(to: UInt16.self)
+                for x in 0..<a.width { row &+= abs(Int(wa[x]) - Int(wb[x])) }
+                row >>= depth - 8
+            }
+            total &+= row
+        }
+        return Double(total) / Double(max(1, a.width * a.height))
+    }
+}

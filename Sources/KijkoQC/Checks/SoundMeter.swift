@@ -1,0 +1,99 @@
+import Foundation
+public import KijkoMedia
+
+/// Sound checks in the same pass as the picture: EBU R128 loudness (through libavfilter's
+/// `ebur128`), silence as 10 ms windows whose RMS over all channels is under the profile's level,
+/// and clipping as runs of consecutive samples at full scale on any channel.
+public final class SoundMeter {
+    public struct Result: Sendable {
+        public var loudness: Loudness?
+        public var sampleRate: Int
+        /// Samples per silence window.
+        public var window: Int
+        public var silentWindows: [Bool]
+        /// Clipped sample ranges (any channel).
+        public var clips: [Range<Int>]
+        public var samples: Int
+    }
+
+    private let loudness: LoudnessMeter
+    private let planar: FilterGraph
+    private let out: Frame
+    private let silenceLevel: Float
+    private let clipLevel: Float
+    private let clipRun: Int
+    let sampleRate: Int
+    let window: Int
+    private var windowSum: Double = 0
+    private var windowCount = 0
+    private var silent: [Bool] = []
+    private var position = 0
+    private var clipStart: [Int?] = []
+    private var clipLength: [Int] = []
+    private var clips: [Range<Int>] = []
+
+    public init(format: FilterInputFormat, profile: QCProfile) throws(MediaError) {
+        loudness = try LoudnessMeter(format: format)
+        planar = try FilterGraph("[in]aformat=sample_fmts=fltp[out]", inputs: ["in": format], outputs: ["out": .audio])
+        out = try Frame()
+        if case let .audio(rate, _, _, _) = format { sampleRate = rate } else { sampleRate = 48_000 }
+        window = max(1, sampleRate / 100)
+        silenceLevel = Float(pow(10, (profile.silence?.levelDb ?? -60) / 10))   // mean square
+        clipLevel = Float(profile.clipping?.level ?? 0.999)
+        clipRun = profile.clipping?.minSamples ?? 3
+    }
+
+    /// Measures `frame` (left as it was).
+    public func add(_ frame: Frame) throws(MediaError) {
+        try loudness.add(try frame.reference())
+        try planar.push(try frame.reference())
+        try drain()
+    }
+
+    public func finish() throws(MediaError) -> Result {
+        try planar.push(nil)
+        try drain()
+        if windowCount > 0 { silent.append(windowSum / Double(windowCount) < Double(silenceLevel)) }
+        for channel in clipStart.indices { closeClip(channel) }
+        return Result(loudness: try loudness.finish(), sampleRate: sampleRate, window: window, silentWindows: silent,
+                      clips: clips.sorted { $0.lowerBound < $1.lowerBound }, samples: position)
+    }
+
+    private func drain() throws(MediaError) {
+        while try planar.pull(into: out) == .frame {
+            let channels = out.channelCount, count = out.sampleCount
+            if clipStart.count < channels {
+                clipStart += Array(repeating: nil, count: channels - clipStart.count)
+                clipLength += Array(repeating: 0, count: channels - clipLength.count)
+            }
+            let planes = (0..<channels).compactMap { out.floatSamples(channel: $0) }
+            for i in 0..<count {
+                var square: Float = 0
+                for (c, plane) in planes.enumerated() {
+                    let v = plane[i]
+                    square += v * v
+                    if abs(v) >= clipLevel {
+                        if clipStart[c] == nil { clipStart[c] = position + i }
+                        clipLength[c] += 1
+                    } else if clipStart[c] != nil {
+                        closeClip(c)
+                    }
+                }
+                windowSum += Double(square) / Double(max(1, channels))
+                windowCount += 1
+                if windowCount == window {
+                    silent.append(windowSum / Double(window) < Double(silenceLevel))
+                    windowSum = 0
+                    windowCount = 0
+                }
+            }
+            position += count
+        }
+    }
+
+    private func closeClip(_ channel: Int) {
+        if let start = clipStart[channel], clipLength[channel] >= clipRun { clips.append(start..<(start + clipLength[channel])) }
+        clipStart[channel] = nil
+        clipLength[channel] = 0
+    }
+}

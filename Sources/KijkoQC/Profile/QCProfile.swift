@@ -1,0 +1,136 @@
+import Foundation
+public import KijkoDelivery
+import Yams
+
+/// What a QC audit holds a master to: thresholds per check, read from `presets/qc/*.yaml` (the
+/// code has none of its own). Validated on load; errors name the file, line and key.
+public struct QCProfile: Sendable, Equatable {
+    public struct Black: Sendable, Equatable {
+        /// 8-bit luma at or under which a pixel counts as black.
+        public var lumaMax: Int
+        /// Share of the picture (0…1) that must be black.
+        public var pictureShare: Double
+        public var minSeconds: Double
+    }
+
+    public struct Freeze: Sendable, Equatable {
+        /// Mean absolute 8-bit luma change from the frame before under which a frame is frozen.
+        public var differenceMax: Double
+        public var minSeconds: Double
+    }
+
+    public struct Range: Sendable, Equatable {
+        /// Legal 8-bit levels, inclusive.
+        public var low: Int
+        public var high: Int
+        /// Share of the picture (0…1) that may lie outside before the frame fails.
+        public var pictureShare: Double
+    }
+
+    public struct Loudness: Sendable, Equatable {
+        /// Integrated target, LUFS, and the tolerance either side, LU.
+        public var target: Double
+        public var tolerance: Double
+    }
+
+    public struct Silence: Sendable, Equatable {
+        /// Level under which sound is silent, dBFS (RMS over 10 ms).
+        public var levelDb: Double
+        public var minSeconds: Double
+    }
+
+    public struct Clipping: Sendable, Equatable {
+        /// Sample magnitude (0…1) counted as clipped, and how many in a row make a clip.
+        public var level: Double
+        public var minSamples: Int
+    }
+
+    public var name: String
+    public var description: String
+    public var black: Black?
+    public var freeze: Freeze?
+    public var lumaRange: Range?
+    public var chromaRange: Range?
+    public var loudness: Loudness?
+    /// dBTP.
+    public var truePeakMax: Double?
+    public var silence: Silence?
+    public var clipping: Clipping?
+    public var source: String
+
+    /// `presets/qc` beside the platform presets, or `KIJKO_PRESETS/qc`.
+    public static func defaultFolder() -> String {
+        (PresetLoader.defaultFolder() as NSString).deletingLastPathComponent + "/qc"
+    }
+
+    /// The profile named `name` in `folder` (`NAME.yaml`), or the file at `name` when it is a path.
+    public static func named(_ name: String, in folder: String = defaultFolder()) throws(PresetError) -> QCProfile {
+        if name.hasSuffix(".yaml") || name.hasSuffix(".yml") { return try load(path: name) }
+        let path = (folder as NSString).appendingPathComponent("\(name).yaml")
+        guard FileManager.default.fileExists(atPath: path) else {
+            let known = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+                .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+            throw PresetError(file: folder, message: "no QC profile named \(name) (have: \(known.joined(separator: ", ")))")
+        }
+        return try load(path: path)
+    }
+
+    public static func load(path: String) throws(PresetError) -> QCProfile {
+        var f = try YAMLFields(try YAMLFields.document(path), file: path)
+        let name = try f.requiredString("name")
+        var profile = QCProfile(name: name, description: try f.string("description") ?? name, source: path)
+        if var v = try f.fields("video") {
+            if var b = try v.fields("black") {
+                profile.black = Black(lumaMax: try b.int("luma_max") ?? 32, pictureShare: try share(&b, "picture_share", 0.98),
+                                      minSeconds: try b.double("min_seconds") ?? 0.2)
+                try b.finish()
+            }
+            if var z = try v.fields("freeze") {
+                profile.freeze = Freeze(differenceMax: try z.double("difference_max") ?? 0.5, minSeconds: try z.double("min_seconds") ?? 1)
+                try z.finish()
+            }
+            profile.lumaRange = try range(&v, "luma_range")
+            profile.chromaRange = try range(&v, "chroma_range")
+            try v.finish()
+        }
+        if var a = try f.fields("audio") {
+            if var l = try a.fields("loudness") {
+                profile.loudness = Loudness(target: try l.requiredDouble("target"), tolerance: try l.double("tolerance") ?? 1)
+                try l.finish()
+            }
+            profile.truePeakMax = try a.double("true_peak_max")
+            if var s = try a.fields("silence") {
+                profile.silence = Silence(levelDb: try s.double("level_db") ?? -60, minSeconds: try s.double("min_seconds") ?? 0.5)
+                try s.finish()
+            }
+            if var c = try a.fields("clipping") {
+                profile.clipping = Clipping(level: try share(&c, "level", 0.999), minSamples: try c.int("min_samples") ?? 3)
+                try c.finish()
+            }
+            try a.finish()
+        }
+        try f.finish()
+        return profile
+    }
+
+    static func share(_ f: inout YAMLFields, _ key: String, _ fallback: Double) throws(PresetError) -> Double {
+        let value = try f.double(key) ?? fallback
+        guard (0...1).contains(value) else { throw f.fail(key, nil, "expected a share between 0 and 1, got \(value)") }
+        return value
+    }
+
+    static func range(_ f: inout YAMLFields, _ key: String) throws(PresetError) -> Range? {
+        guard var r = try f.fields(key) else { return nil }
+        let low = try r.requiredInt("low"), high = try r.requiredInt("high")
+        guard 0 <= low, low < high, high <= 255 else { throw r.fail("high", nil, "expected 0 ≤ low < high ≤ 255 (8-bit levels)") }
+        let result = Range(low: low, high: high, pictureShare: try share(&r, "picture_share", 0.01))
+        try r.finish()
+        return result
+    }
+
+    init(name: String, description: String, source: String) {
+        self.name = name
+        self.description = description
+        self.source = source
+    }
+}

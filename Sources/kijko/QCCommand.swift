@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import KijkoMedia
+import KijkoQC
+
+/// `kijko qc`: a full-frame audit of finished masters against a QC profile.
+struct QCCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qc",
+        abstract: "Audit masters: black, frozen and out-of-range picture, loudness, true peak, silence, clipping.",
+        discussion: """
+            Every picture is read in full once and the sound is measured in the same pass, against a
+            profile in presets/qc (broadcast-ebu, broadcast-atsc, streaming, social) or a YAML file of
+            your own. Writes DIR/qc-report.json (one file) or DIR/<name>/qc-report.json (several).
+            Exit 0 when every file passes, 1 when one fails, 2 when one could not be audited.
+            """)
+
+    @Argument(help: "Files to audit.") var files: [String]
+    @Option(help: "QC profile name or YAML file.") var profile = "broadcast-ebu"
+    @Option(help: "Output folder.") var out = "qc"
+    @Flag(help: "The report(s) as JSON on stdout.") var json = false
+
+    func run() throws {
+        var worst: Int32 = 0
+        var reports: [QCReport] = []
+        try reportingErrors {
+            let chosen = try QCProfile.named(profile)
+            for file in files {
+                let folder = files.count == 1 ? out : (out as NSString).appendingPathComponent(
+                    URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)
+                let bar = ProgressBar(total: 100, label: "qc \(URL(fileURLWithPath: file).lastPathComponent)")
+                let report: QCReport
+                do {
+                    report = try QCAuditor(file: file, profile: chosen).run { done, total in bar.update(done * 100 / max(1, total)) }
+                } catch let error as MediaError {
+                    bar.finish()
+                    Output.fail(error.description)
+                    worst = 2
+                    continue
+                }
+                bar.finish()
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try AtomicFile.write(try Output.encoder.encode(report), to: (folder as NSString).appendingPathComponent("qc-report.json"))
+                reports.append(report)
+                switch report.status {
+                case .pass: break
+                case .fail: worst = max(worst, 1)
+                case .unreadable: worst = 2
+                }
+                if !json {
+                    print("\(report.status.rawValue.uppercased().padding(toLength: 5, withPad: " ", startingAt: 0)) \(file)  (\(report.profile))")
+                    for issue in report.issues {
+                        print(String(format: "  %-14@ frames %d–%d (%.2f–%.2f s): %@", issue.check, issue.startFrame, issue.endFrame,
+                                     issue.start, issue.end, issue.message))
+                    }
+                }
+            }
+            if json { try files.count == 1 && reports.count == 1 ? Output.json(reports[0]) : Output.json(reports) }
+        }
+        if worst != 0 { throw ExitCode(worst) }
+    }
+}
