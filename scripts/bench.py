@@ -127,6 +127,20 @@ def bench_assemble():
     ]
 
 
+def bench_qc():
+    """Full pixel+audio QC audit of a 20 s 1080p master vs bare decode vs the ffmpeg detection chain."""
+    src = master("master-1080p25-20s-legal.mp4", ["--size", "1920x1080", "--rate", "25", "--frames", "500",
+                                                  "--cuts", "120,260,400"])
+    out = os.path.join(MEDIA, "qc")
+    return "audit a 20 s 1080p25 H.264/AAC master (every pixel of every frame, and the sound)", [
+        ("kijko qc", [KIJKO, "qc", src, "--out", out]),
+        ("ffmpeg -f null (bare decode)", ["ffmpeg", "-v", "error", "-nostdin", "-i", src, "-f", "null", "-"]),
+        ("ffmpeg signalstats,blackdetect,freezedetect + ebur128,silencedetect",
+         ["ffmpeg", "-v", "error", "-nostdin", "-i", src, "-vf", "signalstats,blackdetect,freezedetect",
+          "-af", "ebur128=peak=true,silencedetect", "-f", "null", "-"]),
+    ]
+
+
 VERSION_PRESETS = [  # name, width, height, reframe, crf — as presets/platforms/*.yaml say
     ("youtube", 1920, 1080, "fit", 18),
     ("tiktok", 1080, 1920, "fill", 20),
@@ -182,7 +196,7 @@ def bench_versions():
 
 
 BENCHES = {"decode": bench_decode, "probe": bench_probe, "count": bench_count, "synth": bench_synth,
-           "assemble": bench_assemble, "versions": bench_versions}
+           "assemble": bench_assemble, "versions": bench_versions, "qc": bench_qc}
 
 
 def measure(cmd):

@@ -26,35 +26,46 @@ public struct QCAuditor {
         let rate = reader.frameRate
         let total = info.first(.video)?.frameCount ?? Int(((info.first(.video)?.duration ?? 0) * rate.doubleValue).rounded())
 
-        var stats: [PictureStatistics] = []
-        var first: Int?
-        var note: String?
-        var previous: Frame?
-        let frame = try Frame(), sample = try Frame()
-        var audioDone = audio == nil
-        func feedAudio(until seconds: Double) throws {
-            guard let audio, let sound, !audioDone else { return }
-            while true {
-                guard try audio.next(into: sample) else { audioDone = true; return }
-                try sound.add(sample)
-                let at = Double((sample.pts ?? 0) - audio.startPTS) * audio.timeBase.doubleValue
-                if at > seconds { return }
-            }
+        // Three threads: this one decodes the picture; one measures each picture (frame
+        // references pass through a bounded queue, so memory stays flat); one decodes and
+        // measures the sound from its own reader.
+        let pictures = BoundedQueue<Frame>(capacity: 8)
+        let analysis = PictureWork(meter: meter)
+        let pictureThread = Thread { analysis.run(pictures) }
+        pictureThread.stackSize = 1 << 22
+        pictureThread.start()
+        let listening = SoundWork(reader: audio, meter: sound)
+        if audio != nil {
+            let soundThread = Thread { listening.run() }
+            soundThread.stackSize = 1 << 22
+            soundThread.start()
+        } else {
+            listening.done.signal()
         }
+        var (_, note) = Self.decode(reader, into: pictures, total: total, progress: progress)
+        pictures.close()
+        analysis.done.wait()
+        listening.done.wait()
+        let stats = analysis.stats
+        if let failure = listening.failure, note == nil { note = "sound decoding stopped: \(failure)" }
+        return report(stats: stats, sound: listening.result, rate: rate, info: info, note: note)
+    }
+
+    /// Decodes every picture into `queue`; returns how many, and where decoding broke if it did.
+    static func decode(_ reader: FrameReader, into queue: BoundedQueue<Frame>, total: Int,
+                       progress: ((Int, Int) -> Void)?) -> (Int, String?) {
+        var count = 0
         do {
+            let frame = try Frame()
             while try reader.next(into: frame) {
-                if first == nil { first = reader.frameIndex(ofPTS: frame.pts ?? 0) }
-                stats.append(meter.measure(frame, previous: previous))
-                previous = try frame.reference()
-                try feedAudio(until: Double(stats.count) / rate.doubleValue)
-                progress?(stats.count, total)
+                queue.put(try frame.reference())
+                count += 1
+                progress?(count, total)
             }
-            try feedAudio(until: .infinity)
-        } catch let error as MediaError {
-            note = "decoding stopped after \(stats.count) frames: \(error.reason)"
+            return (count, nil)
+        } catch {
+            return (count, "decoding stopped after \(count) frames: \(error.reason)")
         }
-        let heard = try sound?.finish()
-        return report(stats: stats, sound: heard, rate: rate, info: info, note: note)
     }
 
     func report(stats: [PictureStatistics], sound: SoundMeter.Result?, rate: Rational, info: MediaInfo, note: String?) -> QCReport {
@@ -146,5 +157,51 @@ public struct QCAuditor {
         let failed = issues.contains { $0.severity == .error }
         return QCReport(file: file, profile: profile.name, status: note != nil && stats.isEmpty ? .unreadable : (failed ? .fail : .pass),
                         measurements: measurements, issues: issues, note: note)
+    }
+}
+
+/// The picture thread: measures each frame against the one before.
+final class PictureWork: @unchecked Sendable {
+    let meter: PictureMeter
+    let done = DispatchSemaphore(value: 0)
+    private(set) var stats: [PictureStatistics] = []
+
+    init(meter: PictureMeter) { self.meter = meter }
+
+    func run(_ queue: BoundedQueue<Frame>) {
+        var previous: Frame?
+        while let frame = queue.take() {
+            stats.append(meter.measure(frame, previous: previous))
+            previous = frame
+        }
+        done.signal()
+    }
+}
+
+/// The sound thread: decodes the audio stream and measures it.
+final class SoundWork: @unchecked Sendable {
+    let done = DispatchSemaphore(value: 0)
+    private let reader: FrameReader?
+    private let meter: SoundMeter?
+    private(set) var result: SoundMeter.Result?
+    private(set) var failure: String?
+
+    init(reader: FrameReader?, meter: SoundMeter?) {
+        self.reader = reader
+        self.meter = meter
+    }
+
+    func run() {
+        guard let reader, let meter else { done.signal(); return }
+        do {
+            let frame = try Frame()
+            while try reader.next(into: frame) { try meter.add(frame) }
+        } catch let error as MediaError {
+            failure = error.reason
+        } catch {
+            failure = "\(error)"
+        }
+        result = try? meter.finish()
+        done.signal()
     }
 }

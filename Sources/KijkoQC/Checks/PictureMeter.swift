@@ -21,6 +21,7 @@ public struct PictureMeter: Sendable {
     public func measure(_ frame: Frame, previous: Frame?) -> PictureStatistics {
         let format = frame.pixelFormat
         let depth = format.bitDepth ?? 8
+        if depth == 8, let fast = measure8(frame, previous: previous) { return fast }
         let luma = histogram(frame, plane: 0, width: frame.width, height: frame.height, depth: depth)
         let shift = format.chromaShift
         let cw = (frame.width + (1 << shift.x) - 1) >> shift.x, ch = (frame.height + (1 << shift.y) - 1) >> shift.y
@@ -40,6 +41,32 @@ public struct PictureMeter: Sendable {
             chromaOutside: share(chroma, outside: profile.chromaRange) / chromaPixels,
             difference: previous.flatMap { difference(frame, $0, depth: depth) },
             lumaLow: luma.firstIndex { $0 > 0 } ?? 0, lumaHigh: luma.lastIndex { $0 > 0 } ?? 0)
+    }
+
+    /// The 8-bit path: SIMD counts instead of histograms.
+    func measure8(_ frame: Frame, previous: Frame?) -> PictureStatistics? {
+        guard let y = frame.data(0), let u = frame.data(1), let v = frame.data(2) else { return nil }
+        let shift = frame.pixelFormat.chromaShift
+        let cw = (frame.width + (1 << shift.x) - 1) >> shift.x, ch = (frame.height + (1 << shift.y) - 1) >> shift.y
+        let luma = profile.lumaRange, chroma = profile.chromaRange
+        let l = PlaneScan.count(y, stride: frame.lineSize(0), width: frame.width, height: frame.height,
+                                floor: UInt8(profile.black?.lumaMax ?? 32), low: UInt8(luma?.low ?? 0), high: UInt8(luma?.high ?? 255))
+        var outside = 0
+        for (plane, base) in [(1, u), (2, v)] {
+            let c = PlaneScan.count(base, stride: frame.lineSize(plane), width: cw, height: ch,
+                                    floor: 0, low: UInt8(chroma?.low ?? 0), high: UInt8(chroma?.high ?? 255))
+            outside += c.outside
+        }
+        var difference: Double?
+        if let previous, previous.width == frame.width, previous.height == frame.height,
+           previous.pixelFormat == frame.pixelFormat, let p = previous.data(0) {
+            let total = PlaneScan.difference(y, frame.lineSize(0), p, previous.lineSize(0), width: frame.width, height: frame.height)
+            difference = Double(total) / Double(max(1, frame.width * frame.height))
+        }
+        let pixels = Double(max(1, frame.width * frame.height))
+        return PictureStatistics(blackShare: Double(l.atOrBelow) / pixels, lumaOutside: Double(l.outside) / pixels,
+                                 chromaOutside: Double(outside) / Double(max(1, 2 * cw * ch)), difference: difference,
+                                 lumaLow: l.lowest, lumaHigh: l.highest)
     }
 
     /// 256-bin histogram of a plane, 8-bit scale.

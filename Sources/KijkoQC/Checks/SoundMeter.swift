@@ -67,25 +67,39 @@ public final class SoundMeter {
                 clipLength += Array(repeating: 0, count: channels - clipLength.count)
             }
             let planes = (0..<channels).compactMap { out.floatSamples(channel: $0) }
+            // Locals in the loop: class properties would be checked for exclusive access each time.
+            var sum = windowSum, filled = windowCount
+            let limit = clipLevel, size = window, quiet = Double(silenceLevel)
+            var windows: [Bool] = []
             for i in 0..<count {
                 var square: Float = 0
-                for (c, plane) in planes.enumerated() {
-                    let v = plane[i]
-                    square += v * v
-                    if abs(v) >= clipLevel {
-                        if clipStart[c] == nil { clipStart[c] = position + i }
-                        clipLength[c] += 1
-                    } else if clipStart[c] != nil {
-                        closeClip(c)
+                for plane in planes { square += plane[i] * plane[i] }
+                sum += Double(square) / Double(max(1, channels))
+                filled += 1
+                if filled == size {
+                    windows.append(sum / Double(size) < quiet)
+                    sum = 0
+                    filled = 0
+                }
+            }
+            windowSum = sum
+            windowCount = filled
+            silent += windows
+            // Clipping, channel by channel, only where a sample reaches the level.
+            for (c, plane) in planes.enumerated() {
+                var start = clipStart[c], length = clipLength[c]
+                for i in 0..<count {
+                    if abs(plane[i]) >= limit {
+                        if start == nil { start = position + i }
+                        length += 1
+                    } else if let s = start {
+                        if length >= clipRun { clips.append(s..<(s + length)) }
+                        start = nil
+                        length = 0
                     }
                 }
-                windowSum += Double(square) / Double(max(1, channels))
-                windowCount += 1
-                if windowCount == window {
-                    silent.append(windowSum / Double(window) < Double(silenceLevel))
-                    windowSum = 0
-                    windowCount = 0
-                }
+                clipStart[c] = start
+                clipLength[c] = length
             }
             position += count
         }
