@@ -11,7 +11,8 @@ struct QCCommand: ParsableCommand {
         discussion: """
             Every picture is read in full once and the sound is measured in the same pass, against a
             profile in presets/qc (broadcast-ebu, broadcast-atsc, streaming, social) or a YAML file of
-            your own. Writes DIR/qc-report.json (one file) or DIR/<name>/qc-report.json (several).
+            your own. Writes DIR/qc-report.json and .html with thumbnails (one file; DIR/<name>/ for
+            several) and DIR/qc-report.xml (JUnit, every file).
             Exit 0 when every file passes, 1 when one fails, 2 when one could not be audited.
             """)
 
@@ -39,9 +40,8 @@ struct QCCommand: ParsableCommand {
                     continue
                 }
                 bar.finish()
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                try AtomicFile.write(try Output.encoder.encode(report), to: (folder as NSString).appendingPathComponent("qc-report.json"))
-                reports.append(report)
+                let written = try QCReportWriter.write(report, to: folder, encoder: Output.encoder)
+                reports.append(written)
                 switch report.status {
                 case .pass: break
                 case .fail: worst = max(worst, 1)
@@ -53,8 +53,12 @@ struct QCCommand: ParsableCommand {
                         print(String(format: "  %-14@ frames %d–%d (%.2f–%.2f s): %@", issue.check, issue.startFrame, issue.endFrame,
                                      issue.start, issue.end, issue.message))
                     }
+                    print("  report: \((folder as NSString).appendingPathComponent("qc-report.html"))")
                 }
             }
+            // JUnit XML over every file, for CI to gate on.
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try AtomicFile.write(Data(JUnitReport.xml(reports).utf8), to: (out as NSString).appendingPathComponent("qc-report.xml"))
             if json { try files.count == 1 && reports.count == 1 ? Output.json(reports[0]) : Output.json(reports) }
         }
         if worst != 0 { throw ExitCode(worst) }

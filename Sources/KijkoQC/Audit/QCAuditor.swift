@@ -75,7 +75,7 @@ public struct QCAuditor {
                    severity: QCReport.Severity = .error) {
             issues.append(QCReport.Issue(check: check, severity: severity, startFrame: run.lowerBound, endFrame: run.upperBound,
                                          start: Double(run.lowerBound) / fps, end: Double(run.upperBound) / fps,
-                                         measured: measured, threshold: threshold, message: message))
+                                         measured: measured, threshold: threshold, message: message, thumbnail: nil))
         }
         func frames(_ seconds: Double) -> Int { max(1, Int((seconds * fps).rounded())) }
 

@@ -19,9 +19,25 @@ public struct QCReport: Codable, Sendable {
         public var measured: Double?
         public var threshold: Double?
         public var message: String
+        /// A JPEG of the run's middle frame, when the report was written with pictures.
+        public var thumbnail: String?
     }
 
     public struct Measurements: Codable, Sendable {
+        public init(frames: Int, frameRate: Rational? = nil, videoDuration: Double? = nil, audioDuration: Double? = nil,
+                    integratedLoudness: Double? = nil, loudnessRange: Double? = nil, truePeak: Double? = nil,
+                    lumaLow: Int? = nil, lumaHigh: Int? = nil) {
+            self.frames = frames
+            self.frameRate = frameRate
+            self.videoDuration = videoDuration
+            self.audioDuration = audioDuration
+            self.integratedLoudness = integratedLoudness
+            self.loudnessRange = loudnessRange
+            self.truePeak = truePeak
+            self.lumaLow = lumaLow
+            self.lumaHigh = lumaHigh
+        }
+
         public var frames: Int
         public var frameRate: Rational?
         public var videoDuration: Double?

@@ -1,0 +1,70 @@
+public import Foundation
+
+/// A QC report as one self-contained HTML page: the verdict, the measurements, a strip of the
+/// programme with every issue marked where it lies, and the issues with their thumbnails (embedded
+/// as data URLs, so the page travels alone). All text is escaped.
+public enum HTMLReport {
+    static let colours = ["black": "#444", "freeze": "#1f77b4", "luma_range": "#ff7f0e", "chroma_range": "#bcbd22",
+                          "loudness": "#9467bd", "true_peak": "#8c564b", "silence": "#17becf", "audio_clipping": "#d62728",
+                          "av_duration": "#7f7f7f", "decode": "#e377c2"]
+
+    /// - Parameter thumbnails: JPEG bytes per issue index, where one was made.
+    public static func page(_ report: QCReport, thumbnails: [Int: Data]) -> String {
+        let verdict = report.status.rawValue.uppercased()
+        let tone = report.status == .pass ? "#1a7f37" : "#cf222e"
+        let total = max(1, report.measurements.frames)
+        var strip = ""
+        for (i, issue) in report.issues.enumerated() {
+            let left = Double(issue.startFrame) / Double(total) * 100
+            let width = max(0.4, Double(issue.endFrame - issue.startFrame) / Double(total) * 100)
+            strip += "<a href=\"#i\(i)\" class=\"mark\" title=\"\(escape(issue.check)): \(escape(issue.message))\" "
+                + "style=\"left:\(String(format: "%.3f", left))%;width:\(String(format: "%.3f", width))%;"
+                + "background:\(colours[issue.check] ?? "#000")\"></a>"
+        }
+        let m = report.measurements
+        func row(_ name: String, _ value: String?) -> String {
+            "<tr><th>\(escape(name))</th><td>\(escape(value ?? "—"))</td></tr>"
+        }
+        func number(_ v: Double?, _ unit: String) -> String? { v.map { String(format: "%.1f %@", $0, unit) } }
+        let measurements = [
+            row("frames", "\(m.frames)"), row("frame rate", m.frameRate?.description),
+            row("picture", number(m.videoDuration, "s")), row("sound", number(m.audioDuration, "s")),
+            row("integrated loudness", number(m.integratedLoudness, "LUFS")), row("loudness range", number(m.loudnessRange, "LU")),
+            row("true peak", number(m.truePeak, "dBTP")),
+            row("luma levels", m.lumaLow.map { "\($0)–\(m.lumaHigh ?? 0)" }),
+        ].joined()
+        var rows = ""
+        for (i, issue) in report.issues.enumerated() {
+            let picture = thumbnails[i].map { "<img alt=\"frame \(issue.startFrame)\" src=\"data:image/jpeg;base64,\($0.base64EncodedString())\">" } ?? ""
+            rows += "<tr id=\"i\(i)\"><td><span class=\"dot\" style=\"background:\(colours[issue.check] ?? "#000")\"></span>"
+                + "\(escape(issue.check))</td><td>\(issue.severity.rawValue)</td>"
+                + "<td>\(issue.startFrame)–\(issue.endFrame)<br><small>\(String(format: "%.2f–%.2f s", issue.start, issue.end))</small></td>"
+                + "<td>\(escape(issue.message))</td><td>\(issue.measured.map { String(format: "%.3g", $0) } ?? "")</td>"
+                + "<td>\(issue.threshold.map { String(format: "%.3g", $0) } ?? "")</td><td>\(picture)</td></tr>"
+        }
+        if rows.isEmpty { rows = "<tr><td colspan=\"7\">No issues.</td></tr>" }
+        return """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>QC \(escape(verdict)) — \(escape(report.file))</title>
+            <style>
+            body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1f2328}
+            .verdict{display:inline-block;padding:4px 14px;border-radius:6px;color:#fff;font-weight:700;background:\(tone)}
+            table{border-collapse:collapse;margin:12px 0}th,td{padding:4px 10px;border-bottom:1px solid #d0d7de;text-align:left;vertical-align:top}
+            .strip{position:relative;height:28px;background:#eaeef2;border-radius:4px;margin:8px 0 20px}
+            .mark{position:absolute;top:0;height:28px;opacity:.85}
+            .dot{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:6px}
+            img{width:240px;border-radius:3px}small{color:#656d76}
+            </style></head><body>
+            <h1><span class="verdict">\(escape(verdict))</span> \(escape(URL(fileURLWithPath: report.file).lastPathComponent))</h1>
+            <p>\(escape(report.file)) — profile <b>\(escape(report.profile))</b>\(report.note.map { " — <b>\(escape($0))</b>" } ?? "")</p>
+            <h2>Programme</h2><div class="strip">\(strip)</div>
+            <h2>Measurements</h2><table>\(measurements)</table>
+            <h2>Issues (\(report.issues.count))</h2>
+            <table><tr><th>check</th><th>severity</th><th>frames</th><th>what</th><th>measured</th><th>limit</th><th>picture</th></tr>\(rows)</table>
+            </body></html>
+
+            """
+    }
+
+    static func escape(_ text: String) -> String { JUnitReport.escape(text).replacingOccurrences(of: "'", with: "&#39;") }
+}

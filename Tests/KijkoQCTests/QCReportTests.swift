@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import KijkoMedia
+@testable import KijkoQC
+
+/// The report files a QC run leaves: JSON, a self-contained HTML page with pictures, JUnit XML.
+@Suite struct QCReportTests {
+    @Test func reportsCarryTheIssuesThumbnailsAndVerdict() throws {
+        let spec = SynthSpec(width: 320, height: 180, frames: 100, defects: [Defect(.black, frames: 20..<40), Defect(.freeze, frames: 50..<80)])
+        let file = try QCFixture.media(spec)
+        let report = try QCAuditor(file: file, profile: try QCProfile.named("broadcast-ebu", in: QCFixture.profiles)).run()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-qcr-\(UUID().uuidString.prefix(8))").path
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let written = try QCReportWriter.write(report, to: folder, encoder: encoder)
+        // A thumbnail of each run's middle frame: the black one is black, the frozen one shows its frame.
+        let black = try #require(written.issues.first { $0.check == "black" }?.thumbnail)
+        let frozen = try #require(written.issues.first { $0.check == "freeze" }?.thumbnail)
+        #expect(black.hasSuffix("black-29.jpg") && frozen.hasSuffix("freeze-64.jpg"))
+        let reader = try FrameReader(path: black)
+        let picture = try Frame()
+        #expect(try reader.next(into: picture) && picture.width == 320)
+        let html = try String(contentsOfFile: folder + "/qc-report.html", encoding: .utf8)
+        #expect(html.contains(">FAIL</span>") && html.contains("data:image/jpeg;base64,"))
+        #expect(html.components(separatedBy: "<img ").count - 1 == 2, "one picture per run")
+        #expect(html.components(separatedBy: "class=\"mark\"").count - 1 == written.issues.count, "every issue on the strip")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/qc-report.json"))) as? [String: Any]
+        #expect(json?["status"] as? String == "fail")
+    }
+
+    @Test func junitFailsExactlyTheChecksThatFound() {
+        func issue(_ check: String) -> QCReport.Issue {
+            QCReport.Issue(check: check, severity: .error, startFrame: 1, endFrame: 2, start: 0.04, end: 0.08,
+                           measured: 1, threshold: 0.5, message: "bad <&> \"things\"", thumbnail: nil)
+        }
+        let measurements = QCReport.Measurements(frames: 10)
+        let failing = QCReport(file: "a&b.mp4", profile: "broadcast-ebu", status: .fail, measurements: measurements,
+                               issues: [issue("black"), issue("silence")], note: nil)
+        let passing = QCReport(file: "c.mp4", profile: "broadcast-ebu", status: .pass, measurements: measurements, issues: [], note: nil)
+        let xml = JUnitReport.xml([failing, passing])
+        #expect(xml.contains("<testsuites name=\"kijko qc\" tests=\"\(2 * JUnitReport.checks.count)\" failures=\"2\">"))
+        #expect(xml.contains("<testsuite name=\"a&amp;b.mp4\" tests=\"\(JUnitReport.checks.count)\" failures=\"2\">"))
+        #expect(xml.contains("<failure type=\"black\" message=\"bad &lt;&amp;&gt; &quot;things&quot;\">"))
+        #expect(!xml.contains("<&>"))
+        let page = HTMLReport.page(failing, thumbnails: [:])
+        #expect(page.contains("bad &lt;&amp;&gt; &quot;things&quot;") && !page.contains("bad <&>"))
+    }
+}
