@@ -14,7 +14,10 @@ public enum HTMLReport {
         let tone = report.status == .pass ? "#1a7f37" : "#cf222e"
         let total = max(1, report.measurements.frames)
         var strip = ""
-        for (i, issue) in report.issues.enumerated() {
+        // Checks on the whole programme (loudness, true peak) are named under the strip, not drawn
+        // over all of it, so the local faults stay visible.
+        let whole = report.issues.filter { $0.startFrame == 0 && $0.endFrame >= total }.map(\.check)
+        for (i, issue) in report.issues.enumerated() where !(issue.startFrame == 0 && issue.endFrame >= total) {
             let left = Double(issue.startFrame) / Double(total) * 100
             let width = max(0.4, Double(issue.endFrame - issue.startFrame) / Double(total) * 100)
             strip += "<a href=\"#i\(i)\" class=\"mark\" title=\"\(escape(issue.check)): \(escape(issue.message))\" "
@@ -58,6 +61,7 @@ public enum HTMLReport {
             <h1><span class="verdict">\(escape(verdict))</span> \(escape(URL(fileURLWithPath: report.file).lastPathComponent))</h1>
             <p>\(escape(report.file)) — profile <b>\(escape(report.profile))</b>\(report.note.map { " — <b>\(escape($0))</b>" } ?? "")</p>
             <h2>Programme</h2><div class="strip">\(strip)</div>
+            \(whole.isEmpty ? "" : "<p>Over the whole programme: \(escape(whole.joined(separator: ", ")))</p>")
             <h2>Measurements</h2><table>\(measurements)</table>
             <h2>Issues (\(report.issues.count))</h2>
             <table><tr><th>check</th><th>severity</th><th>frames</th><th>what</th><th>measured</th><th>limit</th><th>picture</th></tr>\(rows)</table>
