@@ -74,7 +74,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KijkoQCTests",
-            dependencies: ["KijkoQC", "KijkoMedia"]
+            dependencies: ["KijkoQC", "KijkoMedia", "KijkoDelivery"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KijkoDelivery
 import KijkoMedia
 import KijkoQC
 
@@ -18,6 +19,8 @@ struct QCCommand: ParsableCommand {
 
     @Argument(help: "Files to audit.") var files: [String]
     @Option(help: "QC profile name or YAML file.") var profile = "broadcast-ebu"
+    @Option(help: "A delivery preset the files must conform to (size, rate, codecs, duration, size, colour, sound).") var spec: String?
+    @Option(help: "Extra delivery preset folder for --spec (repeatable).") var presetsDir: [String] = []
     @Option(help: "Output folder.") var out = "qc"
     @Flag(help: "The report(s) as JSON on stdout.") var json = false
 
@@ -26,13 +29,14 @@ struct QCCommand: ParsableCommand {
         var reports: [QCReport] = []
         try reportingErrors {
             let chosen = try QCProfile.named(profile)
+            let preset = try spec.map { try PresetLoader(folders: [PresetLoader.defaultFolder()] + presetsDir).named([$0])[0] }
             for file in files {
                 let folder = files.count == 1 ? out : (out as NSString).appendingPathComponent(
                     URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)
                 let bar = ProgressBar(total: 100, label: "qc \(URL(fileURLWithPath: file).lastPathComponent)")
                 let report: QCReport
                 do {
-                    report = try QCAuditor(file: file, profile: chosen).run { done, total in bar.update(done * 100 / max(1, total)) }
+                    report = try QCAuditor(file: file, profile: chosen, spec: preset).run { done, total in bar.update(done * 100 / max(1, total)) }
                 } catch let error as MediaError {
                     bar.finish()
                     Output.fail(error.description)

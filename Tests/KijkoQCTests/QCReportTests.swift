@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import KijkoMedia
 @testable import KijkoQC
+import KijkoDelivery
 
 /// The report files a QC run leaves: JSON, a self-contained HTML page with pictures, JUnit XML.
 @Suite struct QCReportTests {
@@ -35,9 +36,9 @@ import KijkoMedia
                            measured: 1, threshold: 0.5, message: "bad <&> \"things\"", thumbnail: nil)
         }
         let measurements = QCReport.Measurements(frames: 10)
-        let failing = QCReport(file: "a&b.mp4", profile: "broadcast-ebu", status: .fail, measurements: measurements,
+        let failing = QCReport(file: "a&b.mp4", profile: "broadcast-ebu", spec: nil, status: .fail, measurements: measurements,
                                issues: [issue("black"), issue("silence")], note: nil)
-        let passing = QCReport(file: "c.mp4", profile: "broadcast-ebu", status: .pass, measurements: measurements, issues: [], note: nil)
+        let passing = QCReport(file: "c.mp4", profile: "broadcast-ebu", spec: nil, status: .pass, measurements: measurements, issues: [], note: nil)
         let xml = JUnitReport.xml([failing, passing])
         #expect(xml.contains("<testsuites name=\"kijko qc\" tests=\"\(2 * JUnitReport.checks.count)\" failures=\"2\">"))
         #expect(xml.contains("<testsuite name=\"a&amp;b.mp4\" tests=\"\(JUnitReport.checks.count)\" failures=\"2\">"))
@@ -45,5 +46,24 @@ import KijkoMedia
         #expect(!xml.contains("<&>"))
         let page = HTMLReport.page(failing, thumbnails: [:])
         #expect(page.contains("bad &lt;&amp;&gt; &quot;things&quot;") && !page.contains("bad <&>"))
+    }
+}
+
+/// `--spec`: conformance to a delivery preset, from what the file says of itself.
+@Suite struct SpecCheckTests {
+    @Test func departuresAreNamed() throws {
+        let presets = KijkoDelivery.PresetLoader(folders: [QCFixture.root.appendingPathComponent("presets/platforms").path])
+        let file = try QCFixture.media(SynthSpec(width: 640, height: 360, frames: 50))
+        let info = try Probe.file(file)
+        #expect(SpecCheck.departures(info, from: try presets.named(["tiktok"])[0])
+                == ["picture 640x360, tiktok wants 1080x1920", "runs 2.00 s, under tiktok's 3 s minimum"])
+        let tv = SpecCheck.departures(info, from: try presets.named(["tv-15s"])[0])
+        #expect(tv.contains("video codec h264, tv-15s wants prores"))
+        #expect(tv.contains("runs 2.00 s, under tv-15s's 15 s minimum"))
+        #expect(tv.contains("audio codec aac, tv-15s wants pcm_s24le"))
+        let full = try QCFixture.media(SynthSpec(width: 1920, height: 1080, frames: 25))
+        let report = try QCAuditor(file: full, profile: try QCProfile.named("streaming", in: QCFixture.profiles),
+                                   spec: try presets.named(["youtube"])[0]).run()
+        #expect(report.spec == "youtube" && !report.issues.contains { $0.check == "spec" }, "\(report.issues)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+public import KijkoDelivery
 public import KijkoMedia
 
 /// Audits one file against a profile in a single pass: each picture is read in full once for
@@ -7,10 +8,13 @@ public import KijkoMedia
 public struct QCAuditor {
     public let file: String
     public let profile: QCProfile
+    /// A delivery preset the file must conform to (`--spec`), if any.
+    public let spec: PlatformPreset?
 
-    public init(file: String, profile: QCProfile) {
+    public init(file: String, profile: QCProfile, spec: PlatformPreset? = nil) {
         self.file = file
         self.profile = profile
+        self.spec = spec
     }
 
     /// Runs the audit. `progress` gets pictures read and the expected total.
@@ -147,6 +151,9 @@ public struct QCAuditor {
                   String(format: "sound runs %.3f s, picture %.3f s", audioDuration, videoDuration), severity: .warning)
         }
         if let note { issue("decode", stats.count..<stats.count, measured: nil, threshold: nil, note) }
+        if let spec {
+            for departure in SpecCheck.departures(info, from: spec) { issue("spec", all, measured: nil, threshold: nil, departure) }
+        }
         issues.sort { ($0.startFrame, $0.check) < ($1.startFrame, $1.check) }
         let measurements = QCReport.Measurements(
             frames: stats.count, frameRate: rate, videoDuration: videoDuration, audioDuration: audioDuration,
@@ -155,7 +162,7 @@ public struct QCAuditor {
             truePeak: sound?.loudness.map { ($0.truePeak * 10).rounded() / 10 },
             lumaLow: stats.map(\.lumaLow).min(), lumaHigh: stats.map(\.lumaHigh).max())
         let failed = issues.contains { $0.severity == .error }
-        return QCReport(file: file, profile: profile.name, status: note != nil && stats.isEmpty ? .unreadable : (failed ? .fail : .pass),
+        return QCReport(file: file, profile: profile.name, spec: spec?.name, status: note != nil && stats.isEmpty ? .unreadable : (failed ? .fail : .pass),
                         measurements: measurements, issues: issues, note: note)
     }
 }

@@ -2,7 +2,7 @@ public import KijkoMedia
 
 /// What `kijko qc` found in one file: a verdict, the measurements, and every issue with where it
 /// is. Check ids are stable: `black`, `freeze`, `luma_range`, `chroma_range`, `loudness`,
-/// `true_peak`, `silence`, `audio_clipping`, `av_duration`, `decode`.
+/// `true_peak`, `silence`, `audio_clipping`, `av_duration`, `spec`, `decode`.
 public struct QCReport: Codable, Sendable {
     public enum Status: String, Codable, Sendable { case pass, fail, unreadable }
     public enum Severity: String, Codable, Sendable { case error, warning }
@@ -51,6 +51,8 @@ public struct QCReport: Codable, Sendable {
 
     public var file: String
     public var profile: String
+    /// The delivery preset checked against (`--spec`), if any.
+    public var spec: String?
     public var status: Status
     public var measurements: Measurements
     public var issues: [Issue]
