@@ -9,7 +9,8 @@ struct SynthCommand: ParsableCommand {
         discussion: """
             Defects are planted with --defect KIND@FIRST-END (END exclusive), e.g. black@50-75,
             freeze@100-130, flash@10-20, illegal_levels@0-25, silence@25-50, clipping@60-62,
-            loudness@0-250:+6 (gain in dB).
+            loudness@0-250:+6 (gain in dB), silent_channel@0-50, identical_channels@0-50,
+            inverted_channels@0-50 (the last channel dropped, copied from the first, or inverted).
             """)
 
     @Argument(help: "Output file (.mp4, .mov or .mkv).") var output: String

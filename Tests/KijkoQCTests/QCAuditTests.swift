@@ -54,6 +54,20 @@ import KijkoMedia
         #expect(report.issues.contains { $0.check == "true_peak" })
     }
 
+    @Test func channelFaultsAreFound() throws {
+        let spec = SynthSpec(width: 320, height: 180, frames: 250, defects: [
+            Defect(.silentChannel, frames: 25..<75), Defect(.identicalChannels, frames: 100..<150), Defect(.invertedChannels, frames: 175..<225),
+        ])
+        let report = try QCAuditor(file: try QCFixture.media(spec), profile: try Self.profile("broadcast-ebu")).run()
+        let faults = report.issues.filter { $0.check == "channels" }
+        #expect(faults.count == 3, "\(report.issues)")
+        for (issue, (planted, words)) in zip(faults, [(25..<75, "silent"), (100..<150, "a copy of channel 1"), (175..<225, "inverted")]) {
+            #expect(abs(issue.startFrame - planted.lowerBound) <= 1 && abs(issue.endFrame - planted.upperBound) <= 1,
+                    "\(issue.startFrame)..<\(issue.endFrame) for \(planted)")
+            #expect(issue.message.contains("channel 2") && issue.message.contains(words))
+        }
+    }
+
     @Test(arguments: rates)
     func aCleanMasterPasses(rate: Rational) throws {
         let spec = SynthSpec(width: 640, height: 360, frameRate: rate, frames: 150, cuts: [50, 100])

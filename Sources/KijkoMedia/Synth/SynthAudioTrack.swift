@@ -57,6 +57,16 @@ final class SynthAudioTrack {
             let from = max(start, Self.sample(atFrame: defect.frames.lowerBound, spec))
             let to = min(end, Self.sample(atFrame: defect.frames.upperBound, spec))
             guard from < to else { continue }
+            let last = samples.count - 1
+            switch defect.kind {
+            case .silentChannel, .identicalChannels, .invertedChannels:
+                for i in Int(from - start)..<Int(to - start) {
+                    samples[last][i] = defect.kind == .silentChannel ? 0
+                        : defect.kind == .identicalChannels ? samples[0][i] : -samples[0][i]
+                }
+                continue
+            default: break
+            }
             let gain: Float = switch defect.kind {
             case .silence: 0
             case .clipping: 1000

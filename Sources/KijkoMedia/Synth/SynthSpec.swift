@@ -117,8 +117,16 @@ public struct Defect: Codable, Hashable, Sendable {
         case clipping
         /// The tone raised (or lowered) by `gain` dB.
         case loudness
+        /// The last channel silent (a dropped channel).
+        case silentChannel = "silent_channel"
+        /// The last channel a copy of the first (dual mono where stereo was due).
+        case identicalChannels = "identical_channels"
+        /// The last channel the first turned upside down (a polarity fault).
+        case invertedChannels = "inverted_channels"
 
-        public var isAudio: Bool { self == .silence || self == .clipping || self == .loudness }
+        public var isAudio: Bool {
+            [.silence, .clipping, .loudness, .silentChannel, .identicalChannels, .invertedChannels].contains(self)
+        }
     }
 
     public var kind: Kind

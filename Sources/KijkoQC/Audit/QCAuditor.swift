@@ -130,6 +130,17 @@ public struct QCAuditor {
                           String(format: "silence (under %.0f dBFS) for %.2f s", silence.levelDb, Double(samples.count) / Double(sound.sampleRate)))
                 }
             }
+            if let seconds = profile.channelFaultSeconds {
+                let minimum = max(1, Int((seconds * Double(sound.sampleRate) / Double(sound.window)).rounded()))
+                for (kind, what) in [(UInt8(1), "silent"), (2, "a copy of channel 1"), (3, "channel 1 inverted")] {
+                    for run in Runs.find(sound.channelFaults.map { $0 == kind }, minimum: minimum) {
+                        let samples = (run.lowerBound * sound.window)..<min(sound.samples, run.upperBound * sound.window)
+                        let channel = sound.faultChannels[run.lowerBound]
+                        issue("channels", toFrames(samples), measured: Double(channel), threshold: nil,
+                              String(format: "channel %d is %@ for %.2f s", channel, what, Double(samples.count) / Double(sound.sampleRate)))
+                    }
+                }
+            }
             if profile.clipping != nil {
                 // Clips under 100 ms apart are one event.
                 var merged: [Range<Int>] = []

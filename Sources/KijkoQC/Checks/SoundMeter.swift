@@ -11,6 +11,10 @@ public final class SoundMeter {
         /// Samples per silence window.
         public var window: Int
         public var silentWindows: [Bool]
+        /// Per window: a channel fault (0 none, 1 a silent channel, 2 a copy of the first, 3 the
+        /// first inverted) and the channel (1-based) it is in.
+        public var channelFaults: [UInt8]
+        public var faultChannels: [Int]
         /// Clipped sample ranges (any channel).
         public var clips: [Range<Int>]
         public var samples: Int
@@ -27,6 +31,13 @@ public final class SoundMeter {
     private var windowSum: Double = 0
     private var windowCount = 0
     private var silent: [Bool] = []
+    private var faults: [UInt8] = []
+    private var faultChannel: [Int] = []
+    /// Per channel in the current window: energy; and against the first channel, the energy of
+    /// the difference and of the sum.
+    private var energy: [Double] = []
+    private var apart: [Double] = []
+    private var together: [Double] = []
     private var position = 0
     private var clipStart: [Int?] = []
     private var clipLength: [Int] = []
@@ -53,9 +64,13 @@ public final class SoundMeter {
     public func finish() throws(MediaError) -> Result {
         try planar.push(nil)
         try drain()
-        if windowCount > 0 { silent.append(windowSum / Double(windowCount) < Double(silenceLevel)) }
+        if windowCount > 0 {
+            silent.append(windowSum / Double(windowCount) < Double(silenceLevel))
+            closeWindow(count: windowCount)
+        }
         for channel in clipStart.indices { closeClip(channel) }
         return Result(loudness: try loudness.finish(), sampleRate: sampleRate, window: window, silentWindows: silent,
+                      channelFaults: faults, faultChannels: faultChannel,
                       clips: clips.sorted { $0.lowerBound < $1.lowerBound }, samples: position)
     }
 
@@ -68,20 +83,37 @@ public final class SoundMeter {
             }
             let planes = (0..<channels).compactMap { out.floatSamples(channel: $0) }
             // Locals in the loop: class properties would be checked for exclusive access each time.
+            if energy.count != channels {
+                energy = Array(repeating: 0, count: channels)
+                apart = energy
+                together = energy
+            }
             var sum = windowSum, filled = windowCount
             let limit = clipLevel, size = window, quiet = Double(silenceLevel)
             var windows: [Bool] = []
+            var e = energy, d = apart, t = together
             for i in 0..<count {
                 var square: Float = 0
-                for plane in planes { square += plane[i] * plane[i] }
+                let first = planes[0][i]
+                for (c, plane) in planes.enumerated() {
+                    let v = plane[i]
+                    square += v * v
+                    e[c] += Double(v * v)
+                    d[c] += Double((first - v) * (first - v))
+                    t[c] += Double((first + v) * (first + v))
+                }
                 sum += Double(square) / Double(max(1, channels))
                 filled += 1
                 if filled == size {
                     windows.append(sum / Double(size) < quiet)
                     sum = 0
                     filled = 0
+                    energy = e; apart = d; together = t
+                    closeWindow(count: size)
+                    e = energy; d = apart; t = together
                 }
             }
+            energy = e; apart = d; together = t
             windowSum = sum
             windowCount = filled
             silent += windows
@@ -103,6 +135,25 @@ public final class SoundMeter {
             }
             position += count
         }
+    }
+
+    /// Classifies the window just filled (`count` samples) and clears its sums.
+    private func closeWindow(count: Int) {
+        let quiet = Double(silenceLevel) * Double(count)
+        var kind: UInt8 = 0, where_ = 0
+        let loudest = energy.max() ?? 0
+        if energy.count > 1, loudest > quiet {
+            for c in energy.indices where kind == 0 {
+                if energy[c] < quiet { kind = 1; where_ = c + 1; continue }
+                guard c > 0, energy[0] > quiet else { continue }
+                let scale = energy[0] + energy[c]
+                if apart[c] < scale * 1e-4 { kind = 2; where_ = c + 1 }
+                else if together[c] < scale * 1e-4 { kind = 3; where_ = c + 1 }
+            }
+        }
+        faults.append(kind)
+        faultChannel.append(where_)
+        for c in energy.indices { energy[c] = 0; apart[c] = 0; together[c] = 0 }
     }
 
     private func closeClip(_ channel: Int) {

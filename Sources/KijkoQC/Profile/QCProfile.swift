@@ -56,6 +56,8 @@ public struct QCProfile: Sendable, Equatable {
     public var truePeakMax: Double?
     public var silence: Silence?
     public var clipping: Clipping?
+    /// Channel faults (a silent, duplicated or inverted channel) lasting at least this long, s.
+    public var channelFaultSeconds: Double?
     public var source: String
 
     /// `presets/qc` beside the platform presets, or `KIJKO_PRESETS/qc`.
@@ -102,6 +104,10 @@ public struct QCProfile: Sendable, Equatable {
             if var s = try a.fields("silence") {
                 profile.silence = Silence(levelDb: try s.double("level_db") ?? -60, minSeconds: try s.double("min_seconds") ?? 0.5)
                 try s.finish()
+            }
+            if var c = try a.fields("channels") {
+                profile.channelFaultSeconds = try c.double("min_seconds") ?? 0.5
+                try c.finish()
             }
             if var c = try a.fields("clipping") {
                 profile.clipping = Clipping(level: try share(&c, "level", 0.999), minSamples: try c.int("min_samples") ?? 3)

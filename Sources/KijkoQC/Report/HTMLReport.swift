@@ -6,7 +6,7 @@ public import Foundation
 public enum HTMLReport {
     static let colours = ["black": "#444", "freeze": "#1f77b4", "luma_range": "#ff7f0e", "chroma_range": "#bcbd22",
                           "loudness": "#9467bd", "true_peak": "#8c564b", "silence": "#17becf", "audio_clipping": "#d62728",
-                          "av_duration": "#7f7f7f", "spec": "#aec7e8", "decode": "#e377c2"]
+                          "channels": "#98df8a", "av_duration": "#7f7f7f", "spec": "#aec7e8", "decode": "#e377c2"]
 
     /// - Parameter thumbnails: JPEG bytes per issue index, where one was made.
     public static func page(_ report: QCReport, thumbnails: [Int: Data]) -> String {

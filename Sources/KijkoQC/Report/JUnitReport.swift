@@ -2,7 +2,7 @@
 /// case per check of the profile, failed when the check found an error.
 public enum JUnitReport {
     public static let checks = ["black", "freeze", "luma_range", "chroma_range", "loudness", "true_peak", "silence",
-                                "audio_clipping", "av_duration", "spec", "decode"]
+                                "audio_clipping", "channels", "av_duration", "spec", "decode"]
 
     public static func xml(_ reports: [QCReport]) -> String {
         var suites: [String] = []
