@@ -88,32 +88,41 @@ public final class SoundMeter {
                 apart = energy
                 together = energy
             }
+            guard !planes.isEmpty else { continue }
             var sum = windowSum, filled = windowCount
             let limit = clipLevel, size = window, quiet = Double(silenceLevel)
             var windows: [Bool] = []
-            var e = energy, d = apart, t = together
-            for i in 0..<count {
-                var square: Float = 0
-                let first = planes[0][i]
+            // Window by window, channel by channel: short loops over contiguous floats that the
+            // optimiser vectorises.
+            var i = 0
+            while i < count {
+                let n = min(size - filled, count - i)
+                let first = planes[0].baseAddress! + i
+                var squares: Float = 0
                 for (c, plane) in planes.enumerated() {
-                    let v = plane[i]
-                    square += v * v
-                    e[c] += Double(v * v)
-                    d[c] += Double((first - v) * (first - v))
-                    t[c] += Double((first + v) * (first + v))
+                    let v = plane.baseAddress! + i
+                    var ee: Float = 0, dd: Float = 0, tt: Float = 0
+                    for k in 0..<n {
+                        let x = v[k], f = first[k]
+                        ee += x * x
+                        dd += (f - x) * (f - x)
+                        tt += (f + x) * (f + x)
+                    }
+                    energy[c] += Double(ee)
+                    apart[c] += Double(dd)
+                    together[c] += Double(tt)
+                    squares += ee
                 }
-                sum += Double(square) / Double(max(1, channels))
-                filled += 1
+                sum += Double(squares) / Double(max(1, channels))
+                filled += n
+                i += n
                 if filled == size {
                     windows.append(sum / Double(size) < quiet)
                     sum = 0
                     filled = 0
-                    energy = e; apart = d; together = t
                     closeWindow(count: size)
-                    e = energy; d = apart; t = together
                 }
             }
-            energy = e; apart = d; together = t
             windowSum = sum
             windowCount = filled
             silent += windows
