@@ -123,3 +123,43 @@ import KijkoMedia
         #expect(unknown.status != 0 && unknown.stderr.contains("no QC profile named broadcst-ebu"))
     }
 }
+
+/// Files that cannot be read to the end are audited as far as they go and never pass.
+@Suite struct QCBadInputTests {
+    static func scratch() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-qcbad-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    @Test func aTruncatedFileFailsWithWhereItEnds() throws {
+        // Matroska, whose index is not needed to read it: a copy cut short still opens.
+        let folder = try Self.scratch()
+        try Synthesizer.write(SynthSpec(width: 320, height: 180, frames: 100), to: folder + "/whole.mkv")
+        let whole = try Data(contentsOf: URL(fileURLWithPath: folder + "/whole.mkv"))
+        let file = folder + "/cut.mkv"
+        try whole.prefix(whole.count * 6 / 10).write(to: URL(fileURLWithPath: file))
+        let report = try QCAuditor(file: file, profile: try QCProfile.named("broadcast-ebu", in: QCFixture.profiles)).run()
+        #expect(report.status == .fail)
+        let cut = try #require(report.issues.first { $0.check == "decode" })
+        #expect(cut.startFrame == report.measurements.frames && report.measurements.frames < 100 && report.measurements.frames > 20)
+    }
+
+    @Test func aCutShortMP4IsUnreadableNeverAPass() throws {
+        let whole = try Data(contentsOf: URL(fileURLWithPath: try QCFixture.media(SynthSpec(width: 320, height: 180, frames: 100))))
+        let file = try Self.scratch() + "/cut.mp4"
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: file))
+        let run = try QCFixture.kijko(["qc", file, "--out", try Self.scratch()])
+        #expect(run.status == 2 && run.stderr.contains(file), "\(run.stderr)")
+    }
+
+    @Test func corruptPacketsStopTheAuditWithANote() throws {
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: try QCFixture.media(SynthSpec(width: 320, height: 180, frames: 100))))
+        for i in stride(from: bytes.count / 3, to: bytes.count / 3 + 20_000, by: 7) { bytes[i] = bytes[i] &* 31 &+ 7 }
+        let file = try Self.scratch() + "/corrupt.mp4"
+        try bytes.write(to: URL(fileURLWithPath: file))
+        let report = try QCAuditor(file: file, profile: try QCProfile.named("broadcast-ebu", in: QCFixture.profiles)).run()
+        #expect(report.status != .pass)
+        #expect(report.issues.contains { $0.check == "decode" } || report.note != nil, "\(report.issues)")
+    }
+}

@@ -162,6 +162,12 @@ public struct QCAuditor {
                   String(format: "sound runs %.3f s, picture %.3f s", audioDuration, videoDuration), severity: .warning)
         }
         if let note { issue("decode", stats.count..<stats.count, measured: nil, threshold: nil, note) }
+        // A file that stops short of what it declares (cut off in a copy) never passes quietly.
+        let declared = info.first(.video)?.frameCount ?? Int(((info.first(.video)?.duration ?? info.duration ?? 0) * fps).rounded())
+        if note == nil, declared > 0, stats.count < declared - 1 {
+            issue("decode", stats.count..<declared, measured: Double(stats.count), threshold: Double(declared),
+                  "the picture ends after \(stats.count) of the \(declared) frames the file declares")
+        }
         if let spec {
             for departure in SpecCheck.departures(info, from: spec) { issue("spec", all, measured: nil, threshold: nil, departure) }
         }
