@@ -54,6 +54,18 @@ import KijkoMedia
         #expect(report.issues.contains { $0.check == "true_peak" })
     }
 
+    @Test func flashingIsFoundAndThreeFlashesASecondAreAllowed() throws {
+        let profile = try Self.profile("broadcast-ebu")
+        // Twelve alternating white/black frames: six flashes inside half a second.
+        let strobe = SynthSpec(width: 320, height: 180, frames: 150, cuts: [20], defects: [Defect(.flash, frames: 60..<72)])
+        let report = try QCAuditor(file: try QCFixture.media(strobe), profile: profile).run()
+        let found = report.issues.filter { $0.check == "flash" }
+        #expect(found.count == 1 && found.first.map { abs($0.startFrame - 60) <= 1 && abs($0.endFrame - 72) <= 1 } == true, "\(found)")
+        // Five frames: three flashes (six transitions), which the rule allows.
+        let short = SynthSpec(width: 320, height: 180, frames: 150, defects: [Defect(.flash, frames: 60..<65)])
+        #expect(!(try QCAuditor(file: try QCFixture.media(short), profile: profile).run()).issues.contains { $0.check == "flash" })
+    }
+
     @Test func channelFaultsAreFound() throws {
         let spec = SynthSpec(width: 320, height: 180, frames: 250, defects: [
             Defect(.silentChannel, frames: 25..<75), Defect(.identicalChannels, frames: 100..<150), Defect(.invertedChannels, frames: 175..<225),

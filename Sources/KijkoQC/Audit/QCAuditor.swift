@@ -98,6 +98,34 @@ public struct QCAuditor {
                       String(format: "frozen picture for %.2f s (%d frames)", Double(run.count) / fps, run.count))
             }
         }
+        if let flash = profile.flash {
+            // Transitions: the frames where the area got brighter or darker, each opposing the one
+            // before (a run of the same direction is one change). Two make a flash.
+            var direction = 0
+            var transitions: [Int] = []
+            for (n, s) in stats.enumerated() {
+                let now = s.rose >= flash.area ? 1 : (s.fell >= flash.area ? -1 : 0)
+                guard now != 0, now != direction else { continue }
+                transitions.append(n)
+                direction = now
+            }
+            // Frames where a one-second window holds more flashes than allowed, as runs.
+            let second = max(1, Int(fps.rounded()))
+            var over = [Bool](repeating: false, count: stats.count)
+            var first = 0
+            for last in transitions.indices {
+                while transitions[last] - transitions[first] >= second { first += 1 }
+                if (last - first + 1) / 2 > flash.maxPerSecond {
+                    for n in transitions[first]...transitions[last] { over[n] = true }
+                }
+            }
+            for run in Runs.find(over, minimum: 1) {
+                let count = transitions.filter { run.contains($0) }.count / 2
+                issue("flash", run, measured: Double(count), threshold: Double(flash.maxPerSecond),
+                      String(format: "%d flashes in %.2f s (more than %d in a second): a photosensitivity risk", count,
+                             Double(run.count) / fps, flash.maxPerSecond))
+            }
+        }
         for (check, range, value) in [("luma_range", profile.lumaRange, \PictureStatistics.lumaOutside),
                                       ("chroma_range", profile.chromaRange, \PictureStatistics.chromaOutside)] {
             guard let range else { continue }

@@ -11,6 +11,10 @@ public struct PictureStatistics: Sendable, Equatable {
     public var difference: Double?
     public var lumaLow: Int
     public var lumaHigh: Int
+    /// Shares of the picture that got brighter / darker by the profile's flash step since the
+    /// picture before (0 when there is no flash check or no picture before).
+    public var rose: Double = 0
+    public var fell: Double = 0
 }
 
 public struct PictureMeter: Sendable {
@@ -58,15 +62,20 @@ public struct PictureMeter: Sendable {
             outside += c.outside
         }
         var difference: Double?
+        var rose = 0, fell = 0
         if let previous, previous.width == frame.width, previous.height == frame.height,
            previous.pixelFormat == frame.pixelFormat, let p = previous.data(0) {
             let total = PlaneScan.difference(y, frame.lineSize(0), p, previous.lineSize(0), width: frame.width, height: frame.height)
             difference = Double(total) / Double(max(1, frame.width * frame.height))
+            if let flash = profile.flash {
+                (rose, fell) = PlaneScan.changes(y, frame.lineSize(0), p, previous.lineSize(0), width: frame.width,
+                                                 height: frame.height, step: UInt8(flash.lumaStep))
+            }
         }
         let pixels = Double(max(1, frame.width * frame.height))
         return PictureStatistics(blackShare: Double(l.atOrBelow) / pixels, lumaOutside: Double(l.outside) / pixels,
                                  chromaOutside: Double(outside) / Double(max(1, 2 * cw * ch)), difference: difference,
-                                 lumaLow: l.lowest, lumaHigh: l.highest)
+                                 lumaLow: l.lowest, lumaHigh: l.highest, rose: Double(rose) / pixels, fell: Double(fell) / pixels)
     }
 
     /// 256-bin histogram of a plane, 8-bit scale.

@@ -39,6 +39,24 @@ enum PlaneScan {
         return result
     }
 
+    /// Pixels that rose by at least `step` from `b` to `a`, and pixels that fell by at least `step`.
+    @inline(never)
+    static func changes(_ a: UnsafePointer<UInt8>, _ strideA: Int, _ b: UnsafePointer<UInt8>, _ strideB: Int,
+                        width: Int, height: Int, step: UInt8) -> (rose: Int, fell: Int) {
+        var rose = 0, fell = 0
+        let limit = 255 &- step
+        for y in 0..<height {
+            let ra = a + y * strideA, rb = b + y * strideB
+            var up: UInt32 = 0, down: UInt32 = 0
+            // b + step ≤ a without overflow: b ≤ 255 − step and a ≥ b + step.
+            for x in 0..<width { up &+= UInt32(rb[x] <= limit && ra[x] >= rb[x] &+ step ? 1 : 0) }
+            for x in 0..<width { down &+= UInt32(ra[x] <= limit && rb[x] >= ra[x] &+ step ? 1 : 0) }
+            rose += Int(up)
+            fell += Int(down)
+        }
+        return (rose, fell)
+    }
+
     /// Σ|a − b| over two planes of one size.
     @inline(never)
     static func difference(_ a: UnsafePointer<UInt8>, _ strideA: Int, _ b: UnsafePointer<UInt8>, _ strideB: Int,

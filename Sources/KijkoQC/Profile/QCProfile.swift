@@ -27,6 +27,15 @@ public struct QCProfile: Sendable, Equatable {
         public var pictureShare: Double
     }
 
+    /// Photosensitive epilepsy (Ofcom / ITU-R BT.1702, luminance flashes): a transition is a
+    /// change of at least `lumaStep` (8-bit luma) over at least `area` of the picture; a flash is a
+    /// pair of opposing transitions; more than `maxPerSecond` flashes in any second fails.
+    public struct Flash: Sendable, Equatable {
+        public var lumaStep: Int
+        public var area: Double
+        public var maxPerSecond: Int
+    }
+
     public struct Loudness: Sendable, Equatable {
         /// Integrated target, LUFS, and the tolerance either side, LU.
         public var target: Double
@@ -51,6 +60,7 @@ public struct QCProfile: Sendable, Equatable {
     public var freeze: Freeze?
     public var lumaRange: Range?
     public var chromaRange: Range?
+    public var flash: Flash?
     public var loudness: Loudness?
     /// dBTP.
     public var truePeakMax: Double?
@@ -89,6 +99,12 @@ public struct QCProfile: Sendable, Equatable {
             }
             if var z = try v.fields("freeze") {
                 profile.freeze = Freeze(differenceMax: try z.double("difference_max") ?? 0.5, minSeconds: try z.double("min_seconds") ?? 1)
+                try z.finish()
+            }
+            if var z = try v.fields("flash") {
+                let step = try z.int("luma_step") ?? 20
+                guard (1...254).contains(step) else { throw z.fail("luma_step", nil, "expected 1–254, got \(step)") }
+                profile.flash = Flash(lumaStep: step, area: try share(&z, "area", 0.25), maxPerSecond: try z.int("max_per_second") ?? 3)
                 try z.finish()
             }
             profile.lumaRange = try range(&v, "luma_range")

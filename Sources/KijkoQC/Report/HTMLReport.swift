@@ -4,7 +4,7 @@ public import Foundation
 /// programme with every issue marked where it lies, and the issues with their thumbnails (embedded
 /// as data URLs, so the page travels alone). All text is escaped.
 public enum HTMLReport {
-    static let colours = ["black": "#444", "freeze": "#1f77b4", "luma_range": "#ff7f0e", "chroma_range": "#bcbd22",
+    static let colours = ["black": "#444", "freeze": "#1f77b4", "flash": "#ff9896", "luma_range": "#ff7f0e", "chroma_range": "#bcbd22",
                           "loudness": "#9467bd", "true_peak": "#8c564b", "silence": "#17becf", "audio_clipping": "#d62728",
                           "channels": "#98df8a", "av_duration": "#7f7f7f", "spec": "#aec7e8", "decode": "#e377c2"]
 

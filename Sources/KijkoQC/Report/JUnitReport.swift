@@ -1,7 +1,7 @@
 /// QC results as JUnit XML, so a CI pipeline can gate on them: one test suite per file, one test
 /// case per check of the profile, failed when the check found an error.
 public enum JUnitReport {
-    public static let checks = ["black", "freeze", "luma_range", "chroma_range", "loudness", "true_peak", "silence",
+    public static let checks = ["black", "freeze", "flash", "luma_range", "chroma_range", "loudness", "true_peak", "silence",
                                 "audio_clipping", "channels", "av_duration", "spec", "decode"]
 
     public static func xml(_ reports: [QCReport]) -> String {
