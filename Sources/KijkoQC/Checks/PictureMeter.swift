@@ -56,10 +56,11 @@ public struct PictureMeter: Sendable {
         let l = PlaneScan.count(y, stride: frame.lineSize(0), width: frame.width, height: frame.height,
                                 floor: UInt8(profile.black?.lumaMax ?? 32), low: UInt8(luma?.low ?? 0), high: UInt8(luma?.high ?? 255))
         var outside = 0
-        for (plane, base) in [(1, u), (2, v)] {
-            let c = PlaneScan.count(base, stride: frame.lineSize(plane), width: cw, height: ch,
-                                    floor: 0, low: UInt8(chroma?.low ?? 0), high: UInt8(chroma?.high ?? 255))
-            outside += c.outside
+        if let chroma {
+            for (plane, base) in [(1, u), (2, v)] {
+                outside += PlaneScan.outside(base, stride: frame.lineSize(plane), width: cw, height: ch,
+                                             low: UInt8(chroma.low), high: UInt8(chroma.high))
+            }
         }
         var difference: Double?
         var rose = 0, fell = 0
@@ -67,7 +68,9 @@ public struct PictureMeter: Sendable {
            previous.pixelFormat == frame.pixelFormat, let p = previous.data(0) {
             let total = PlaneScan.difference(y, frame.lineSize(0), p, previous.lineSize(0), width: frame.width, height: frame.height)
             difference = Double(total) / Double(max(1, frame.width * frame.height))
-            if let flash = profile.flash {
+            // A transition needs `area` of the pixels to move by `step`, so the mean change must be
+            // at least area × step: below that the exact count cannot qualify and is skipped.
+            if let flash = profile.flash, let mean = difference, mean >= flash.area * Double(flash.lumaStep) {
                 (rose, fell) = PlaneScan.changes(y, frame.lineSize(0), p, previous.lineSize(0), width: frame.width,
                                                  height: frame.height, step: UInt8(flash.lumaStep))
             }

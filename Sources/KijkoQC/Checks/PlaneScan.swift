@@ -39,18 +39,32 @@ enum PlaneScan {
         return result
     }
 
+    /// Pixels outside `[low, high]` only (what the chroma planes need).
+    @inline(never)
+    static func outside(_ base: UnsafePointer<UInt8>, stride: Int, width: Int, height: Int, low: UInt8, high: UInt8) -> Int {
+        var total = 0
+        let span = high &- low
+        for y in 0..<height {
+            let row = base + y * stride
+            var outside: UInt32 = 0
+            for x in 0..<width { outside &+= UInt32(row[x] &- low > span ? 1 : 0) }
+            total += Int(outside)
+        }
+        return total
+    }
+
     /// Pixels that rose by at least `step` from `b` to `a`, and pixels that fell by at least `step`.
     @inline(never)
     static func changes(_ a: UnsafePointer<UInt8>, _ strideA: Int, _ b: UnsafePointer<UInt8>, _ strideB: Int,
                         width: Int, height: Int, step: UInt8) -> (rose: Int, fell: Int) {
         var rose = 0, fell = 0
-        let limit = 255 &- step
         for y in 0..<height {
             let ra = a + y * strideA, rb = b + y * strideB
             var up: UInt32 = 0, down: UInt32 = 0
-            // b + step ≤ a without overflow: b ≤ 255 − step and a ≥ b + step.
-            for x in 0..<width { up &+= UInt32(rb[x] <= limit && ra[x] >= rb[x] &+ step ? 1 : 0) }
-            for x in 0..<width { down &+= UInt32(ra[x] <= limit && rb[x] >= ra[x] &+ step ? 1 : 0) }
+            // Signed 16-bit differences, one comparison each: loops the optimiser vectorises.
+            let threshold = Int16(step)
+            for x in 0..<width { up &+= UInt32(Int16(ra[x]) &- Int16(rb[x]) >= threshold ? 1 : 0) }
+            for x in 0..<width { down &+= UInt32(Int16(rb[x]) &- Int16(ra[x]) >= threshold ? 1 : 0) }
             rose += Int(up)
             fell += Int(down)
         }
