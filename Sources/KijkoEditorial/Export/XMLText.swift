@@ -1,22 +1,11 @@
+import KijkoMedia
+
 /// A small builder for XML text: elements, attributes and escaped character data.
 struct XMLText {
     private(set) var lines: [String] = []
     private var depth = 0
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 
     static func attributes(_ attrs: [(String, String)]) -> String {
         attrs.map { " \($0.0)=\"\(escape($0.1))\"" }.joined()

@@ -1,4 +1,5 @@
 public import Foundation
+import KijkoMedia
 
 /// A QC report as one self-contained HTML page: the verdict, the measurements, a strip of the
 /// programme with every issue marked where it lies, and the issues with their thumbnails (embedded
@@ -70,5 +71,5 @@ public enum HTMLReport {
             """
     }
 
-    static func escape(_ text: String) -> String { JUnitReport.escape(text).replacingOccurrences(of: "'", with: "&#39;") }
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 }

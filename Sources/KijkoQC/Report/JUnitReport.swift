@@ -1,3 +1,5 @@
+import KijkoMedia
+
 /// QC results as JUnit XML, so a CI pipeline can gate on them: one test suite per file, one test
 /// case per check of the profile, failed when the check found an error.
 public enum JUnitReport {
@@ -31,17 +33,5 @@ public enum JUnitReport {
             + suites.joined(separator: "\n") + "\n</testsuites>\n"
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 }
