@@ -38,6 +38,10 @@ public struct MasterAnalyser {
         var changes: [Int: Double] = [:]   // frame → histogram change from its predecessor
         var previous: [UInt8]?
         var cuts: [Int] = []
+        // The picture from before a run of flashes (a strobe longer than the look-back), and when
+        // the last flash was seen: a change that returns to it ends the strobe, not a shot.
+        var beforeFlashes: [UInt8]?
+        var lastFlash: Int?
         var first: Int?
         let frame = try Frame(), small = try Frame()
         var more = true
@@ -57,6 +61,7 @@ public struct MasterAnalyser {
                 analysis.columns.append(measured.columns)
                 analysis.rows.append(measured.rows)
                 analysis.activity.append(measured.activity)
+                analysis.detail.append(measured.detail)
                 if let previous { changes[n] = Self.histogramChange(previous, planes.y) }
                 lumas.append(planes.y)
                 let span = 2 * Self.settle + 2
@@ -72,10 +77,18 @@ public struct MasterAnalyser {
                     let before = lumas[here - 1]
                     let similar = change * 0.35
                     let goesBack = lumas[(here + 1)...].contains { Self.histogramChange(before, $0) < similar }
+                    if let lastFlash, candidate - lastFlash > Int(reader.frameRate.doubleValue * 2) { beforeFlashes = nil }
                     let cameBack = lumas[..<max(0, here - 1)].contains { Self.histogramChange(lumas[here], $0) < similar }
+                        || beforeFlashes.map { Self.histogramChange(lumas[here], $0) < similar } == true
                     // And a cut lands on a picture that holds (a strobe does not).
                     let holds = Self.histogramChange(lumas[here], lumas[lumas.count - 1]) < similar
-                    if holds && !goesBack && !cameBack { cuts.append(candidate) }
+                    if holds && !goesBack && !cameBack {
+                        cuts.append(candidate)
+                        beforeFlashes = nil
+                    } else {
+                        if beforeFlashes == nil { beforeFlashes = before }
+                        lastFlash = candidate
+                    }
                 }
                 changes[candidate - 1] = nil
                 previous = planes.y
@@ -128,7 +141,7 @@ public struct MasterAnalyser {
 
     /// Edge detail + motion + skin, summed into column and row profiles.
     static func saliency(_ p: Planes, previous: [UInt8]?, width w: Int, height h: Int)
-        -> (columns: [Float], rows: [Float], activity: Float) {
+        -> (columns: [Float], rows: [Float], activity: Float, detail: Float) {
         var columns = [Float](repeating: 0, count: w), rows = [Float](repeating: 0, count: h)
         var motionSum: Float = 0, edgeSum: Float = 0
         for y in 1..<(h - 1) {
@@ -147,6 +160,6 @@ public struct MasterAnalyser {
             }
         }
         let area = Float(max(1, (w - 2) * (h - 2)))
-        return (columns, rows, (motionSum + 0.25 * edgeSum) / area)
+        return (columns, rows, (motionSum + 0.25 * edgeSum) / area, edgeSum / area)
     }
 }

@@ -21,9 +21,20 @@ public struct MasterAnalysis: Sendable {
     public var rows: [[Float]]
     /// Per frame: motion energy plus detail, for ranking shots.
     public var activity: [Float]
+    /// Per frame: mean edge strength of the small copy (sharpness, for picking keyframes).
+    public var detail: [Float] = []
 
     public var frameCount: Int { columns.count }
     public var frames: Range<Int> { firstFrame..<(firstFrame + frameCount) }
+
+    /// The sharpest frame of `shot` away from its edges (the middle 80 %, so never mid-transition).
+    public func keyframe(of shot: Range<Int>) -> Int {
+        let local = shot.clamped(to: frames)
+        guard !local.isEmpty, detail.count == frameCount else { return shot.lowerBound + shot.count / 2 }
+        let margin = local.count / 10
+        let inner = (local.lowerBound + margin)..<max(local.lowerBound + margin + 1, local.upperBound - margin)
+        return inner.max { detail[$0 - firstFrame] < detail[$1 - firstFrame] } ?? local.lowerBound
+    }
 
     /// Mean activity over a shot.
     public func score(_ shot: Range<Int>) -> Double {

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import KijkoMedia
+import KijkoQC
+
+/// `kijko keyframes`: shots and a representative frame of each.
+struct KeyframesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keyframes",
+        abstract: "List the shots of a file with a keyframe of each (JPEGs and a contact sheet with --out).")
+
+    @Argument(help: "The file.") var file: String
+    @Option(help: "Folder for shot-NNN.jpg keyframes and contact-sheet.jpg.") var out: String?
+    @Flag(help: "The shots as JSON on stdout.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let bar = ProgressBar(total: max(1, try Probe.file(file).first(.video)?.frameCount ?? 1), label: "keyframes")
+            let result = try KeyframeExtractor.run(file: file, folder: out) { bar.update($0) }
+            bar.finish()
+            if json { try Output.json(result); return }
+            for shot in result.shots {
+                print(String(format: "shot %3d  frames %6d–%-6d  %8.2f–%-8.2f s  keyframe %d%@", shot.number, shot.startFrame,
+                             shot.endFrame, shot.start, shot.end, shot.keyframe, shot.keyframePath.map { "  \($0)" } ?? ""))
+            }
+            if let sheet = result.contactSheet { print("contact sheet: \(sheet)") }
+        }
+    }
+}
