@@ -141,6 +141,33 @@ def bench_qc():
     ]
 
 
+def bench_shots():
+    """Shot detection on a 20 s 1080p master: kijko keyframes vs PySceneDetect's content detector."""
+    src = master("master-1080p25-20s-legal.mp4", ["--size", "1920x1080", "--rate", "25", "--frames", "500",
+                                                  "--cuts", "120,260,400"])
+    scenedetect = os.path.join(ROOT, ".build", "scenedetect-venv", "bin", "scenedetect")
+    out = os.path.join(MEDIA, "scenedetect")
+    os.makedirs(out, exist_ok=True)
+    # Both must find the same cuts: check before timing.
+    kijko_json = subprocess.run([KIJKO, "keyframes", src, "--json"], check=True, capture_output=True, text=True).stdout
+    import json
+    kijko_cuts = [s["start_frame"] for s in json.loads(kijko_json)["shots"]][1:]
+    listing = subprocess.run([scenedetect, "-q", "-i", src, "-o", out, "detect-content", "list-scenes", "-s"],
+                             check=True, capture_output=True, text=True)
+    csv = [f for f in os.listdir(out) if f.endswith(".csv")]
+    peer_cuts = []
+    if csv:
+        rows = [r for r in open(os.path.join(out, csv[0])).read().splitlines() if r.strip()]
+        header = next(i for i, r in enumerate(rows) if r.startswith("Scene Number"))
+        peer_cuts = [int(r.split(",")[1]) - 1 for r in rows[header + 1:]][1:]
+    print(f"cuts: kijko {kijko_cuts}, PySceneDetect {peer_cuts}" + ("" if kijko_cuts == peer_cuts else "  (DIFFER)"),
+          file=sys.stderr)
+    return "find the shots of a 20 s 1080p25 master (cuts at 120, 260, 400)", [
+        ("kijko keyframes --json", [KIJKO, "keyframes", src, "--json"]),
+        ("scenedetect detect-content", [scenedetect, "-q", "-i", src, "-o", out, "detect-content", "list-scenes", "-n", "-s"]),
+    ]
+
+
 VERSION_PRESETS = [  # name, width, height, reframe, crf — as presets/platforms/*.yaml say
     ("youtube", 1920, 1080, "fit", 18),
     ("tiktok", 1080, 1920, "fill", 20),
@@ -196,7 +223,7 @@ def bench_versions():
 
 
 BENCHES = {"decode": bench_decode, "probe": bench_probe, "count": bench_count, "synth": bench_synth,
-           "assemble": bench_assemble, "versions": bench_versions, "qc": bench_qc}
+           "assemble": bench_assemble, "versions": bench_versions, "qc": bench_qc, "shots": bench_shots}
 
 
 def measure(cmd):

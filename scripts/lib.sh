@@ -73,3 +73,14 @@ ensure_otio_venv() {
     .build/otio-venv/bin/pip install -q opentimelineio==0.18.1 otio-cmx3600-adapter==1.0.0 \
         || die "pip could not install opentimelineio"
 }
+
+# ensure_scenedetect_venv : PySceneDetect 0.7.2 (with its OpenCV) in .build/scenedetect-venv, the
+# peer `scripts/bench shots` measures shot detection against (never used by the product).
+ensure_scenedetect_venv() {
+    local py=.build/scenedetect-venv/bin/python
+    if [ -x "$py" ] && "$py" -c "import scenedetect, cv2" 2>/dev/null; then return 0; fi
+    say "installing PySceneDetect 0.7.2 into .build/scenedetect-venv"
+    mkdir -p .build
+    python3 -m venv .build/scenedetect-venv || die "cannot create a Python venv"
+    .build/scenedetect-venv/bin/pip install -q scenedetect==0.7.2 || die "pip could not install scenedetect"
+}

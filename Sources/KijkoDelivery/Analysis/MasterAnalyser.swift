@@ -23,7 +23,8 @@ public struct MasterAnalyser {
 
     /// Runs the pass. `progress` gets frames analysed.
     public func run(progress: ((Int) -> Void)? = nil) throws -> MasterAnalysis {
-        let reader = try FrameReader(path: master)
+        // The analysis copy is 160 pixels wide: deblocking is invisible there, so skip it.
+        let reader = try FrameReader(path: master, fastDecode: true)
         guard case let .video(width, height, _, _, _, _) = reader.frameFormat else {
             throw MediaError(file: master, stage: .probe, reason: "no picture to analyse")
         }

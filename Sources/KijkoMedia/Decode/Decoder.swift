@@ -19,7 +19,9 @@ public final class Decoder {
     ///
     /// - Parameter threads: 0 lets libav choose (one per core).
     /// - Throws: ``MediaError`` at stage `.decode` when no decoder exists or it will not open.
-    public init(_ input: Demuxer, stream: Int, threads: Int = 0) throws(MediaError) {
+    /// - Parameter fast: for analysis only — skips the deblocking filter and takes libav's fast
+    ///   paths (pictures are slightly rougher; cut and saliency measures do not notice).
+    public init(_ input: Demuxer, stream: Int, threads: Int = 0, fast: Bool = false) throws(MediaError) {
         let st = input.stream(stream)
         let par = st.pointee.codecpar!
         file = input.path
@@ -37,6 +39,10 @@ public final class Decoder {
         ctx.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
         if par.pointee.codec_type == AVMEDIA_TYPE_VIDEO {
             ctx.pointee.framerate = av_guess_frame_rate(input.context, st, nil)
+        }
+        if fast {
+            ctx.pointee.skip_loop_filter = AVDISCARD_ALL
+            ctx.pointee.flags2 |= AV_CODEC_FLAG2_FAST
         }
         try check(avcodec_open2(ctx, codec, nil), file, .decode)
     }

@@ -32,14 +32,16 @@ public final class FrameReader {
     ///
     /// - Parameter applyRotation: turn rotated video upright (ffmpeg's autorotate).
     /// - Throws: ``MediaError`` when the file has no such stream or it cannot be decoded.
-    public init(path: String, type: MediaType = .video, applyRotation: Bool = true, threads: Int = 0) throws(MediaError) {
+    /// - Parameter fastDecode: for analysis only (see ``Decoder``): no deblocking, libav's fast paths.
+    public init(path: String, type: MediaType = .video, applyRotation: Bool = true, threads: Int = 0,
+                fastDecode: Bool = false) throws(MediaError) {
         input = try Demuxer(path: path)
         try input.verifyIndexWithinFile()
         guard let index = input.bestStream(type) else {
             throw MediaError(file: path, stage: .probe, reason: "no \(type.rawValue) stream")
         }
         streamIndex = index
-        decoder = try Decoder(input, stream: index, threads: threads)
+        decoder = try Decoder(input, stream: index, threads: threads, fast: fastDecode)
         let st = input.stream(index)
         timeBase = Rational(st.pointee.time_base)
         let guessed = av_guess_frame_rate(input.context, st, nil)
