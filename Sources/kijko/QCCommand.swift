@@ -60,6 +60,17 @@ struct QCCommand: ParsableCommand {
                     print("  report: \((folder as NSString).appendingPathComponent("qc-report.html"))")
                 }
             }
+            if !json && files.count > 1 {
+                // The batch at a glance: one row per file, failures first.
+                print("\nsummary (\(reports.count) of \(files.count) audited):")
+                for report in reports.sorted(by: { ($0.status == .pass ? 1 : 0, $0.file) < ($1.status == .pass ? 1 : 0, $1.file) }) {
+                    let errors = report.issues.filter { $0.severity == .error }
+                    let checks = Set(errors.map(\.check)).sorted().joined(separator: ", ")
+                    print("  \(report.status.rawValue.uppercased().padding(toLength: 10, withPad: " ", startingAt: 0))"
+                          + "\(String(errors.count).padding(toLength: 4, withPad: " ", startingAt: 0)) \(report.file)"
+                          + (checks.isEmpty ? "" : "  (\(checks))"))
+                }
+            }
             // JUnit XML over every file, for CI to gate on.
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             try AtomicFile.write(Data(JUnitReport.xml(reports).utf8), to: (out as NSString).appendingPathComponent("qc-report.xml"))

@@ -131,6 +131,17 @@ import KijkoMedia
         let unreadable = try QCFixture.kijko(["qc", text, "--out", out + "/c"])
         #expect(unreadable.status == 2)
         #expect(unreadable.stderr.split(separator: "\n").count == 1 && unreadable.stderr.contains(text), "\(unreadable.stderr)")
+        // A batch: a folder per file, one JUnit file over all, a summary with the failures first.
+        let batch = try QCFixture.kijko(["qc", clean, faulty, "--out", out + "/e"])
+        #expect(batch.status == 1)
+        let summary = batch.stdout.components(separatedBy: "summary (2 of 2 audited):").last ?? ""
+        #expect(summary.contains("FAIL") && summary.range(of: "FAIL")!.lowerBound < summary.range(of: "PASS")!.lowerBound, "\(batch.stdout)")
+        let xml = try String(contentsOfFile: out + "/e/qc-report.xml", encoding: .utf8)
+        #expect(xml.components(separatedBy: "<testsuite ").count - 1 == 2)
+        for file in [clean, faulty] {
+            let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+            #expect(FileManager.default.fileExists(atPath: out + "/e/\(name)/qc-report.html"))
+        }
         let unknown = try QCFixture.kijko(["qc", clean, "--profile", "broadcst-ebu", "--out", out + "/d"])
         #expect(unknown.status != 0 && unknown.stderr.contains("no QC profile named broadcst-ebu"))
     }
