@@ -126,17 +126,45 @@ public final class FrameReader {
         }
     }
 
+    /// Go on past packets the decoder rejects (damaged data), counting them, instead of throwing:
+    /// for audits that must see as much of a file as can be read.
+    public var skipsDamagedPackets = false
+    /// Packets rejected so far, and the frame count reached when the first was (with
+    /// ``skipsDamagedPackets``).
+    public private(set) var damagedPackets = 0
+    public private(set) var firstDamageAtFrame: Int?
+    private var decodedFrames = 0
+
     private func nextFromDecoder(into frame: Frame) throws(MediaError) -> Bool {
+        var failures = 0
         while true {
-            if try decoder.receive(into: frame) { return true }
+            do {
+                if try decoder.receive(into: frame) { decodedFrames += 1; return true }
+            } catch {
+                guard skipsDamagedPackets, failures < 1000 else { throw error }
+                failures += 1
+                noteDamage()
+                continue
+            }
             if draining { return false }
             if try input.read(into: packet) {
                 guard packet.streamIndex == streamIndex else { continue }
-                try decoder.send(packet)
+                do {
+                    try decoder.send(packet)
+                } catch {
+                    guard skipsDamagedPackets, failures < 1000 else { throw error }
+                    failures += 1
+                    noteDamage()
+                }
             } else {
                 try decoder.send(nil)
                 draining = true
             }
         }
+    }
+
+    private func noteDamage() {
+        damagedPackets += 1
+        if firstDamageAtFrame == nil { firstDamageAtFrame = decodedFrames }
     }
 }

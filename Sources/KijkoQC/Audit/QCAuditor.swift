@@ -24,7 +24,9 @@ public struct QCAuditor {
             throw MediaError(file: file, stage: .probe, reason: "no video stream to audit")
         }
         let reader = try FrameReader(path: file)
+        reader.skipsDamagedPackets = true
         let audio = info.first(.audio) != nil ? try FrameReader(path: file, type: .audio) : nil
+        audio?.skipsDamagedPackets = true
         let sound = try audio.map { try SoundMeter(format: $0.frameFormat, profile: profile) }
         let meter = PictureMeter(profile: profile)
         let rate = reader.frameRate
@@ -51,8 +53,15 @@ public struct QCAuditor {
         analysis.done.wait()
         listening.done.wait()
         let stats = analysis.stats
+        var damageAt: Int?
+        if reader.damagedPackets > 0 {
+            let at = reader.firstDamageAtFrame ?? 0
+            damageAt = at
+            let damage = "\(reader.damagedPackets) damaged packet\(reader.damagedPackets == 1 ? "" : "s") skipped, the first after frame \(at); the rest was audited"
+            note = note.map { "\($0); \(damage)" } ?? damage
+        }
         if let failure = listening.failure, note == nil { note = "sound decoding stopped: \(failure)" }
-        return report(stats: stats, sound: listening.result, rate: rate, info: info, note: note)
+        return report(stats: stats, sound: listening.result, rate: rate, info: info, note: note, damageAt: damageAt)
     }
 
     /// Decodes every picture into `queue`; returns how many, and where decoding broke if it did.
@@ -72,7 +81,8 @@ public struct QCAuditor {
         }
     }
 
-    func report(stats: [PictureStatistics], sound: SoundMeter.Result?, rate: Rational, info: MediaInfo, note: String?) -> QCReport {
+    func report(stats: [PictureStatistics], sound: SoundMeter.Result?, rate: Rational, info: MediaInfo, note: String?,
+                damageAt: Int? = nil) -> QCReport {
         var issues: [QCReport.Issue] = []
         let fps = rate.doubleValue
         func issue(_ check: String, _ run: Range<Int>, measured: Double?, threshold: Double?, _ message: String,
@@ -189,10 +199,13 @@ public struct QCAuditor {
             issue("av_duration", all, measured: audioDuration - videoDuration, threshold: 1 / fps,
                   String(format: "sound runs %.3f s, picture %.3f s", audioDuration, videoDuration), severity: .warning)
         }
-        if let note { issue("decode", stats.count..<stats.count, measured: nil, threshold: nil, note) }
+        if let note {
+            let at = damageAt ?? stats.count
+            issue("decode", at..<min(max(at + 1, stats.count), at + 1), measured: nil, threshold: nil, note)
+        }
         // A file that stops short of what it declares (cut off in a copy) never passes quietly.
         let declared = info.first(.video)?.frameCount ?? Int(((info.first(.video)?.duration ?? info.duration ?? 0) * fps).rounded())
-        if note == nil, declared > 0, stats.count < declared - 1 {
+        if damageAt == nil, note == nil, declared > 0, stats.count < declared - 1 {
             issue("decode", stats.count..<declared, measured: Double(stats.count), threshold: Double(declared),
                   "the picture ends after \(stats.count) of the \(declared) frames the file declares")
         }
