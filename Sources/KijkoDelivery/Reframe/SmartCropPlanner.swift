@@ -1,10 +1,10 @@
 import Foundation
 
 /// Plans the smart reframe: for each shot, a crop window of the output's aspect that keeps the
-/// salient part of every frame inside. A shot whose subject stays within one window position is
-/// held still; otherwise the window pans along the smoothest path that still contains the subject
-/// in each frame (a corridor per frame, smoothed and re-clamped until it settles), never leaving
-/// the picture. Without `lockZoom` a shot whose subject stays small is framed tighter (up to
+/// salient part of every frame inside. The path is a Viterbi search over window positions that
+/// maximises the saliency captured with a cost for moving (see ``track(_:windowSize:scale:room:)``),
+/// smoothed within the margin; a shot whose path barely moves is held still. The window never
+/// leaves the picture. Without `lockZoom` a shot whose subject stays small is framed tighter (up to
 /// 1.25×, constant through the shot).
 public struct SmartCropPlanner {
     public let analysis: MasterAnalysis
