@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "KijkoMedia", targets: ["KijkoMedia"]),
         .library(name: "KijkoEditorial", targets: ["KijkoEditorial"]),
         .library(name: "KijkoDelivery", targets: ["KijkoDelivery"]),
+        .library(name: "KijkoLLM", targets: ["KijkoLLM"]),
         .library(name: "KijkoQC", targets: ["KijkoQC"]),
     ],
     dependencies: [
@@ -36,6 +37,11 @@ let package = Package(
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
         .target(
+            name: "KijkoLLM",
+            dependencies: ["CCurl", .product(name: "Yams", package: "Yams")],
+            swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
+        ),
+        .target(
             name: "KijkoEditorial",
             dependencies: ["KijkoMedia"],
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
@@ -47,7 +53,7 @@ let package = Package(
         ),
         .target(
             name: "KijkoQC",
-            dependencies: ["KijkoMedia", "KijkoDelivery", .product(name: "Yams", package: "Yams")],
+            dependencies: ["KijkoMedia", "KijkoDelivery", "KijkoLLM", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
         .executableTarget(
@@ -57,24 +63,33 @@ let package = Package(
                 "KijkoEditorial",
                 "KijkoDelivery",
                 "KijkoQC",
+                "KijkoLLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "KijkoTestSupport",
+            path: "Sources/KijkoTestSupport"
+        ),
         .testTarget(
             name: "KijkoMediaTests",
-            dependencies: ["KijkoMedia"]
+            dependencies: ["KijkoMedia", "KijkoTestSupport"]
         ),
         .testTarget(
             name: "KijkoEditorialTests",
-            dependencies: ["KijkoEditorial", "KijkoMedia"]
+            dependencies: ["KijkoEditorial", "KijkoMedia", "KijkoTestSupport"]
         ),
         .testTarget(
             name: "KijkoDeliveryTests",
-            dependencies: ["KijkoDelivery", "KijkoMedia"]
+            dependencies: ["KijkoDelivery", "KijkoMedia", "KijkoTestSupport"]
         ),
         .testTarget(
             name: "KijkoQCTests",
-            dependencies: ["KijkoQC", "KijkoMedia", "KijkoDelivery"]
+            dependencies: ["KijkoQC", "KijkoMedia", "KijkoDelivery", "KijkoLLM", "KijkoTestSupport"]
+        ),
+        .testTarget(
+            name: "KijkoLLMTests",
+            dependencies: ["KijkoLLM", "KijkoTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]
