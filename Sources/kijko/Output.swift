@@ -26,6 +26,12 @@ enum Output {
     }
 
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+
+    /// A passing word on a terminal's stderr (erased by the next line drawn); nothing when piped.
+    static func status(_ message: String) {
+        guard stderrIsTerminal else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K\(message)".utf8))
+    }
 }
 
 /// A one-line progress bar on stderr, drawn only on a terminal.

@@ -1,5 +1,6 @@
 import Foundation
 import KijkoMedia
+import KijkoTestSupport
 
 /// Presets, synthesised masters (cached under `.build/test-media`), the kijko binary, and
 /// readers that look inside deliverables: stamps through a known geometry, mean levels, loudness.
@@ -26,30 +27,10 @@ enum DeliveryFixture {
     }
 
     /// The built `kijko` binary.
-    static var kijko: String {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for dir in [beside, beside.deletingLastPathComponent(), root.appendingPathComponent(".build/debug")] {
-            let candidate = dir.appendingPathComponent("kijko").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return root.appendingPathComponent(".build/debug/kijko").path
-    }
+    static var kijko: String { Program.kijko }
 
     /// Runs a program to completion: exit status, stdout, stderr.
-    static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-    }
+    static func run(_ program: String, _ arguments: [String]) throws -> ProgramResult { try Program.run(program, arguments) }
 
     /// Where a `width`x`height` master lands inside a `frameWidth`x`frameHeight` output when
     /// scaled to fit inside (`cover` false) or to cover it, centred: x, y, width, height.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import KijkoMedia
+import KijkoTestSupport
 @testable import KijkoDelivery
 
 /// The Version Generator end to end on synthesised masters: geometry read back through the frame
@@ -213,7 +214,7 @@ import KijkoMedia
 
 /// `kijko versions` on bad input: one line on stderr naming the file and the fault, non-zero exit.
 @Suite struct VersionsCLITests {
-    static func versions(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func versions(_ arguments: [String]) throws -> ProgramResult {
         try DeliveryFixture.run(DeliveryFixture.kijko, ["versions"] + arguments)
     }
 

@@ -1,23 +1,13 @@
 import Foundation
 import Testing
 import KijkoMedia
+import KijkoTestSupport
 
 /// `kijko edl` and `kijko assemble` as a user runs them: bad input is one line and a non-zero exit.
 @Suite struct EditorialCLITests {
-    static let kijko = EDLFixture.root.appendingPathComponent(".build/debug/kijko").path
+    static let kijko = Program.kijko
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: kijko)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
+    static func run(_ arguments: [String]) throws -> ProgramResult { try Program.run(kijko, arguments) }
 
     static func scratch() throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-cli-\(UUID().uuidString.prefix(8))")

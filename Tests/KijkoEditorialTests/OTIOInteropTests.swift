@@ -1,4 +1,5 @@
 import Foundation
+import KijkoTestSupport
 import Testing
 
 /// OpenTimelineIO reads Kijko's `.otio` as the same timeline it reads from the EDL itself, except
@@ -15,16 +16,9 @@ import Testing
         let specs = EDLFixture.rates.map { name, rate in
             "\(rate.rate.den == 1 ? "\(rate.rate.num)" : rate.rate.description):\(EDLFixture.path(name))"
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [Self.root.appendingPathComponent("scripts/otio_compare.py").path, kijko] + specs
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let result = try Program.run(python, [Self.root.appendingPathComponent("scripts/otio_compare.py").path, kijko] + specs)
+        let text = result.stdout + result.stderr
+        #expect(result.status == 0, "\(text)")
         let lines = text.split(separator: "\n")
         #expect(lines.count == EDLFixture.rates.count, "\(text)")
         #expect(lines.allSatisfy { $0.hasPrefix("same") }, "\(text)")

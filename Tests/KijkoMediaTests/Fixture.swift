@@ -1,5 +1,6 @@
 import Foundation
 import KijkoMedia
+import KijkoTestSupport
 
 /// Synthesised test media, cached per configuration under `.build/test-media`, and the reference
 /// tools (ffprobe, the kijko binary) the tests compare against.
@@ -22,38 +23,12 @@ enum Fixture {
     }
 
     /// The built `kijko` binary beside the test bundle.
-    static var kijko: String {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for dir in [beside, beside.deletingLastPathComponent(), root.appendingPathComponent(".build/debug")] {
-            let candidate = dir.appendingPathComponent("kijko").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return root.appendingPathComponent(".build/debug/kijko").path
-    }
+    static var kijko: String { Program.kijko }
 
-    struct Run {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
+    typealias Run = ProgramResult
 
     /// Runs a program to completion, capturing its output.
-    static func run(_ program: String, _ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes before waiting, so a full pipe cannot stall the child.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
-    }
+    static func run(_ program: String, _ arguments: [String]) throws -> Run { try Program.run(program, arguments) }
 
     /// ffprobe's `-show_format -show_streams` as JSON.
     static func ffprobe(_ path: String) throws -> [String: Any] {

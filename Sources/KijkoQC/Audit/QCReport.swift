@@ -1,8 +1,9 @@
 public import KijkoMedia
 
+
 /// What `kijko qc` found in one file: a verdict, the measurements, and every issue with where it
 /// is. Check ids are stable: `black`, `freeze`, `luma_range`, `chroma_range`, `loudness`,
-/// `true_peak`, `silence`, `audio_clipping`, `av_duration`, `spec`, `decode`.
+/// `true_peak`, `silence`, `audio_clipping`, `channels`, `av_duration`, `spec`, `vision`, `decode`.
 public struct QCReport: Codable, Sendable {
     public enum Status: String, Codable, Sendable { case pass, fail, unreadable }
     public enum Severity: String, Codable, Sendable { case error, warning }
@@ -58,4 +59,13 @@ public struct QCReport: Codable, Sendable {
     public var issues: [Issue]
     /// Where decoding broke, when it did: the audit covers what came before.
     public var note: String?
+    /// The vision model's review, when `--vision` was asked for (its status says if it ran).
+    public var vision: VisionReview?
+
+    /// Sets `status` from the issues: fail when one is an error (a file that could not be read stays
+    /// unreadable).
+    public mutating func settleStatus() {
+        guard status != .unreadable else { return }
+        status = issues.contains { $0.severity == .error } ? .fail : .pass
+    }
 }

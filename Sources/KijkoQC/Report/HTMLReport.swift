@@ -7,7 +7,8 @@ import KijkoMedia
 public enum HTMLReport {
     static let colours = ["black": "#444", "freeze": "#1f77b4", "flash": "#ff9896", "luma_range": "#ff7f0e", "chroma_range": "#bcbd22",
                           "loudness": "#9467bd", "true_peak": "#8c564b", "silence": "#17becf", "audio_clipping": "#d62728",
-                          "channels": "#98df8a", "av_duration": "#7f7f7f", "spec": "#aec7e8", "decode": "#e377c2"]
+                          "channels": "#98df8a", "av_duration": "#7f7f7f", "spec": "#aec7e8", "decode": "#e377c2", "vision": "#c5b0d5",
+                          "letterbox": "#c49c94", "blockiness": "#f7b6d2", "interlace": "#dbdb8d"]
 
     /// - Parameter thumbnails: JPEG bytes per issue index, where one was made.
     public static func page(_ report: QCReport, thumbnails: [Int: Data]) -> String {
@@ -47,6 +48,7 @@ public enum HTMLReport {
                 + "<td>\(issue.threshold.map { String(format: "%.3g", $0) } ?? "")</td><td>\(picture)</td></tr>"
         }
         if rows.isEmpty { rows = "<tr><td colspan=\"7\">No issues.</td></tr>" }
+        let vision = report.vision.map(visionSection) ?? ""
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>QC \(escape(verdict)) — \(escape(report.file))</title>
@@ -66,9 +68,34 @@ public enum HTMLReport {
             <h2>Measurements</h2><table>\(measurements)</table>
             <h2>Issues (\(report.issues.count))</h2>
             <table><tr><th>check</th><th>severity</th><th>frames</th><th>what</th><th>measured</th><th>limit</th><th>picture</th></tr>\(rows)</table>
+            \(vision)
             </body></html>
 
             """
+    }
+
+    /// The vision review: whether it ran, on what, at what cost, and per frame what the model said.
+    static func visionSection(_ review: VisionReview) -> String {
+        var text = "<h2>Vision review: \(escape(review.status.rawValue))</h2><p>"
+        if let model = review.model { text += "Model <b>\(escape(model))</b> at \(escape(review.endpoint ?? "")). " }
+        if review.status != .skipped {
+            let u = review.usage
+            text += "\(u.calls) call\(u.calls == 1 ? "" : "s"), \(u.promptTokens) + \(u.completionTokens) tokens, cost "
+                + (u.cost.map { String(format: "$%.4f", $0) } ?? "unknown") + ". "
+        }
+        if let reason = review.reason { text += escape(reason) }
+        text += "</p>"
+        guard !review.frames.isEmpty else { return text }
+        text += "<table><tr><th>frame</th><th>why</th><th>the model saw</th></tr>"
+        for frame in review.frames {
+            let said = frame.error.map { "<i>not reviewed: \(escape($0))</i>" }
+                ?? (frame.findings.isEmpty ? "no problem" : frame.findings.map {
+                    "<b>\(escape($0.type.rawValue)), \(escape($0.severity.rawValue))</b>: \(escape($0.description))"
+                }.joined(separator: "<br>"))
+            text += "<tr><td>\(frame.frame)<br><small>\(String(format: "%.2f s", frame.time))</small></td>"
+                + "<td>\(escape(frame.reason))</td><td>\(said)</td></tr>"
+        }
+        return text + "</table>"
     }
 
     static func escape(_ text: String) -> String { Markup.escape(text) }

@@ -4,7 +4,7 @@ import KijkoMedia
 /// case per check of the profile, failed when the check found an error.
 public enum JUnitReport {
     public static let checks = ["black", "freeze", "flash", "luma_range", "chroma_range", "loudness", "true_peak", "silence",
-                                "audio_clipping", "channels", "av_duration", "spec", "decode"]
+                                "audio_clipping", "channels", "av_duration", "spec", "vision", "decode"]
 
     public static func xml(_ reports: [QCReport]) -> String {
         var suites: [String] = []
