@@ -62,6 +62,8 @@ public final class Frame {
     public var height: Int { Int(pointer.pointee.height) }
     public var pixelFormat: PixelFormat { PixelFormat(rawValue: pointer.pointee.format) }
     public var isKeyframe: Bool { pointer.pointee.key_frame != 0 }
+    /// The decoder says this picture holds two interlaced fields.
+    public var isInterlaced: Bool { pointer.pointee.interlaced_frame != 0 }
     public var colour: ColourProperties { ColourProperties(frame: pointer) }
 
     /// Narrows the picture to the window at (`x`, `y`) of `width`x`height` pixels without copying:

@@ -111,6 +111,14 @@ public struct Defect: Codable, Hashable, Sendable {
         case flash
         /// A band above 246 and a band below 5 (8-bit), outside EBU R103; stamp kept.
         case illegalLevels = "illegal_levels"
+        /// Alternating saturated red and grey of the same luma (a red flash, no luminance flash).
+        case redFlash = "red_flash"
+        /// Black bars left and right leaving a 4:3 picture in the middle; stamp kept.
+        case pillarbox
+        /// Every 8×8 block flattened to its mean (heavy compression blocking); stamp kept.
+        case blocky
+        /// Every odd line shifted 8 pixels (two fields woven from different moments); stamp kept.
+        case combing
         /// Digital silence.
         case silence
         /// Tone driven into hard clipping at full scale.

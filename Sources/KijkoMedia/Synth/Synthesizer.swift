@@ -129,10 +129,34 @@ public enum Synthesizer {
             try fresh.makeWritable()
             paint(fresh, luma: (n - defect!.frames.lowerBound) % 2 == 0 ? 235 : 16)
             return fresh
+        case .redFlash?:
+            // BT.709 saturated red is Y 63, Cb 102, Cr 240; the grey between has the same luma.
+            try fresh.makeWritable()
+            let red = (n - defect!.frames.lowerBound) % 2 == 0
+            paint(fresh, luma: 63, cb: red ? 102 : 128, cr: red ? 240 : 128)
+            return fresh
+        case .blocky?:
+            try fresh.makeWritable()
+            for plane in 0...2 { flattenBlocks(fresh, plane: plane) }
+        case .combing?:
+            try fresh.makeWritable()
+            shiftOddLines(fresh, by: 8)
         default:
             break
         }
         if spec.stamp { try FrameStamp.write(n, into: fresh) }
+        if defect?.kind == .pillarbox {
+            try fresh.makeWritable()
+            let depth = fresh.pixelFormat.bitDepth ?? 8, bytes = depth > 8 ? 2 : 1
+            let shift = fresh.pixelFormat.chromaShift
+            let bar = ((fresh.width - fresh.height * 4 / 3) / 2) & ~1
+            for (plane, level) in [(0, 16), (1, 128), (2, 128)] {
+                let sx = plane == 0 ? 0 : shift.x, sy = plane == 0 ? 0 : shift.y
+                let w = bar >> sx, h = fresh.height >> sy
+                FrameStamp.fill(fresh.data(plane)!, fresh.lineSize(plane), bytes, 0, 0, w, h, level << (depth - 8))
+                FrameStamp.fill(fresh.data(plane)!, fresh.lineSize(plane), bytes, (fresh.width >> sx) - w, 0, w, h, level << (depth - 8))
+            }
+        }
         if defect?.kind == .illegalLevels {
             try fresh.makeWritable()
             // Two bands across the lower half: super-white (254) and sub-black (1), outside R103.
@@ -145,8 +169,41 @@ public enum Synthesizer {
         return fresh
     }
 
+    /// Replaces every 8×8 block of a plane with its mean.
+    static func flattenBlocks(_ frame: Frame, plane: Int) {
+        guard let base = frame.data(plane) else { return }
+        let depth = frame.pixelFormat.bitDepth ?? 8, bytes = depth > 8 ? 2 : 1
+        let shift = plane == 0 ? (x: 0, y: 0) : frame.pixelFormat.chromaShift
+        let w = frame.width >> shift.x, h = frame.height >> shift.y, pitch = frame.lineSize(plane)
+        func sample(_ x: Int, _ y: Int) -> Int {
+            bytes == 1 ? Int(base[y * pitch + x]) : Int(UnsafeRawPointer(base + y * pitch).load(fromByteOffset: 2 * x, as: UInt16.self))
+        }
+        for by in stride(from: 0, to: h, by: 8) {
+            for bx in stride(from: 0, to: w, by: 8) {
+                let bw = min(8, w - bx), bh = min(8, h - by)
+                var sum = 0
+                for y in by..<(by + bh) { for x in bx..<(bx + bw) { sum += sample(x, y) } }
+                FrameStamp.fill(base, pitch, bytes, bx, by, bw, bh, sum / (bw * bh))
+            }
+        }
+    }
+
+    /// Moves every odd line of the luma `by` pixels to the left (the right edge repeats).
+    static func shiftOddLines(_ frame: Frame, by offset: Int) {
+        guard let base = frame.data(0) else { return }
+        let bytes = (frame.pixelFormat.bitDepth ?? 8) > 8 ? 2 : 1
+        for y in stride(from: 1, to: frame.height, by: 2) {
+            let line = base + y * frame.lineSize(0)
+            let keep = (frame.width - offset) * bytes
+            memmove(line, line + offset * bytes, keep)
+        }
+    }
+
     /// Fills the whole picture with one luma level and neutral chroma.
-    static func paint(_ frame: Frame, luma: Int) {
+    static func paint(_ frame: Frame, luma: Int) { paint(frame, luma: luma, cb: 128, cr: 128) }
+
+    /// Fills the whole picture with one colour (8-bit levels, scaled to the frame's depth).
+    static func paint(_ frame: Frame, luma: Int, cb: Int, cr: Int) {
         let depth = frame.pixelFormat.bitDepth ?? 8
         let bytes = depth > 8 ? 2 : 1
         let shift = frame.pixelFormat.chromaShift
@@ -154,7 +211,7 @@ public enum Synthesizer {
         for plane in 1...2 {
             guard let chroma = frame.data(plane) else { continue }
             FrameStamp.fill(chroma, frame.lineSize(plane), bytes, 0, 0, frame.width >> shift.x,
-                            frame.height >> shift.y, 128 << (depth - 8))
+                            frame.height >> shift.y, (plane == 1 ? cb : cr) << (depth - 8))
         }
     }
 }

@@ -36,7 +36,7 @@ public struct QCAuditor {
         // references pass through a bounded queue, so memory stays flat); one decodes and
         // measures the sound from its own reader.
         let pictures = BoundedQueue<Frame>(capacity: 8)
-        let analysis = PictureWork(meter: meter)
+        let analysis = PictureWork(meter: meter, input: reader.frameFormat)
         let pictureThread = Thread { analysis.run(pictures) }
         pictureThread.stackSize = 1 << 22
         pictureThread.start()
@@ -109,31 +109,54 @@ public struct QCAuditor {
             }
         }
         if let flash = profile.flash {
-            // Transitions: the frames where the area got brighter or darker, each opposing the one
-            // before (a run of the same direction is one change). Two make a flash.
-            var direction = 0
-            var transitions: [Int] = []
-            for (n, s) in stats.enumerated() {
-                let now = s.rose >= flash.area ? 1 : (s.fell >= flash.area ? -1 : 0)
-                guard now != 0, now != direction else { continue }
-                transitions.append(n)
-                direction = now
+            // Luminance transitions: the area got brighter or darker. Red transitions: the share of
+            // saturated red changed by the area, to or from red.
+            let luminance = stats.map { $0.rose >= flash.area ? 1 : ($0.fell >= flash.area ? -1 : 0) }
+            let red = stats.indices.map { n -> Int in
+                guard n > 0 else { return 0 }
+                let change = Double(stats[n].redShare - stats[n - 1].redShare)
+                return change >= flash.area ? 1 : (change <= -flash.area ? -1 : 0)
             }
-            // Frames where a one-second window holds more flashes than allowed, as runs.
-            let second = max(1, Int(fps.rounded()))
-            var over = [Bool](repeating: false, count: stats.count)
-            var first = 0
-            for last in transitions.indices {
-                while transitions[last] - transitions[first] >= second { first += 1 }
-                if (last - first + 1) / 2 > flash.maxPerSecond {
-                    for n in transitions[first]...transitions[last] { over[n] = true }
+            for (kind, directions) in [("", luminance), ("saturated red ", red)] {
+                for (run, count) in Self.flashRuns(directions, fps: fps, maxPerSecond: flash.maxPerSecond) {
+                    issue("flash", run, measured: Double(count), threshold: Double(flash.maxPerSecond),
+                          String(format: "%d %@flashes in %.2f s (more than %d in a second): a photosensitivity risk", count, kind,
+                                 Double(run.count) / fps, flash.maxPerSecond))
                 }
             }
-            for run in Runs.find(over, minimum: 1) {
-                let count = transitions.filter { run.contains($0) }.count / 2
-                issue("flash", run, measured: Double(count), threshold: Double(flash.maxPerSecond),
-                      String(format: "%d flashes in %.2f s (more than %d in a second): a photosensitivity risk", count,
-                             Double(run.count) / fps, flash.maxPerSecond))
+        }
+        if let box = profile.letterbox, let video = info.first(.video), let width = video.width, let height = video.height {
+            let tall = Int16(box.maxShare * Double(height)), wide = Int16(box.maxShare * Double(width))
+            for (kind, flags) in [("letterbox", stats.map { min($0.bars[0], $0.bars[1]) > tall }),
+                                  ("pillarbox", stats.map { min($0.bars[2], $0.bars[3]) > wide })] {
+                for run in Runs.find(flags, minimum: frames(box.minSeconds)) {
+                    let bars = stats[run.lowerBound + run.count / 2].bars
+                    let active = (width - Int(bars[2]) - Int(bars[3]), height - Int(bars[0]) - Int(bars[1]))
+                    let sides = kind == "letterbox" ? "\(bars[0]) px top, \(bars[1]) px bottom" : "\(bars[2]) px left, \(bars[3]) px right"
+                    var text = String(format: "%@: black bars %@, active picture %dx%d (%.2f:1) for %.2f s", kind, sides, active.0, active.1,
+                                      Double(active.0) / Double(max(1, active.1)), Double(run.count) / fps)
+                    if let spec { text += " (\(spec.name) wants the full \(spec.width)x\(spec.height) picture)" }
+                    issue("letterbox", run, measured: Double(kind == "letterbox" ? bars[0] + bars[1] : bars[2] + bars[3]),
+                          threshold: Double(kind == "letterbox" ? tall : wide), text, severity: box.severity)
+                }
+            }
+        }
+        if let block = profile.blockiness {
+            let flags = stats.map { Double($0.blockEdge) >= block.edgeShare && Double($0.blockEdge) >= block.ratioMax * Double($0.blockInside) }
+            for run in Runs.find(flags, minimum: frames(block.minSeconds)) {
+                let worst = stats[run].map { Double($0.blockEdge) }.max() ?? 0
+                issue("blockiness", run, measured: worst, threshold: block.edgeShare,
+                      String(format: "compression blocking: the picture steps at %.0f %% of its 8x8 block edges for %.2f s", worst * 100,
+                             Double(run.count) / fps))
+            }
+        }
+        if let comb = profile.interlace {
+            let ratios = stats.map { Double($0.combAcross) / Double(max($0.combWithin, 0.5)) }
+            let flags = stats.indices.map { Double(stats[$0].combAcross) >= comb.minStep && ratios[$0] >= comb.ratioMax }
+            for run in Runs.find(flags, minimum: frames(comb.minSeconds)) {
+                let worst = ratios[run].max() ?? 0
+                issue("interlace", run, measured: worst, threshold: comb.ratioMax,
+                      String(format: "interlace combing on a picture flagged progressive (%.1fx) for %.2f s", worst, Double(run.count) / fps))
             }
         }
         for (check, range, value) in [("luma_range", profile.lumaRange, \PictureStatistics.lumaOutside),
@@ -225,18 +248,66 @@ public struct QCAuditor {
     }
 }
 
-/// The picture thread: measures each frame against the one before.
+extension QCAuditor {
+    /// Runs of frames where a one-second window holds more than `maxPerSecond` flashes, with the
+    /// flashes in each. `directions` is +1 / −1 where the picture changed one way or the other
+    /// (0 elsewhere); a run of one direction is one transition, and two opposing ones make a flash.
+    static func flashRuns(_ directions: [Int], fps: Double, maxPerSecond: Int) -> [(Range<Int>, Int)] {
+        var direction = 0
+        var transitions: [Int] = []
+        for (n, now) in directions.enumerated() where now != 0 && now != direction {
+            transitions.append(n)
+            direction = now
+        }
+        let second = max(1, Int(fps.rounded()))
+        var over = [Bool](repeating: false, count: directions.count)
+        var first = 0
+        for last in transitions.indices {
+            while transitions[last] - transitions[first] >= second { first += 1 }
+            if (last - first + 1) / 2 > maxPerSecond {
+                for n in transitions[first]...transitions[last] { over[n] = true }
+            }
+        }
+        return Runs.find(over, minimum: 1).map { run in (run, transitions.filter { run.contains($0) }.count / 2) }
+    }
+}
+
+/// The picture thread: measures each frame against the one before. Pictures not in planar YUV
+/// (RGB, semi-planar, grey) pass through a `format=yuv444p` graph first.
 final class PictureWork: @unchecked Sendable {
     let meter: PictureMeter
+    let input: FilterInputFormat
     let done = DispatchSemaphore(value: 0)
     private(set) var stats: [PictureStatistics] = []
 
-    init(meter: PictureMeter) { self.meter = meter }
+    init(meter: PictureMeter, input: FilterInputFormat) {
+        self.meter = meter
+        self.input = input
+    }
+
+    /// What stands for a picture that could not be measured: nothing wrong, nothing known.
+    static let unmeasured = PictureStatistics(blackShare: 0, lumaOutside: 0, chromaOutside: 0, difference: nil, lumaLow: 0, lumaHigh: 255)
+
+    static func isPlanarYUV(_ format: PixelFormat) -> Bool {
+        format.name.hasPrefix("yuv") && !format.name.hasPrefix("yuyv") && format.bitDepth != nil
+    }
 
     func run(_ queue: BoundedQueue<Frame>) {
         var previous: Frame?
-        while let frame = queue.take() {
-            stats.append(meter.measure(frame, previous: previous))
+        var scratch = EightBitPlanes()
+        var converter: FilterGraph?
+        while var frame = queue.take() {
+            if !Self.isPlanarYUV(frame.pixelFormat) {
+                if converter == nil { converter = try? FilterGraph("[in]format=yuv444p[out]", inputs: ["in": input]) }
+                guard let graph = converter, let converted = try? Frame(), (try? graph.push(frame)) != nil,
+                      (try? graph.pull(into: converted)) == .frame else {
+                    stats.append(Self.unmeasured)
+                    continue
+                }
+                frame = converted
+            }
+            let measured = meter.measure(frame, previous: previous, scratch: &scratch)
+            stats.append(measured ?? Self.unmeasured)
             previous = frame
         }
         done.signal()

@@ -1,13 +1,15 @@
 public import KijkoMedia
 
-/// Full-frame statistics of one picture on the 8-bit scale (deeper formats are shifted down):
-/// the share of black pixels, the shares outside the legal luma and chroma ranges, and the mean
-/// absolute luma change from the picture before. Every pixel is read; nothing is copied.
+/// Full-frame statistics of one picture on the 8-bit scale (deeper formats are shifted down
+/// first): the share of black pixels, the shares outside the legal luma and chroma ranges, the
+/// mean absolute luma change from the picture before, flash transitions, black bars, blocking and
+/// combing. Every pixel is read for the levels; bars, blocking and combing read samples.
 public struct PictureStatistics: Sendable, Equatable {
     public var blackShare: Double
     public var lumaOutside: Double
     public var chromaOutside: Double
-    /// Nil for the first picture (or after a size change).
+    /// Mean absolute luma change from the picture before (where that is under the freeze limit,
+    /// the chroma's change when larger). Nil for the first picture (or after a size change).
     public var difference: Double?
     public var lumaLow: Int
     public var lumaHigh: Int
@@ -15,6 +17,18 @@ public struct PictureStatistics: Sendable, Equatable {
     /// picture before (0 when there is no flash check or no picture before).
     public var rose: Double = 0
     public var fell: Double = 0
+    /// Share of the picture that is saturated red (0 without a flash check).
+    public var redShare: Float = 0
+    /// Black bars, pixels: top, bottom, left, right (0 without a letterbox check).
+    public var bars: SIMD4<Int16> = .zero
+    /// Shares of 8×8 block edges, and of block middles, where the luma step stands out (0 without
+    /// a blockiness check).
+    public var blockEdge: Float = 0
+    public var blockInside: Float = 0
+    /// Mean combing steps across fields and within a field (0 without an interlace check, or when
+    /// the picture is flagged interlaced).
+    public var combAcross: Float = 0
+    public var combWithin: Float = 0
 }
 
 public struct PictureMeter: Sendable {
@@ -22,102 +36,159 @@ public struct PictureMeter: Sendable {
 
     public init(profile: QCProfile) { self.profile = profile }
 
-    public func measure(_ frame: Frame, previous: Frame?) -> PictureStatistics {
-        let format = frame.pixelFormat
-        let depth = format.bitDepth ?? 8
-        if depth == 8, let fast = measure8(frame, previous: previous) { return fast }
-        let luma = histogram(frame, plane: 0, width: frame.width, height: frame.height, depth: depth)
-        let shift = format.chromaShift
-        let cw = (frame.width + (1 << shift.x) - 1) >> shift.x, ch = (frame.height + (1 << shift.y) - 1) >> shift.y
-        var chroma = histogram(frame, plane: 1, width: cw, height: ch, depth: depth)
-        let cr = histogram(frame, plane: 2, width: cw, height: ch, depth: depth)
-        for i in 0..<256 { chroma[i] += cr[i] }
-        let pixels = Double(max(1, frame.width * frame.height)), chromaPixels = Double(max(1, 2 * cw * ch))
-        func share(_ histogram: [Int], outside range: QCProfile.Range?) -> Double {
-            guard let range else { return 0 }
-            let low = histogram[0..<range.low].reduce(0, +), high = histogram[(range.high + 1)...].reduce(0, +)
-            return Double(low + high)
-        }
-        let blackMax = profile.black?.lumaMax ?? 32
-        return PictureStatistics(
-            blackShare: Double(luma[0...blackMax].reduce(0, +)) / pixels,
-            lumaOutside: share(luma, outside: profile.lumaRange) / pixels,
-            chromaOutside: share(chroma, outside: profile.chromaRange) / chromaPixels,
-            difference: previous.flatMap { difference(frame, $0, depth: depth) },
-            lumaLow: luma.firstIndex { $0 > 0 } ?? 0, lumaHigh: luma.lastIndex { $0 > 0 } ?? 0)
+    /// The three planes of a picture, 8 bits a sample.
+    struct Planes {
+        var y: UnsafePointer<UInt8>, u: UnsafePointer<UInt8>, v: UnsafePointer<UInt8>
+        var yStride: Int, uStride: Int, vStride: Int
+        var width: Int, height: Int, chromaWidth: Int, chromaHeight: Int
+        var interlaced: Bool
     }
 
-    /// The 8-bit path: SIMD counts instead of histograms.
-    func measure8(_ frame: Frame, previous: Frame?) -> PictureStatistics? {
+    /// Measures `frame` against `previous`. Pictures deeper than 8 bits are shifted down into
+    /// `scratch` (owned by the caller's thread, reused picture to picture).
+    public func measure(_ frame: Frame, previous: Frame?, scratch: inout EightBitPlanes) -> PictureStatistics? {
+        let depth = frame.pixelFormat.bitDepth ?? 8
+        if depth == 8 {
+            guard let planes = Self.planes(frame) else { return nil }
+            let before = previous.flatMap { Self.planes($0) }
+            return measure(planes, previous: before)
+        }
+        guard scratch.load(frame, depth: depth, into: 0) else { return nil }
+        let hasPrevious = previous != nil && scratch.hasSecond
+        defer { scratch.swap() }
+        return scratch.withPlanes { current, before in measure(current, previous: hasPrevious ? before : nil) }
+    }
+
+    static func planes(_ frame: Frame) -> Planes? {
         guard let y = frame.data(0), let u = frame.data(1), let v = frame.data(2) else { return nil }
         let shift = frame.pixelFormat.chromaShift
-        let cw = (frame.width + (1 << shift.x) - 1) >> shift.x, ch = (frame.height + (1 << shift.y) - 1) >> shift.y
+        return Planes(y: y, u: u, v: v, yStride: frame.lineSize(0), uStride: frame.lineSize(1), vStride: frame.lineSize(2),
+                      width: frame.width, height: frame.height,
+                      chromaWidth: (frame.width + (1 << shift.x) - 1) >> shift.x, chromaHeight: (frame.height + (1 << shift.y) - 1) >> shift.y,
+                      interlaced: frame.isInterlaced)
+    }
+
+    func measure(_ p: Planes, previous: Planes?) -> PictureStatistics {
         let luma = profile.lumaRange, chroma = profile.chromaRange
-        let l = PlaneScan.count(y, stride: frame.lineSize(0), width: frame.width, height: frame.height,
+        let l = PlaneScan.count(p.y, stride: p.yStride, width: p.width, height: p.height,
                                 floor: UInt8(profile.black?.lumaMax ?? 32), low: UInt8(luma?.low ?? 0), high: UInt8(luma?.high ?? 255))
         var outside = 0
         if let chroma {
-            for (plane, base) in [(1, u), (2, v)] {
-                outside += PlaneScan.outside(base, stride: frame.lineSize(plane), width: cw, height: ch,
-                                             low: UInt8(chroma.low), high: UInt8(chroma.high))
-            }
+            outside += PlaneScan.outside(p.u, stride: p.uStride, width: p.chromaWidth, height: p.chromaHeight,
+                                         low: UInt8(chroma.low), high: UInt8(chroma.high))
+            outside += PlaneScan.outside(p.v, stride: p.vStride, width: p.chromaWidth, height: p.chromaHeight,
+                                         low: UInt8(chroma.low), high: UInt8(chroma.high))
         }
-        var difference: Double?
-        var rose = 0, fell = 0
-        if let previous, previous.width == frame.width, previous.height == frame.height,
-           previous.pixelFormat == frame.pixelFormat, let p = previous.data(0) {
-            let total = PlaneScan.difference(y, frame.lineSize(0), p, previous.lineSize(0), width: frame.width, height: frame.height)
-            difference = Double(total) / Double(max(1, frame.width * frame.height))
+        let pixels = Double(max(1, p.width * p.height))
+        var stats = PictureStatistics(blackShare: Double(l.atOrBelow) / pixels, lumaOutside: Double(l.outside) / pixels,
+                                      chromaOutside: Double(outside) / Double(max(1, 2 * p.chromaWidth * p.chromaHeight)),
+                                      difference: nil, lumaLow: l.lowest, lumaHigh: l.highest)
+        if let q = previous, q.width == p.width, q.height == p.height {
+            let total = PlaneScan.difference(p.y, p.yStride, q.y, q.yStride, width: p.width, height: p.height)
+            var mean = Double(total) / pixels
+            // A picture whose luma stands still may still change colour: the chroma decides, read
+            // only for these few candidates.
+            if let freeze = profile.freeze, mean <= freeze.differenceMax {
+                let chroma = PlaneScan.difference(p.u, p.uStride, q.u, q.uStride, width: p.chromaWidth, height: p.chromaHeight)
+                    + PlaneScan.difference(p.v, p.vStride, q.v, q.vStride, width: p.chromaWidth, height: p.chromaHeight)
+                mean = max(mean, Double(chroma) / Double(max(1, 2 * p.chromaWidth * p.chromaHeight)))
+            }
+            stats.difference = mean
             // A transition needs `area` of the pixels to move by `step`, so the mean change must be
             // at least area × step: below that the exact count cannot qualify and is skipped.
-            if let flash = profile.flash, let mean = difference, mean >= flash.area * Double(flash.lumaStep) {
-                (rose, fell) = PlaneScan.changes(y, frame.lineSize(0), p, previous.lineSize(0), width: frame.width,
-                                                 height: frame.height, step: UInt8(flash.lumaStep))
+            if let flash = profile.flash, mean >= flash.area * Double(flash.lumaStep) {
+                let (rose, fell) = PlaneScan.changes(p.y, p.yStride, q.y, q.yStride, width: p.width, height: p.height,
+                                                     step: UInt8(flash.lumaStep))
+                stats.rose = Double(rose) / pixels
+                stats.fell = Double(fell) / pixels
             }
         }
-        let pixels = Double(max(1, frame.width * frame.height))
-        return PictureStatistics(blackShare: Double(l.atOrBelow) / pixels, lumaOutside: Double(l.outside) / pixels,
-                                 chromaOutside: Double(outside) / Double(max(1, 2 * cw * ch)), difference: difference,
-                                 lumaLow: l.lowest, lumaHigh: l.highest, rose: Double(rose) / pixels, fell: Double(fell) / pixels)
+        if let flash = profile.flash {
+            let red = PlaneScan.red(p.u, p.uStride, p.v, p.vStride, width: p.chromaWidth, height: p.chromaHeight,
+                                    crMin: UInt8(flash.redCrMin), cbMax: UInt8(flash.redCbMax))
+            stats.redShare = Float(Double(red) / Double(max(1, p.chromaWidth * p.chromaHeight)))
+        }
+        // Bars are looked for only in pictures that are not black all over.
+        if let box = profile.letterbox, stats.blackShare < 0.9 {
+            let level = UInt8(box.lumaMax)
+            let top = PlaneScan.darkRows(p.y, stride: p.yStride, width: p.width, height: p.height, level: level, fromBottom: false, limit: p.height / 3)
+            let bottom = PlaneScan.darkRows(p.y, stride: p.yStride, width: p.width, height: p.height, level: level, fromBottom: true, limit: p.height / 3)
+            let left = PlaneScan.darkColumns(p.y, stride: p.yStride, width: p.width, top: top, bottom: p.height - bottom, level: level,
+                                             fromRight: false, limit: p.width / 3)
+            let right = PlaneScan.darkColumns(p.y, stride: p.yStride, width: p.width, top: top, bottom: p.height - bottom, level: level,
+                                              fromRight: true, limit: p.width / 3)
+            stats.bars = SIMD4(Int16(top), Int16(bottom), Int16(left), Int16(right))
+        }
+        if let block = profile.blockiness {
+            let steps = PlaneScan.blockSteps(p.y, stride: p.yStride, width: p.width, height: p.height, minStep: UInt8(block.minStep))
+            stats.blockEdge = Float(steps.edges)
+            stats.blockInside = Float(steps.middles)
+        }
+        if profile.interlace != nil, !p.interlaced {
+            let comb = PlaneScan.combing(p.y, stride: p.yStride, width: p.width, height: p.height)
+            stats.combAcross = Float(comb.across)
+            stats.combWithin = Float(comb.within)
+        }
+        return stats
     }
+}
 
-    /// 256-bin histogram of a plane, 8-bit scale.
-    func histogram(_ frame: Frame, plane: Int, width: Int, height: Int, depth: Int) -> [Int] {
-        var bins = [Int](repeating: 0, count: 256)
-        guard let base = frame.data(plane) else { return bins }
-        let stride = frame.lineSize(plane)
-        bins.withUnsafeMutableBufferPointer { bins in
-            for y in 0..<height {
-                let row = base + y * stride
-                if depth == 8 {
-                    for x in 0..<width { bins[Int(row[x])] += 1 }
-                } else {
-                    let wide = UnsafeRawPointer(row).assumingMemoryBound(to: UInt16.self)
-                    for x in 0..<width { bins[min(255, Int(wide[x]) >> (depth - 8))] += 1 }
+/// 8-bit copies of the last two pictures of a deeper format (10-, 12-bit), shifted down, so the
+/// 8-bit measures serve every depth. Owned by one thread; buffers are reused.
+public struct EightBitPlanes {
+    private var buffers: [[UInt8]] = [[], []]
+    private var geometry: [(width: Int, height: Int, chromaWidth: Int, chromaHeight: Int, interlaced: Bool)?] = [nil, nil]
+    private var current = 0
+
+    public init() {}
+
+    var hasSecond: Bool { geometry[1 - current] != nil }
+
+    /// Shifts `frame`'s three planes down to 8 bits into the current slot.
+    mutating func load(_ frame: Frame, depth: Int, into _: Int) -> Bool {
+        guard let y = frame.data(0), let u = frame.data(1), let v = frame.data(2) else { return false }
+        let shift = frame.pixelFormat.chromaShift
+        let w = frame.width, h = frame.height
+        let cw = (w + (1 << shift.x) - 1) >> shift.x, ch = (h + (1 << shift.y) - 1) >> shift.y
+        let size = w * h + 2 * cw * ch
+        if buffers[current].count != size { buffers[current] = [UInt8](repeating: 0, count: size) }
+        let bits = UInt16(depth - 8)
+        buffers[current].withUnsafeMutableBufferPointer { out in
+            var offset = 0
+            for (base, stride, pw, ph) in [(y, frame.lineSize(0), w, h), (u, frame.lineSize(1), cw, ch), (v, frame.lineSize(2), cw, ch)] {
+                for row in 0..<ph {
+                    let wide = UnsafeRawPointer(base + row * stride).assumingMemoryBound(to: UInt16.self)
+                    let target = out.baseAddress! + offset + row * pw
+                    for x in 0..<pw { target[x] = UInt8(truncatingIfNeeded: Swift.min(wide[x] >> bits, 255)) }
                 }
+                offset += pw * ph
             }
         }
-        return bins
+        geometry[current] = (w, h, cw, ch, frame.isInterlaced)
+        return true
     }
 
-    /// Mean absolute luma change between two pictures of one size, 8-bit scale.
-    func difference(_ a: Frame, _ b: Frame, depth: Int) -> Double? {
-        guard a.width == b.width, a.height == b.height, let pa = a.data(0), let pb = b.data(0) else { return nil }
-        let sa = a.lineSize(0), sb = b.lineSize(0)
-        var total = 0
-        for y in 0..<a.height {
-            let ra = pa + y * sa, rb = pb + y * sb
-            var row = 0
-            if depth == 8 {
-                for x in 0..<a.width { row &+= abs(Int(ra[x]) - Int(rb[x])) }
-            } else {
-                let wa = UnsafeRawPointer(ra).assumingMemoryBound(to: UInt16.self)
-                let wb = UnsafeRawPointer(rb).assumingMemoryBound(to: UInt16.self)
-                for x in 0..<a.width { row &+= abs(Int(wa[x]) - Int(wb[x])) }
-                row >>= depth - 8
+    /// Makes the current picture the previous one.
+    mutating func swap() { current = 1 - current }
+
+    /// The current and previous pictures as planes (the previous may be of another size: the
+    /// meter checks).
+    func withPlanes<R>(_ body: (PictureMeter.Planes, PictureMeter.Planes) -> R) -> R? {
+        guard let g = geometry[current] else { return nil }
+        let other = geometry[1 - current] ?? g
+        return buffers[current].withUnsafeBufferPointer { a in
+            buffers[1 - current].withUnsafeBufferPointer { b in
+                func planes(_ base: UnsafePointer<UInt8>?, _ g: (width: Int, height: Int, chromaWidth: Int, chromaHeight: Int, interlaced: Bool))
+                    -> PictureMeter.Planes? {
+                    guard let base else { return nil }
+                    let luma = g.width * g.height, chroma = g.chromaWidth * g.chromaHeight
+                    return PictureMeter.Planes(y: base, u: base + luma, v: base + luma + chroma, yStride: g.width, uStride: g.chromaWidth,
+                                               vStride: g.chromaWidth, width: g.width, height: g.height, chromaWidth: g.chromaWidth,
+                                               chromaHeight: g.chromaHeight, interlaced: g.interlaced)
+                }
+                let now = planes(a.baseAddress, g)!
+                return body(now, planes(b.baseAddress, other) ?? now)
             }
-            total &+= row
         }
-        return Double(total) / Double(max(1, a.width * a.height))
     }
 }

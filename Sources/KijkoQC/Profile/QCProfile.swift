@@ -34,6 +34,40 @@ public struct QCProfile: Sendable, Equatable {
         public var lumaStep: Int
         public var area: Double
         public var maxPerSecond: Int
+        /// Saturated red: 8-bit Cr at or over `redCrMin` with Cb at or under `redCbMax`. A red
+        /// transition is a change of the red share of the picture by at least `area`.
+        public var redCrMin: Int = 192
+        public var redCbMax: Int = 128
+    }
+
+    /// Black bars (letterbox top and bottom, pillarbox left and right) where the profile wants
+    /// the full picture: a bar is rows or columns all at or under `lumaMax`, wider than `maxShare`
+    /// of the picture, for at least `minSeconds`.
+    public struct Letterbox: Sendable, Equatable {
+        public var lumaMax: Int
+        public var maxShare: Double
+        public var minSeconds: Double
+        /// `error` fails the file; `warning` only reports.
+        public var severity: QCReport.Severity
+    }
+
+    /// Compression blocking: a luma step of at least `minStep` that stands out from its
+    /// neighbours at `edgeShare` or more of the 8×8 block edges, and `ratioMax` times as often as
+    /// at block middles, for `minSeconds`.
+    public struct Blockiness: Sendable, Equatable {
+        public var edgeShare: Double
+        public var ratioMax: Double
+        public var minStep: Int
+        public var minSeconds: Double
+    }
+
+    /// Interlace combing on material flagged progressive: the mean step between a line and its
+    /// neighbours of the other field over the step between those neighbours at or over `ratioMax`
+    /// (and at least `minStep`), for `minSeconds`.
+    public struct Interlace: Sendable, Equatable {
+        public var ratioMax: Double
+        public var minStep: Double
+        public var minSeconds: Double
     }
 
     public struct Loudness: Sendable, Equatable {
@@ -61,6 +95,9 @@ public struct QCProfile: Sendable, Equatable {
     public var lumaRange: Range?
     public var chromaRange: Range?
     public var flash: Flash?
+    public var letterbox: Letterbox?
+    public var blockiness: Blockiness?
+    public var interlace: Interlace?
     public var loudness: Loudness?
     /// dBTP.
     public var truePeakMax: Double?
@@ -104,7 +141,25 @@ public struct QCProfile: Sendable, Equatable {
             if var z = try v.fields("flash") {
                 let step = try z.int("luma_step") ?? 20
                 guard (1...254).contains(step) else { throw z.fail("luma_step", nil, "expected 1–254, got \(step)") }
-                profile.flash = Flash(lumaStep: step, area: try share(&z, "area", 0.25), maxPerSecond: try z.int("max_per_second") ?? 3)
+                profile.flash = Flash(lumaStep: step, area: try share(&z, "area", 0.25), maxPerSecond: try z.int("max_per_second") ?? 3,
+                                      redCrMin: try level(&z, "red_cr_min", 192), redCbMax: try level(&z, "red_cb_max", 128))
+                try z.finish()
+            }
+            if var z = try v.fields("letterbox") {
+                let severity = try z.string("severity") ?? "warning"
+                guard let chosen = QCReport.Severity(rawValue: severity) else { throw z.fail("severity", nil, "expected error or warning, got \(severity)") }
+                profile.letterbox = Letterbox(lumaMax: try level(&z, "luma_max", 24), maxShare: try share(&z, "max_share", 0.01),
+                                              minSeconds: try z.double("min_seconds") ?? 1, severity: chosen)
+                try z.finish()
+            }
+            if var z = try v.fields("blockiness") {
+                profile.blockiness = Blockiness(edgeShare: try share(&z, "edge_share", 0.3), ratioMax: try z.double("ratio_max") ?? 4,
+                                                minStep: try level(&z, "min_step", 2), minSeconds: try z.double("min_seconds") ?? 0.5)
+                try z.finish()
+            }
+            if var z = try v.fields("interlace") {
+                profile.interlace = Interlace(ratioMax: try z.double("ratio_max") ?? 3, minStep: try z.double("min_step") ?? 4,
+                                              minSeconds: try z.double("min_seconds") ?? 0.5)
                 try z.finish()
             }
             profile.lumaRange = try range(&v, "luma_range")
@@ -138,6 +193,12 @@ public struct QCProfile: Sendable, Equatable {
     static func share(_ f: inout YAMLFields, _ key: String, _ fallback: Double) throws(PresetError) -> Double {
         let value = try f.double(key) ?? fallback
         guard (0...1).contains(value) else { throw f.fail(key, nil, "expected a share between 0 and 1, got \(value)") }
+        return value
+    }
+
+    static func level(_ f: inout YAMLFields, _ key: String, _ fallback: Int) throws(PresetError) -> Int {
+        let value = try f.int(key) ?? fallback
+        guard (0...255).contains(value) else { throw f.fail(key, nil, "expected an 8-bit level 0–255, got \(value)") }
         return value
     }
 
