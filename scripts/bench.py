@@ -135,8 +135,9 @@ def bench_qc():
     return "audit a 20 s 1080p25 H.264/AAC master (every pixel of every frame, and the sound)", [
         ("kijko qc", [KIJKO, "qc", src, "--out", out]),
         ("ffmpeg -f null (bare decode)", ["ffmpeg", "-v", "error", "-nostdin", "-i", src, "-f", "null", "-"]),
-        ("ffmpeg signalstats,blackdetect,freezedetect + ebur128,silencedetect",
-         ["ffmpeg", "-v", "error", "-nostdin", "-i", src, "-vf", "signalstats,blackdetect,freezedetect",
+        # The same checks through the CLI's filters: levels, black, freeze, bars, combing, blocking.
+        ("ffmpeg signalstats,blackdetect,freezedetect,cropdetect,idet,blockdetect + ebur128,silencedetect",
+         ["ffmpeg", "-v", "error", "-nostdin", "-i", src, "-vf", "signalstats,blackdetect,freezedetect,cropdetect,idet,blockdetect",
           "-af", "ebur128=peak=true,silencedetect", "-f", "null", "-"]),
     ]
 

@@ -22,6 +22,9 @@ struct KeyframesCommand: ParsableCommand {
             for shot in result.shots {
                 print(String(format: "shot %3d  frames %6d–%-6d  %8.2f–%-8.2f s  keyframe %d%@", shot.number, shot.startFrame,
                              shot.endFrame, shot.start, shot.end, shot.keyframe, shot.keyframePath.map { "  \($0)" } ?? ""))
+                if let t = shot.transitionIn {
+                    print("          in through a \(t.kind.rawValue.replacingOccurrences(of: "_", with: " ")), frames \(t.startFrame)–\(t.endFrame)")
+                }
             }
             if let sheet = result.contactSheet { print("contact sheet: \(sheet)") }
         }

@@ -27,6 +27,7 @@ struct SynthCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Tone level, dBFS peak per channel (−23 gives −23 LUFS in stereo).")
     var toneLevel = -23.0
     @Option(help: "Comma-separated frames where a new shot starts.") var cuts: String?
+    @Option(help: "Comma-separated dissolves FIRST-END (END exclusive): a new shot blended in over those frames.") var dissolves: String?
     @Option(help: "A defect KIND@FIRST-END[:GAIN_DB]; repeatable.") var defect: [String] = []
     @Option(help: "Start timecode, HH:MM:SS:FF.") var timecode: String?
     @Option(parsing: .unconditional, help: "Display-matrix rotation, degrees counter-clockwise (-90: portrait phone clip).")
@@ -74,6 +75,15 @@ struct SynthCommand: ParsableCommand {
                     throw CommandFailure(message: "--cuts: not a frame number: \($0)", code: 64)
                 }
                 return n
+            }
+        }
+        if let dissolves {
+            spec.dissolves = try dissolves.split(separator: ",").map { item in
+                let ends = item.split(separator: "-").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+                guard ends.count == 2, ends[0] < ends[1] else {
+                    throw CommandFailure(message: "--dissolves: expected FIRST-END, got \(item)", code: 64)
+                }
+                return ends[0]..<ends[1]
             }
         }
         spec.defects = try defect.map(Self.parseDefect)

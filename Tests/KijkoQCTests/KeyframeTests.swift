@@ -27,6 +27,42 @@ import KijkoMedia
         #expect(result.contactSheet.map { FileManager.default.fileExists(atPath: $0) } == true)
     }
 
+    /// Cuts and gradual transitions in one master: the cuts exact, each dissolve's blended frames
+    /// found to within a frame, the shots parting at its middle, no keyframe inside a blend.
+    @Test(arguments: [Rational(25, 1), Rational(30000, 1001)])
+    func dissolvesAreFoundWithTheirFrames(rate: Rational) throws {
+        var spec = SynthSpec(width: 640, height: 360, frameRate: rate, frames: 300, cuts: [60, 200])
+        spec.dissolves = [110..<130, 240..<252]
+        let result = try KeyframeExtractor.run(file: try QCFixture.media(spec), folder: nil)
+        let found = result.transitions
+        #expect(found.count == 2, "\(found)")
+        for (t, planted) in zip(found, spec.dissolves!) {
+            #expect(t.kind == .dissolve)
+            #expect(abs(t.startFrame - planted.lowerBound) <= 1 && abs(t.endFrame - planted.upperBound) <= 1,
+                    "found \(t.startFrame)..<\(t.endFrame), planted \(planted)")
+        }
+        let starts = result.shots.map(\.startFrame)
+        #expect(starts.count == 5 && starts[0] == 0 && starts[1] == 60 && starts[3] == 200, "\(starts)")
+        if starts.count == 5 {
+            #expect(abs(starts[2] - 120) <= 1 && abs(starts[4] - 246) <= 1, "\(starts)")
+            #expect(result.shots[2].transitionIn?.kind == .dissolve && result.shots[1].transitionIn == nil)
+        }
+        for shot in result.shots {
+            let key = shot.keyframe
+            #expect(!spec.dissolves!.contains { $0.contains(key) }, "shot \(shot.number) keyframe \(key) is mid-dissolve")
+        }
+    }
+
+    @Test func aCleanMasterHasNoTransitions() throws {
+        for pattern in [SynthSpec.Pattern.testsrc2, .testsrc, .mandelbrot, .subject] {
+            var spec = SynthSpec(width: 640, height: 360, frames: 150, cuts: [50, 100])
+            spec.pattern = pattern
+            let result = try KeyframeExtractor.run(file: try QCFixture.media(spec), folder: nil)
+            #expect(result.transitions.isEmpty, "\(pattern): \(result.transitions)")
+            #expect(result.shots.map(\.startFrame) == [0, 50, 100], "\(pattern)")
+        }
+    }
+
     @Test func keyframesCommandListsShotsAsJSON() throws {
         let file = try QCFixture.media(SynthSpec(width: 320, height: 180, frames: 100, cuts: [50]))
         let run = try QCFixture.kijko(["keyframes", file, "--json"])

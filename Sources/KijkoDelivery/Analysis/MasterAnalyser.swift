@@ -44,6 +44,7 @@ public struct MasterAnalyser {
         var beforeFlashes: [UInt8]?
         var lastFlash: Int?
         var first: Int?
+        var gradual = TransitionFinder(longest: Int((reader.frameRate.doubleValue * 3).rounded()))
         let frame = try Frame(), small = try Frame()
         var more = true
         while more {
@@ -65,6 +66,7 @@ public struct MasterAnalyser {
                 analysis.detail.append(measured.detail)
                 if let previous { changes[n] = Self.histogramChange(previous, planes.y) }
                 lumas.append(planes.y)
+                gradual.add(frame: n, luma: planes.y)
                 let span = 2 * Self.settle + 2
                 if lumas.count > span { lumas.removeFirst() }
                 // Decide on frame n - settle now that the frames after it are known.
@@ -85,6 +87,7 @@ public struct MasterAnalyser {
                     let holds = Self.histogramChange(lumas[here], lumas[lumas.count - 1]) < similar
                     if holds && !goesBack && !cameBack {
                         cuts.append(candidate)
+                        gradual.cuts.append(candidate)
                         beforeFlashes = nil
                     } else {
                         if beforeFlashes == nil { beforeFlashes = before }
@@ -106,7 +109,14 @@ public struct MasterAnalyser {
             analysis.rows[i] = analysis.rows[i + 1]
             analysis.activity[i] = analysis.activity[i + 1]
         }
-        let bounds = [analysis.firstFrame] + cuts + [analysis.frames.upperBound]
+        // A gradual transition hands over at its middle; its frames are kept apart for keyframes.
+        // The histograms of a blend can jump where a flat colour crosses a bin: a "cut" inside a
+        // transition is part of it.
+        gradual.finish()
+        analysis.transitions = gradual.found
+        cuts.removeAll { cut in analysis.transitions.contains { ($0.startFrame - 1)...($0.endFrame + 1) ~= cut } }
+        let middles = analysis.transitions.map { ($0.startFrame + $0.endFrame) / 2 }
+        let bounds = [analysis.firstFrame] + Array(Set(cuts + middles)).sorted() + [analysis.frames.upperBound]
         analysis.shots = zip(bounds, bounds.dropFirst()).map { $0..<$1 }.filter { !$0.isEmpty }
         return analysis
     }

@@ -23,13 +23,22 @@ public struct MasterAnalysis: Sendable {
     public var activity: [Float]
     /// Per frame: mean edge strength of the small copy (sharpness, for picking keyframes).
     public var detail: [Float] = []
+    /// Dissolves and fades, in order; each splits two shots at its middle frame.
+    public var transitions: [Transition] = []
 
     public var frameCount: Int { columns.count }
     public var frames: Range<Int> { firstFrame..<(firstFrame + frameCount) }
 
-    /// The sharpest frame of `shot` away from its edges (the middle 80 %, so never mid-transition).
+    /// The sharpest frame of `shot` away from its edges (the middle 80 %) and outside any
+    /// dissolve or fade, so never mid-transition.
     public func keyframe(of shot: Range<Int>) -> Int {
-        let local = shot.clamped(to: frames)
+        var local = shot.clamped(to: frames)
+        for t in transitions where t.frames.overlaps(local) {
+            // Keep the shot's clean side of the transition.
+            if t.startFrame <= local.lowerBound { local = min(t.endFrame, local.upperBound)..<local.upperBound }
+            else if t.endFrame >= local.upperBound { local = local.lowerBound..<max(t.startFrame, local.lowerBound) }
+        }
+        if local.isEmpty { local = shot.clamped(to: frames) }
         guard !local.isEmpty, detail.count == frameCount else { return shot.lowerBound + shot.count / 2 }
         let margin = local.count / 10
         let inner = (local.lowerBound + margin)..<max(local.lowerBound + margin + 1, local.upperBound - margin)

@@ -32,6 +32,9 @@ public struct SynthSpec: Codable, Hashable, Sendable {
     public var pattern: Pattern
     /// Frames at which a new shot starts (each shot has its own colours), ascending.
     public var cuts: [Int]
+    /// Dissolves, each a new shot's colours blended in over its frames (the frame before is all
+    /// old shot, the frame after all new): `[first, end)`, apart from the cuts.
+    public var dissolves: [Range<Int>]?
     public var videoCodec: VideoCodec
     /// nil: no audio stream.
     public var audioCodec: AudioCodec?
@@ -87,6 +90,9 @@ public struct SynthSpec: Codable, Hashable, Sendable {
         guard frames > 0, frames <= 65_535 else { throw bad("frames must be 1…65535 (got \(frames))") }
         guard cuts == cuts.sorted(), cuts.allSatisfy({ $0 > 0 && $0 < frames }) else {
             throw bad("cuts must be ascending frame numbers inside 1..<\(frames)")
+        }
+        for d in dissolves ?? [] where d.lowerBound < 1 || d.upperBound >= frames || d.count < 2 {
+            throw bad("dissolve \(d) must lie inside 1..<\(frames) and last at least 2 frames")
         }
         guard (1...8).contains(channels), (8000...192_000).contains(sampleRate) else {
             throw bad("audio must have 1–8 channels at 8–192 kHz")

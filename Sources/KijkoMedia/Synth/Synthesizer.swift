@@ -83,9 +83,12 @@ public enum Synthesizer {
                 + "testsrc2=size=\(box.width)x\(box.height):rate=\(spec.frameRate)[subject];"
                 + "[ground][subject]overlay=x='\(spec.subjectExpression())':y=\(box.y):eval=frame"
         }
-        if !spec.cuts.isEmpty {
-            // Each shot gets its own hue and brightness: a clean, unmistakable cut.
-            let shot = spec.cuts.map { "gte(n,\($0))" }.joined(separator: "+")
+        let dissolves = spec.dissolves ?? []
+        if !spec.cuts.isEmpty || !dissolves.isEmpty {
+            // Each shot gets its own hue and brightness: a clean, unmistakable cut. A dissolve
+            // ramps from one shot's to the next's over its frames.
+            let shot = (spec.cuts.map { "gte(n,\($0))" }
+                        + dissolves.map { "clip((n-\($0.lowerBound)+1)/\($0.count + 1),0,1)" }).joined(separator: "+")
             chain += ",hue=H='2.1*(\(shot))':b='2*mod(\(shot),3)-2'"
         }
         chain += ",format=\(pixelFormat)"

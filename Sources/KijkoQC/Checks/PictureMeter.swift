@@ -104,9 +104,8 @@ public struct PictureMeter: Sendable {
             }
         }
         if let flash = profile.flash {
-            let red = PlaneScan.red(p.u, p.uStride, p.v, p.vStride, width: p.chromaWidth, height: p.chromaHeight,
-                                    crMin: UInt8(flash.redCrMin), cbMax: UInt8(flash.redCbMax))
-            stats.redShare = Float(Double(red) / Double(max(1, p.chromaWidth * p.chromaHeight)))
+            stats.redShare = Float(PlaneScan.redShare(p.u, p.uStride, p.v, p.vStride, width: p.chromaWidth, height: p.chromaHeight,
+                                                      crMin: UInt8(flash.redCrMin), cbMax: UInt8(flash.redCbMax)))
         }
         // Bars are looked for only in pictures that are not black all over.
         if let box = profile.letterbox, stats.blackShare < 0.9 {

@@ -117,55 +117,50 @@ extension PlaneScan {
         return min(limit, width)
     }
 
-    /// Blocking, from a sample of rows: the share of 8×8 block edges (x = 8k along every 8th row,
-    /// y = 8k down every 16th block row) where the step across the edge stands out — at least
-    /// `minStep` and more than twice the steps either side of it — and the same share at the
-    /// middles of blocks (x, y = 8k + 4) as a control. Blocky pictures step at nearly every edge
-    /// and almost nowhere inside; natural pictures step about as often at both.
+    /// Blocking, from a sample of the picture: the share of 8×8 block edges where the step across
+    /// the edge stands out — at least `minStep` and more than about twice the steps either side of
+    /// it — and the same share at the middles of blocks (8k + 4) as a control. Horizontal edges
+    /// are read on every 16th block row across the whole width (branch-free loops the optimiser
+    /// vectorises), vertical edges on every 16th row. Blocky pictures step at nearly every edge and
+    /// almost nowhere inside; natural pictures step about as often at both.
     @inline(never)
     static func blockSteps(_ base: UnsafePointer<UInt8>, stride: Int, width: Int, height: Int, minStep: UInt8)
         -> (edges: Double, middles: Double) {
         guard width >= 24, height >= 24 else { return (0, 0) }
         var edgeHits = 0, middleHits = 0, samples = 0
-        @inline(__always) func standsOut(_ p0: UInt8, _ p1: UInt8, _ p2: UInt8, _ p3: UInt8) -> Int {
-            // Steps p0→p1, p1→p2 (the one tested), p2→p3.
-            let a = p0 > p1 ? p0 &- p1 : p1 &- p0, s = p1 > p2 ? p1 &- p2 : p2 &- p1, b = p2 > p3 ? p2 &- p3 : p3 &- p2
-            let side = Swift.max(a, b)
-            return s >= minStep && s > side &* 2 && side < 128 ? 1 : 0
+        @inline(__always) func absolute(_ p: UInt8, _ q: UInt8) -> UInt8 { p > q ? p &- q : q &- p }
+        @inline(__always) func standsOut(_ p0: UInt8, _ p1: UInt8, _ p2: UInt8, _ p3: UInt8) -> UInt32 {
+            let s = absolute(p1, p2), side = Swift.max(absolute(p0, p1), absolute(p2, p3))
+            return UInt32((s >= minStep ? 1 : 0) & ((s &>> 1) > side ? 1 : 0))
         }
-        // Across vertical edges, along rows.
-        var y = 4
+        // Across horizontal edges (rows 16k−1 | 16k), and across the middle rows as control.
+        var y = 16
+        while y + 6 < height {
+            let r0 = base + (y - 2) * stride, r1 = base + (y - 1) * stride, r2 = base + y * stride, r3 = base + (y + 1) * stride
+            let m0 = base + (y + 2) * stride, m1 = base + (y + 3) * stride, m2 = base + (y + 4) * stride, m3 = base + (y + 5) * stride
+            var e: UInt32 = 0, m: UInt32 = 0
+            for x in 0..<width { e &+= standsOut(r0[x], r1[x], r2[x], r3[x]) }
+            for x in 0..<width { m &+= standsOut(m0[x], m1[x], m2[x], m3[x]) }
+            edgeHits += Int(e); middleHits += Int(m); samples += width
+            y += 16
+        }
+        // Across vertical edges (columns 8k−1 | 8k), along every 16th row.
+        y = 4
         while y < height {
             let row = base + y * stride
             var x = 8
             while x + 6 < width {
-                edgeHits += standsOut(row[x - 2], row[x - 1], row[x], row[x + 1])
-                middleHits += standsOut(row[x + 2], row[x + 3], row[x + 4], row[x + 5])
+                edgeHits += Int(standsOut(row[x - 2], row[x - 1], row[x], row[x + 1]))
+                middleHits += Int(standsOut(row[x + 2], row[x + 3], row[x + 4], row[x + 5]))
                 samples += 1
                 x += 8
             }
-            y += 8
-        }
-        // Across horizontal edges, down columns (every 16th block row, every other pixel).
-        y = 16
-        while y + 6 < height {
-            let r0 = base + (y - 2) * stride, r1 = base + (y - 1) * stride, r2 = base + y * stride, r3 = base + (y + 1) * stride
-            let m0 = base + (y + 2) * stride, m1 = base + (y + 3) * stride, m2 = base + (y + 4) * stride, m3 = base + (y + 5) * stride
-            var e = 0, m = 0, n = 0
-            var x = 0
-            while x < width {
-                e += standsOut(r0[x], r1[x], r2[x], r3[x])
-                m += standsOut(m0[x], m1[x], m2[x], m3[x])
-                n += 1
-                x += 2
-            }
-            edgeHits += e; middleHits += m; samples += n
             y += 16
         }
         return (Double(edgeHits) / Double(max(1, samples)), Double(middleHits) / Double(max(1, samples)))
     }
 
-    /// Combing on a sample of line triples (every 8th): the mean of |2·b − a − c| (a line against
+    /// Combing on a sample of line triples (every 16th): the mean of |2·b − a − c| (a line against
     /// its neighbours of the other field) and of |a − c| (the two neighours, one field). Woven
     /// fields from different moments make the first large and leave the second small.
     @inline(never)
@@ -176,27 +171,30 @@ extension PlaneScan {
             let a = base + (y - 1) * stride, b = base + y * stride, c = base + (y + 1) * stride
             var comb: UInt32 = 0, same: UInt32 = 0
             for x in 0..<width {
-                let d = 2 * Int32(b[x]) - Int32(a[x]) - Int32(c[x])
-                comb &+= UInt32(d < 0 ? -d : d)
+                let d = Int16(b[x]) &* 2 &- Int16(a[x]) &- Int16(c[x])
+                comb &+= UInt32(UInt16(bitPattern: d < 0 ? 0 &- d : d))
             }
             for x in 0..<width { same &+= UInt32(a[x] > c[x] ? a[x] &- c[x] : c[x] &- a[x]) }
             across += Int(comb); within += Int(same); count += width
-            y += 8
+            y += 16
         }
         return (Double(across) / Double(max(1, count)), Double(within) / Double(max(1, count)))
     }
 
-    /// Chroma pixels that are saturated red: Cr at or over `crMin` with Cb at or under `cbMax`.
+    /// Share of chroma pixels that are saturated red (Cr at or over `crMin` with Cb at or under
+    /// `cbMax`), read on every other row: the flash rule works on a quarter of the picture, so
+    /// half the rows measure it to well under a percent.
     @inline(never)
-    static func red(_ u: UnsafePointer<UInt8>, _ strideU: Int, _ v: UnsafePointer<UInt8>, _ strideV: Int,
-                    width: Int, height: Int, crMin: UInt8, cbMax: UInt8) -> Int {
-        var total = 0
-        for y in 0..<height {
+    static func redShare(_ u: UnsafePointer<UInt8>, _ strideU: Int, _ v: UnsafePointer<UInt8>, _ strideV: Int,
+                         width: Int, height: Int, crMin: UInt8, cbMax: UInt8) -> Double {
+        var total = 0, rows = 0
+        for y in Swift.stride(from: 0, to: height, by: 2) {
+            rows += 1
             let ru = u + y * strideU, rv = v + y * strideV
             var count: UInt32 = 0
             for x in 0..<width { count &+= UInt32((rv[x] >= crMin ? 1 : 0) & (ru[x] <= cbMax ? 1 : 0)) }
             total += Int(count)
         }
-        return total
+        return Double(total) / Double(max(1, rows * width))
     }
 }

@@ -3,8 +3,9 @@ public import KijkoDelivery
 public import KijkoMedia
 
 /// `kijko keyframes`: the shots of a file (hard cuts found on a small copy of each frame, camera
-/// flashes and strobes not taken for cuts) and, per shot, its sharpest frame away from the shot's
-/// edges, written as a JPEG, with a contact sheet of them all.
+/// flashes and strobes not taken for cuts; dissolves and fades found by their linear blend, the
+/// shots parting at their middle) and, per shot, its sharpest frame away from the shot's edges and
+/// outside any transition, written as a JPEG, with a contact sheet of them all.
 public enum KeyframeExtractor {
     public struct Shot: Codable, Sendable, Equatable {
         public var number: Int
@@ -15,6 +16,8 @@ public enum KeyframeExtractor {
         public var end: Double
         public var keyframe: Int
         public var keyframePath: String?
+        /// The dissolve or fade this shot comes in through, when it does not start on a cut.
+        public var transitionIn: Transition?
     }
 
     public struct Result: Codable, Sendable {
@@ -22,6 +25,8 @@ public enum KeyframeExtractor {
         public var frameRate: Rational
         public var frames: Int
         public var shots: [Shot]
+        /// Every dissolve and fade, in order.
+        public var transitions: [Transition]
         public var contactSheet: String?
     }
 
@@ -33,7 +38,8 @@ public enum KeyframeExtractor {
         var shots = analysis.shots.enumerated().map { i, range in
             Shot(number: i + 1, startFrame: range.lowerBound, endFrame: range.upperBound,
                  start: Double(range.lowerBound) / fps, end: Double(range.upperBound) / fps,
-                 keyframe: analysis.keyframe(of: range), keyframePath: nil)
+                 keyframe: analysis.keyframe(of: range), keyframePath: nil,
+                 transitionIn: analysis.transitions.first { $0.frames.contains(range.lowerBound) })
         }
         var sheet: String?
         if let folder {
@@ -48,7 +54,7 @@ public enum KeyframeExtractor {
             try writeSheet(shots, to: path)
             sheet = path
         }
-        return Result(file: file, frameRate: analysis.frameRate, frames: analysis.frameCount, shots: shots, contactSheet: sheet)
+        return Result(file: file, frameRate: analysis.frameRate, frames: analysis.frameCount, shots: shots, transitions: analysis.transitions, contactSheet: sheet)
     }
 
     /// The keyframes in a grid six wide, each labelled with its shot number and start time.
