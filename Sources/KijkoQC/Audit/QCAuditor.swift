@@ -36,7 +36,7 @@ public struct QCAuditor {
         // references pass through a bounded queue, so memory stays flat); one decodes and
         // measures the sound from its own reader.
         let pictures = BoundedQueue<Frame>(capacity: 8)
-        let analysis = PictureWork(meter: meter, input: reader.frameFormat)
+        let analysis = PictureWork(meter: meter, input: reader.frameFormat, timeBase: reader.timeBase, startPTS: reader.startPTS)
         let pictureThread = Thread { analysis.run(pictures) }
         pictureThread.stackSize = 1 << 22
         pictureThread.start()
@@ -61,7 +61,7 @@ public struct QCAuditor {
             note = note.map { "\($0); \(damage)" } ?? damage
         }
         if let failure = listening.failure, note == nil { note = "sound decoding stopped: \(failure)" }
-        return report(stats: stats, sound: listening.result, rate: rate, info: info, note: note, damageAt: damageAt)
+        return report(stats: stats, times: analysis.times, sound: listening.result, rate: rate, info: info, note: note, damageAt: damageAt)
     }
 
     /// Decodes every picture into `queue`; returns how many, and where decoding broke if it did.
@@ -81,14 +81,15 @@ public struct QCAuditor {
         }
     }
 
-    func report(stats: [PictureStatistics], sound: SoundMeter.Result?, rate: Rational, info: MediaInfo, note: String?,
-                damageAt: Int? = nil) -> QCReport {
+    func report(stats: [PictureStatistics], times: [Double] = [], sound: SoundMeter.Result?, rate: Rational, info: MediaInfo,
+                note: String?, damageAt: Int? = nil) -> QCReport {
         var issues: [QCReport.Issue] = []
         let fps = rate.doubleValue
+        let clock = FrameClock(times: times, fps: fps)
         func issue(_ check: String, _ run: Range<Int>, measured: Double?, threshold: Double?, _ message: String,
                    severity: QCReport.Severity = .error) {
             issues.append(QCReport.Issue(check: check, severity: severity, startFrame: run.lowerBound, endFrame: run.upperBound,
-                                         start: Double(run.lowerBound) / fps, end: Double(run.upperBound) / fps,
+                                         start: clock.time(run.lowerBound), end: clock.time(run.upperBound),
                                          measured: measured, threshold: threshold, message: message, thumbnail: nil))
         }
         func frames(_ seconds: Double) -> Int { max(1, Int((seconds * fps).rounded())) }
@@ -97,7 +98,7 @@ public struct QCAuditor {
             for run in Runs.find(stats.map { $0.blackShare >= black.pictureShare }, minimum: frames(black.minSeconds)) {
                 let worst = stats[run].map(\.blackShare).max() ?? 0
                 issue("black", run, measured: worst, threshold: black.pictureShare,
-                      String(format: "black picture for %.2f s (%d frames)", Double(run.count) / fps, run.count))
+                      String(format: "black picture for %.2f s (%d frames)", clock.seconds(run), run.count))
             }
         }
         if let freeze = profile.freeze {
@@ -105,7 +106,7 @@ public struct QCAuditor {
             for run in Runs.find(flags, minimum: frames(freeze.minSeconds)) {
                 let worst = stats[run].compactMap(\.difference).max() ?? 0
                 issue("freeze", run, measured: worst, threshold: freeze.differenceMax,
-                      String(format: "frozen picture for %.2f s (%d frames)", Double(run.count) / fps, run.count))
+                      String(format: "frozen picture for %.2f s (%d frames)", clock.seconds(run), run.count))
             }
         }
         if let flash = profile.flash {
@@ -121,7 +122,7 @@ public struct QCAuditor {
                 for (run, count) in Self.flashRuns(directions, fps: fps, maxPerSecond: flash.maxPerSecond) {
                     issue("flash", run, measured: Double(count), threshold: Double(flash.maxPerSecond),
                           String(format: "%d %@flashes in %.2f s (more than %d in a second): a photosensitivity risk", count, kind,
-                                 Double(run.count) / fps, flash.maxPerSecond))
+                                 clock.seconds(run), flash.maxPerSecond))
                 }
             }
         }
@@ -134,7 +135,7 @@ public struct QCAuditor {
                     let active = (width - Int(bars[2]) - Int(bars[3]), height - Int(bars[0]) - Int(bars[1]))
                     let sides = kind == "letterbox" ? "\(bars[0]) px top, \(bars[1]) px bottom" : "\(bars[2]) px left, \(bars[3]) px right"
                     var text = String(format: "%@: black bars %@, active picture %dx%d (%.2f:1) for %.2f s", kind, sides, active.0, active.1,
-                                      Double(active.0) / Double(max(1, active.1)), Double(run.count) / fps)
+                                      Double(active.0) / Double(max(1, active.1)), clock.seconds(run))
                     if let spec { text += " (\(spec.name) wants the full \(spec.width)x\(spec.height) picture)" }
                     issue("letterbox", run, measured: Double(kind == "letterbox" ? bars[0] + bars[1] : bars[2] + bars[3]),
                           threshold: Double(kind == "letterbox" ? tall : wide), text, severity: box.severity)
@@ -147,7 +148,7 @@ public struct QCAuditor {
                 let worst = stats[run].map { Double($0.blockEdge) }.max() ?? 0
                 issue("blockiness", run, measured: worst, threshold: block.edgeShare,
                       String(format: "compression blocking: the picture steps at %.0f %% of its 8x8 block edges for %.2f s", worst * 100,
-                             Double(run.count) / fps))
+                             clock.seconds(run)))
             }
         }
         if let comb = profile.interlace {
@@ -156,7 +157,7 @@ public struct QCAuditor {
             for run in Runs.find(flags, minimum: frames(comb.minSeconds)) {
                 let worst = ratios[run].max() ?? 0
                 issue("interlace", run, measured: worst, threshold: comb.ratioMax,
-                      String(format: "interlace combing on a picture flagged progressive (%.1fx) for %.2f s", worst, Double(run.count) / fps))
+                      String(format: "interlace combing on a picture flagged progressive (%.1fx) for %.2f s", worst, clock.seconds(run)))
             }
         }
         for (check, range, value) in [("luma_range", profile.lumaRange, \PictureStatistics.lumaOutside),
@@ -170,9 +171,9 @@ public struct QCAuditor {
         }
         let all = 0..<stats.count
         if let sound {
-            let samplesPerFrame = Double(sound.sampleRate) / fps
             func toFrames(_ samples: Range<Int>) -> Range<Int> {
-                Int((Double(samples.lowerBound) / samplesPerFrame).rounded(.down))..<Int((Double(samples.upperBound) / samplesPerFrame).rounded(.up))
+                let rate = Double(sound.sampleRate)
+                return clock.frame(at: Double(samples.lowerBound) / rate)..<clock.frame(after: Double(samples.upperBound) / rate)
             }
             if let loud = sound.loudness, let target = profile.loudness, loud.integrated > -70,
                abs(loud.integrated - target.target) > target.tolerance {
@@ -216,7 +217,7 @@ public struct QCAuditor {
                 }
             }
         }
-        let videoDuration = Double(stats.count) / fps
+        let videoDuration = clock.time(stats.count)
         let audioDuration = sound.map { Double($0.samples) / Double($0.sampleRate) }
         if let audioDuration, abs(audioDuration - videoDuration) > 1 / fps + 0.001 {
             issue("av_duration", all, measured: audioDuration - videoDuration, threshold: 1 / fps,
@@ -241,7 +242,8 @@ public struct QCAuditor {
             integratedLoudness: sound?.loudness.map { ($0.integrated * 10).rounded() / 10 },
             loudnessRange: sound?.loudness.map { ($0.range * 10).rounded() / 10 },
             truePeak: sound?.loudness.map { ($0.truePeak * 10).rounded() / 10 },
-            lumaLow: stats.map(\.lumaLow).min(), lumaHigh: stats.map(\.lumaHigh).max())
+            lumaLow: stats.map(\.lumaLow).min(), lumaHigh: stats.map(\.lumaHigh).max(),
+            variableFrameRate: clock.isVariable ? true : nil)
         let failed = issues.contains { $0.severity == .error }
         return QCReport(file: file, profile: profile.name, spec: spec?.name, status: note != nil && stats.isEmpty ? .unreadable : (failed ? .fail : .pass),
                         measurements: measurements, issues: issues, note: note)
@@ -277,12 +279,18 @@ extension QCAuditor {
 final class PictureWork: @unchecked Sendable {
     let meter: PictureMeter
     let input: FilterInputFormat
+    let timeBase: Rational
+    let startPTS: Int64
     let done = DispatchSemaphore(value: 0)
     private(set) var stats: [PictureStatistics] = []
+    /// Each picture's time from the start, seconds, from its timestamp.
+    private(set) var times: [Double] = []
 
-    init(meter: PictureMeter, input: FilterInputFormat) {
+    init(meter: PictureMeter, input: FilterInputFormat, timeBase: Rational, startPTS: Int64) {
         self.meter = meter
         self.input = input
+        self.timeBase = timeBase
+        self.startPTS = startPTS
     }
 
     /// What stands for a picture that could not be measured: nothing wrong, nothing known.
@@ -297,6 +305,8 @@ final class PictureWork: @unchecked Sendable {
         var scratch = EightBitPlanes()
         var converter: FilterGraph?
         while var frame = queue.take() {
+            let pts = frame.pts ?? frame.bestEffortTimestamp
+            times.append(pts.map { Double($0 - startPTS) * timeBase.doubleValue } ?? (times.last.map { $0 + 1e-9 } ?? 0))
             if !Self.isPlanarYUV(frame.pixelFormat) {
                 if converter == nil { converter = try? FilterGraph("[in]format=yuv444p[out]", inputs: ["in": input]) }
                 guard let graph = converter, let converted = try? Frame(), (try? graph.push(frame)) != nil,

@@ -27,7 +27,7 @@ public struct QCReport: Codable, Sendable {
     public struct Measurements: Codable, Sendable {
         public init(frames: Int, frameRate: Rational? = nil, videoDuration: Double? = nil, audioDuration: Double? = nil,
                     integratedLoudness: Double? = nil, loudnessRange: Double? = nil, truePeak: Double? = nil,
-                    lumaLow: Int? = nil, lumaHigh: Int? = nil) {
+                    lumaLow: Int? = nil, lumaHigh: Int? = nil, variableFrameRate: Bool? = nil) {
             self.frames = frames
             self.frameRate = frameRate
             self.videoDuration = videoDuration
@@ -37,6 +37,7 @@ public struct QCReport: Codable, Sendable {
             self.truePeak = truePeak
             self.lumaLow = lumaLow
             self.lumaHigh = lumaHigh
+            self.variableFrameRate = variableFrameRate
         }
 
         public var frames: Int
@@ -48,6 +49,9 @@ public struct QCReport: Codable, Sendable {
         public var truePeak: Double?
         public var lumaLow: Int?
         public var lumaHigh: Int?
+        /// True when the pictures' timestamps do not follow one frame rate (times in the report
+        /// come from the timestamps either way).
+        public var variableFrameRate: Bool?
     }
 
     public var file: String

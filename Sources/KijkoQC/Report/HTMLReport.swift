@@ -32,7 +32,7 @@ public enum HTMLReport {
         }
         func number(_ v: Double?, _ unit: String) -> String? { v.map { String(format: "%.1f %@", $0, unit) } }
         let measurements = [
-            row("frames", "\(m.frames)"), row("frame rate", m.frameRate?.description),
+            row("frames", "\(m.frames)"), row("frame rate", m.frameRate.map { $0.description + (m.variableFrameRate == true ? " (variable: times from timestamps)" : "") }),
             row("picture", number(m.videoDuration, "s")), row("sound", number(m.audioDuration, "s")),
             row("integrated loudness", number(m.integratedLoudness, "LUFS")), row("loudness range", number(m.loudnessRange, "LU")),
             row("true peak", number(m.truePeak, "dBTP")),
