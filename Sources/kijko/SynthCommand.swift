@@ -10,7 +10,11 @@ struct SynthCommand: ParsableCommand {
             Defects are planted with --defect KIND@FIRST-END (END exclusive), e.g. black@50-75,
             freeze@100-130, flash@10-20, illegal_levels@0-25, silence@25-50, clipping@60-62,
             loudness@0-250:+6 (gain in dB), silent_channel@0-50, identical_channels@0-50,
-            inverted_channels@0-50 (the last channel dropped, copied from the first, or inverted).
+            inverted_channels@0-50 (the last channel dropped, copied from the first, or inverted),
+            red_flash@10-40 (saturated red against grey), pillarbox@0-100 (4:3 between bars),
+            blocky@50-75 (8x8 blocks flattened), combing@50-75 (odd lines shifted),
+            fade_out@60-80 and fade_in@100-115 (to and from black).
+            Dissolves between shots: --dissolves 110-130 (a new shot's colours blended in).
             """)
 
     @Argument(help: "Output file (.mp4, .mov or .mkv).") var output: String

@@ -53,6 +53,21 @@ import KijkoMedia
         }
     }
 
+    /// A fade to black, black, and a fade up from it: both fades found with their frames and kinds.
+    @Test func fadesAreFoundAndNamed() throws {
+        let spec = SynthSpec(width: 640, height: 360, frames: 200, defects: [
+            Defect(.fadeOut, frames: 60..<80), Defect(.black, frames: 80..<100), Defect(.fadeIn, frames: 100..<115),
+        ])
+        let result = try KeyframeExtractor.run(file: try QCFixture.media(spec), folder: nil)
+        let kinds = result.transitions.map(\.kind)
+        #expect(kinds == [.fadeOut, .fadeIn], "\(result.transitions)")
+        if result.transitions.count == 2 {
+            let out = result.transitions[0], into = result.transitions[1]
+            #expect(abs(out.startFrame - 60) <= 1 && abs(out.endFrame - 80) <= 1, "\(out)")
+            #expect(abs(into.startFrame - 100) <= 1 && abs(into.endFrame - 115) <= 1, "\(into)")
+        }
+    }
+
     @Test func aCleanMasterHasNoTransitions() throws {
         for pattern in [SynthSpec.Pattern.testsrc2, .testsrc, .mandelbrot, .subject] {
             var spec = SynthSpec(width: 640, height: 360, frames: 150, cuts: [50, 100])

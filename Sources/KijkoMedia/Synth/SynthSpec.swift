@@ -125,6 +125,11 @@ public struct Defect: Codable, Hashable, Sendable {
         case blocky
         /// Every odd line shifted 8 pixels (two fields woven from different moments); stamp kept.
         case combing
+        /// The picture fades to black over the frames (the frame after is all black if a `black`
+        /// defect follows); no stamp.
+        case fadeOut = "fade_out"
+        /// The picture fades up from black over the frames; no stamp.
+        case fadeIn = "fade_in"
         /// Digital silence.
         case silence
         /// Tone driven into hard clipping at full scale.

@@ -138,6 +138,14 @@ public enum Synthesizer {
             let red = (n - defect!.frames.lowerBound) % 2 == 0
             paint(fresh, luma: 63, cb: red ? 102 : 128, cr: red ? 240 : 128)
             return fresh
+        case .fadeOut?, .fadeIn?:
+            // Linear in the picture's levels: the share of the picture left at frame i of L is
+            // (L − i) / (L + 1) fading out, (i + 1) / (L + 1) fading in.
+            try fresh.makeWritable()
+            let d = defect!, i = n - d.frames.lowerBound, length = d.frames.count
+            let kept = d.kind == .fadeOut ? Double(length - i) / Double(length + 1) : Double(i + 1) / Double(length + 1)
+            scale(fresh, towardsBlackKeeping: kept)
+            return fresh
         case .blocky?:
             try fresh.makeWritable()
             for plane in 0...2 { flattenBlocks(fresh, plane: plane) }
@@ -170,6 +178,28 @@ public enum Synthesizer {
             FrameStamp.fill(fresh.data(0)!, fresh.lineSize(0), bytes, 0, fresh.height / 2 + h, fresh.width, h, 1 << (depth - 8))
         }
         return fresh
+    }
+
+    /// Moves every sample towards black (luma 16, chroma 128) keeping `kept` of its distance.
+    static func scale(_ frame: Frame, towardsBlackKeeping kept: Double) {
+        let depth = frame.pixelFormat.bitDepth ?? 8, bytes = depth > 8 ? 2 : 1
+        let shift = frame.pixelFormat.chromaShift
+        for plane in 0...2 {
+            guard let base = frame.data(plane) else { continue }
+            let w = plane == 0 ? frame.width : frame.width >> shift.x, h = plane == 0 ? frame.height : frame.height >> shift.y
+            let floor = Double((plane == 0 ? 16 : 128) << (depth - 8))
+            for y in 0..<h {
+                let line = base + y * frame.lineSize(plane)
+                for x in 0..<w {
+                    if bytes == 1 {
+                        line[x] = UInt8((floor + (Double(line[x]) - floor) * kept).rounded())
+                    } else {
+                        let wide = UnsafeMutableRawPointer(line).assumingMemoryBound(to: UInt16.self)
+                        wide[x] = UInt16((floor + (Double(wide[x]) - floor) * kept).rounded())
+                    }
+                }
+            }
+        }
     }
 
     /// Replaces every 8×8 block of a plane with its mean.
