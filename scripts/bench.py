@@ -166,6 +166,8 @@ def bench_shots():
     return "find the shots of a 20 s 1080p25 master (cuts at 120, 260, 400)", [
         ("kijko keyframes --json", [KIJKO, "keyframes", src, "--json"]),
         ("scenedetect detect-content", [scenedetect, "-q", "-i", src, "-o", out, "detect-content", "list-scenes", "-n", "-s"]),
+        # The floor for any detector that looks at every frame.
+        ("ffmpeg -f null (bare decode)", ["ffmpeg", "-v", "error", "-nostdin", "-i", src, "-f", "null", "-"]),
     ]
 
 
