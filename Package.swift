@@ -11,10 +11,12 @@ let package = Package(
         .library(name: "KijkoDelivery", targets: ["KijkoDelivery"]),
         .library(name: "KijkoLLM", targets: ["KijkoLLM"]),
         .library(name: "KijkoQC", targets: ["KijkoQC"]),
+        .library(name: "KijkoPipeline", targets: ["KijkoPipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -56,6 +58,12 @@ let package = Package(
             dependencies: ["KijkoMedia", "KijkoDelivery", "KijkoLLM", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
+        .target(
+            name: "KijkoPipeline",
+            dependencies: ["KijkoMedia", "KijkoDelivery", "KijkoQC", "KijkoLLM", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Yams", package: "Yams")],
+            swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
+        ),
         .executableTarget(
             name: "kijko",
             dependencies: [
@@ -64,6 +72,7 @@ let package = Package(
                 "KijkoDelivery",
                 "KijkoQC",
                 "KijkoLLM",
+                "KijkoPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -86,6 +95,10 @@ let package = Package(
         .testTarget(
             name: "KijkoQCTests",
             dependencies: ["KijkoQC", "KijkoMedia", "KijkoDelivery", "KijkoLLM", "KijkoTestSupport"]
+        ),
+        .testTarget(
+            name: "KijkoPipelineTests",
+            dependencies: ["KijkoPipeline", "KijkoLLM", "KijkoTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "KijkoLLMTests",

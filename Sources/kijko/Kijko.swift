@@ -6,5 +6,7 @@ struct Kijko: ParsableCommand {
         commandName: "kijko",
         abstract: "A local post-production pipeline on FFmpeg's libraries.",
         version: "0.1.0",
-        subcommands: [ProbeCommand.self, SynthCommand.self, StampsCommand.self, EDLCommand.self, AssembleCommand.self, VersionsCommand.self, OptimizeCommand.self, QCCommand.self, KeyframesCommand.self])
+        subcommands: [ProbeCommand.self, SynthCommand.self, StampsCommand.self, EDLCommand.self, AssembleCommand.self, VersionsCommand.self, OptimizeCommand.self, QCCommand.self, KeyframesCommand.self,
+                      RunCommand.self, ResumeCommand.self, JobsCommand.self, StatusCommand.self, ApprovalsCommand.self,
+                      ApproveCommand.self, RejectCommand.self])
 }

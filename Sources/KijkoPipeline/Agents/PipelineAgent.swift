@@ -1,0 +1,57 @@
+public import Foundation
+public import KijkoLLM
+
+/// What a step's agent is given: the brief, the job's settings, the outputs of the steps it comes
+/// after, and — on a revision — every reviewer's feedback that sent the job back to it.
+public struct AgentInput: Codable, Sendable {
+    public var brief: String
+    public var client: String?
+    /// USD the client has, when known (`--budget`).
+    public var budget: Double?
+    /// Output of each step this one comes after, by step id.
+    public var inputs: [String: JSONValue]
+    /// Reviewers' feedback, oldest first (empty on the first run).
+    public var feedback: [String]
+    /// 0 on the first run, then one more per revision.
+    public var revision: Int
+    /// Media the job was given (`--media`, `--master`).
+    public var media: String?
+    public var master: String?
+    /// A folder for this step's files (beside the database); written atomically by native steps.
+    public var workFolder: String
+}
+
+/// What an agent made, and what making it cost.
+public struct AgentOutput: Sendable {
+    public var output: JSONValue
+    public var usage: LLMUsage
+
+    public init(output: JSONValue, usage: LLMUsage = LLMUsage()) {
+        self.output = output
+        self.usage = usage
+    }
+}
+
+/// A step's worker. Called on a runner thread; may block. Throwing fails the step (and the job)
+/// with the error's words.
+public protocol PipelineAgent: Sendable {
+    var name: String { get }
+    /// pre-production, production, post.
+    var type: String { get }
+    func run(_ input: AgentInput) throws -> AgentOutput
+}
+
+/// The agents a runner can call, by name.
+public struct AgentRegistry: Sendable {
+    public private(set) var agents: [String: any PipelineAgent] = [:]
+
+    public init(_ agents: [any PipelineAgent] = []) {
+        for agent in agents { self.agents[agent.name] = agent }
+    }
+
+    public mutating func add(_ agent: any PipelineAgent) { agents[agent.name] = agent }
+
+    public var names: Set<String> { Set(agents.keys) }
+
+    public subscript(name: String) -> (any PipelineAgent)? { agents[name] }
+}

@@ -1,0 +1,428 @@
+public import Foundation
+import GRDB
+public import KijkoLLM
+import KijkoMedia
+
+/// Runs production jobs through their workflow graph, durably. The state of a job is only what
+/// the store holds: each pass reads it, decides what is ready, and writes each step's intent
+/// (an execution row, `running`, with its input) before the step runs and its result after. A
+/// process killed at any moment leaves at most a `running` row behind; the next run marks it
+/// interrupted and runs that step again — never a completed one. Gates wait on approval requests
+/// bound to a hash of exactly what was reviewed (its JSON and the bytes of any file it names): a
+/// re-run that changes the content needs a new approval.
+public final class PipelineRunner: Sendable {
+    public let store: PipelineStore
+    public let agents: AgentRegistry
+    /// Agent steps run side by side at most.
+    public let concurrency: Int
+
+    public init(store: PipelineStore, agents: AgentRegistry = BuiltinAgents.registry, concurrency: Int = 4) {
+        self.store = store
+        self.agents = agents
+        self.concurrency = max(1, concurrency)
+    }
+
+    /// How a job's brief is given and what it may spend.
+    public struct JobOptions: Sendable {
+        public var client: String?
+        public var budget: Double?
+        /// The job stops before a step that would take its cost over this (USD).
+        public var maxCost: Double?
+        public var media: String?
+        public var master: String?
+        public var attachments: [String]
+
+        public init(client: String? = nil, budget: Double? = nil, maxCost: Double? = nil, media: String? = nil,
+                    master: String? = nil, attachments: [String] = []) {
+            self.client = client
+            self.budget = budget
+            self.maxCost = maxCost
+            self.media = media
+            self.master = master
+            self.attachments = attachments
+        }
+    }
+
+    /// Where a run left the job.
+    public enum Outcome: Sendable, Equatable {
+        case complete
+        /// Waiting for people: the pending approval request ids.
+        case waiting([String])
+        case failed(String)
+        /// Stopped by the budget guard.
+        case stopped(String)
+        /// Another live process is running it.
+        case busy(Int32)
+    }
+
+    // MARK: - Jobs
+
+    /// Records a new job for `template` and returns its id (nothing runs yet).
+    public func start(_ template: WorkflowTemplate, brief: String, options: JobOptions = JobOptions()) throws -> String {
+        guard !brief.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw PipelineError("the brief is empty") }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let snapshot = String(decoding: try encoder.encode(template), as: UTF8.self)
+        let sequence = String(decoding: try encoder.encode(template.steps.filter { $0.agent != nil }.map { ["step": $0.id, "agent": $0.agent!] }), as: UTF8.self)
+        let gates = String(decoding: try encoder.encode(template.steps.compactMap { step in step.gate.map { ["step": step.id, "role": $0.role, "approval": $0.approval] } }), as: UTF8.self)
+        let settings = String(decoding: try encoder.encode(["media": options.media, "master": options.master]), as: UTF8.self)
+        let attachments = String(decoding: try encoder.encode(options.attachments), as: UTF8.self)
+        let job = UUID().uuidString.lowercased()
+        try store.write { db in
+            let now = PipelineStore.now()
+            let existing = try String.fetchOne(db, sql: "SELECT id FROM production_workflows WHERE name = ?", arguments: [template.name])
+            let workflow = existing ?? UUID().uuidString.lowercased()
+            if existing == nil {
+                try db.execute(sql: """
+                    INSERT INTO production_workflows (id, name, description, workflow_type, agent_sequence, approval_gates,
+                      estimated_duration, cost_estimate, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [workflow, template.name, template.description, template.workflowType, sequence, gates,
+                                     template.estimatedDuration, template.costEstimate, now, now])
+            } else {
+                try db.execute(sql: """
+                    UPDATE production_workflows SET description = ?, workflow_type = ?, agent_sequence = ?, approval_gates = ?,
+                      estimated_duration = ?, cost_estimate = ?, updated_at = ? WHERE id = ?
+                    """, arguments: [template.description, template.workflowType, sequence, gates, template.estimatedDuration,
+                                     template.costEstimate, now, workflow])
+            }
+            try db.execute(sql: """
+                INSERT INTO production_jobs (id, workflow_id, client_name, brief_text, brief_attachments, status, run_state, budget,
+                  max_cost, template, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'brief', 'running', ?, ?, ?, ?, ?, ?)
+                """, arguments: [job, workflow, options.client, brief, attachments, options.budget, options.maxCost, snapshot, settings, now, now])
+        }
+        return job
+    }
+
+    /// Runs `job` until it completes, fails, stops or waits at a gate. Safe to call again at any
+    /// time (`kijko resume`): completed steps are kept, interrupted ones run again.
+    public func run(job given: String, progress: (@Sendable (String) -> Void)? = nil) throws -> Outcome {
+        let job = try resolve(given)
+        if let owner = try claim(job) { return .busy(owner) }
+        defer { try? release(job) }
+        while true {
+            let state = try JobState.load(job, store: store)
+            switch state.runState {
+            case "complete": return .complete
+            case "failed": return .failed(state.error ?? "failed")
+            case "stopped": return .stopped(state.error ?? "stopped")
+            default: break
+            }
+            var ready: [WorkflowTemplate.Step] = []
+            var waiting: [String] = []
+            var advanced = false
+            for step in state.template.steps where !state.isDone(step.id) {
+                guard step.after.allSatisfy(state.isDone) else { continue }
+                if let gate = step.gate {
+                    switch try settleGate(step, gate, job: job) {
+                    case .waiting(let request): waiting.append(request)
+                    case .advanced: advanced = true
+                    case .failed(let why): return .failed(why)
+                    }
+                    continue
+                }
+                if let condition = step.when, !state.holds(condition) {
+                    try skip(step, job: job, because: "\(condition.step).\(condition.field) is not \(condition.equals)")
+                    advanced = true
+                    continue
+                }
+                ready.append(step)
+            }
+            if !ready.isEmpty {
+                if let stop = try budgetGuard(ready, state: state, job: job) { return .stopped(stop) }
+                let failures = FailureBox()
+                let batch = ready
+                ChatClient.forEach(batch.count, limit: concurrency) { [self] i in
+                    do { try execute(batch[i], job: job, progress: progress) } catch { failures.add("\(batch[i].id): \(error)") }
+                }
+                if let failure = failures.first {
+                    try markJob(job, runState: "failed", error: failure)
+                    return .failed(failure)
+                }
+                continue
+            }
+            if advanced { continue }
+            if !waiting.isEmpty {
+                try store.write { db in
+                    try db.execute(sql: "UPDATE production_jobs SET run_state = 'waiting', updated_at = ? WHERE id = ?", arguments: [PipelineStore.now(), job])
+                }
+                return .waiting(waiting)
+            }
+            if state.template.steps.allSatisfy({ state.isDone($0.id) }) {
+                try store.write { db in
+                    let now = PipelineStore.now()
+                    try db.execute(sql: """
+                        UPDATE production_jobs SET run_state = 'complete', status = 'complete', current_agent = NULL, completed_at = ?,
+                          updated_at = ? WHERE id = ?
+                        """, arguments: [now, now, job])
+                }
+                return .complete
+            }
+            let stuck = "no step can run and none waits for approval"
+            try markJob(job, runState: "failed", error: stuck)
+            return .failed(stuck)
+        }
+    }
+
+    // MARK: - Approvals
+
+    /// Approves a pending request; returns its job. A request already decided is an error and
+    /// nothing changes.
+    public func approve(_ request: String, by: String?, feedback: String? = nil) throws -> String {
+        try decide(request, status: "approved", by: by, feedback: feedback)
+    }
+
+    /// Rejects a pending request with the reviewer's feedback (required); returns its job.
+    public func reject(_ request: String, by: String?, feedback: String) throws -> String {
+        guard !feedback.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw PipelineError("a rejection needs feedback: what should change")
+        }
+        return try decide(request, status: "rejected", by: by, feedback: feedback)
+    }
+
+    func decide(_ request: String, status: String, by: String?, feedback: String?) throws -> String {
+        try store.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM approval_requests WHERE id = ? OR id LIKE ?",
+                                             arguments: [request, request + "%"]) else {
+                throw PipelineError("no approval request \(request)")
+            }
+            let id: String = row["id"], job: String = row["production_job_id"], current: String = row["status"]
+            guard current == "pending" else { throw PipelineError("approval request \(id.prefix(8)) is already \(current)") }
+            let now = PipelineStore.now()
+            try db.execute(sql: "UPDATE approval_requests SET status = ?, feedback = ?, approved_at = ?, approved_by = ? WHERE id = ?",
+                           arguments: [status, feedback, now, by, id])
+            let history = try String.fetchOne(db, sql: "SELECT approval_history FROM production_jobs WHERE id = ?", arguments: [job]) ?? "[]"
+            var entries = (try? JSONDecoder().decode([[String: String]].self, from: Data(history.utf8))) ?? []
+            var entry = ["request": id, "step": row["step_id"] as String, "role": row["approver_role"] as String,
+                         "approval": row["approval_type"] as String, "status": status, "at": now]
+            if let by { entry["by"] = by }
+            if let feedback { entry["feedback"] = feedback }
+            entries.append(entry)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try db.execute(sql: "UPDATE production_jobs SET approval_history = ?, run_state = CASE WHEN run_state = 'waiting' THEN 'running' ELSE run_state END, updated_at = ? WHERE id = ?",
+                           arguments: [String(decoding: try encoder.encode(entries), as: UTF8.self), now, job])
+            return job
+        }
+    }
+
+    // MARK: - Steps
+
+    /// Runs one agent step: intent, work, result — each write its own transaction.
+    func execute(_ step: WorkflowTemplate.Step, job: String, progress: (@Sendable (String) -> Void)?) throws {
+        guard let name = step.agent, let agent = agents[name] else { throw PipelineError("unknown agent \(step.agent ?? "?")") }
+        let state = try JobState.load(job, store: store)
+        let feedback = state.feedback(for: step.id)
+        let folder = ((store.path as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent("artefacts/\(job.prefix(8))/\(step.id)-\(feedback.count)")
+        let input = AgentInput(brief: state.brief, client: state.client, budget: state.budget,
+                               inputs: Dictionary(uniqueKeysWithValues: step.after.compactMap { id in state.output(of: id).map { (id, $0) } }),
+                               feedback: feedback, revision: feedback.count, media: state.settings["media"], master: state.settings["master"],
+                               workFolder: folder)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let execution = UUID().uuidString.lowercased()
+        try store.write { db in
+            let now = PipelineStore.now()
+            try db.execute(sql: "UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
+                           arguments: [job, step.id])
+            try db.execute(sql: """
+                INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, input_data, status, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'running', ?)
+                """, arguments: [execution, job, step.id, name, agent.type, String(decoding: try encoder.encode(input), as: UTF8.self), now])
+            try db.execute(sql: "UPDATE production_jobs SET current_agent = ?, status = ?, updated_at = ? WHERE id = ?",
+                           arguments: [name, step.phase, now, job])
+        }
+        progress?("\(step.id) (\(name))")
+        FaultInjection.inStep(step.id)
+        let started = Date()
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let result = try agent.run(input)
+            let output = String(decoding: try encoder.encode(result.output), as: UTF8.self)
+            let cost = result.usage.cost ?? 0
+            try store.write { db in
+                let now = PipelineStore.now()
+                try db.execute(sql: """
+                    UPDATE agent_executions SET status = 'completed', output_data = ?, llm_calls = ?, tokens_used = ?, cost = ?,
+                      duration_seconds = ?, completed_at = ? WHERE id = ?
+                    """, arguments: [output, result.usage.calls, result.usage.promptTokens + result.usage.completionTokens, cost,
+                                     Date().timeIntervalSince(started), now, execution])
+                let results = try String.fetchOne(db, sql: "SELECT agent_results FROM production_jobs WHERE id = ?", arguments: [job]) ?? "{}"
+                var all = (try? JSONDecoder().decode([String: JSONValue].self, from: Data(results.utf8))) ?? [:]
+                all[step.id] = result.output
+                try db.execute(sql: "UPDATE production_jobs SET agent_results = ?, total_cost = total_cost + ?, updated_at = ? WHERE id = ?",
+                               arguments: [String(decoding: try encoder.encode(all), as: UTF8.self), cost, now, job])
+            }
+        } catch {
+            let why = (error as? PipelineError)?.message ?? "\(error)"
+            try store.write { db in
+                try db.execute(sql: "UPDATE agent_executions SET status = 'failed', error_message = ?, duration_seconds = ?, completed_at = ? WHERE id = ?",
+                               arguments: [why, Date().timeIntervalSince(started), PipelineStore.now(), execution])
+            }
+            throw PipelineError(why)
+        }
+    }
+
+    /// Records a branch not taken.
+    func skip(_ step: WorkflowTemplate.Step, job: String, because reason: String) throws {
+        try store.write { db in
+            let now = PipelineStore.now()
+            try db.execute(sql: "UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
+                           arguments: [job, step.id])
+            try db.execute(sql: """
+                INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, status, output_data, duration_seconds,
+                  created_at, completed_at) VALUES (?, ?, ?, ?, ?, 'skipped', ?, 0, ?, ?)
+                """, arguments: [UUID().uuidString.lowercased(), job, step.id, step.agent ?? "gate", step.phase,
+                                 "{\"skipped\":\"\(reason)\"}", now, now])
+        }
+    }
+
+    enum GateProgress { case waiting(String), advanced, failed(String) }
+
+    /// Moves a gate on, in one transaction: asks for approval of the current content, passes it
+    /// once approved, or on a rejection sends the job back to the gate's step (with the feedback)
+    /// — or fails the job when the loop is spent.
+    func settleGate(_ step: WorkflowTemplate.Step, _ gate: WorkflowTemplate.Gate, job: String) throws -> GateProgress {
+        let state = try JobState.load(job, store: store)
+        let content = state.output(of: gate.reviews) ?? .null
+        let hash = try ContentHash.of(content)
+        let template = state.template
+        return try store.write { db -> GateProgress in
+            let now = PipelineStore.now()
+            let request = try Row.fetchOne(db, sql: """
+                SELECT * FROM approval_requests WHERE production_job_id = ? AND step_id = ? AND content_hash = ? AND looped = 0
+                ORDER BY created_at DESC LIMIT 1
+                """, arguments: [job, step.id, hash])
+            guard let request else {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                let review = String(decoding: try encoder.encode(["step": .string(gate.reviews), "content": content] as JSONValue), as: UTF8.self)
+                let execution = UUID().uuidString.lowercased(), id = UUID().uuidString.lowercased()
+                try db.execute(sql: "UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
+                               arguments: [job, step.id])
+                try db.execute(sql: """
+                    INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, input_data, status, created_at)
+                    VALUES (?, ?, ?, ?, 'approval', ?, 'awaiting_approval', ?)
+                    """, arguments: [execution, job, step.id, "gate: \(gate.role)", review, now])
+                try db.execute(sql: """
+                    INSERT INTO approval_requests (id, production_job_id, agent_execution_id, step_id, approver_role, approval_type,
+                      content_to_review, content_hash, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
+                    """, arguments: [id, job, execution, step.id, gate.role, gate.approval, review, hash, now])
+                try db.execute(sql: "UPDATE production_jobs SET current_agent = ?, updated_at = ? WHERE id = ?",
+                               arguments: ["gate: \(gate.role)", now, job])
+                return .waiting(id)
+            }
+            let id: String = request["id"], status: String = request["status"]
+            switch status {
+            case "approved":
+                try db.execute(sql: """
+                    UPDATE agent_executions SET status = 'completed', output_data = ?, completed_at = ?
+                    WHERE production_job_id = ? AND step_id = ? AND superseded = 0
+                    """, arguments: ["{\"approved_by\":\(Self.quoted(request["approved_by"] as String? ?? ""))}", now, job, step.id])
+                return .advanced
+            case "rejected":
+                let spent = try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM approval_requests WHERE production_job_id = ? AND step_id = ? AND status = 'rejected'
+                    """, arguments: [job, step.id]) ?? 0
+                try db.execute(sql: "UPDATE approval_requests SET looped = 1 WHERE id = ?", arguments: [id])
+                guard spent <= gate.maxLoops else {
+                    let why = "\(step.id): rejected \(spent) times, more than the \(gate.maxLoops) revisions allowed"
+                    try db.execute(sql: "UPDATE production_jobs SET run_state = 'failed', error_message = ?, updated_at = ? WHERE id = ?",
+                                   arguments: [why, now, job])
+                    return .failed(why)
+                }
+                // Back to the step the gate names: it and everything after it up to this gate run again.
+                let order = template.steps.map(\.id)
+                let gateIndex = order.firstIndex(of: step.id) ?? order.count
+                let again = [gate.onReject] + template.downstream(of: gate.onReject).filter { (order.firstIndex(of: $0) ?? 0) <= gateIndex }
+                for target in again {
+                    try db.execute(sql: "UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
+                                   arguments: [job, target])
+                }
+                try db.execute(sql: "UPDATE production_jobs SET status = ?, updated_at = ? WHERE id = ?",
+                               arguments: [template.step(gate.onReject)?.phase ?? "pre-production", now, job])
+                return .advanced
+            default:
+                return .waiting(id)
+            }
+        }
+    }
+
+    /// Stops the job before `steps` when their estimated cost would take it over its maximum.
+    func budgetGuard(_ steps: [WorkflowTemplate.Step], state: JobState, job: String) throws -> String? {
+        guard let limit = state.maxCost else { return nil }
+        let next = steps.reduce(0) { $0 + $1.costEstimate }
+        guard state.totalCost + next > limit + 1e-9 else { return nil }
+        let why = String(format: "stopped before %@: its estimated $%.2f would take the job's cost from $%.2f over the $%.2f limit",
+                         steps.map(\.id).joined(separator: ", "), next, state.totalCost, limit)
+        try markJob(job, runState: "stopped", error: why)
+        return why
+    }
+
+    func markJob(_ job: String, runState: String, error: String?) throws {
+        try store.write { db in
+            try db.execute(sql: "UPDATE production_jobs SET run_state = ?, error_message = ?, updated_at = ? WHERE id = ?",
+                           arguments: [runState, error, PipelineStore.now(), job])
+        }
+    }
+
+    /// The full id of the job `id` names (its full id or a unique prefix).
+    public func resolve(_ id: String) throws -> String {
+        try store.read { db in
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM production_jobs WHERE id = ? OR id LIKE ? LIMIT 2", arguments: [id, id + "%"])
+            guard let first = ids.first else { throw PipelineError("no job \(id)") }
+            guard ids.count == 1 || first == id else { throw PipelineError("job \(id) is ambiguous: give more of its id") }
+            return first
+        }
+    }
+
+    /// Takes the job for this process. When another live process holds it, returns its pid. A
+    /// holder that died (killed mid-run) leaves `running` executions: they are marked interrupted
+    /// and superseded, so those steps run again.
+    func claim(_ job: String) throws -> Int32? {
+        let me = getpid()
+        return try store.write { db -> Int32? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT settings, run_state FROM production_jobs WHERE id = ?",
+                                             arguments: [job]) else { throw PipelineError("no job \(job)") }
+            let settings = (try? JSONDecoder().decode([String: String?].self, from: Data((row["settings"] as String).utf8))) ?? [:]
+            if let owner = settings["runner_pid"].flatMap({ $0 }).flatMap(Int32.init), owner != me, kill(owner, 0) == 0 { return owner }
+            var updated = settings
+            updated["runner_pid"] = String(me)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try db.execute(sql: "UPDATE production_jobs SET settings = ? WHERE id = ?",
+                           arguments: [String(decoding: try encoder.encode(updated), as: UTF8.self), job])
+            try db.execute(sql: """
+                UPDATE agent_executions SET status = 'failed', error_message = 'interrupted (the runner stopped mid-step)', superseded = 1
+                WHERE production_job_id = ? AND status = 'running'
+                """, arguments: [job])
+            if (row["run_state"] as String) == "waiting" {
+                try db.execute(sql: "UPDATE production_jobs SET run_state = 'running' WHERE id = ?", arguments: [job])
+            }
+            return nil
+        }
+    }
+
+    func release(_ job: String) throws {
+        try store.write { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT settings FROM production_jobs WHERE id = ?", arguments: [job]) else { return }
+            var settings = (try? JSONDecoder().decode([String: String?].self, from: Data(text.utf8))) ?? [:]
+            guard settings["runner_pid"].flatMap({ $0 }) == String(getpid()) else { return }
+            settings["runner_pid"] = nil
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try db.execute(sql: "UPDATE production_jobs SET settings = ? WHERE id = ?",
+                           arguments: [String(decoding: try encoder.encode(settings), as: UTF8.self), job])
+        }
+    }
+
+    static func quoted(_ text: String) -> String { String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self) }
+}
+
+/// Failures collected from parallel steps.
+private final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failures: [String] = []
+    func add(_ failure: String) { lock.lock(); failures.append(failure); lock.unlock() }
+    var first: String? { lock.lock(); defer { lock.unlock() }; return failures.first }
+}

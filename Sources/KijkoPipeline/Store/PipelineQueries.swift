@@ -1,0 +1,112 @@
+public import Foundation
+import GRDB
+public import KijkoLLM
+
+/// What people and programs read back from the store: jobs, one job's steps, pending approvals.
+extension PipelineStore {
+    public struct JobSummary: Codable, Sendable {
+        public var id: String
+        public var workflow: String
+        public var client: String?
+        public var status: String
+        public var runState: String
+        public var currentAgent: String?
+        public var totalCost: Double
+        public var error: String?
+        public var createdAt: String
+        public var completedAt: String?
+    }
+
+    public struct StepRecord: Codable, Sendable {
+        public var step: String
+        public var agent: String
+        public var status: String
+        public var durationSeconds: Double?
+        public var cost: Double
+        public var tokens: Int
+        public var error: String?
+        /// Earlier runs of the step (revisions, interrupted runs), oldest first.
+        public var earlier: Int
+    }
+
+    public struct JobDetail: Codable, Sendable {
+        public var job: JobSummary
+        public var brief: String
+        /// Every step of the template in order, with its current execution (status `not_started`
+        /// when it has none yet).
+        public var steps: [StepRecord]
+        public var approvals: [ApprovalRecord]
+        public var results: [String: JSONValue]
+    }
+
+    public struct ApprovalRecord: Codable, Sendable {
+        public var id: String
+        public var job: String
+        public var step: String
+        public var role: String
+        public var approval: String
+        public var status: String
+        public var feedback: String?
+        public var by: String?
+        public var createdAt: String
+        public var decidedAt: String?
+        /// What is to be reviewed: `{step, content}`.
+        public var content: JSONValue?
+    }
+
+    public func jobs() throws -> [JobSummary] {
+        try read { db in try Row.fetchAll(db, sql: Self.jobSQL + " ORDER BY j.created_at").map(Self.summary) }
+    }
+
+    static let jobSQL = """
+        SELECT j.*, w.name AS workflow_name FROM production_jobs j JOIN production_workflows w ON w.id = j.workflow_id
+        """
+
+    static func summary(_ row: Row) -> JobSummary {
+        JobSummary(id: row["id"], workflow: row["workflow_name"], client: row["client_name"], status: row["status"],
+                   runState: row["run_state"], currentAgent: row["current_agent"], totalCost: row["total_cost"],
+                   error: row["error_message"], createdAt: row["created_at"], completedAt: row["completed_at"])
+    }
+
+    public func detail(job: String) throws -> JobDetail {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: Self.jobSQL + " WHERE j.id = ?", arguments: [job]) else { throw PipelineError("no job \(job)") }
+            let template = try JSONDecoder().decode(WorkflowTemplate.self, from: Data((row["template"] as String).utf8))
+            let executions = try Row.fetchAll(db, sql: "SELECT * FROM agent_executions WHERE production_job_id = ? ORDER BY created_at",
+                                              arguments: [job])
+            let steps = template.steps.map { step -> StepRecord in
+                let all = executions.filter { ($0["step_id"] as String) == step.id }
+                guard let current = all.last(where: { ($0["superseded"] as Int) == 0 }) ?? all.last else {
+                    return StepRecord(step: step.id, agent: step.agent ?? "gate: \(step.gate?.role ?? "")", status: "not_started",
+                                      durationSeconds: nil, cost: 0, tokens: 0, error: nil, earlier: 0)
+                }
+                let superseded = (current["superseded"] as Int) == 1
+                return StepRecord(step: step.id, agent: current["agent_name"], status: superseded ? "to_run_again" : current["status"],
+                                  durationSeconds: current["duration_seconds"], cost: current["cost"], tokens: current["tokens_used"],
+                                  error: current["error_message"], earlier: all.count - 1)
+            }
+            let results = (try? JSONDecoder().decode([String: JSONValue].self, from: Data((row["agent_results"] as String).utf8))) ?? [:]
+            return JobDetail(job: Self.summary(row), brief: row["brief_text"], steps: steps,
+                             approvals: try Self.approvals(db, where: "production_job_id = ?", [job]), results: results)
+        }
+    }
+
+    /// Approval requests still waiting for a decision, oldest first (all jobs, or one).
+    public func pendingApprovals(job: String? = nil) throws -> [ApprovalRecord] {
+        try read { db in
+            job.map { _ in } == nil
+                ? try Self.approvals(db, where: "status = 'pending'", [])
+                : try Self.approvals(db, where: "status = 'pending' AND production_job_id = ?", [job!])
+        }
+    }
+
+    static func approvals(_ db: Database, where condition: String, _ arguments: [String]) throws -> [ApprovalRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM approval_requests WHERE \(condition) ORDER BY created_at",
+                         arguments: StatementArguments(arguments)).map { r in
+            ApprovalRecord(id: r["id"], job: r["production_job_id"], step: r["step_id"], role: r["approver_role"],
+                           approval: r["approval_type"], status: r["status"], feedback: r["feedback"], by: r["approved_by"],
+                           createdAt: r["created_at"], decidedAt: r["approved_at"],
+                           content: (r["content_to_review"] as String?).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) })
+        }
+    }
+}

@@ -1,0 +1,227 @@
+public import Foundation
+public import GRDB
+
+/// The one SQLite file that holds every job, every agent execution and every approval (GRDB, WAL
+/// mode, schema by versioned migrations). Every change is one transaction, so a process killed at
+/// any moment leaves the store as it was after its last commit; two processes share it safely
+/// (a busy timeout, and writes that re-read what they change inside their transaction).
+///
+/// Tables as the product spec names them — `production_workflows`, `production_jobs`,
+/// `agent_executions`, `approval_requests`, `langfuse_traces` — plus `llm_calls` for each model
+/// call. Ids are UUID text; structured values are JSON text.
+public final class PipelineStore: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date. A file that
+    /// is not a Kijko store, or is damaged, is an error naming it; nothing is written to it.
+    public init(path: String) throws {
+        self.path = path
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            // WAL with NORMAL sync: a commit survives the process being killed at any moment.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let exists = FileManager.default.fileExists(atPath: path)
+        do {
+            if exists { try Self.checkForeign(path) }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch let error as PipelineError {
+            throw error
+        } catch {
+            throw PipelineError("\(path): not a usable Kijko database (\(Self.describe(error)))")
+        }
+    }
+
+    /// The default store: `KIJKO_DB`, else `$XDG_DATA_HOME/kijko/kijko.sqlite`
+    /// (`~/.local/share/kijko/kijko.sqlite`; `~/Library/Application Support/kijko/` on macOS).
+    public static func defaultPath(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let path = environment["KIJKO_DB"], !path.isEmpty { return path }
+        #if os(macOS)
+        let base = (NSHomeDirectory() as NSString).appendingPathComponent("Library/Application Support")
+        #else
+        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
+        #endif
+        return (base as NSString).appendingPathComponent("kijko/kijko.sqlite")
+    }
+
+    /// Refuses a file that is not SQLite, or a SQLite database of someone else's (tables, but
+    /// none of ours), before anything is written to it.
+    static func checkForeign(_ path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw PipelineError("\(path): cannot read the database") }
+        let head = handle.readData(ofLength: 16)
+        try? handle.close()
+        if head.isEmpty { return }
+        guard head == Data("SQLite format 3\0".utf8) else { throw PipelineError("\(path): not a SQLite database") }
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.read { db in
+            let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "?"
+            guard check == "ok" else { throw PipelineError("\(path): the database is damaged (\(check))") }
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            if !tables.isEmpty && !tables.contains("production_jobs") {
+                throw PipelineError("\(path): a SQLite database of something else (tables \(tables.prefix(5).joined(separator: ", "))), not Kijko's")
+            }
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
+        return "\(error)"
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE production_workflows (
+                  id TEXT PRIMARY KEY,
+                  name TEXT NOT NULL UNIQUE,
+                  description TEXT,
+                  workflow_type TEXT,
+                  agent_sequence TEXT NOT NULL,
+                  approval_gates TEXT NOT NULL,
+                  estimated_duration INTEGER,
+                  cost_estimate REAL,
+                  created_at TEXT NOT NULL,
+                  updated_at TEXT NOT NULL
+                );
+                CREATE TABLE production_jobs (
+                  id TEXT PRIMARY KEY,
+                  workflow_id TEXT NOT NULL REFERENCES production_workflows(id),
+                  client_name TEXT,
+                  brief_text TEXT NOT NULL,
+                  brief_attachments TEXT NOT NULL DEFAULT '[]',
+                  status TEXT NOT NULL,
+                  current_agent TEXT,
+                  agent_results TEXT NOT NULL DEFAULT '{}',
+                  approval_history TEXT NOT NULL DEFAULT '[]',
+                  total_cost REAL NOT NULL DEFAULT 0,
+                  run_state TEXT NOT NULL,
+                  budget REAL,
+                  max_cost REAL,
+                  template TEXT NOT NULL,
+                  settings TEXT NOT NULL DEFAULT '{}',
+                  error_message TEXT,
+                  created_at TEXT NOT NULL,
+                  updated_at TEXT NOT NULL,
+                  completed_at TEXT
+                );
+                CREATE TABLE agent_executions (
+                  id TEXT PRIMARY KEY,
+                  production_job_id TEXT NOT NULL REFERENCES production_jobs(id),
+                  step_id TEXT NOT NULL,
+                  agent_name TEXT NOT NULL,
+                  agent_type TEXT,
+                  input_data TEXT,
+                  output_data TEXT,
+                  status TEXT NOT NULL,
+                  llm_calls INTEGER NOT NULL DEFAULT 0,
+                  tokens_used INTEGER NOT NULL DEFAULT 0,
+                  cost REAL NOT NULL DEFAULT 0,
+                  duration_seconds REAL,
+                  error_message TEXT,
+                  superseded INTEGER NOT NULL DEFAULT 0,
+                  created_at TEXT NOT NULL,
+                  completed_at TEXT
+                );
+                CREATE INDEX agent_executions_job_step ON agent_executions(production_job_id, step_id, superseded);
+                CREATE TABLE approval_requests (
+                  id TEXT PRIMARY KEY,
+                  production_job_id TEXT NOT NULL REFERENCES production_jobs(id),
+                  agent_execution_id TEXT REFERENCES agent_executions(id),
+                  step_id TEXT NOT NULL,
+                  approver_role TEXT NOT NULL,
+                  approval_type TEXT NOT NULL,
+                  content_to_review TEXT NOT NULL,
+                  content_hash TEXT NOT NULL,
+                  status TEXT NOT NULL,
+                  feedback TEXT,
+                  approved_at TEXT,
+                  approved_by TEXT,
+                  looped INTEGER NOT NULL DEFAULT 0,
+                  created_at TEXT NOT NULL
+                );
+                CREATE INDEX approval_requests_job ON approval_requests(production_job_id, step_id, status);
+                CREATE TABLE langfuse_traces (
+                  id TEXT PRIMARY KEY,
+                  production_job_id TEXT REFERENCES production_jobs(id),
+                  agent_execution_id TEXT REFERENCES agent_executions(id),
+                  langfuse_trace_id TEXT UNIQUE,
+                  langfuse_url TEXT,
+                  created_at TEXT NOT NULL
+                );
+                CREATE TABLE llm_calls (
+                  id TEXT PRIMARY KEY,
+                  agent_execution_id TEXT NOT NULL REFERENCES agent_executions(id),
+                  model TEXT,
+                  prompt_tokens INTEGER NOT NULL DEFAULT 0,
+                  completion_tokens INTEGER NOT NULL DEFAULT 0,
+                  cost REAL,
+                  latency_seconds REAL,
+                  created_at TEXT NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+
+    // MARK: - Access
+
+    /// Runs `body` in one write transaction; commits are counted for fault injection
+    /// (`KIJKO_FAULT_KILL_AFTER_WRITES=N` kills the process with SIGKILL right after the Nth
+    /// commit — how the tests prove a kill at any moment loses nothing).
+    @discardableResult
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        let value = try pool.write(body)
+        FaultInjection.committed()
+        return value
+    }
+
+    public func read<T>(_ body: (Database) throws -> T) throws -> T { try pool.read(body) }
+
+    /// `PRAGMA integrity_check`: "ok" for a sound file.
+    public func integrityCheck() throws -> String {
+        try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+
+    static func now() -> String {
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return format.string(from: Date())
+    }
+}
+
+/// An error of the pipeline: one line naming what is wrong.
+public struct PipelineError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Test-only crash points, read from the environment once.
+enum FaultInjection {
+    nonisolated(unsafe) static var commits = 0
+    static let lock = NSLock()
+    static let killAfter: Int? = ProcessInfo.processInfo.environment["KIJKO_FAULT_KILL_AFTER_WRITES"].flatMap(Int.init)
+    static let killInStep: String? = ProcessInfo.processInfo.environment["KIJKO_FAULT_KILL_IN_STEP"]
+
+    static func committed() {
+        guard let killAfter else { return }
+        lock.lock()
+        commits += 1
+        let now = commits
+        lock.unlock()
+        if now >= killAfter { kill(getpid(), SIGKILL) }
+    }
+
+    static func inStep(_ step: String) {
+        if let killInStep, killInStep == step { kill(getpid(), SIGKILL) }
+    }
+}

@@ -1,0 +1,206 @@
+import ArgumentParser
+import Foundation
+import KijkoLLM
+import KijkoPipeline
+
+/// Where the job store is: `--db`, else `KIJKO_DB`, else the per-user default.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "The job database (default: KIJKO_DB, else ~/.local/share/kijko/kijko.sqlite).") var db: String?
+
+    func open() throws -> PipelineStore { try PipelineStore(path: db ?? PipelineStore.defaultPath()) }
+
+    func runner() throws -> PipelineRunner { PipelineRunner(store: try open()) }
+}
+
+/// What a run ended with, for people and programs.
+struct RunReport: Encodable {
+    var job: String
+    var outcome: String
+    var message: String?
+    var pendingApprovals: [PipelineStore.ApprovalRecord]
+
+    static func make(_ runner: PipelineRunner, job: String, _ outcome: PipelineRunner.Outcome) throws -> RunReport {
+        let pending = try runner.store.pendingApprovals(job: job)
+        switch outcome {
+        case .complete: return RunReport(job: job, outcome: "complete", message: nil, pendingApprovals: [])
+        case .waiting: return RunReport(job: job, outcome: "waiting", message: "waiting for approval", pendingApprovals: pending)
+        case .failed(let why): return RunReport(job: job, outcome: "failed", message: why, pendingApprovals: pending)
+        case .stopped(let why): return RunReport(job: job, outcome: "stopped", message: why, pendingApprovals: pending)
+        case .busy(let pid): return RunReport(job: job, outcome: "running", message: "running in process \(pid); it will go on", pendingApprovals: pending)
+        }
+    }
+
+    func print(json: Bool) throws {
+        if json { try Output.json(self); return }
+        Swift.print("job \(job): \(outcome)" + (message.map { " — \($0)" } ?? ""))
+        for request in pendingApprovals {
+            Swift.print("  approval \(request.id.prefix(8)): \(request.role) to approve the \(request.approval) (step \(request.step))"
+                        + "  → kijko approve \(request.id.prefix(8))  |  kijko reject \(request.id.prefix(8)) --feedback …")
+        }
+    }
+
+    /// Exit status: 0 complete or waiting, 1 failed or stopped.
+    var failed: Bool { outcome == "failed" || outcome == "stopped" }
+}
+
+/// Runs `job` to where it stops, with progress on a terminal, and prints what happened.
+func runJob(_ runner: PipelineRunner, job: String, json: Bool) throws {
+    let terminal = Output.stderrIsTerminal && !json
+    let outcome = try runner.run(job: job) { step in if terminal { Output.status("running \(step)") } }
+    if terminal { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+    let report = try RunReport.make(runner, job: try runner.resolve(job), outcome)
+    try report.print(json: json)
+    if report.failed { throw ExitCode.failure }
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Start a production job and run it until it completes, fails or waits for an approval.",
+        discussion: "Workflows: presets/workflows (film, advertising, social) or a YAML file of your own.")
+
+    @Argument(help: "Workflow name or YAML file.") var workflow: String
+    @Option(help: "The brief: a file, or the text itself.") var brief: String?
+    @Option(help: "Client name.") var client: String?
+    @Option(help: "Budget, USD (the budget step chooses the method from it).") var budget: Double?
+    @Option(help: "Stop before a step that would take the job's cost over this, USD.") var maxCost: Double?
+    @Option(help: "Media folder for the job.") var media: String?
+    @Option(help: "A finished master for the job.") var master: String?
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "The outcome as JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            guard let brief, !brief.isEmpty else { throw CommandFailure(message: "--brief: give the brief as a file or as text", code: 64) }
+            let text: String
+            if FileManager.default.fileExists(atPath: brief) {
+                guard let read = try? String(contentsOfFile: brief, encoding: .utf8) else { throw CommandFailure(message: "\(brief): cannot read the brief") }
+                text = read
+            } else {
+                text = brief
+            }
+            let runner = try store.runner()
+            let template = try WorkflowTemplate.named(workflow, agents: runner.agents.names)
+            let job = try runner.start(template, brief: text, options: .init(client: client, budget: budget, maxCost: maxCost,
+                                                                              media: media, master: master,
+                                                                              attachments: FileManager.default.fileExists(atPath: brief) ? [brief] : []))
+            try runJob(runner, job: job, json: json)
+        }
+    }
+}
+
+struct ResumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "resume", abstract: "Go on with a job: interrupted steps run again, completed ones never.")
+    @Argument(help: "Job id (or its first characters).") var job: String
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "The outcome as JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors { try runJob(try store.runner(), job: job, json: json) }
+    }
+}
+
+struct JobsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "jobs", abstract: "List production jobs.")
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "As JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let jobs = try store.open().jobs()
+            if json { try Output.json(jobs); return }
+            for job in jobs {
+                print("\(job.id.prefix(8))  \(job.workflow.padding(toLength: 12, withPad: " ", startingAt: 0)) "
+                      + "\(job.runState.padding(toLength: 9, withPad: " ", startingAt: 0)) \(job.status.padding(toLength: 15, withPad: " ", startingAt: 0)) "
+                      + String(format: "$%.4f  ", job.totalCost) + (job.client ?? "") + (job.error.map { "  (\($0))" } ?? ""))
+            }
+        }
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "A job's steps: status, duration, cost.")
+    @Argument(help: "Job id (or its first characters).") var job: String
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "As JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let runner = try store.runner()
+            let detail = try runner.store.detail(job: try runner.resolve(job))
+            if json { try Output.json(detail); return }
+            print("job \(detail.job.id)  \(detail.job.workflow)  \(detail.job.runState) (\(detail.job.status))"
+                  + String(format: "  $%.4f", detail.job.totalCost) + (detail.job.error.map { "\n  \($0)" } ?? ""))
+            for (i, step) in detail.steps.enumerated() {
+                let branch = i == detail.steps.count - 1 ? "└─" : "├─"
+                let time = step.durationSeconds.map { String(format: "%.2f s", $0) } ?? ""
+                print("\(branch) \(step.step.padding(toLength: 24, withPad: " ", startingAt: 0)) \(step.status.padding(toLength: 18, withPad: " ", startingAt: 0)) "
+                      + "\(time.padding(toLength: 9, withPad: " ", startingAt: 0)) " + String(format: "$%.4f", step.cost)
+                      + (step.earlier > 0 ? "  (\(step.earlier) earlier run\(step.earlier == 1 ? "" : "s"))" : "")
+                      + "  \(step.agent)" + (step.error.map { "  — \($0)" } ?? ""))
+            }
+        }
+    }
+}
+
+struct ApprovalsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "approvals", abstract: "Approval requests waiting for a decision, with what to review.")
+    @Option(help: "Only this job's.") var job: String?
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "As JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let runner = try store.runner()
+            let pending = try runner.store.pendingApprovals(job: try job.map(runner.resolve))
+            if json { try Output.json(pending); return }
+            if pending.isEmpty { print("no approvals waiting") }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            for request in pending {
+                print("\(request.id.prefix(8))  job \(request.job.prefix(8))  \(request.role): \(request.approval) (step \(request.step))")
+                if let content = request.content, let text = try? encoder.encode(content) {
+                    print(String(decoding: text, as: UTF8.self).split(separator: "\n").prefix(20).map { "    " + $0 }.joined(separator: "\n"))
+                }
+            }
+        }
+    }
+}
+
+struct ApproveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a request; the job goes on unless --no-continue.")
+    @Argument(help: "Approval request id (or its first characters).") var request: String
+    @Option(help: "Who approves.") var by: String?
+    @Option(help: "Notes.") var feedback: String?
+    @Flag(help: "Record the decision only.") var noContinue = false
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "The outcome as JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let runner = try store.runner()
+            let job = try runner.approve(request, by: by ?? ProcessInfo.processInfo.environment["USER"], feedback: feedback)
+            if noContinue { if !json { print("approved; job \(job.prefix(8)) waits for `kijko resume`") }; return }
+            try runJob(runner, job: job, json: json)
+        }
+    }
+}
+
+struct RejectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reject", abstract: "Reject a request with feedback; the job goes back for a revision unless --no-continue.")
+    @Argument(help: "Approval request id (or its first characters).") var request: String
+    @Option(help: "What should change (required).") var feedback: String
+    @Option(help: "Who rejects.") var by: String?
+    @Flag(help: "Record the decision only.") var noContinue = false
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "The outcome as JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let runner = try store.runner()
+            let job = try runner.reject(request, by: by ?? ProcessInfo.processInfo.environment["USER"], feedback: feedback)
+            if noContinue { if !json { print("rejected; job \(job.prefix(8)) waits for `kijko resume`") }; return }
+            try runJob(runner, job: job, json: json)
+        }
+    }
+}
