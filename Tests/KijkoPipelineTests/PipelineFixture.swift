@@ -1,0 +1,81 @@
+import Foundation
+import KijkoLLM
+@testable import KijkoPipeline
+import KijkoTestSupport
+
+/// Scratch stores, the shipped templates, and agents that show what the runner did.
+enum PipelineFixture {
+    static let workflows = Program.root.appendingPathComponent("presets/workflows").path
+
+    static func scratch(_ name: String = "k") throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-pipe-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder + "/\(name).sqlite"
+    }
+
+    static func template(_ name: String, agents: AgentRegistry = BuiltinAgents.registry) throws -> WorkflowTemplate {
+        try WorkflowTemplate.named(name, in: workflows, agents: agents.names)
+    }
+
+    /// Writes a template file and returns its path.
+    static func templateFile(_ yaml: String) throws -> String {
+        let path = (try scratch("t") as NSString).deletingLastPathComponent + "/custom.yaml"
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// Approves (or, per `decide`, rejects) every pending request until the job ends.
+    @discardableResult
+    static func drive(_ runner: PipelineRunner, job: String, decide: (PipelineStore.ApprovalRecord) -> String? = { _ in nil }) throws
+        -> PipelineRunner.Outcome {
+        var outcome = try runner.run(job: job)
+        var guardCount = 0
+        while case .waiting = outcome, guardCount < 50 {
+            guardCount += 1
+            for request in try runner.store.pendingApprovals(job: job) {
+                if let feedback = decide(request) {
+                    _ = try runner.reject(request.id, by: "tester", feedback: feedback)
+                } else {
+                    _ = try runner.approve(request.id, by: "tester")
+                }
+            }
+            outcome = try runner.run(job: job)
+        }
+        return outcome
+    }
+}
+
+/// Records how many steps ran at once, then does what `inner` does.
+final class OverlapProbe: @unchecked Sendable {
+    private let lock = NSLock()
+    private var inside = 0
+    private(set) var peak = 0
+    private(set) var ran: [String] = []
+
+    func enter(_ name: String) { lock.lock(); inside += 1; peak = max(peak, inside); ran.append(name); lock.unlock() }
+    func leave() { lock.lock(); inside -= 1; lock.unlock() }
+}
+
+struct SlowAgent: PipelineAgent {
+    let inner: any PipelineAgent
+    let probe: OverlapProbe
+    var name: String { inner.name }
+    var type: String { inner.type }
+
+    func run(_ input: AgentInput) throws -> AgentOutput {
+        probe.enter(name)
+        defer { probe.leave() }
+        Thread.sleep(forTimeInterval: 0.15)
+        return try inner.run(input)
+    }
+}
+
+/// An agent with a price: each run reports one model call costing `cost`.
+struct CostlyAgent: PipelineAgent {
+    let name: String
+    let cost: Double
+    var type: String { "production" }
+    func run(_ input: AgentInput) throws -> AgentOutput {
+        AgentOutput(output: ["made": true], usage: LLMUsage(calls: 1, promptTokens: 100, completionTokens: 50, cost: cost))
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+@testable import KijkoPipeline
+import KijkoMedia
+import Testing
+
+/// Workflow templates are validated on load; the store refuses files that are not its own.
+@Suite struct TemplateAndStoreTests {
+    @Test func shippedTemplatesLoad() throws {
+        for name in ["film", "advertising", "social"] {
+            let template = try PipelineFixture.template(name)
+            #expect(template.name == name && template.steps.contains { $0.gate != nil })
+        }
+        let film = try PipelineFixture.template("film")
+        #expect(film.step("production_ai")?.when == .init(step: "budget", field: "method", equals: "ai"))
+        #expect(film.downstream(of: "assembly") == ["qc", "editor_review", "director_approval"])
+    }
+
+    @Test(arguments: [
+        ("steps:\n  a: {agent: vrd, after: [b]}\n  b: {agent: vrd, after: [a]}\n", "custom.yaml:3: steps.a.after: b comes later: a cycle"),
+        ("steps:\n  a: {agent: vrd}\n  g:\n    after: [a]\n    gate: {role: Client, approval: x, reviews: a, on_reject: a}\n",
+         "steps.g.gate.max_loops: a gate that sends the job back needs max_loops"),
+        ("steps:\n  a: {agent: nobody}\n", "steps.a.agent: unknown agent nobody"),
+        ("steps:\n  a: {agent: vrd, after: [ghost]}\n", "steps.a.after: unknown step ghost"),
+        ("steps:\n  a: {agent: vrd, colour: red}\n", "colour"),
+        ("steps:\n  a: {agent: vrd, phase: lunch}\n", "steps.a.phase: expected one of"),
+    ])
+    func badTemplatesAreNamedErrors(body: String, expected: String) throws {
+        let file = try PipelineFixture.templateFile("name: custom\n" + body)
+        #expect { _ = try WorkflowTemplate.load(path: file, agents: BuiltinAgents.registry.names) } throws: {
+            "\($0)".contains(expected) && "\($0)".contains("custom.yaml")
+        }
+    }
+
+    @Test func foreignAndDamagedFilesAreRefusedUntouched() throws {
+        let folder = (try PipelineFixture.scratch() as NSString).deletingLastPathComponent
+        let text = folder + "/notes.sqlite"
+        try Data("these are my notes, not a database".utf8).write(to: URL(fileURLWithPath: text))
+        #expect { _ = try PipelineStore(path: text) } throws: { "\($0)".contains("notes.sqlite: not a SQLite database") }
+
+        let foreign = folder + "/other.sqlite"
+        let queue = try DatabaseQueue(path: foreign)
+        try queue.write { db in try db.execute(sql: "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)") }
+        try queue.close()
+        let before = try FileDigest.sha256(path: foreign)
+        #expect { _ = try PipelineStore(path: foreign) } throws: { "\($0)".contains("a SQLite database of something else (tables invoices)") }
+        #expect(try FileDigest.sha256(path: foreign) == before)
+
+        // A store damaged in the middle (its pages overwritten) is refused, not half-read.
+        let damaged = folder + "/damaged.sqlite"
+        let store = try PipelineStore(path: damaged)
+        let runner = PipelineRunner(store: store)
+        for _ in 0..<20 { _ = try runner.start(try PipelineFixture.template("film"), brief: String(repeating: "A long brief. ", count: 200)) }
+        try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: damaged))
+        for i in stride(from: 8192, to: min(bytes.count, 40_000), by: 1) { bytes[i] = 0x5A }
+        try bytes.write(to: URL(fileURLWithPath: damaged + ".copy"))
+        #expect { _ = try PipelineStore(path: damaged + ".copy") } throws: { "\($0)".contains("damaged") || "\($0)".contains("not a usable") }
+    }
+}
