@@ -5,6 +5,8 @@ public struct ProgramResult: Sendable {
     public var status: Int32
     public var stdout: String
     public var stderr: String
+    /// The program was ended by a signal (`status` is then the signal's number).
+    public var signalled: Bool = false
 }
 
 /// Runs programs for tests: the built `kijko`, or a peer such as `ffprobe` found on the PATH.
@@ -32,7 +34,7 @@ public enum Program {
         let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return ProgramResult(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                             stderr: String(decoding: e, as: UTF8.self))
+                             stderr: String(decoding: e, as: UTF8.self), signalled: process.terminationReason == .uncaughtSignal)
     }
 
     /// The package's root folder (holding `Package.swift`).
