@@ -225,8 +225,43 @@ def bench_versions():
     ])
 
 
+def linear_workflow(steps):
+    """A workflow template of `steps` no-op steps in a line; returns its path."""
+    os.makedirs(MEDIA, exist_ok=True)
+    path = os.path.join(MEDIA, f"linear-{steps}.yaml")
+    with open(path, "w") as f:
+        f.write(f"name: linear-{steps}\nsteps:\n")
+        for i in range(steps):
+            f.write(f"  s{i:03d}: {{agent: noop" + (f", after: [s{i - 1:03d}]" if i else "") + "}\n")
+    return path
+
+
+def bench_pipeline():
+    """A linear workflow of no-op steps, each step persisted: kijko run vs LangGraph with SqliteSaver."""
+    python = os.path.join(ROOT, ".build", "langgraph-venv", "bin", "python")
+    script = os.path.join(ROOT, "scripts", "langgraph_linear.py")
+    folder = os.path.join(MEDIA, "pipeline")
+    os.makedirs(folder, exist_ok=True)
+    contenders = []
+    for steps in (200, 20):
+        contenders.append((f"kijko run ({steps} steps)", [KIJKO, "run", linear_workflow(steps), "--brief", "bench",
+                                                          "--db", os.path.join(folder, f"kijko-{steps}.sqlite"), "--json"]))
+    for steps in (200, 20):
+        contenders.append((f"LangGraph + SqliteSaver ({steps} steps)",
+                           [python, script, str(steps), os.path.join(folder, f"langgraph-{steps}.sqlite")]))
+
+    def per_step(rows):
+        wall = {label: w for label, w, _ in rows}
+        kijko = (wall["kijko run (200 steps)"] - wall["kijko run (20 steps)"]) / 180
+        peer = (wall["LangGraph + SqliteSaver (200 steps)"] - wall["LangGraph + SqliteSaver (20 steps)"]) / 180
+        print(f"  per step (200-step minus 20-step run, over 180 steps): kijko {kijko * 1000:.3f} ms, "
+              f"LangGraph {peer * 1000:.3f} ms — kijko {peer / max(kijko, 1e-9):.1f}x faster")
+    return "a 200-step linear workflow of no-op steps, every step persisted (and 20 steps, to take out start-up)", contenders, per_step
+
+
 BENCHES = {"decode": bench_decode, "probe": bench_probe, "count": bench_count, "synth": bench_synth,
-           "assemble": bench_assemble, "versions": bench_versions, "qc": bench_qc, "shots": bench_shots}
+           "assemble": bench_assemble, "versions": bench_versions, "qc": bench_qc, "shots": bench_shots,
+           "pipeline": bench_pipeline}
 
 
 def measure(cmd):
@@ -241,7 +276,8 @@ def measure(cmd):
 
 
 def run(name, runs):
-    title, contenders = BENCHES[name]()
+    spec = BENCHES[name]()
+    title, contenders = spec[0], spec[1]
     results = {label: ([], []) for label, _ in contenders}
     for _ in range(runs):
         for label, cmd in contenders:
@@ -257,7 +293,10 @@ def run(name, runs):
         print(f"  {label:<{width}}  {statistics.median(walls):8.3f} s  {max(rsss):8.1f} MiB")
     kijko = rows[0]
     for label, wall, rss in rows[1:]:
-        print(f"  ratio kijko / {label}: wall {kijko[1] / wall:.2f}x, memory {kijko[2] / rss:.2f}x")
+        if not label.startswith("kijko"):
+            print(f"  ratio kijko / {label}: wall {kijko[1] / wall:.2f}x, memory {kijko[2] / rss:.2f}x")
+    if len(spec) > 2:
+        spec[2](rows)
 
 
 def main():

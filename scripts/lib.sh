@@ -76,6 +76,17 @@ ensure_otio_venv() {
 
 # ensure_scenedetect_venv : PySceneDetect 0.7.2 (with its OpenCV) in .build/scenedetect-venv, the
 # peer `scripts/bench shots` measures shot detection against (never used by the product).
+# ensure_langgraph_venv : LangGraph with its SQLite checkpointer in .build/langgraph-venv, the peer
+# of `scripts/bench pipeline` (bench only).
+ensure_langgraph_venv() {
+    local py=.build/langgraph-venv/bin/python
+    if [ -x "$py" ] && "$py" -c "import langgraph, langgraph.checkpoint.sqlite" 2>/dev/null; then return 0; fi
+    say "installing LangGraph and its SQLite checkpointer into .build/langgraph-venv"
+    mkdir -p .build
+    python3 -m venv .build/langgraph-venv || die "cannot create a Python venv"
+    .build/langgraph-venv/bin/pip install -q langgraph langgraph-checkpoint-sqlite || die "pip could not install langgraph"
+}
+
 ensure_scenedetect_venv() {
     local py=.build/scenedetect-venv/bin/python
     if [ -x "$py" ] && "$py" -c "import scenedetect, cv2" 2>/dev/null; then return 0; fi

@@ -16,17 +16,20 @@ struct JobState {
     var runState: String
     var error: String?
     var settings: [String: String]
-    /// step id → (status, output) of its current (not superseded) execution.
-    var current: [String: (status: String, output: JSONValue?)]
+    /// step id → (status, output JSON text) of its current (not superseded) execution; outputs
+    /// are decoded only when a step needs them.
+    var current: [String: (status: String, output: String?)]
     /// step id → feedback of the rejections that sent the job back to it, oldest first.
     var feedbacks: [String: [String]]
 
-    static func load(_ job: String, store: PipelineStore) throws -> JobState {
+    /// Reads the job; `template` saves decoding the job's template snapshot again (it never changes).
+    static func load(_ job: String, store: PipelineStore, template known: WorkflowTemplate? = nil) throws -> JobState {
         try store.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM production_jobs WHERE id = ?", arguments: [job]) else {
+            let columns = known == nil ? "*" : "brief_text, client_name, budget, max_cost, total_cost, run_state, error_message, settings"
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM production_jobs WHERE id = ?", arguments: [job]) else {
                 throw PipelineError("no job \(job)")
             }
-            let template = try JSONDecoder().decode(WorkflowTemplate.self, from: Data((row["template"] as String).utf8))
+            let template = try known ?? JSONDecoder().decode(WorkflowTemplate.self, from: Data((row["template"] as String).utf8))
             let raw = (try? JSONDecoder().decode([String: String?].self, from: Data((row["settings"] as String).utf8))) ?? [:]
             var state = JobState(id: job, template: template, brief: row["brief_text"], client: row["client_name"], budget: row["budget"],
                                  maxCost: row["max_cost"], totalCost: row["total_cost"], runState: row["run_state"], error: row["error_message"],
@@ -34,8 +37,7 @@ struct JobState {
             for e in try Row.fetchAll(db, sql: """
                 SELECT step_id, status, output_data FROM agent_executions WHERE production_job_id = ? AND superseded = 0 ORDER BY created_at
                 """, arguments: [job]) {
-                let output = (e["output_data"] as String?).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
-                state.current[e["step_id"]] = (e["status"], output)
+                state.current[e["step_id"]] = (e["status"], e["output_data"])
             }
             for r in try Row.fetchAll(db, sql: """
                 SELECT step_id, feedback FROM approval_requests WHERE production_job_id = ? AND status = 'rejected' ORDER BY created_at
@@ -54,8 +56,8 @@ struct JobState {
     }
 
     func output(of step: String) -> JSONValue? {
-        guard current[step]?.status == "completed" else { return nil }
-        return current[step]?.output
+        guard current[step]?.status == "completed", let text = current[step]?.output else { return nil }
+        return try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
     }
 
     func feedback(for step: String) -> [String] { feedbacks[step] ?? [] }

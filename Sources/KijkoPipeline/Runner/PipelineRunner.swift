@@ -99,8 +99,10 @@ public final class PipelineRunner: Sendable {
         let job = try resolve(given)
         if let owner = try claim(job) { return .busy(owner) }
         defer { try? release(job) }
+        var template: WorkflowTemplate?
         while true {
-            let state = try JobState.load(job, store: store)
+            let state = try JobState.load(job, store: store, template: template)
+            template = state.template
             switch state.runState {
             case "complete": return .complete
             case "failed": return .failed(state.error ?? "failed")
@@ -113,7 +115,7 @@ public final class PipelineRunner: Sendable {
             for step in state.template.steps where !state.isDone(step.id) {
                 guard step.after.allSatisfy(state.isDone) else { continue }
                 if let gate = step.gate {
-                    switch try settleGate(step, gate, job: job) {
+                    switch try settleGate(step, gate, job: job, state: state) {
                     case .waiting(let request): waiting.append(request)
                     case .advanced: advanced = true
                     case .failed(let why): return .failed(why)
@@ -132,7 +134,7 @@ public final class PipelineRunner: Sendable {
                 let failures = FailureBox()
                 let batch = ready
                 ChatClient.forEach(batch.count, limit: concurrency) { [self] i in
-                    do { try execute(batch[i], job: job, progress: progress) } catch { failures.add("\(batch[i].id): \(error)") }
+                    do { try execute(batch[i], job: job, state: state, progress: progress) } catch { failures.add("\(batch[i].id): \(error)") }
                 }
                 if let failure = failures.first {
                     try markJob(job, runState: "failed", error: failure)
@@ -208,9 +210,8 @@ public final class PipelineRunner: Sendable {
     // MARK: - Steps
 
     /// Runs one agent step: intent, work, result — each write its own transaction.
-    func execute(_ step: WorkflowTemplate.Step, job: String, progress: (@Sendable (String) -> Void)?) throws {
+    func execute(_ step: WorkflowTemplate.Step, job: String, state: JobState, progress: (@Sendable (String) -> Void)?) throws {
         guard let name = step.agent, let agent = agents[name] else { throw PipelineError("unknown agent \(step.agent ?? "?")") }
-        let state = try JobState.load(job, store: store)
         let feedback = state.feedback(for: step.id)
         let folder = ((store.path as NSString).deletingLastPathComponent as NSString)
             .appendingPathComponent("artefacts/\(job.prefix(8))/\(step.id)-\(feedback.count)")
@@ -247,11 +248,11 @@ public final class PipelineRunner: Sendable {
                       duration_seconds = ?, completed_at = ? WHERE id = ?
                     """, arguments: [output, result.usage.calls, result.usage.promptTokens + result.usage.completionTokens, cost,
                                      Date().timeIntervalSince(started), now, execution])
-                let results = try String.fetchOne(db, sql: "SELECT agent_results FROM production_jobs WHERE id = ?", arguments: [job]) ?? "{}"
-                var all = (try? JSONDecoder().decode([String: JSONValue].self, from: Data(results.utf8))) ?? [:]
-                all[step.id] = result.output
-                try db.execute(sql: "UPDATE production_jobs SET agent_results = ?, total_cost = total_cost + ?, updated_at = ? WHERE id = ?",
-                               arguments: [String(decoding: try encoder.encode(all), as: UTF8.self), cost, now, job])
+                // SQLite's own JSON functions set the one key: no read-modify-write of the whole map.
+                try db.execute(sql: """
+                    UPDATE production_jobs SET agent_results = json_set(agent_results, ?, json(?)), total_cost = total_cost + ?,
+                      updated_at = ? WHERE id = ?
+                    """, arguments: ["$.\"\(step.id)\"", output, cost, now, job])
             }
         } catch {
             let why = (error as? PipelineError)?.message ?? "\(error)"
@@ -282,8 +283,7 @@ public final class PipelineRunner: Sendable {
     /// Moves a gate on, in one transaction: asks for approval of the current content, passes it
     /// once approved, or on a rejection sends the job back to the gate's step (with the feedback)
     /// — or fails the job when the loop is spent.
-    func settleGate(_ step: WorkflowTemplate.Step, _ gate: WorkflowTemplate.Gate, job: String) throws -> GateProgress {
-        let state = try JobState.load(job, store: store)
+    func settleGate(_ step: WorkflowTemplate.Step, _ gate: WorkflowTemplate.Gate, job: String, state: JobState) throws -> GateProgress {
         let content = state.output(of: gate.reviews) ?? .null
         let hash = try ContentHash.of(content)
         let template = state.template
