@@ -204,3 +204,24 @@ struct RejectCommand: ParsableCommand {
         }
     }
 }
+
+struct MetricsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "metrics",
+                                                    abstract: "Per agent: runs, success rate, average duration and cost, tokens (all jobs, or one).")
+    @Option(help: "Only this job.") var job: String?
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "As JSON.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let runner = try store.runner()
+            let metrics = try runner.store.metrics(job: try job.map(runner.resolve))
+            if json { try Output.json(metrics); return }
+            print("agent                  runs  success  avg time   avg cost     tokens")
+            for m in metrics {
+                print(m.agent.padding(toLength: 22, withPad: " ", startingAt: 0)
+                      + String(format: " %5d  %6.1f %%  %7.3f s  $%8.4f  %9d", m.runs, m.successRate * 100, m.averageDuration, m.averageCost, m.totalTokens))
+            }
+        }
+    }
+}

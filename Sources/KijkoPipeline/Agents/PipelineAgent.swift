@@ -17,7 +17,8 @@ public struct AgentInput: Codable, Sendable {
     /// Media the job was given (`--media`, `--master`).
     public var media: String?
     public var master: String?
-    /// A folder for this step's files (beside the database); written atomically by native steps.
+    /// A folder for this step's files, beside the database (the agent creates it when it writes
+    /// any); native steps write atomically there, so a rerun is safe.
     public var workFolder: String
 }
 

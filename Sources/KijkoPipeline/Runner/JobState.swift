@@ -25,18 +25,17 @@ struct JobState {
     /// Reads the job; `template` saves decoding the job's template snapshot again (it never changes).
     static func load(_ job: String, store: PipelineStore, template known: WorkflowTemplate? = nil) throws -> JobState {
         try store.read { db in
-            let columns = known == nil ? "*" : "brief_text, client_name, budget, max_cost, total_cost, run_state, error_message, settings"
-            guard let row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM production_jobs WHERE id = ?", arguments: [job]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM production_jobs WHERE id = ?"), arguments: [job]) else {
                 throw PipelineError("no job \(job)")
             }
-            let template = try known ?? JSONDecoder().decode(WorkflowTemplate.self, from: Data((row["template"] as String).utf8))
+            let template = try known ?? Self.template(of: job, db)
             let raw = (try? JSONDecoder().decode([String: String?].self, from: Data((row["settings"] as String).utf8))) ?? [:]
             var state = JobState(id: job, template: template, brief: row["brief_text"], client: row["client_name"], budget: row["budget"],
                                  maxCost: row["max_cost"], totalCost: row["total_cost"], runState: row["run_state"], error: row["error_message"],
                                  settings: raw.compactMapValues { $0 }, current: [:], feedbacks: [:])
-            for e in try Row.fetchAll(db, sql: """
+            for e in try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT step_id, status, output_data FROM agent_executions WHERE production_job_id = ? AND superseded = 0 ORDER BY created_at
-                """, arguments: [job]) {
+                """), arguments: [job]) {
                 state.current[e["step_id"]] = (e["status"], e["output_data"])
             }
             for r in try Row.fetchAll(db, sql: """
@@ -47,6 +46,14 @@ struct JobState {
             }
             return state
         }
+    }
+
+    /// The job's snapshot of its workflow graph.
+    static func template(of job: String, _ db: Database) throws -> WorkflowTemplate {
+        guard let text = try String.fetchOne(db, sql: "SELECT template FROM production_job_templates WHERE production_job_id = ?", arguments: [job]) else {
+            throw PipelineError("job \(job) has no workflow on record")
+        }
+        return try JSONDecoder().decode(WorkflowTemplate.self, from: Data(text.utf8))
     }
 
     /// Completed, skipped (a branch not taken), or a gate passed.

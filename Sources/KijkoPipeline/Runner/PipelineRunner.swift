@@ -87,8 +87,9 @@ public final class PipelineRunner: Sendable {
             }
             try db.execute(sql: """
                 INSERT INTO production_jobs (id, workflow_id, client_name, brief_text, brief_attachments, status, run_state, budget,
-                  max_cost, template, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'brief', 'running', ?, ?, ?, ?, ?, ?)
-                """, arguments: [job, workflow, options.client, brief, attachments, options.budget, options.maxCost, snapshot, settings, now, now])
+                  max_cost, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'brief', 'running', ?, ?, ?, ?, ?)
+                """, arguments: [job, workflow, options.client, brief, attachments, options.budget, options.maxCost, settings, now, now])
+            try db.execute(sql: "INSERT INTO production_job_templates (production_job_id, template) VALUES (?, ?)", arguments: [job, snapshot])
         }
         return job
     }
@@ -99,10 +100,32 @@ public final class PipelineRunner: Sendable {
         let job = try resolve(given)
         if let owner = try claim(job) { return .busy(owner) }
         defer { try? release(job) }
-        var template: WorkflowTemplate?
+        let outcome = try drive(job, progress: progress)
+        try store.write { db in
+            try db.execute(sql: """
+                UPDATE production_jobs SET agent_results = (SELECT json_group_object(step_id, json(output_data)) FROM agent_executions
+                  WHERE production_job_id = ? AND superseded = 0 AND status = 'completed') WHERE id = ?
+                """, arguments: [job, job])
+        }
+        return outcome
+    }
+
+    /// The passes of one run, until the job stops.
+    func drive(_ job: String, progress: (@Sendable (String) -> Void)?) throws -> Outcome {
+        // The job's state is read once and then kept up to date with this runner's own writes;
+        // it is read again after anything a gate changed (a decision made in another process).
+        var state = try JobState.load(job, store: store)
+        let steps = state.template.steps
+        let position = Dictionary(uniqueKeysWithValues: steps.enumerated().map { ($1.id, $0) })
+        let needs = steps.map { $0.after.compactMap { position[$0] } }
+        var done = steps.map { state.isDone($0.id) }
+        var fresh = true
         while true {
-            let state = try JobState.load(job, store: store, template: template)
-            template = state.template
+            if !fresh {
+                state = try JobState.load(job, store: store, template: state.template)
+                done = steps.map { state.isDone($0.id) }
+            }
+            fresh = false
             switch state.runState {
             case "complete": return .complete
             case "failed": return .failed(state.error ?? "failed")
@@ -112,8 +135,8 @@ public final class PipelineRunner: Sendable {
             var ready: [WorkflowTemplate.Step] = []
             var waiting: [String] = []
             var advanced = false
-            for step in state.template.steps where !state.isDone(step.id) {
-                guard step.after.allSatisfy(state.isDone) else { continue }
+            for i in steps.indices where !done[i] && needs[i].allSatisfy({ done[$0] }) {
+                let step = steps[i]
                 if let gate = step.gate {
                     switch try settleGate(step, gate, job: job, state: state) {
                     case .waiting(let request): waiting.append(request)
@@ -133,13 +156,27 @@ public final class PipelineRunner: Sendable {
                 if let stop = try budgetGuard(ready, state: state, job: job) { return .stopped(stop) }
                 let failures = FailureBox()
                 let batch = ready
-                ChatClient.forEach(batch.count, limit: concurrency) { [self] i in
-                    do { try execute(batch[i], job: job, state: state, progress: progress) } catch { failures.add("\(batch[i].id): \(error)") }
+                let before = state
+                let finished = ResultBox()
+                let work: @Sendable (Int) -> Void = { [self] i in
+                    do {
+                        let result = try execute(batch[i], job: job, state: before, progress: progress)
+                        finished.add(batch[i].id, result.output, result.cost)
+                    }
+                    catch { failures.add("\(batch[i].id): \(error)") }
                 }
+                // One step runs on this thread; several on their own threads, side by side.
+                if batch.count == 1 { work(0) } else { ChatClient.forEach(batch.count, limit: concurrency, work) }
                 if let failure = failures.first {
                     try markJob(job, runState: "failed", error: failure)
                     return .failed(failure)
                 }
+                for (step, output, cost) in finished.all {
+                    state.current[step] = ("completed", output)
+                    state.totalCost += cost
+                    if let i = position[step] { done[i] = true }
+                }
+                fresh = !advanced  // skips and gates of this pass wrote to the store: read it again
                 continue
             }
             if advanced { continue }
@@ -149,7 +186,7 @@ public final class PipelineRunner: Sendable {
                 }
                 return .waiting(waiting)
             }
-            if state.template.steps.allSatisfy({ state.isDone($0.id) }) {
+            if done.allSatisfy({ $0 }) {
                 try store.write { db in
                     let now = PipelineStore.now()
                     try db.execute(sql: """
@@ -210,7 +247,10 @@ public final class PipelineRunner: Sendable {
     // MARK: - Steps
 
     /// Runs one agent step: intent, work, result — each write its own transaction.
-    func execute(_ step: WorkflowTemplate.Step, job: String, state: JobState, progress: (@Sendable (String) -> Void)?) throws {
+    /// Returns the step's output as stored (JSON text) and its cost.
+    @discardableResult
+    func execute(_ step: WorkflowTemplate.Step, job: String, state: JobState, progress: (@Sendable (String) -> Void)?) throws
+        -> (output: String, cost: Double) {
         guard let name = step.agent, let agent = agents[name] else { throw PipelineError("unknown agent \(step.agent ?? "?")") }
         let feedback = state.feedback(for: step.id)
         let folder = ((store.path as NSString).deletingLastPathComponent as NSString)
@@ -224,40 +264,38 @@ public final class PipelineRunner: Sendable {
         let execution = UUID().uuidString.lowercased()
         try store.write { db in
             let now = PipelineStore.now()
-            try db.execute(sql: "UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
+            try db.run("UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
                            arguments: [job, step.id])
-            try db.execute(sql: """
+            try db.run("""
                 INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, input_data, status, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, 'running', ?)
                 """, arguments: [execution, job, step.id, name, agent.type, String(decoding: try encoder.encode(input), as: UTF8.self), now])
-            try db.execute(sql: "UPDATE production_jobs SET current_agent = ?, status = ?, updated_at = ? WHERE id = ?",
+            try db.run("UPDATE production_jobs SET current_agent = ?, status = ?, updated_at = ? WHERE id = ?",
                            arguments: [name, step.phase, now, job])
         }
         progress?("\(step.id) (\(name))")
         FaultInjection.inStep(step.id)
         let started = Date()
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let result = try agent.run(input)
             let output = String(decoding: try encoder.encode(result.output), as: UTF8.self)
             let cost = result.usage.cost ?? 0
             try store.write { db in
                 let now = PipelineStore.now()
-                try db.execute(sql: """
+                try db.run("""
                     UPDATE agent_executions SET status = 'completed', output_data = ?, llm_calls = ?, tokens_used = ?, cost = ?,
                       duration_seconds = ?, completed_at = ? WHERE id = ?
                     """, arguments: [output, result.usage.calls, result.usage.promptTokens + result.usage.completionTokens, cost,
                                      Date().timeIntervalSince(started), now, execution])
-                // SQLite's own JSON functions set the one key: no read-modify-write of the whole map.
-                try db.execute(sql: """
-                    UPDATE production_jobs SET agent_results = json_set(agent_results, ?, json(?)), total_cost = total_cost + ?,
-                      updated_at = ? WHERE id = ?
-                    """, arguments: ["$.\"\(step.id)\"", output, cost, now, job])
+                if cost != 0 {
+                    try db.run("UPDATE production_jobs SET total_cost = total_cost + ?, updated_at = ? WHERE id = ?", arguments: [cost, now, job])
+                }
             }
+            return (output, cost)
         } catch {
             let why = (error as? PipelineError)?.message ?? "\(error)"
             try store.write { db in
-                try db.execute(sql: "UPDATE agent_executions SET status = 'failed', error_message = ?, duration_seconds = ?, completed_at = ? WHERE id = ?",
+                try db.run("UPDATE agent_executions SET status = 'failed', error_message = ?, duration_seconds = ?, completed_at = ? WHERE id = ?",
                                arguments: [why, Date().timeIntervalSince(started), PipelineStore.now(), execution])
             }
             throw PipelineError(why)
@@ -417,6 +455,21 @@ public final class PipelineRunner: Sendable {
     }
 
     static func quoted(_ text: String) -> String { String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self) }
+}
+
+extension Database {
+    /// Runs `sql` through the connection's statement cache (compiled once, reused per step).
+    func run(_ sql: String, arguments: StatementArguments) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+}
+
+/// Outputs collected from parallel steps.
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outputs: [(String, String, Double)] = []
+    func add(_ step: String, _ output: String, _ cost: Double) { lock.lock(); outputs.append((step, output, cost)); lock.unlock() }
+    var all: [(String, String, Double)] { lock.lock(); defer { lock.unlock() }; return outputs }
 }
 
 /// Failures collected from parallel steps.

@@ -71,7 +71,7 @@ extension PipelineStore {
     public func detail(job: String) throws -> JobDetail {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: Self.jobSQL + " WHERE j.id = ?", arguments: [job]) else { throw PipelineError("no job \(job)") }
-            let template = try JSONDecoder().decode(WorkflowTemplate.self, from: Data((row["template"] as String).utf8))
+            let template = try JobState.template(of: job, db)
             let executions = try Row.fetchAll(db, sql: "SELECT * FROM agent_executions WHERE production_job_id = ? ORDER BY created_at",
                                               arguments: [job])
             let steps = template.steps.map { step -> StepRecord in
@@ -107,6 +107,50 @@ extension PipelineStore {
                            approval: r["approval_type"], status: r["status"], feedback: r["feedback"], by: r["approved_by"],
                            createdAt: r["created_at"], decidedAt: r["approved_at"],
                            content: (r["content_to_review"] as String?).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) })
+        }
+    }
+}
+
+extension PipelineStore {
+    /// One agent's record over the jobs asked about.
+    public struct AgentMetrics: Codable, Sendable {
+        public var agent: String
+        public var runs: Int
+        public var completed: Int
+        public var failed: Int
+        /// completed / (completed + failed); interrupted runs count as failed.
+        public var successRate: Double
+        public var averageDuration: Double
+        public var averageCost: Double
+        public var totalTokens: Int
+        public var llmCalls: Int
+    }
+
+    /// Per agent: runs, success rate, average duration and cost, tokens — over every job, or one.
+    /// Gates and branches not taken are not agents' runs and are left out.
+    public func metrics(job: String? = nil) throws -> [AgentMetrics] {
+        try read { db in
+            let filter = job == nil ? "" : "AND production_job_id = ?"
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT agent_name,
+                       SUM(status IN ('completed', 'failed')) AS runs,
+                       SUM(status = 'completed') AS completed,
+                       SUM(status = 'failed') AS failed,
+                       AVG(CASE WHEN status = 'completed' THEN duration_seconds END) AS duration,
+                       AVG(CASE WHEN status = 'completed' THEN cost END) AS cost,
+                       SUM(tokens_used) AS tokens,
+                       SUM(llm_calls) AS calls
+                FROM agent_executions
+                WHERE agent_type != 'approval' AND status != 'skipped' \(filter)
+                GROUP BY agent_name ORDER BY agent_name
+                """, arguments: job.map { [$0] } ?? [])
+            return rows.map { r in
+                let completed: Int = r["completed"] ?? 0, failed: Int = r["failed"] ?? 0
+                return AgentMetrics(agent: r["agent_name"], runs: r["runs"] ?? 0, completed: completed, failed: failed,
+                                    successRate: completed + failed == 0 ? 0 : Double(completed) / Double(completed + failed),
+                                    averageDuration: r["duration"] ?? 0, averageCost: r["cost"] ?? 0,
+                                    totalTokens: r["tokens"] ?? 0, llmCalls: r["calls"] ?? 0)
+            }
         }
     }
 }

@@ -8,7 +8,10 @@ public import GRDB
 ///
 /// Tables as the product spec names them — `production_workflows`, `production_jobs`,
 /// `agent_executions`, `approval_requests`, `langfuse_traces` — plus `llm_calls` for each model
-/// call. Ids are UUID text; structured values are JSON text.
+/// call and `production_job_templates` (each job's snapshot of its workflow graph, kept out of the
+/// job's row, which changes at every step). Ids are UUID text; structured values are JSON text.
+/// A job's `agent_results` (every current step output by step id) is written whenever its run
+/// stops — complete, waiting, failed — while each output is in its execution row as it is made.
 public final class PipelineStore: Sendable {
     public let path: String
     let pool: DatabasePool
@@ -106,12 +109,15 @@ public final class PipelineStore: Sendable {
                   run_state TEXT NOT NULL,
                   budget REAL,
                   max_cost REAL,
-                  template TEXT NOT NULL,
                   settings TEXT NOT NULL DEFAULT '{}',
                   error_message TEXT,
                   created_at TEXT NOT NULL,
                   updated_at TEXT NOT NULL,
                   completed_at TEXT
+                );
+                CREATE TABLE production_job_templates (
+                  production_job_id TEXT PRIMARY KEY REFERENCES production_jobs(id),
+                  template TEXT NOT NULL
                 );
                 CREATE TABLE agent_executions (
                   id TEXT PRIMARY KEY,
@@ -191,10 +197,16 @@ public final class PipelineStore: Sendable {
         try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }
 
+    /// Now as ISO 8601 UTC with milliseconds ("2026-11-26T14:43:46.123Z"), the form every
+    /// timestamp column holds (it sorts as text).
     static func now() -> String {
-        let format = ISO8601DateFormatter()
-        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return format.string(from: Date())
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        var seconds = time_t(time.tv_sec)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(time.tv_nsec / 1_000_000))
     }
 }
 
