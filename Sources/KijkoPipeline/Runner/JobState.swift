@@ -15,6 +15,9 @@ struct JobState {
     var totalCost: Double
     var runState: String
     var error: String?
+    /// The job's `current_agent` and `status` (its phase) as last written.
+    var currentAgent: String?
+    var phase: String
     var settings: [String: String]
     /// step id → (status, output JSON text) of its current (not superseded) execution; outputs
     /// are decoded only when a step needs them.
@@ -32,6 +35,7 @@ struct JobState {
             let raw = (try? JSONDecoder().decode([String: String?].self, from: Data((row["settings"] as String).utf8))) ?? [:]
             var state = JobState(id: job, template: template, brief: row["brief_text"], client: row["client_name"], budget: row["budget"],
                                  maxCost: row["max_cost"], totalCost: row["total_cost"], runState: row["run_state"], error: row["error_message"],
+                                 currentAgent: row["current_agent"], phase: row["status"],
                                  settings: raw.compactMapValues { $0 }, current: [:], feedbacks: [:])
             for e in try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT step_id, status, output_data FROM agent_executions WHERE production_job_id = ? AND superseded = 0 ORDER BY created_at

@@ -174,7 +174,11 @@ public final class PipelineRunner: Sendable {
                 for (step, output, cost) in finished.all {
                     state.current[step] = ("completed", output)
                     state.totalCost += cost
-                    if let i = position[step] { done[i] = true }
+                    if let i = position[step] {
+                        done[i] = true
+                        state.currentAgent = steps[i].agent
+                        state.phase = steps[i].phase
+                    }
                 }
                 fresh = !advanced  // skips and gates of this pass wrote to the store: read it again
                 continue
@@ -262,16 +266,23 @@ public final class PipelineRunner: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let execution = UUID().uuidString.lowercased()
+        let inputText = String(decoding: try encoder.encode(input), as: UTF8.self)
         try store.write { db in
             let now = PipelineStore.now()
-            try db.run("UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
+            // (Statements that would change nothing are left out: a step with no earlier run has
+            // nothing to supersede, and a job already at this agent and phase keeps its row.)
+            if state.current[step.id] != nil {
+                try db.run("UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
                            arguments: [job, step.id])
+            }
             try db.run("""
                 INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, input_data, status, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, 'running', ?)
-                """, arguments: [execution, job, step.id, name, agent.type, String(decoding: try encoder.encode(input), as: UTF8.self), now])
-            try db.run("UPDATE production_jobs SET current_agent = ?, status = ?, updated_at = ? WHERE id = ?",
+                """, arguments: [execution, job, step.id, name, agent.type, inputText, now])
+            if state.currentAgent != name || state.phase != step.phase {
+                try db.run("UPDATE production_jobs SET current_agent = ?, status = ?, updated_at = ? WHERE id = ?",
                            arguments: [name, step.phase, now, job])
+            }
         }
         progress?("\(step.id) (\(name))")
         FaultInjection.inStep(step.id)
