@@ -167,22 +167,37 @@ struct ApprovalsCommand: ParsableCommand {
     }
 }
 
-struct ApproveCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a request; the job goes on unless --no-continue.")
-    @Argument(help: "Approval request id (or its first characters).") var request: String
-    @Option(help: "Who approves.") var by: String?
-    @Option(help: "Notes.") var feedback: String?
-    @Flag(help: "Record the decision only.") var noContinue = false
+/// What approving and rejecting share: who decides, whether the job goes on, the store.
+struct DecisionOptions: ParsableArguments {
+    @Option(help: "Who decides (default: $USER).") var by: String?
+    @Flag(help: "Record the decision only; the job waits for `kijko resume`.") var noContinue = false
     @OptionGroup var store: StoreOptions
     @Flag(help: "The outcome as JSON.") var json = false
 
-    func run() throws {
+    var decider: String? { by ?? ProcessInfo.processInfo.environment["USER"] }
+
+    /// Records the decision `decide` makes, then runs the job on unless told not to.
+    func record(_ verb: String, _ decide: (PipelineRunner) throws -> String) throws {
         try reportingErrors {
             let runner = try store.runner()
-            let job = try runner.approve(request, by: by ?? ProcessInfo.processInfo.environment["USER"], feedback: feedback)
-            if noContinue { if !json { print("approved; job \(job.prefix(8)) waits for `kijko resume`") }; return }
+            let job = try decide(runner)
+            if noContinue {
+                if !json { print("\(verb); job \(job.prefix(8)) waits for `kijko resume`") }
+                return
+            }
             try runJob(runner, job: job, json: json)
         }
+    }
+}
+
+struct ApproveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a request; the job goes on unless --no-continue.")
+    @Argument(help: "Approval request id (or its first characters).") var request: String
+    @Option(help: "Notes.") var feedback: String?
+    @OptionGroup var decision: DecisionOptions
+
+    func run() throws {
+        try decision.record("approved") { try $0.approve(request, by: decision.decider, feedback: feedback) }
     }
 }
 
@@ -190,18 +205,10 @@ struct RejectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reject", abstract: "Reject a request with feedback; the job goes back for a revision unless --no-continue.")
     @Argument(help: "Approval request id (or its first characters).") var request: String
     @Option(help: "What should change (required).") var feedback: String
-    @Option(help: "Who rejects.") var by: String?
-    @Flag(help: "Record the decision only.") var noContinue = false
-    @OptionGroup var store: StoreOptions
-    @Flag(help: "The outcome as JSON.") var json = false
+    @OptionGroup var decision: DecisionOptions
 
     func run() throws {
-        try reportingErrors {
-            let runner = try store.runner()
-            let job = try runner.reject(request, by: by ?? ProcessInfo.processInfo.environment["USER"], feedback: feedback)
-            if noContinue { if !json { print("rejected; job \(job.prefix(8)) waits for `kijko resume`") }; return }
-            try runJob(runner, job: job, json: json)
-        }
+        try decision.record("rejected") { try $0.reject(request, by: decision.decider, feedback: feedback) }
     }
 }
 

@@ -138,6 +138,29 @@ import Testing
         #expect(abs(detail.job.totalCost - 0.8) < 1e-9 && detail.steps.map(\.status) == ["completed", "completed", "not_started"])
     }
 
+    @Test func metricsCountRunsSuccessCostAndTokensPerAgent() throws {
+        var agents = BuiltinAgents.registry
+        agents.add(CostlyAgent(name: "render", cost: 0.25))
+        let file = try PipelineFixture.templateFile("""
+            name: metered
+            steps:
+              a: {agent: render}
+              b: {agent: render, after: [a]}
+              c: {agent: vrd, after: [b]}
+            """)
+        let runner = PipelineRunner(store: try PipelineStore(path: try PipelineFixture.scratch()), agents: agents)
+        let template = try WorkflowTemplate.load(path: file, agents: agents.names)
+        let first = try runner.start(template, brief: "x"), second = try runner.start(template, brief: "y")
+        #expect(try runner.run(job: first) == .complete && runner.run(job: second) == .complete)
+        let all = Dictionary(uniqueKeysWithValues: try runner.store.metrics().map { ($0.agent, $0) })
+        let render = try #require(all["render"])
+        #expect(render.runs == 4 && render.completed == 4 && render.successRate == 1)
+        #expect(abs(render.averageCost - 0.25) < 1e-9 && render.totalTokens == 600 && render.llmCalls == 4)
+        #expect(all["vrd"]?.runs == 2 && all["vrd"]?.totalTokens == 0)
+        #expect(try runner.store.metrics(job: first).first { $0.agent == "render" }?.runs == 2)
+        #expect(abs(try runner.store.detail(job: first).job.totalCost - 0.5) < 1e-9)
+    }
+
     /// A running job in one process and people deciding in another: many writers on one file,
     /// no update lost.
     @Test func twoStoresOnOneFileLoseNoUpdate() throws {
