@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @testable import KijkoPipeline
+import KijkoLLM
 import KijkoMedia
 import Testing
 
@@ -30,6 +31,21 @@ import Testing
         #expect { _ = try WorkflowTemplate.load(path: file, agents: BuiltinAgents.registry.names) } throws: {
             "\($0)".contains(expected) && "\($0)".contains("custom.yaml")
         }
+    }
+
+    /// What an approval is bound to: the content's JSON (key order aside) and the bytes of the
+    /// files it names.
+    @Test func theContentHashFollowsTheJSONAndTheFilesItNames() throws {
+        let folder = (try PipelineFixture.scratch() as NSString).deletingLastPathComponent
+        let cut = folder + "/cut.mp4"
+        try Data("first cut".utf8).write(to: URL(fileURLWithPath: cut))
+        let content: JSONValue = ["title": "Rough cut", "file": .string(cut), "notes": ["tighter", "warmer"]]
+        let reordered: JSONValue = ["notes": ["tighter", "warmer"], "file": .string(cut), "title": "Rough cut"]
+        let first = try ContentHash.of(content)
+        #expect(try ContentHash.of(reordered) == first)
+        #expect(try ContentHash.of(["title": "Rough cut 2", "file": .string(cut), "notes": ["tighter", "warmer"]]) != first)
+        try Data("second cut".utf8).write(to: URL(fileURLWithPath: cut))
+        #expect(try ContentHash.of(content) != first, "the same path with new bytes is new content")
     }
 
     @Test func foreignAndDamagedFilesAreRefusedUntouched() throws {
