@@ -37,14 +37,16 @@ public struct VisionReviewer: Sendable {
         var issues: [VisionReview.Finding]
     }
 
-    /// The reply's schema: `{"issues": [{"type", "severity", "description"}]}`.
-    static let schema = JSONValue.objectSchema([
+    /// The reply's schema: `{"issues": [{"type", "severity", "description"}]}`. Made per review
+    /// rather than held in a global (an indirect enum's boxes behind tagged pointers in a global
+    /// read as lost to valgrind).
+    static var schema: JSONValue { JSONValue.objectSchema([
         "issues": ["type": "array", "items": JSONValue.objectSchema([
             "type": JSONValue.enumSchema(VisionReview.Finding.Kind.allCases.map(\.rawValue)),
             "severity": JSONValue.enumSchema(VisionReview.Finding.Severity.allCases.map(\.rawValue)),
             "description": ["type": "string"],
         ])],
-    ])
+    ]) }
 
     var instructions: String {
         var text = """
@@ -66,6 +68,7 @@ public struct VisionReviewer: Sendable {
         let model = client.endpoint.visionModel
         let instructions = instructions
         let client = client
+        let schema = Self.schema
         ChatClient.forEach(subjects.count, limit: concurrency) { i in
             let subject = subjects[i]
             var result = VisionReview.FrameResult(frame: subject.frame, time: subject.time, image: subject.image, reason: subject.reason,
@@ -74,7 +77,7 @@ public struct VisionReviewer: Sendable {
             if let jpeg = FileManager.default.contents(atPath: subject.image) {
                 let prompt = String(format: "Frame %d at %.2f s (%@).", subject.frame, subject.time, subject.reason)
                 let request = ChatRequest(messages: [.system(instructions), .user(prompt, jpeg: jpeg)], model: model,
-                                          temperature: 0, maxTokens: 800, schema: (name: "frame_review", schema: Self.schema))
+                                          temperature: 0, maxTokens: 800, schema: (name: "frame_review", schema: schema))
                 do throws(LLMError) {
                     let (answer, reply) = try client.completeJSON(request, as: Answer.self)
                     result.findings = answer.issues
