@@ -74,6 +74,20 @@ ensure_otio_venv() {
         || die "pip could not install opentimelineio"
 }
 
+# ensure_otel_venv : opentelemetry-proto (OpenTelemetry's own protocol definitions) in
+# .build/otel-venv, for the trace exporter's test collector (never used by the product).
+ensure_otel_venv() {
+    local py=.build/otel-venv/bin/python
+    if [ -x "$py" ] && "$py" -c "import opentelemetry.proto.collector.trace.v1.trace_service_pb2" 2>/dev/null; then return 0; fi
+    say "installing opentelemetry-proto 1.45.2 into .build/otel-venv"
+    mkdir -p .build
+    if ! python3 -m venv .build/otel-venv 2>/dev/null; then
+        [ "$(uname -s)" = Linux ] && install_apt python3-venv
+        python3 -m venv .build/otel-venv || die "cannot create a Python venv"
+    fi
+    .build/otel-venv/bin/pip install -q opentelemetry-proto==1.45.2 || die "pip could not install opentelemetry-proto"
+}
+
 # ensure_scenedetect_venv : PySceneDetect 0.7.2 (with its OpenCV) in .build/scenedetect-venv, the
 # peer `scripts/bench shots` measures shot detection against (never used by the product).
 # ensure_langgraph_venv : LangGraph with its SQLite checkpointer in .build/langgraph-venv, the peer

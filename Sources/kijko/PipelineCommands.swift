@@ -50,7 +50,21 @@ func runJob(_ runner: PipelineRunner, job: String, json: Bool) throws {
     if terminal { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
     let report = try RunReport.make(runner, job: try runner.resolve(job), outcome)
     try report.print(json: json)
+    exportTraces(runner.store)
     if report.failed { throw ExitCode.failure }
+}
+
+/// Sends the recorded spans to the configured collectors once the run has stopped; a collector
+/// that is down or refuses is one warning line, never a failure (the spans wait in the store for
+/// the next run or `kijko traces flush`).
+func exportTraces(_ store: PipelineStore) {
+    let destinations = TraceExporter.destinations()
+    guard !destinations.isEmpty else { return }
+    var exporter = TraceExporter(store: store, destinations: destinations)
+    exporter.timeout = 5
+    for report in (try? exporter.flush()) ?? [] where report.error != nil {
+        FileHandle.standardError.write(Data("warning: traces to \(report.destination): \(report.error!); \(report.pending) spans wait for `kijko traces flush`\n".utf8))
+    }
 }
 
 struct RunCommand: ParsableCommand {
@@ -230,5 +244,40 @@ struct MetricsCommand: ParsableCommand {
                       + String(format: " %5d  %6.1f %%  %7.3f s  $%8.4f  %9d", m.runs, m.successRate * 100, m.averageDuration, m.averageCost, m.totalTokens))
             }
         }
+    }
+}
+
+struct TracesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "traces", abstract: "Trace export.", subcommands: [TracesFlushCommand.self])
+}
+
+struct TracesFlushCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flush",
+        abstract: "Send every recorded span not yet accepted to the OTLP collector and/or Langfuse.",
+        discussion: """
+            Destinations: OTEL_EXPORTER_OTLP_ENDPOINT (…/v1/traces is added) or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, with
+            OTEL_EXPORTER_OTLP_HEADERS; LANGFUSE_HOST with LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY.
+            Exit 1 when a destination could not take everything (what it did not take stays queued).
+            """)
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "As JSON.") var json = false
+
+    func run() throws {
+        var failed = false
+        try reportingErrors {
+            let destinations = TraceExporter.destinations()
+            guard !destinations.isEmpty else {
+                throw CommandFailure(message: "no trace destination: set OTEL_EXPORTER_OTLP_ENDPOINT or LANGFUSE_HOST (with its keys)")
+            }
+            let reports = try TraceExporter(store: try store.open(), destinations: destinations).flush()
+            if json { try Output.json(reports) } else {
+                for r in reports {
+                    print("\(r.destination): \(r.accepted) accepted, \(r.rejected) rejected, \(r.pending) pending" + (r.error.map { " — \($0)" } ?? ""))
+                }
+            }
+            failed = reports.contains { $0.pending > 0 }
+        }
+        if failed { throw ExitCode.failure }
     }
 }

@@ -26,10 +26,13 @@ public struct AgentInput: Codable, Sendable {
 public struct AgentOutput: Sendable {
     public var output: JSONValue
     public var usage: LLMUsage
+    /// Each model call, for the trace (a generation span each) and `llm_calls`.
+    public var calls: [LLMCallRecord]
 
-    public init(output: JSONValue, usage: LLMUsage = LLMUsage()) {
+    public init(output: JSONValue, usage: LLMUsage = LLMUsage(), calls: [LLMCallRecord] = []) {
         self.output = output
         self.usage = usage
+        self.calls = calls
     }
 }
 

@@ -106,8 +106,35 @@ public final class PipelineRunner: Sendable {
                 UPDATE production_jobs SET agent_results = (SELECT json_group_object(step_id, json(output_data)) FROM agent_executions
                   WHERE production_job_id = ? AND superseded = 0 AND status = 'completed') WHERE id = ?
                 """, arguments: [job, job])
+            try recordRoot(db, job: job, outcome: outcome)
         }
         return outcome
+    }
+
+    /// The job's root span, once the job has ended (complete, failed, stopped); written again,
+    /// and sent again, if a resumed job ends anew.
+    func recordRoot(_ db: Database, job: String, outcome: Outcome) throws {
+        let ended: String?
+        switch outcome {
+        case .complete: ended = nil
+        case .failed(let why), .stopped(let why): ended = why
+        case .waiting, .busy: return
+        }
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT j.created_at, j.client_name, j.brief_text, j.total_cost, w.name AS workflow FROM production_jobs j
+            JOIN production_workflows w ON w.id = j.workflow_id WHERE j.id = ?
+            """, arguments: [job]) else { return }
+        let root = TraceRecorder.rootSpanID(job: job)
+        var attributes: [String: JSONValue] = [
+            "kijko.job": .string(job), "kijko.workflow": .string(row["workflow"]), "kijko.cost_usd": .number(row["total_cost"]),
+            "langfuse.trace.name": .string("\(row["workflow"] as String) job"),
+            "langfuse.trace.input": .string(TraceRecorder.clipped(row["brief_text"])),
+        ]
+        if let client = row["client_name"] as String? { attributes["kijko.client"] = .string(client) }
+        try db.execute(sql: "DELETE FROM trace_exports WHERE span_id = ?", arguments: [root])
+        try TraceRecorder.record(db, job: job, span: root, parent: nil, execution: nil, name: "job \(row["workflow"] as String)",
+                                 kind: "internal", start: TraceRecorder.nanoseconds(iso: row["created_at"]) ?? TraceRecorder.nanoseconds(),
+                                 end: TraceRecorder.nanoseconds(), attributes: attributes, error: ended)
     }
 
     /// The passes of one run, until the job stops.
@@ -233,6 +260,14 @@ public final class PipelineRunner: Sendable {
             let now = PipelineStore.now()
             try db.execute(sql: "UPDATE approval_requests SET status = ?, feedback = ?, approved_at = ?, approved_by = ? WHERE id = ?",
                            arguments: [status, feedback, now, by, id])
+            var attributes: [String: JSONValue] = ["kijko.step": .string(row["step_id"]), "kijko.approver_role": .string(row["approver_role"]),
+                                                   "kijko.approval_type": .string(row["approval_type"]), "kijko.decision": .string(status)]
+            if let by { attributes["kijko.approved_by"] = .string(by) }
+            if let feedback { attributes["kijko.feedback"] = .string(feedback) }
+            try TraceRecorder.record(db, job: job, span: TraceRecorder.spanID(id), parent: TraceRecorder.rootSpanID(job: job),
+                                     execution: row["agent_execution_id"], name: "approval \(row["step_id"] as String): \(status)",
+                                     kind: "internal", start: TraceRecorder.nanoseconds(iso: row["created_at"]) ?? TraceRecorder.nanoseconds(),
+                                     end: TraceRecorder.nanoseconds(), attributes: attributes)
             let history = try String.fetchOne(db, sql: "SELECT approval_history FROM production_jobs WHERE id = ?", arguments: [job]) ?? "[]"
             var entries = (try? JSONDecoder().decode([[String: String]].self, from: Data(history.utf8))) ?? []
             var entry = ["request": id, "step": row["step_id"] as String, "role": row["approver_role"] as String,
@@ -293,6 +328,10 @@ public final class PipelineRunner: Sendable {
             let cost = result.usage.cost ?? 0
             try store.write { db in
                 let now = PipelineStore.now()
+                try TraceRecorder.execution(db, job: job, execution: execution, step: step.id, agent: name, type: agent.type,
+                                            revision: feedback.count, start: TraceRecorder.nanoseconds(started),
+                                            end: TraceRecorder.nanoseconds(), input: inputText, output: output, usage: result.usage,
+                                            calls: result.calls, error: nil)
                 try db.run("""
                     UPDATE agent_executions SET status = 'completed', output_data = ?, llm_calls = ?, tokens_used = ?, cost = ?,
                       duration_seconds = ?, completed_at = ? WHERE id = ?
@@ -308,6 +347,10 @@ public final class PipelineRunner: Sendable {
             try store.write { db in
                 try db.run("UPDATE agent_executions SET status = 'failed', error_message = ?, duration_seconds = ?, completed_at = ? WHERE id = ?",
                                arguments: [why, Date().timeIntervalSince(started), PipelineStore.now(), execution])
+                try TraceRecorder.execution(db, job: job, execution: execution, step: step.id, agent: name, type: agent.type,
+                                            revision: feedback.count, start: TraceRecorder.nanoseconds(started),
+                                            end: TraceRecorder.nanoseconds(), input: inputText, output: nil, usage: LLMUsage(),
+                                            calls: [], error: why)
             }
             throw PipelineError(why)
         }

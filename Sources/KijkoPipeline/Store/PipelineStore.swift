@@ -175,6 +175,35 @@ public final class PipelineStore: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v2-traces") { db in
+            // Every job is a trace (its id is the job's UUID as 32 hex digits), every execution
+            // and every approval decision a span in it, written in the same transaction as what
+            // it records; trace_exports says which destination has accepted which span.
+            try db.execute(sql: """
+                CREATE TABLE trace_spans (
+                  span_id TEXT PRIMARY KEY,
+                  trace_id TEXT NOT NULL,
+                  parent_span_id TEXT,
+                  production_job_id TEXT NOT NULL REFERENCES production_jobs(id),
+                  agent_execution_id TEXT REFERENCES agent_executions(id),
+                  name TEXT NOT NULL,
+                  kind TEXT NOT NULL,
+                  start_ns INTEGER NOT NULL,
+                  end_ns INTEGER NOT NULL,
+                  attributes TEXT NOT NULL DEFAULT '{}',
+                  status TEXT NOT NULL DEFAULT 'ok',
+                  status_message TEXT
+                );
+                CREATE INDEX trace_spans_job ON trace_spans(production_job_id);
+                CREATE TABLE trace_exports (
+                  span_id TEXT NOT NULL REFERENCES trace_spans(span_id),
+                  destination TEXT NOT NULL,
+                  exported_at TEXT NOT NULL,
+                  note TEXT,
+                  PRIMARY KEY (span_id, destination)
+                );
+                """)
+        }
         return migrator
     }
 

@@ -1,0 +1,110 @@
+public import Foundation
+import GRDB
+import KijkoLLM
+import KijkoMedia
+
+/// Writes spans into the store, inside the transaction that records what they describe, so that
+/// every job, execution, decision and model call is traced locally whatever the network does.
+/// A job is a trace whose id is its UUID's 32 hex digits; its root span's id is derived from the
+/// job, each execution's span id from the execution's UUID.
+enum TraceRecorder {
+    static func traceID(job: String) -> String { job.replacingOccurrences(of: "-", with: "").lowercased() }
+
+    static func rootSpanID(job: String) -> String { String(FileDigest.sha256(data: Data("root:\(job)".utf8)).prefix(16)) }
+
+    static func spanID(_ uuid: String) -> String { String(uuid.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)) }
+
+    static func nanoseconds(_ date: Date = Date()) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000_000).rounded()) }
+
+    /// Nanoseconds since 1970 of a timestamp as the store writes them ("2026-11-26T14:43:46.123Z").
+    static func nanoseconds(iso text: String) -> Int64? {
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return format.date(from: text).map { nanoseconds($0) }
+    }
+
+    /// Longest input or output kept on a span (characters); the full text stays in the execution.
+    static let payloadLimit = 8_000
+
+    static func clipped(_ text: String) -> String {
+        text.count <= payloadLimit ? text : String(text.prefix(payloadLimit)) + "…"
+    }
+
+    static func record(_ db: Database, job: String, span: String, parent: String?, execution: String?, name: String, kind: String,
+                       start: Int64, end: Int64, attributes: [String: JSONValue], error: String? = nil) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO trace_spans (span_id, trace_id, parent_span_id, production_job_id, agent_execution_id, name, kind,
+              start_ns, end_ns, attributes, status, status_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [span, traceID(job: job), parent, job, execution, name, kind, start, max(start, end),
+                                     String(decoding: try encoder.encode(attributes), as: UTF8.self), error == nil ? "ok" : "error", error])
+    }
+
+    /// The span of one agent execution, and one child span per model call it made (also kept in
+    /// `llm_calls`).
+    static func execution(_ db: Database, job: String, execution: String, step: String, agent: String, type: String, revision: Int,
+                          start: Int64, end: Int64, input: String, output: String?, usage: LLMUsage, calls: [LLMCallRecord],
+                          error: String?) throws {
+        let span = spanID(execution)
+        var attributes: [String: JSONValue] = [
+            "kijko.step": .string(step), "kijko.agent": .string(agent), "kijko.agent_type": .string(type),
+            "kijko.revision": .number(Double(revision)), "langfuse.observation.type": "span",
+            "langfuse.observation.input": .string(clipped(input)),
+            "gen_ai.usage.input_tokens": .number(Double(usage.promptTokens)), "gen_ai.usage.output_tokens": .number(Double(usage.completionTokens)),
+            "kijko.llm_calls": .number(Double(usage.calls)),
+        ]
+        if let output { attributes["langfuse.observation.output"] = .string(clipped(output)) }
+        if let cost = usage.cost { attributes["kijko.cost_usd"] = .number(cost) }
+        try record(db, job: job, span: span, parent: rootSpanID(job: job), execution: execution, name: "\(step) (\(agent))",
+                   kind: "internal", start: start, end: end, attributes: attributes, error: error)
+        for call in calls {
+            let id = UUID().uuidString.lowercased()
+            let callStart = nanoseconds(call.started), callEnd = callStart + Int64(call.latency * 1_000_000_000)
+            try db.cachedStatement(sql: """
+                INSERT INTO llm_calls (id, agent_execution_id, model, prompt_tokens, completion_tokens, cost, latency_seconds, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [id, execution, call.model, call.promptTokens, call.completionTokens, call.cost, call.latency,
+                                         PipelineStore.now()])
+            var generation: [String: JSONValue] = [
+                "gen_ai.system": "openai", "gen_ai.operation.name": "chat", "gen_ai.request.model": .string(call.model),
+                "gen_ai.response.model": .string(call.model), "langfuse.observation.type": "generation",
+                "langfuse.observation.model.name": .string(call.model),
+                "gen_ai.usage.input_tokens": .number(Double(call.promptTokens)), "gen_ai.usage.output_tokens": .number(Double(call.completionTokens)),
+            ]
+            if let cost = call.cost { generation["gen_ai.usage.cost"] = .number(cost); generation["kijko.cost_usd"] = .number(cost) }
+            if let prompt = call.prompt { generation["langfuse.observation.input"] = .string(clipped(prompt)) }
+            if let reply = call.reply { generation["langfuse.observation.output"] = .string(clipped(reply)) }
+            try record(db, job: job, span: spanID(id), parent: span, execution: execution, name: "chat \(call.model)", kind: "client",
+                       start: callStart, end: callEnd, attributes: generation, error: call.error)
+        }
+    }
+}
+
+/// One model call an agent made, for the trace and `llm_calls` (never the API key).
+public struct LLMCallRecord: Sendable {
+    public var model: String
+    public var started: Date
+    /// Seconds.
+    public var latency: Double
+    public var promptTokens: Int
+    public var completionTokens: Int
+    public var cost: Double?
+    /// What was asked and answered (clipped on the span), when the agent shares them.
+    public var prompt: String?
+    public var reply: String?
+    public var error: String?
+
+    public init(model: String, started: Date, latency: Double, promptTokens: Int, completionTokens: Int, cost: Double?,
+                prompt: String? = nil, reply: String? = nil, error: String? = nil) {
+        self.model = model
+        self.started = started
+        self.latency = latency
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.cost = cost
+        self.prompt = prompt
+        self.reply = reply
+        self.error = error
+    }
+}

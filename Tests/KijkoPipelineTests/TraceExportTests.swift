@@ -1,0 +1,163 @@
+import Foundation
+import GRDB
+@testable import KijkoPipeline
+import KijkoTestSupport
+import Testing
+
+/// Spans recorded with every step and decision, sent over real HTTP to a collector on 127.0.0.1
+/// that decodes each request with OpenTelemetry's own protocol definitions.
+@Suite(.serialized) struct TraceExportTests {
+    /// The test collector (`scripts/otlp_test_server.py` under `.build/otel-venv`).
+    final class Collector {
+        let process = Process()
+        let log: String
+        let port: Int
+
+        init(mode: String) throws {
+            let python = Program.root.appendingPathComponent(".build/otel-venv/bin/python").path
+            guard FileManager.default.isExecutableFile(atPath: python) else {
+                throw PipelineError("opentelemetry-proto missing: run scripts/test (it installs .build/otel-venv)")
+            }
+            log = FileManager.default.temporaryDirectory.appendingPathComponent("otlp-\(UUID().uuidString.prefix(8)).jsonl").path
+            process.executableURL = URL(fileURLWithPath: python)
+            process.arguments = [Program.root.appendingPathComponent("scripts/otlp_test_server.py").path, mode, log]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var line = Data()
+            while !line.contains(UInt8(ascii: "\n")) {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                line.append(chunk)
+            }
+            guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                process.terminate()
+                throw PipelineError("the test collector did not start")
+            }
+            self.port = port
+        }
+
+        deinit {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        var url: String { "http://127.0.0.1:\(port)/v1/traces" }
+
+        /// Every request received, decoded.
+        var requests: [[String: Any]] {
+            guard let text = try? String(contentsOfFile: log, encoding: .utf8) else { return [] }
+            return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        }
+
+        var spans: [[String: Any]] { requests.flatMap { ($0["spans"] as? [[String: Any]]) ?? [] } }
+    }
+
+    /// A social job with one rejection, run to the end: 1 root + 5 + 4 re-run + 1 steps + 2 decisions.
+    static func finishedJob() throws -> (PipelineRunner, String) {
+        let runner = PipelineRunner(store: try PipelineStore(path: try PipelineFixture.scratch()))
+        let job = try runner.start(try PipelineFixture.template("social"), brief: "Clips for the launch.", options: .init(client: "Acme"))
+        var rejected = false
+        let outcome = try PipelineFixture.drive(runner, job: job) { _ in
+            if rejected { return nil }
+            rejected = true
+            return "Shorter"
+        }
+        #expect(outcome == .complete)
+        return (runner, job)
+    }
+
+    static func spanCount(_ store: PipelineStore) throws -> Int {
+        try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM trace_spans") ?? 0 }
+    }
+
+    @Test func everySpanArrivesOnceAsValidOTLPWithItsParents() throws {
+        let (runner, job) = try Self.finishedJob()
+        let recorded = try Self.spanCount(runner.store)
+        #expect(recorded == 13, "spans recorded: \(recorded)")
+        let collector = try Collector(mode: "ok")
+        let exporter = TraceExporter(store: runner.store, destinations: [.init(name: "otlp", url: collector.url)])
+        let reports = try exporter.flush()
+        #expect(reports.first?.accepted == recorded && reports.first?.pending == 0 && reports.first?.error == nil, "\(reports)")
+        let spans = collector.spans
+        #expect(collector.requests.allSatisfy { $0["invalid"] == nil }, "\(collector.requests.compactMap { $0["invalid"] })")
+        #expect(spans.count == recorded && Set(spans.compactMap { $0["span_id"] as? String }).count == recorded)
+        let trace = job.replacingOccurrences(of: "-", with: "")
+        #expect(spans.allSatisfy { ($0["trace_id"] as? String) == trace && ($0["service"] as? String) == "kijko" })
+        let root = try #require(spans.first { ($0["parent_span_id"] as? String)?.isEmpty == true })
+        #expect((root["name"] as? String) == "job social")
+        let rootID = root["span_id"] as? String
+        let steps = spans.filter { (($0["attributes"] as? [String: Any])?["kijko.step"]) != nil && ($0["name"] as? String)?.hasPrefix("approval") == false }
+        #expect(steps.count == 10 && steps.allSatisfy { ($0["parent_span_id"] as? String) == rootID })
+        let decisions = spans.filter { ($0["name"] as? String)?.hasPrefix("approval approval:") == true }
+        #expect(decisions.count == 2)
+        let rejection = decisions.first { (($0["attributes"] as? [String: Any])?["kijko.decision"] as? String) == "rejected" }
+        #expect((rejection?["attributes"] as? [String: Any])?["kijko.feedback"] as? String == "Shorter")
+        // Nothing is sent twice.
+        let again = try exporter.flush()
+        #expect(again.first?.sent == 0 && collector.spans.count == recorded)
+    }
+
+    @Test func anOutageAndRefusalsKeepSpansQueuedUntilTheyAreTaken() throws {
+        let (runner, _) = try Self.finishedJob()
+        let recorded = try Self.spanCount(runner.store)
+        // Down: nothing listens.
+        let down = try TraceExporter(store: runner.store, destinations: [.init(name: "otlp", url: "http://127.0.0.1:9/v1/traces")]).flush()
+        #expect(down.first?.pending == recorded && down.first?.error != nil)
+        // Refused (401), then a 500 followed by success.
+        let refusing = try Collector(mode: "unauthorized")
+        let refused = try TraceExporter(store: runner.store, destinations: [.init(name: "otlp", url: refusing.url)]).flush()
+        #expect(refused.first?.pending == recorded && refused.first?.error?.contains("HTTP 401") == true)
+        let flaky = try Collector(mode: "flaky")
+        let exporter = TraceExporter(store: runner.store, destinations: [.init(name: "otlp", url: flaky.url)])
+        let first = try exporter.flush(), second = try exporter.flush()
+        #expect(first.first?.error?.contains("HTTP 500") == true && first.first?.pending == recorded)
+        #expect(second.first?.accepted == recorded && second.first?.pending == 0)
+        #expect(flaky.spans.count == recorded, "each span accepted exactly once")
+    }
+
+    @Test func partialRejectionsAreCountedAndNotResent() throws {
+        let (runner, _) = try Self.finishedJob()
+        let collector = try Collector(mode: "partial")
+        var exporter = TraceExporter(store: runner.store, destinations: [.init(name: "otlp", url: collector.url)])
+        exporter.batchSize = 5
+        let report = try #require(try exporter.flush().first)
+        let requests = collector.requests.count
+        #expect(report.rejected == requests && report.accepted == report.sent - requests && report.pending == 0)
+        #expect(report.error?.contains("one span too old") == true)
+        #expect(try exporter.flush().first?.sent == 0)
+    }
+
+    @Test func langfuseGetsBasicAuthAndTheJobItsLinkWithNoSecretStored() throws {
+        let (runner, job) = try Self.finishedJob()
+        let collector = try Collector(mode: "ok")
+        let environment = ["LANGFUSE_HOST": "http://127.0.0.1:\(collector.port)", "LANGFUSE_PUBLIC_KEY": "pk-lf-test",
+                           "LANGFUSE_SECRET_KEY": "sk-lf-secret-42"]
+        let destinations = TraceExporter.destinations(environment)
+        #expect(destinations.map(\.name) == ["langfuse"] && destinations.first?.url.hasSuffix("/api/public/otel/v1/traces") == true)
+        _ = try TraceExporter(store: runner.store, destinations: destinations).flush()
+        let expected = "Basic " + Data("pk-lf-test:sk-lf-secret-42".utf8).base64EncodedString()
+        #expect(collector.requests.allSatisfy { ($0["authorization"] as? String) == expected && ($0["path"] as? String) == "/api/public/otel/v1/traces" })
+        let link = try runner.store.read { db in
+            try String.fetchOne(db, sql: "SELECT langfuse_url FROM langfuse_traces WHERE production_job_id = ?", arguments: [job])
+        }
+        #expect(link == "http://127.0.0.1:\(collector.port)/trace/" + job.replacingOccurrences(of: "-", with: ""))
+        // The secret is in no table of the store.
+        let file = try Data(contentsOf: URL(fileURLWithPath: runner.store.path))
+        let wal = (try? Data(contentsOf: URL(fileURLWithPath: runner.store.path + "-wal"))) ?? Data()
+        #expect(file.range(of: Data("sk-lf-secret-42".utf8)) == nil && wal.range(of: Data("sk-lf-secret-42".utf8)) == nil)
+    }
+
+    @Test func theCommandFlushesAndSaysWhatWaits() throws {
+        let (runner, _) = try Self.finishedJob()
+        let down = try Program.run(Program.kijko, ["traces", "flush", "--db", runner.store.path],
+                                   environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9"])
+        #expect(down.status == 1 && down.stdout.contains("otlp: 0 accepted, 0 rejected, 13 pending"), "\(down.stdout) \(down.stderr)")
+        let collector = try Collector(mode: "ok")
+        let up = try Program.run(Program.kijko, ["traces", "flush", "--db", runner.store.path, "--json"],
+                                 environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(collector.port)"])
+        #expect(up.status == 0, "\(up.stderr)")
+        #expect(up.stdout.contains("\"accepted\" : 13") && collector.spans.count == 13)
+    }
+}
