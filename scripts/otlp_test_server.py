@@ -75,7 +75,8 @@ class Collector(BaseHTTPRequestHandler):
                         "status": span.status.code, "attributes": attributes,
                     })
         with open(LOG, "a") as log:
-            log.write(json.dumps({"path": self.path, "authorization": self.headers.get("Authorization"), "spans": spans}) + "\n")
+            log.write(json.dumps({"path": self.path, "authorization": self.headers.get("Authorization"),
+                                  "ingestion_version": self.headers.get("x-langfuse-ingestion-version"), "spans": spans}) + "\n")
         if MODE == "partial":
             return self.reply(200, {"partialSuccess": {"rejectedSpans": "1", "errorMessage": "one span too old"}})
         return self.reply(200, {})

@@ -139,6 +139,7 @@ import Testing
         _ = try TraceExporter(store: runner.store, destinations: destinations).flush()
         let expected = "Basic " + Data("pk-lf-test:sk-lf-secret-42".utf8).base64EncodedString()
         #expect(collector.requests.allSatisfy { ($0["authorization"] as? String) == expected && ($0["path"] as? String) == "/api/public/otel/v1/traces" })
+        #expect(collector.requests.allSatisfy { ($0["ingestion_version"] as? String) == "4" })
         let link = try runner.store.read { db in
             try String.fetchOne(db, sql: "SELECT langfuse_url FROM langfuse_traces WHERE production_job_id = ?", arguments: [job])
         }

@@ -67,7 +67,9 @@ public struct TraceExporter: Sendable {
             let base = host.hasSuffix("/") ? String(host.dropLast()) : host
             let auth = Data("\(key):\(secret)".utf8).base64EncodedString()
             found.append(Destination(name: "langfuse", url: base + "/api/public/otel/v1/traces",
-                                     headers: [("Authorization", "Basic \(auth)")], traceLinkBase: base + "/trace/"))
+                                     // Langfuse asks direct OTLP exporters to name its ingestion version (v4: real-time).
+                                     headers: [("Authorization", "Basic \(auth)"), ("x-langfuse-ingestion-version", "4")],
+                                     traceLinkBase: base + "/trace/"))
         }
         return found
     }
