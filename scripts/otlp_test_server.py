@@ -3,6 +3,8 @@ OpenTelemetry's own protocol definitions (opentelemetry-proto) and answers as MO
 
 Usage: otlp_test_server.py MODE LOG
   MODE  ok | partial (rejects one span per request) | unauthorized (401) | flaky (500, then ok)
+        | legacy (no OTLP endpoint: 404; the Langfuse ingestion API answers 207, refusing one event
+          for good and failing another for now in the first request)
   LOG   each request, decoded, is appended as one JSON line: {"path", "authorization", "spans": [...]}
 Prints the port it listens on (127.0.0.1) as its first line, then serves until killed."""
 import base64
@@ -45,6 +47,10 @@ class Collector(BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         state["requests"] += 1
+        if MODE == "legacy":
+            if self.path != "/api/public/ingestion":
+                return self.reply(404, {"message": "not found"})
+            return self.ingest(json.loads(body))
         if MODE == "unauthorized":
             return self.reply(401, {"message": "bad credentials"})
         if MODE == "flaky" and state["requests"] == 1:
@@ -84,6 +90,37 @@ class Collector(BaseHTTPRequestHandler):
 
 # A test runner may start us with SIGTERM ignored (ignored signals survive exec): take it back.
 signal.signal(signal.SIGTERM, signal.SIG_DFL)
+def ingest_reply(handler, batch):
+    """The Langfuse ingestion API's 207: per event, success or error."""
+    events = batch["batch"]
+    state["ingestions"] = state.get("ingestions", 0) + 1
+    valid_types = {"trace-create", "span-create", "generation-create"}
+    successes, errors = [], []
+    spans_seen = 0
+    for event in events:
+        problem = None
+        if not event.get("id") or event.get("type") not in valid_types or not event.get("timestamp") or "id" not in event.get("body", {}):
+            problem = "malformed event"
+        elif event["type"] != "trace-create" and not event["body"].get("traceId"):
+            problem = "observation without traceId"
+        if event["type"] != "trace-create":
+            spans_seen += 1
+        if problem:
+            errors.append({"id": event.get("id"), "status": 400, "message": problem})
+        elif state["ingestions"] == 1 and event["type"] != "trace-create" and spans_seen == 1:
+            errors.append({"id": event["id"], "status": 500, "message": "storage busy"})
+        elif state["ingestions"] == 1 and event["type"] != "trace-create" and spans_seen == 2:
+            errors.append({"id": event["id"], "status": 400, "message": "invalid observation"})
+        else:
+            successes.append({"id": event["id"], "status": 201})
+    with open(LOG, "a") as log:
+        log.write(json.dumps({"path": handler.path, "authorization": handler.headers.get("Authorization"),
+                              "events": events, "successes": [s["id"] for s in successes]}) + "\n")
+    return handler.reply(207, {"successes": successes, "errors": errors})
+
+
+Collector.ingest = ingest_reply
+
 server = HTTPServer(("127.0.0.1", 0), Collector)
 print(server.server_address[1], flush=True)
 server.serve_forever()

@@ -150,6 +150,33 @@ import Testing
         #expect(file.range(of: Data("sk-lf-secret-42".utf8)) == nil && wal.range(of: Data("sk-lf-secret-42".utf8)) == nil)
     }
 
+    /// A Langfuse without the OTLP endpoint: the batch ingestion API, its 207 read event by event —
+    /// an event refused for good is not resent, one failed for now is, nothing else twice.
+    @Test func olderLangfuseGetsTheIngestionAPIAndIts207IsReadEventByEvent() throws {
+        let (runner, job) = try Self.finishedJob()
+        let recorded = try Self.spanCount(runner.store)
+        let collector = try Collector(mode: "legacy")
+        let environment = ["LANGFUSE_HOST": "http://127.0.0.1:\(collector.port)", "LANGFUSE_PUBLIC_KEY": "pk", "LANGFUSE_SECRET_KEY": "sk"]
+        let exporter = TraceExporter(store: runner.store, destinations: TraceExporter.destinations(environment))
+        let first = try #require(try exporter.flush().first)
+        #expect(first.accepted == recorded - 2 && first.rejected == 1 && first.pending == 1, "\(first)")
+        #expect(first.error?.contains("1 spans to send again later") == true, "\(first.error ?? "")")
+        let second = try #require(try exporter.flush().first)
+        #expect(second.accepted == 1 && second.pending == 0, "\(second)")
+        #expect(try exporter.flush().first?.sent == 0)
+        // What the server was sent: every span as an observation of the job's trace, parents kept.
+        let ingestions = collector.requests.filter { ($0["path"] as? String) == "/api/public/ingestion" }
+        #expect(ingestions.count == 2)
+        let events = ingestions.flatMap { ($0["events"] as? [[String: Any]]) ?? [] }
+        let observations = events.filter { ($0["type"] as? String) != "trace-create" }
+        #expect(observations.count == recorded + 1, "one observation sent twice (the one that failed for now)")
+        let trace = job.replacingOccurrences(of: "-", with: "")
+        #expect(observations.allSatisfy { (($0["body"] as? [String: Any])?["traceId"] as? String) == trace })
+        #expect(events.contains { ($0["type"] as? String) == "trace-create" && (($0["body"] as? [String: Any])?["id"] as? String) == trace })
+        let accepted = ingestions.flatMap { ($0["successes"] as? [String]) ?? [] }.filter { $0.hasPrefix("kijko-") && !$0.hasPrefix("kijko-trace-") }
+        #expect(accepted.count == recorded - 1 && Set(accepted).count == accepted.count)
+    }
+
     @Test func theCommandFlushesAndSaysWhatWaits() throws {
         let (runner, _) = try Self.finishedJob()
         let down = try Program.run(Program.kijko, ["traces", "flush", "--db", runner.store.path],

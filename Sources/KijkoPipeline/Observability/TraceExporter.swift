@@ -18,12 +18,16 @@ public struct TraceExporter: Sendable {
         public var headers: [(String, String)]
         /// For Langfuse: where a trace can be opened (`HOST/trace/ID`).
         public var traceLinkBase: String?
+        /// For Langfuse: the older batch ingestion API, used when the OTLP endpoint is not there
+        /// (a server that answers 404 to it).
+        public var ingestionURL: String?
 
-        public init(name: String, url: String, headers: [(String, String)] = [], traceLinkBase: String? = nil) {
+        public init(name: String, url: String, headers: [(String, String)] = [], traceLinkBase: String? = nil, ingestionURL: String? = nil) {
             self.name = name
             self.url = url
             self.headers = headers
             self.traceLinkBase = traceLinkBase
+            self.ingestionURL = ingestionURL
         }
     }
 
@@ -69,7 +73,7 @@ public struct TraceExporter: Sendable {
             found.append(Destination(name: "langfuse", url: base + "/api/public/otel/v1/traces",
                                      // Langfuse asks direct OTLP exporters to name its ingestion version (v4: real-time).
                                      headers: [("Authorization", "Basic \(auth)"), ("x-langfuse-ingestion-version", "4")],
-                                     traceLinkBase: base + "/trace/"))
+                                     traceLinkBase: base + "/trace/", ingestionURL: base + "/api/public/ingestion"))
         }
         return found
     }
@@ -84,12 +88,17 @@ public struct TraceExporter: Sendable {
                 let batch = try pending(for: destination.name, limit: batchSize)
                 if batch.isEmpty { break }
                 switch send(batch, to: destination) {
-                case .accepted(let rejected, let message):
-                    try markAccepted(batch, destination: destination, note: rejected > 0 ? message : nil)
+                case .accepted(let settled, let rejected, let message):
+                    try markAccepted(batch.filter { settled.contains($0.spanID) }, destination: destination, note: rejected > 0 ? message : nil)
                     report.sent += batch.count
-                    report.accepted += batch.count - rejected
+                    report.accepted += settled.count - rejected
                     report.rejected += rejected
                     if rejected > 0, report.error == nil { report.error = "\(rejected) spans rejected: \(message ?? "no reason given")" }
+                    // Events the server could not take this time wait for the next flush.
+                    if settled.count < batch.count {
+                        report.error = "\(batch.count - settled.count) spans to send again later" + (message.map { ": \($0)" } ?? "")
+                        break batches
+                    }
                 case .failed(let why):
                     report.error = why
                     break batches
@@ -157,7 +166,9 @@ public struct TraceExporter: Sendable {
 
     // MARK: - Wire
 
-    enum Outcome { case accepted(rejected: Int, message: String?), failed(String) }
+    /// `settled`: the span ids the destination is done with (taken, or refused for good —
+    /// `rejected` of them); the rest of the batch is to be sent again.
+    enum Outcome { case accepted(settled: Set<String>, rejected: Int, message: String?), failed(String) }
 
     func send(_ batch: [Span], to destination: Destination) -> Outcome {
         let body: Data
@@ -166,6 +177,9 @@ public struct TraceExporter: Sendable {
                                   headers: [("Content-Type", "application/json")] + destination.headers, body: body, timeout: timeout)
         do {
             let response = try HTTPClient.send(request)
+            if response.status == 404, let ingestion = destination.ingestionURL {
+                return LangfuseIngestion.send(batch, to: ingestion, headers: destination.headers, timeout: timeout)
+            }
             guard (200..<300).contains(response.status) else {
                 return .failed("\(destination.url) answered HTTP \(response.status)")
             }
@@ -183,7 +197,7 @@ public struct TraceExporter: Sendable {
                let partial = object["partialSuccess"] as? [String: Any], let count = partial["rejectedSpans"] as? Int {
                 rejected = count
             }
-            return .accepted(rejected: min(rejected, batch.count), message: reply?.partialSuccess?.errorMessage)
+            return .accepted(settled: Set(batch.map(\.spanID)), rejected: min(rejected, batch.count), message: reply?.partialSuccess?.errorMessage)
         } catch {
             return .failed("\(error)")
         }
