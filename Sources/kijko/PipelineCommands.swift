@@ -46,12 +46,50 @@ struct RunReport: Encodable {
 /// Runs `job` to where it stops, with progress on a terminal, and prints what happened.
 func runJob(_ runner: PipelineRunner, job: String, json: Bool) throws {
     let terminal = Output.stderrIsTerminal && !json
-    let outcome = try runner.run(job: job) { step in if terminal { Output.status("running \(step)") } }
+    // Spans go out every few seconds while the job runs, on their own thread.
+    let background = BackgroundExport(store: runner.store)
+    let outcome: PipelineRunner.Outcome
+    do {
+        outcome = try runner.run(job: job) { step in if terminal { Output.status("running \(step)") } }
+        background.stop()
+    } catch {
+        background.stop()
+        throw error
+    }
     if terminal { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
     let report = try RunReport.make(runner, job: try runner.resolve(job), outcome)
     try report.print(json: json)
     exportTraces(runner.store)
     if report.failed { throw ExitCode.failure }
+}
+
+/// Flushes the store's spans every `interval` seconds on a thread of its own until stopped, so a
+/// long job's traces appear while it runs; never touches the run.
+final class BackgroundExport: @unchecked Sendable {
+    private let stopped = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let active: Bool
+
+    init(store: PipelineStore, interval: Double = 5) {
+        let destinations = TraceExporter.destinations()
+        active = !destinations.isEmpty
+        guard active else { return }
+        var configured = TraceExporter(store: store, destinations: destinations)
+        configured.timeout = 5
+        let exporter = configured
+        let thread = Thread { [stopped, finished] in
+            while stopped.wait(timeout: .now() + interval) == .timedOut { _ = try? exporter.flush() }
+            finished.signal()
+        }
+        thread.start()
+    }
+
+    /// Stops the thread and waits for a flush in progress to end (the final flush follows).
+    func stop() {
+        guard active else { return }
+        stopped.signal()
+        finished.wait()
+    }
 }
 
 /// Sends the recorded spans to the configured collectors once the run has stopped; a collector

@@ -177,6 +177,23 @@ import Testing
         #expect(accepted.count == recorded - 1 && Set(accepted).count == accepted.count)
     }
 
+    /// `kijko run` sends the spans itself when the run stops; a collector that is down is one
+    /// warning line and the run still succeeds.
+    @Test func aRunSendsItsOwnSpans() throws {
+        let db = try PipelineFixture.scratch()
+        let down = try Program.run(Program.kijko, ["run", "social", "--brief", "Clips", "--db", db],
+                                   environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9"])
+        #expect(down.status == 0 && down.stderr.contains("warning: traces to otlp") && down.stderr.contains("5 spans wait"), "\(down.stderr)")
+        let collector = try Collector(mode: "ok")
+        let waiting = try PipelineStore(path: db).pendingApprovals()
+        let request = try #require(waiting.first?.id)
+        let approved = try Program.run(Program.kijko, ["approve", request, "--db", db],
+                                       environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(collector.port)"])
+        #expect(approved.status == 0 && approved.stderr.isEmpty, "\(approved.stderr)")
+        // The five from the first run, the decision, the last step and the job's root.
+        #expect(collector.spans.count == 8 && Set(collector.spans.compactMap { $0["span_id"] as? String }).count == 8)
+    }
+
     @Test func theCommandFlushesAndSaysWhatWaits() throws {
         let (runner, _) = try Self.finishedJob()
         let down = try Program.run(Program.kijko, ["traces", "flush", "--db", runner.store.path],
