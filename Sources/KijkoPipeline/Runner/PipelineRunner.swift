@@ -112,7 +112,7 @@ public final class PipelineRunner: Sendable {
     }
 
     /// The job's root span, once the job has ended (complete, failed, stopped); written again,
-    /// and sent again, if a resumed job ends anew.
+    /// and sent again, only if a resumed job ends differently.
     func recordRoot(_ db: Database, job: String, outcome: Outcome) throws {
         let ended: String?
         switch outcome {
@@ -125,6 +125,10 @@ public final class PipelineRunner: Sendable {
             JOIN production_workflows w ON w.id = j.workflow_id WHERE j.id = ?
             """, arguments: [job]) else { return }
         let root = TraceRecorder.rootSpanID(job: job)
+        // Resuming a job that had already ended changes nothing: its root stays as recorded (and sent).
+        let recorded = try String.fetchOne(db, sql: "SELECT status_message FROM trace_spans WHERE span_id = ?", arguments: [root])
+        let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM trace_spans WHERE span_id = ?", arguments: [root]) ?? false
+        if exists && recorded == ended { return }
         var attributes: [String: JSONValue] = [
             "kijko.job": .string(job), "kijko.workflow": .string(row["workflow"]), "kijko.cost_usd": .number(row["total_cost"]),
             "langfuse.trace.name": .string("\(row["workflow"] as String) job"),
@@ -233,56 +237,6 @@ public final class PipelineRunner: Sendable {
         }
     }
 
-    // MARK: - Approvals
-
-    /// Approves a pending request; returns its job. A request already decided is an error and
-    /// nothing changes.
-    public func approve(_ request: String, by: String?, feedback: String? = nil) throws -> String {
-        try decide(request, status: "approved", by: by, feedback: feedback)
-    }
-
-    /// Rejects a pending request with the reviewer's feedback (required); returns its job.
-    public func reject(_ request: String, by: String?, feedback: String) throws -> String {
-        guard !feedback.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw PipelineError("a rejection needs feedback: what should change")
-        }
-        return try decide(request, status: "rejected", by: by, feedback: feedback)
-    }
-
-    func decide(_ request: String, status: String, by: String?, feedback: String?) throws -> String {
-        try store.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM approval_requests WHERE id = ? OR id LIKE ?",
-                                             arguments: [request, request + "%"]) else {
-                throw PipelineError("no approval request \(request)")
-            }
-            let id: String = row["id"], job: String = row["production_job_id"], current: String = row["status"]
-            guard current == "pending" else { throw PipelineError("approval request \(id.prefix(8)) is already \(current)") }
-            let now = PipelineStore.now()
-            try db.execute(sql: "UPDATE approval_requests SET status = ?, feedback = ?, approved_at = ?, approved_by = ? WHERE id = ?",
-                           arguments: [status, feedback, now, by, id])
-            var attributes: [String: JSONValue] = ["kijko.step": .string(row["step_id"]), "kijko.approver_role": .string(row["approver_role"]),
-                                                   "kijko.approval_type": .string(row["approval_type"]), "kijko.decision": .string(status)]
-            if let by { attributes["kijko.approved_by"] = .string(by) }
-            if let feedback { attributes["kijko.feedback"] = .string(feedback) }
-            try TraceRecorder.record(db, job: job, span: TraceRecorder.spanID(id), parent: TraceRecorder.rootSpanID(job: job),
-                                     execution: row["agent_execution_id"], name: "approval \(row["step_id"] as String): \(status)",
-                                     kind: "internal", start: TraceRecorder.nanoseconds(iso: row["created_at"]) ?? TraceRecorder.nanoseconds(),
-                                     end: TraceRecorder.nanoseconds(), attributes: attributes)
-            let history = try String.fetchOne(db, sql: "SELECT approval_history FROM production_jobs WHERE id = ?", arguments: [job]) ?? "[]"
-            var entries = (try? JSONDecoder().decode([[String: String]].self, from: Data(history.utf8))) ?? []
-            var entry = ["request": id, "step": row["step_id"] as String, "role": row["approver_role"] as String,
-                         "approval": row["approval_type"] as String, "status": status, "at": now]
-            if let by { entry["by"] = by }
-            if let feedback { entry["feedback"] = feedback }
-            entries.append(entry)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try db.execute(sql: "UPDATE production_jobs SET approval_history = ?, run_state = CASE WHEN run_state = 'waiting' THEN 'running' ELSE run_state END, updated_at = ? WHERE id = ?",
-                           arguments: [String(decoding: try encoder.encode(entries), as: UTF8.self), now, job])
-            return job
-        }
-    }
-
     // MARK: - Steps
 
     /// Runs one agent step: intent, work, result — each write its own transaction.
@@ -370,141 +324,10 @@ public final class PipelineRunner: Sendable {
         }
     }
 
-    enum GateProgress { case waiting(String), advanced, failed(String) }
-
-    /// Moves a gate on, in one transaction: asks for approval of the current content, passes it
-    /// once approved, or on a rejection sends the job back to the gate's step (with the feedback)
-    /// — or fails the job when the loop is spent.
-    func settleGate(_ step: WorkflowTemplate.Step, _ gate: WorkflowTemplate.Gate, job: String, state: JobState) throws -> GateProgress {
-        let content = state.output(of: gate.reviews) ?? .null
-        let hash = try ContentHash.of(content)
-        let template = state.template
-        return try store.write { db -> GateProgress in
-            let now = PipelineStore.now()
-            let request = try Row.fetchOne(db, sql: """
-                SELECT * FROM approval_requests WHERE production_job_id = ? AND step_id = ? AND content_hash = ? AND looped = 0
-                ORDER BY created_at DESC LIMIT 1
-                """, arguments: [job, step.id, hash])
-            guard let request else {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                let review = String(decoding: try encoder.encode(["step": .string(gate.reviews), "content": content] as JSONValue), as: UTF8.self)
-                let execution = UUID().uuidString.lowercased(), id = UUID().uuidString.lowercased()
-                try db.execute(sql: "UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
-                               arguments: [job, step.id])
-                try db.execute(sql: """
-                    INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, input_data, status, created_at)
-                    VALUES (?, ?, ?, ?, 'approval', ?, 'awaiting_approval', ?)
-                    """, arguments: [execution, job, step.id, "gate: \(gate.role)", review, now])
-                try db.execute(sql: """
-                    INSERT INTO approval_requests (id, production_job_id, agent_execution_id, step_id, approver_role, approval_type,
-                      content_to_review, content_hash, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
-                    """, arguments: [id, job, execution, step.id, gate.role, gate.approval, review, hash, now])
-                try db.execute(sql: "UPDATE production_jobs SET current_agent = ?, updated_at = ? WHERE id = ?",
-                               arguments: ["gate: \(gate.role)", now, job])
-                return .waiting(id)
-            }
-            let id: String = request["id"], status: String = request["status"]
-            switch status {
-            case "approved":
-                try db.execute(sql: """
-                    UPDATE agent_executions SET status = 'completed', output_data = ?, completed_at = ?
-                    WHERE production_job_id = ? AND step_id = ? AND superseded = 0
-                    """, arguments: ["{\"approved_by\":\(Self.quoted(request["approved_by"] as String? ?? ""))}", now, job, step.id])
-                return .advanced
-            case "rejected":
-                let spent = try Int.fetchOne(db, sql: """
-                    SELECT COUNT(*) FROM approval_requests WHERE production_job_id = ? AND step_id = ? AND status = 'rejected'
-                    """, arguments: [job, step.id]) ?? 0
-                try db.execute(sql: "UPDATE approval_requests SET looped = 1 WHERE id = ?", arguments: [id])
-                guard spent <= gate.maxLoops else {
-                    let why = "\(step.id): rejected \(spent) times, more than the \(gate.maxLoops) revisions allowed"
-                    try db.execute(sql: "UPDATE production_jobs SET run_state = 'failed', error_message = ?, updated_at = ? WHERE id = ?",
-                                   arguments: [why, now, job])
-                    return .failed(why)
-                }
-                // Back to the step the gate names: it and everything after it up to this gate run again.
-                let order = template.steps.map(\.id)
-                let gateIndex = order.firstIndex(of: step.id) ?? order.count
-                let again = [gate.onReject] + template.downstream(of: gate.onReject).filter { (order.firstIndex(of: $0) ?? 0) <= gateIndex }
-                for target in again {
-                    try db.execute(sql: "UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
-                                   arguments: [job, target])
-                }
-                try db.execute(sql: "UPDATE production_jobs SET status = ?, updated_at = ? WHERE id = ?",
-                               arguments: [template.step(gate.onReject)?.phase ?? "pre-production", now, job])
-                return .advanced
-            default:
-                return .waiting(id)
-            }
-        }
-    }
-
-    /// Stops the job before `steps` when their estimated cost would take it over its maximum.
-    func budgetGuard(_ steps: [WorkflowTemplate.Step], state: JobState, job: String) throws -> String? {
-        guard let limit = state.maxCost else { return nil }
-        let next = steps.reduce(0) { $0 + $1.costEstimate }
-        guard state.totalCost + next > limit + 1e-9 else { return nil }
-        let why = String(format: "stopped before %@: its estimated $%.2f would take the job's cost from $%.2f over the $%.2f limit",
-                         steps.map(\.id).joined(separator: ", "), next, state.totalCost, limit)
-        try markJob(job, runState: "stopped", error: why)
-        return why
-    }
-
     func markJob(_ job: String, runState: String, error: String?) throws {
         try store.write { db in
             try db.execute(sql: "UPDATE production_jobs SET run_state = ?, error_message = ?, updated_at = ? WHERE id = ?",
                            arguments: [runState, error, PipelineStore.now(), job])
-        }
-    }
-
-    /// The full id of the job `id` names (its full id or a unique prefix).
-    public func resolve(_ id: String) throws -> String {
-        try store.read { db in
-            let ids = try String.fetchAll(db, sql: "SELECT id FROM production_jobs WHERE id = ? OR id LIKE ? LIMIT 2", arguments: [id, id + "%"])
-            guard let first = ids.first else { throw PipelineError("no job \(id)") }
-            guard ids.count == 1 || first == id else { throw PipelineError("job \(id) is ambiguous: give more of its id") }
-            return first
-        }
-    }
-
-    /// Takes the job for this process. When another live process holds it, returns its pid. A
-    /// holder that died (killed mid-run) leaves `running` executions: they are marked interrupted
-    /// and superseded, so those steps run again.
-    func claim(_ job: String) throws -> Int32? {
-        let me = getpid()
-        return try store.write { db -> Int32? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT settings, run_state FROM production_jobs WHERE id = ?",
-                                             arguments: [job]) else { throw PipelineError("no job \(job)") }
-            let settings = (try? JSONDecoder().decode([String: String?].self, from: Data((row["settings"] as String).utf8))) ?? [:]
-            if let owner = settings["runner_pid"].flatMap({ $0 }).flatMap(Int32.init), owner != me, kill(owner, 0) == 0 { return owner }
-            var updated = settings
-            updated["runner_pid"] = String(me)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try db.execute(sql: "UPDATE production_jobs SET settings = ? WHERE id = ?",
-                           arguments: [String(decoding: try encoder.encode(updated), as: UTF8.self), job])
-            try db.execute(sql: """
-                UPDATE agent_executions SET status = 'failed', error_message = 'interrupted (the runner stopped mid-step)', superseded = 1
-                WHERE production_job_id = ? AND status = 'running'
-                """, arguments: [job])
-            if (row["run_state"] as String) == "waiting" {
-                try db.execute(sql: "UPDATE production_jobs SET run_state = 'running' WHERE id = ?", arguments: [job])
-            }
-            return nil
-        }
-    }
-
-    func release(_ job: String) throws {
-        try store.write { db in
-            guard let text = try String.fetchOne(db, sql: "SELECT settings FROM production_jobs WHERE id = ?", arguments: [job]) else { return }
-            var settings = (try? JSONDecoder().decode([String: String?].self, from: Data(text.utf8))) ?? [:]
-            guard settings["runner_pid"].flatMap({ $0 }) == String(getpid()) else { return }
-            settings["runner_pid"] = nil
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try db.execute(sql: "UPDATE production_jobs SET settings = ? WHERE id = ?",
-                           arguments: [String(decoding: try encoder.encode(settings), as: UTF8.self), job])
         }
     }
 
