@@ -95,10 +95,12 @@ import Testing
             } else {
                 #expect(run.signalled)
             }
-            // The interrupted step is on record as interrupted, and runs again on resume.
+            // The interrupted step is on record as interrupted, and runs again on resume (with the
+            // step running beside it, when the kill caught that one in flight too).
             let store = try PipelineStore(path: db)
             let hanging = try store.read { db in try String.fetchAll(db, sql: "SELECT step_id FROM agent_executions WHERE status = 'running'") }
-            #expect(hanging == [step])
+            let inFlight: Set<String> = step == "captions" ? ["captions", "platform_versions"] : [step]
+            #expect(hanging.contains(step) && Set(hanging).isSubset(of: inFlight), "\(hanging)")
             try Self.finish(db)
             try Self.check(db, context: "killed inside \(step)")
             let interrupted = try store.read { db in
