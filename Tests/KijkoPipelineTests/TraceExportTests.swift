@@ -1,4 +1,5 @@
 import Foundation
+import KijkoLLM
 import GRDB
 @testable import KijkoPipeline
 import KijkoTestSupport
@@ -192,6 +193,47 @@ import Testing
         #expect(approved.status == 0 && approved.stderr.isEmpty, "\(approved.stderr)")
         // The five from the first run, the decision, the last step and the job's root.
         #expect(collector.spans.count == 8 && Set(collector.spans.compactMap { $0["span_id"] as? String }).count == 8)
+    }
+
+    /// A step's model calls: rows in `llm_calls` and generation spans under the step's span, with
+    /// the model, tokens, cost and latency Langfuse reads.
+    @Test func modelCallsBecomeGenerations() throws {
+        struct Writer: PipelineAgent {
+            let name = "copywriter"
+            let type = "pre-production"
+            func run(_ input: AgentInput) throws -> AgentOutput {
+                let started = Date(timeIntervalSince1970: 1_800_000_000)
+                let calls = [LLMCallRecord(model: "gpt-4o-mini", started: started, latency: 1.25, promptTokens: 900, completionTokens: 300,
+                                           cost: 0.000315, prompt: "Write a tagline", reply: "Run further."),
+                             LLMCallRecord(model: "gpt-4o-mini", started: started.addingTimeInterval(2), latency: 0.5, promptTokens: 100,
+                                           completionTokens: 20, cost: 0.000027)]
+                return AgentOutput(output: ["tagline": "Run further."],
+                                   usage: LLMUsage(calls: 2, promptTokens: 1000, completionTokens: 320, cost: 0.000342), calls: calls)
+            }
+        }
+        var agents = BuiltinAgents.registry
+        agents.add(Writer())
+        let file = try PipelineFixture.templateFile("name: copy\nsteps:\n  tagline: {agent: copywriter}\n")
+        let runner = PipelineRunner(store: try PipelineStore(path: try PipelineFixture.scratch()), agents: agents)
+        let job = try runner.start(try WorkflowTemplate.load(path: file, agents: agents.names), brief: "Tagline for the Aurora shoe")
+        #expect(try runner.run(job: job) == .complete)
+        let rows = try runner.store.read { db in try Row.fetchAll(db, sql: "SELECT model, prompt_tokens, completion_tokens, cost, latency_seconds FROM llm_calls ORDER BY prompt_tokens DESC") }
+        #expect(rows.count == 2 && (rows[0]["prompt_tokens"] as Int) == 900 && (rows[0]["latency_seconds"] as Double) == 1.25)
+        let collector = try Collector(mode: "ok")
+        _ = try TraceExporter(store: runner.store, destinations: [.init(name: "otlp", url: collector.url)]).flush()
+        let spans = collector.spans
+        let step = try #require(spans.first { ($0["name"] as? String) == "tagline (copywriter)" })
+        let generations = spans.filter { (($0["attributes"] as? [String: Any])?["langfuse.observation.type"] as? String) == "generation" }
+        #expect(generations.count == 2 && generations.allSatisfy { ($0["parent_span_id"] as? String) == (step["span_id"] as? String) })
+        let first = try #require(generations.first { (($0["attributes"] as? [String: Any])?["gen_ai.usage.input_tokens"] as? Int) == 900 })
+        let attributes = try #require(first["attributes"] as? [String: Any])
+        #expect(attributes["gen_ai.request.model"] as? String == "gpt-4o-mini" && attributes["gen_ai.usage.output_tokens"] as? Int == 300)
+        #expect(attributes["langfuse.observation.input"] as? String == "Write a tagline")
+        #expect((first["kind"] as? Int) == 3, "a client span")
+        let start = first["start"] as? Int ?? 0, end = first["end"] as? Int ?? 0
+        #expect(start == 1_800_000_000_000_000_000 && end - start == 1_250_000_000)
+        let stepAttributes = try #require(step["attributes"] as? [String: Any])
+        #expect(stepAttributes["gen_ai.usage.input_tokens"] as? Int == 1000 && stepAttributes["kijko.llm_calls"] as? Int == 2)
     }
 
     @Test func theCommandFlushesAndSaysWhatWaits() throws {
