@@ -91,6 +91,9 @@ import Testing
         let rootID = root["span_id"] as? String
         let steps = spans.filter { (($0["attributes"] as? [String: Any])?["kijko.step"]) != nil && ($0["name"] as? String)?.hasPrefix("approval") == false }
         #expect(steps.count == 10 && steps.allSatisfy { ($0["parent_span_id"] as? String) == rootID })
+        // Each step's span carries its input and output (read from the execution at export).
+        #expect(steps.allSatisfy { (($0["attributes"] as? [String: Any])?["langfuse.observation.input"] as? String)?.contains("Clips for the launch.") == true })
+        #expect(steps.allSatisfy { (($0["attributes"] as? [String: Any])?["langfuse.observation.output"] as? String)?.contains("offline-draft") == true })
         let decisions = spans.filter { ($0["name"] as? String)?.hasPrefix("approval approval:") == true }
         #expect(decisions.count == 2)
         let rejection = decisions.first { (($0["attributes"] as? [String: Any])?["kijko.decision"] as? String) == "rejected" }

@@ -125,13 +125,18 @@ public struct TraceExporter: Sendable {
     func pending(for destination: String, limit: Int) throws -> [Span] {
         try store.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT s.* FROM trace_spans s LEFT JOIN trace_exports e ON e.span_id = s.span_id AND e.destination = ?
+                SELECT s.*, x.input_data, x.output_data FROM trace_spans s
+                LEFT JOIN trace_exports e ON e.span_id = s.span_id AND e.destination = ?
+                LEFT JOIN agent_executions x ON x.id = s.agent_execution_id AND s.span_id = substr(replace(x.id, '-', ''), 1, 16)
                 WHERE e.span_id IS NULL ORDER BY s.start_ns LIMIT ?
                 """, arguments: [destination, limit]).map { r in
-                Span(spanID: r["span_id"], traceID: r["trace_id"], parentID: r["parent_span_id"], job: r["production_job_id"],
-                     name: r["name"], kind: r["kind"], start: r["start_ns"], end: r["end_ns"],
-                     attributes: (try? JSONDecoder().decode([String: JSONValue].self, from: Data((r["attributes"] as String).utf8))) ?? [:],
-                     error: (r["status"] as String) == "error" ? (r["status_message"] as String? ?? "error") : nil)
+                var attributes = (try? JSONDecoder().decode([String: JSONValue].self, from: Data((r["attributes"] as String).utf8))) ?? [:]
+                // An execution's own span carries its input and output, read from the execution row.
+                if let input = r["input_data"] as String? { attributes["langfuse.observation.input"] = .string(TraceRecorder.clipped(input)) }
+                if let output = r["output_data"] as String? { attributes["langfuse.observation.output"] = .string(TraceRecorder.clipped(output)) }
+                return Span(spanID: r["span_id"], traceID: r["trace_id"], parentID: r["parent_span_id"], job: r["production_job_id"],
+                            name: r["name"], kind: r["kind"], start: r["start_ns"], end: r["end_ns"], attributes: attributes,
+                            error: (r["status"] as String) == "error" ? (r["status_message"] as String? ?? "error") : nil)
             }
         }
     }

@@ -1,7 +1,7 @@
 public import Foundation
 import GRDB
 import KijkoLLM
-import KijkoMedia
+
 
 /// Writes spans into the store, inside the transaction that records what they describe, so that
 /// every job, execution, decision and model call is traced locally whatever the network does.
@@ -10,7 +10,9 @@ import KijkoMedia
 enum TraceRecorder {
     static func traceID(job: String) -> String { job.replacingOccurrences(of: "-", with: "").lowercased() }
 
-    static func rootSpanID(job: String) -> String { String(FileDigest.sha256(data: Data("root:\(job)".utf8)).prefix(16)) }
+    /// The job's root span: the last 16 hex digits of its trace id (other spans take the first 16
+    /// of their own random UUIDs).
+    static func rootSpanID(job: String) -> String { String(traceID(job: job).suffix(16)) }
 
     static func spanID(_ uuid: String) -> String { String(uuid.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)) }
 
@@ -32,29 +34,26 @@ enum TraceRecorder {
 
     static func record(_ db: Database, job: String, span: String, parent: String?, execution: String?, name: String, kind: String,
                        start: Int64, end: Int64, attributes: [String: JSONValue], error: String? = nil) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO trace_spans (span_id, trace_id, parent_span_id, production_job_id, agent_execution_id, name, kind,
               start_ns, end_ns, attributes, status, status_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [span, traceID(job: job), parent, job, execution, name, kind, start, max(start, end),
-                                     String(decoding: try encoder.encode(attributes), as: UTF8.self), error == nil ? "ok" : "error", error])
+                                     JSONValue.object(attributes).compactText, error == nil ? "ok" : "error", error])
     }
 
     /// The span of one agent execution, and one child span per model call it made (also kept in
-    /// `llm_calls`).
+    /// `llm_calls`). The step's input and output are not copied into the span: they are in the
+    /// execution row, and the exporter adds them from there.
     static func execution(_ db: Database, job: String, execution: String, step: String, agent: String, type: String, revision: Int,
-                          start: Int64, end: Int64, input: String, output: String?, usage: LLMUsage, calls: [LLMCallRecord],
+                          start: Int64, end: Int64, usage: LLMUsage, calls: [LLMCallRecord],
                           error: String?) throws {
         let span = spanID(execution)
         var attributes: [String: JSONValue] = [
             "kijko.step": .string(step), "kijko.agent": .string(agent), "kijko.agent_type": .string(type),
             "kijko.revision": .number(Double(revision)), "langfuse.observation.type": "span",
-            "langfuse.observation.input": .string(clipped(input)),
             "gen_ai.usage.input_tokens": .number(Double(usage.promptTokens)), "gen_ai.usage.output_tokens": .number(Double(usage.completionTokens)),
             "kijko.llm_calls": .number(Double(usage.calls)),
         ]
-        if let output { attributes["langfuse.observation.output"] = .string(clipped(output)) }
         if let cost = usage.cost { attributes["kijko.cost_usd"] = .number(cost) }
         try record(db, job: job, span: span, parent: rootSpanID(job: job), execution: execution, name: "\(step) (\(agent))",
                    kind: "internal", start: start, end: end, attributes: attributes, error: error)

@@ -284,7 +284,7 @@ public final class PipelineRunner: Sendable {
                 let now = PipelineStore.now()
                 try TraceRecorder.execution(db, job: job, execution: execution, step: step.id, agent: name, type: agent.type,
                                             revision: feedback.count, start: TraceRecorder.nanoseconds(started),
-                                            end: TraceRecorder.nanoseconds(), input: inputText, output: output, usage: result.usage,
+                                            end: TraceRecorder.nanoseconds(), usage: result.usage,
                                             calls: result.calls, error: nil)
                 try db.run("""
                     UPDATE agent_executions SET status = 'completed', output_data = ?, llm_calls = ?, tokens_used = ?, cost = ?,
@@ -303,7 +303,7 @@ public final class PipelineRunner: Sendable {
                                arguments: [why, Date().timeIntervalSince(started), PipelineStore.now(), execution])
                 try TraceRecorder.execution(db, job: job, execution: execution, step: step.id, agent: name, type: agent.type,
                                             revision: feedback.count, start: TraceRecorder.nanoseconds(started),
-                                            end: TraceRecorder.nanoseconds(), input: inputText, output: nil, usage: LLMUsage(),
+                                            end: TraceRecorder.nanoseconds(), usage: LLMUsage(),
                                             calls: [], error: why)
             }
             throw PipelineError(why)

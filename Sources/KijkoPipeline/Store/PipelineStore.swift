@@ -194,7 +194,6 @@ public final class PipelineStore: Sendable {
                   status TEXT NOT NULL DEFAULT 'ok',
                   status_message TEXT
                 );
-                CREATE INDEX trace_spans_job ON trace_spans(production_job_id);
                 CREATE TABLE trace_exports (
                   span_id TEXT NOT NULL REFERENCES trace_spans(span_id),
                   destination TEXT NOT NULL,
