@@ -22,6 +22,21 @@ public struct AgentInput: Codable, Sendable {
     public var workFolder: String
 }
 
+extension AgentInput {
+    /// The input as stored with its execution (compact JSON, sorted keys).
+    var json: JSONValue {
+        var fields: [String: JSONValue] = [
+            "brief": .string(brief), "inputs": .object(inputs), "feedback": .array(feedback.map { .string($0) }),
+            "revision": .number(Double(revision)), "workFolder": .string(workFolder),
+        ]
+        if let client { fields["client"] = .string(client) }
+        if let budget { fields["budget"] = .number(budget) }
+        if let media { fields["media"] = .string(media) }
+        if let master { fields["master"] = .string(master) }
+        return .object(fields)
+    }
+}
+
 /// What an agent made, and what making it cost.
 public struct AgentOutput: Sendable {
     public var output: JSONValue

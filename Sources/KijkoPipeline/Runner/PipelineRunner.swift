@@ -252,10 +252,8 @@ public final class PipelineRunner: Sendable {
                                inputs: Dictionary(uniqueKeysWithValues: step.after.compactMap { id in state.output(of: id).map { (id, $0) } }),
                                feedback: feedback, revision: feedback.count, media: state.settings["media"], master: state.settings["master"],
                                workFolder: folder)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         let execution = UUID().uuidString.lowercased()
-        let inputText = String(decoding: try encoder.encode(input), as: UTF8.self)
+        let inputText = input.json.compactText
         try store.write { db in
             let now = PipelineStore.now()
             // (Statements that would change nothing are left out: a step with no earlier run has
@@ -278,7 +276,7 @@ public final class PipelineRunner: Sendable {
         let started = Date()
         do {
             let result = try agent.run(input)
-            let output = String(decoding: try encoder.encode(result.output), as: UTF8.self)
+            let output = result.output.compactText
             let cost = result.usage.cost ?? 0
             try store.write { db in
                 let now = PipelineStore.now()
