@@ -159,6 +159,17 @@ import Testing
         #expect(prices.cost(model: "some-unknown-model", promptTokens: 10, completionTokens: 10) == nil)
     }
 
+    /// The compact writer (used for every step's stored input and output) is valid JSON that reads
+    /// back to the same value, escapes included.
+    @Test func compactTextRoundTrips() throws {
+        let value: JSONValue = ["quote": "He said \"go\"\n\tthen\\left \u{01} é 🎬", "n": 42, "x": .number(0.25), "big": .number(1e20),
+                                "flag": true, "none": .null, "list": [1, "two", ["three": .array([])]]]
+        let text = value.compactText
+        #expect(text.hasPrefix("{\"big\":") && !text.contains("\n"))
+        let back = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        #expect(back == value)
+    }
+
     @Test func batchesRunUnderTheConcurrencyLimit() {
         let tracker = Peak()
         ChatClient.forEach(12, limit: 3) { _ in
