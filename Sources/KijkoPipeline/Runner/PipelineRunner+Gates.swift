@@ -75,12 +75,13 @@ extension PipelineRunner {
     }
 
     /// Stops the job before `steps` when their estimated cost would take it over its maximum.
-    func budgetGuard(_ steps: [WorkflowTemplate.Step], state: JobState, job: String) throws -> String? {
+    func budgetGuard(_ steps: [WorkflowTemplate.Step], state: JobState, job: String, carrying held: ResultWrite? = nil) throws -> String? {
         guard let limit = state.maxCost else { return nil }
         let next = steps.reduce(0) { $0 + $1.costEstimate }
         guard state.totalCost + next > limit + 1e-9 else { return nil }
         let why = String(format: "stopped before %@: its estimated $%.2f would take the job's cost from $%.2f over the $%.2f limit",
                          steps.map(\.id).joined(separator: ", "), next, state.totalCost, limit)
+        if let held { try store.write(held) }
         try markJob(job, runState: "stopped", error: why)
         return why
     }

@@ -151,8 +151,14 @@ public final class PipelineRunner: Sendable {
         let needs = steps.map { $0.after.compactMap { position[$0] } }
         var done = steps.map { state.isDone($0.id) }
         var fresh = true
+        var pending: ResultWrite?
         while true {
             if !fresh {
+                // A held-back result goes in before the store is read again.
+                if let held = pending {
+                    try store.write(held)
+                    pending = nil
+                }
                 state = try JobState.load(job, store: store, template: state.template)
                 done = steps.map { state.isDone($0.id) }
             }
@@ -163,41 +169,57 @@ public final class PipelineRunner: Sendable {
             case "stopped": return .stopped(state.error ?? "stopped")
             default: break
             }
-            var ready: [WorkflowTemplate.Step] = []
+            var ready: [WorkflowTemplate.Step] = [], gates: [WorkflowTemplate.Step] = [], skips: [WorkflowTemplate.Step] = []
             var waiting: [String] = []
             var advanced = false
             for i in steps.indices where !done[i] && needs[i].allSatisfy({ done[$0] }) {
                 let step = steps[i]
-                if let gate = step.gate {
-                    switch try settleGate(step, gate, job: job, state: state) {
-                    case .waiting(let request): waiting.append(request)
-                    case .advanced: advanced = true
-                    case .failed(let why): return .failed(why)
-                    }
-                    continue
+                if step.gate != nil { gates.append(step) }
+                else if let condition = step.when, !state.holds(condition) { skips.append(step) }
+                else { ready.append(step) }
+            }
+            // A step's result is held back to share the next step's intent commit only when that
+            // next step is all this pass does; before anything else it is committed on its own.
+            if let held = pending, !(gates.isEmpty && skips.isEmpty && ready.count == 1) {
+                try store.write(held)
+                pending = nil
+            }
+            for step in gates {
+                switch try settleGate(step, step.gate!, job: job, state: state) {
+                case .waiting(let request): waiting.append(request)
+                case .advanced: advanced = true
+                case .failed(let why): return .failed(why)
                 }
-                if let condition = step.when, !state.holds(condition) {
-                    try skip(step, job: job, because: "\(condition.step).\(condition.field) is not \(condition.equals)")
-                    advanced = true
-                    continue
-                }
-                ready.append(step)
+            }
+            for step in skips {
+                let condition = step.when!
+                try skip(step, job: job, because: "\(condition.step).\(condition.field) is not \(condition.equals)")
+                advanced = true
             }
             if !ready.isEmpty {
-                if let stop = try budgetGuard(ready, state: state, job: job) { return .stopped(stop) }
+                if let stop = try budgetGuard(ready, state: state, job: job, carrying: pending) { return .stopped(stop) }
                 let failures = FailureBox()
                 let batch = ready
                 let before = state
                 let finished = ResultBox()
-                let work: @Sendable (Int) -> Void = { [self] i in
+                let held = pending
+                pending = nil
+                if batch.count == 1 {
+                    // One step at a time: its result rides on the next commit.
                     do {
-                        let result = try execute(batch[i], job: job, state: before, progress: progress)
-                        finished.add(batch[i].id, result.output, result.cost)
+                        let result = try execute(batch[0], job: job, state: before, progress: progress, carrying: held, deferResult: true)
+                        finished.add(batch[0].id, result.output, result.cost)
+                        pending = result.write
+                    } catch { failures.add("\(batch[0].id): \(error)") }
+                } else {
+                    ChatClient.forEach(batch.count, limit: concurrency) { [self] i in
+                        do {
+                            let result = try execute(batch[i], job: job, state: before, progress: progress)
+                            finished.add(batch[i].id, result.output, result.cost)
+                        }
+                        catch { failures.add("\(batch[i].id): \(error)") }
                     }
-                    catch { failures.add("\(batch[i].id): \(error)") }
                 }
-                // One step runs on this thread; several on their own threads, side by side.
-                if batch.count == 1 { work(0) } else { ChatClient.forEach(batch.count, limit: concurrency, work) }
                 if let failure = failures.first {
                     try markJob(job, runState: "failed", error: failure)
                     return .failed(failure)
@@ -242,8 +264,9 @@ public final class PipelineRunner: Sendable {
     /// Runs one agent step: intent, work, result — each write its own transaction.
     /// Returns the step's output as stored (JSON text) and its cost.
     @discardableResult
-    func execute(_ step: WorkflowTemplate.Step, job: String, state: JobState, progress: (@Sendable (String) -> Void)?) throws
-        -> (output: String, cost: Double) {
+    func execute(_ step: WorkflowTemplate.Step, job: String, state: JobState, progress: (@Sendable (String) -> Void)?,
+                 carrying earlier: ResultWrite? = nil, deferResult: Bool = false) throws
+        -> (output: String, cost: Double, write: ResultWrite?) {
         guard let name = step.agent, let agent = agents[name] else { throw PipelineError("unknown agent \(step.agent ?? "?")") }
         let feedback = state.feedback(for: step.id)
         let folder = ((store.path as NSString).deletingLastPathComponent as NSString)
@@ -255,6 +278,8 @@ public final class PipelineRunner: Sendable {
         let execution = UUID().uuidString.lowercased()
         let inputText = input.json.compactText
         try store.write { db in
+            // The result of the step before, when it was held back to share this commit.
+            try earlier?(db)
             let now = PipelineStore.now()
             // (Statements that would change nothing are left out: a step with no earlier run has
             // nothing to supersede, and a job already at this agent and phase keeps its row.)
@@ -278,7 +303,7 @@ public final class PipelineRunner: Sendable {
             let result = try agent.run(input)
             let output = result.output.compactText
             let cost = result.usage.cost ?? 0
-            try store.write { db in
+            let write: ResultWrite = { db in
                 let now = PipelineStore.now()
                 try TraceRecorder.execution(db, job: job, execution: execution, step: step.id, agent: name, type: agent.type,
                                             revision: feedback.count, start: TraceRecorder.nanoseconds(started),
@@ -293,7 +318,9 @@ public final class PipelineRunner: Sendable {
                     try db.run("UPDATE production_jobs SET total_cost = total_cost + ?, updated_at = ? WHERE id = ?", arguments: [cost, now, job])
                 }
             }
-            return (output, cost)
+            if deferResult { return (output, cost, write) }
+            try store.write(write)
+            return (output, cost, nil)
         } catch {
             let why = (error as? PipelineError)?.message ?? "\(error)"
             try store.write { db in
@@ -338,6 +365,9 @@ extension Database {
         try cachedStatement(sql: sql).execute(arguments: arguments)
     }
 }
+
+/// A step's result, written in a transaction of someone else's choosing.
+typealias ResultWrite = @Sendable (Database) throws -> Void
 
 /// Outputs collected from parallel steps.
 private final class ResultBox: @unchecked Sendable {
