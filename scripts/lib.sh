@@ -59,53 +59,31 @@ build_release() {
     fi
 }
 
-# ensure_otio_venv : OpenTimelineIO and its CMX 3600 adapter in .build/otio-venv (the reference
-# reader the EDL tests compare against; never used by the product).
-ensure_otio_venv() {
-    local py=.build/otio-venv/bin/python
-    if [ -x "$py" ] && "$py" -c "import opentimelineio, otio_cmx3600_adapter" 2>/dev/null; then return 0; fi
-    say "installing OpenTimelineIO 0.18.1 + otio-cmx3600-adapter 1.0.0 into .build/otio-venv"
+# ensure_venv NAME "IMPORTS" PIP_SPEC… : a Python venv in .build/NAME-venv whose python can import
+# IMPORTS (comma-separated modules), installing PIP_SPEC… into it when it cannot. References for the
+# tests and peers for the benches only; never used by the product.
+ensure_venv() {
+    local name=$1 imports=$2
+    shift 2
+    local dir=.build/$name-venv
+    if [ -x "$dir/bin/python" ] && "$dir/bin/python" -c "import $imports" 2>/dev/null; then return 0; fi
+    say "installing $* into $dir"
     mkdir -p .build
-    if ! python3 -m venv .build/otio-venv 2>/dev/null; then
+    if ! python3 -m venv "$dir" 2>/dev/null; then
         [ "$(uname -s)" = Linux ] && install_apt python3-venv
-        python3 -m venv .build/otio-venv || die "cannot create a Python venv"
+        python3 -m venv "$dir" || die "cannot create a Python venv"
     fi
-    .build/otio-venv/bin/pip install -q opentimelineio==0.18.1 otio-cmx3600-adapter==1.0.0 \
-        || die "pip could not install opentimelineio"
+    "$dir/bin/pip" install -q "$@" || die "pip could not install $*"
 }
 
-# ensure_otel_venv : opentelemetry-proto (OpenTelemetry's own protocol definitions) in
-# .build/otel-venv, for the trace exporter's test collector (never used by the product).
-ensure_otel_venv() {
-    local py=.build/otel-venv/bin/python
-    if [ -x "$py" ] && "$py" -c "import opentelemetry.proto.collector.trace.v1.trace_service_pb2" 2>/dev/null; then return 0; fi
-    say "installing opentelemetry-proto 1.45.2 into .build/otel-venv"
-    mkdir -p .build
-    if ! python3 -m venv .build/otel-venv 2>/dev/null; then
-        [ "$(uname -s)" = Linux ] && install_apt python3-venv
-        python3 -m venv .build/otel-venv || die "cannot create a Python venv"
-    fi
-    .build/otel-venv/bin/pip install -q opentelemetry-proto==1.45.2 || die "pip could not install opentelemetry-proto"
-}
+# OpenTimelineIO and its CMX 3600 adapter: the reference reader the EDL tests compare against.
+ensure_otio_venv() { ensure_venv otio "opentimelineio, otio_cmx3600_adapter" opentimelineio==0.18.1 otio-cmx3600-adapter==1.0.0; }
 
-# ensure_scenedetect_venv : PySceneDetect 0.7.2 (with its OpenCV) in .build/scenedetect-venv, the
-# peer `scripts/bench shots` measures shot detection against (never used by the product).
-# ensure_langgraph_venv : LangGraph with its SQLite checkpointer in .build/langgraph-venv, the peer
-# of `scripts/bench pipeline` (bench only).
-ensure_langgraph_venv() {
-    local py=.build/langgraph-venv/bin/python
-    if [ -x "$py" ] && "$py" -c "import langgraph, langgraph.checkpoint.sqlite" 2>/dev/null; then return 0; fi
-    say "installing LangGraph and its SQLite checkpointer into .build/langgraph-venv"
-    mkdir -p .build
-    python3 -m venv .build/langgraph-venv || die "cannot create a Python venv"
-    .build/langgraph-venv/bin/pip install -q langgraph langgraph-checkpoint-sqlite || die "pip could not install langgraph"
-}
+# OpenTelemetry's own protocol definitions, for the trace exporter's test collector.
+ensure_otel_venv() { ensure_venv otel "opentelemetry.proto.collector.trace.v1.trace_service_pb2" opentelemetry-proto==1.45.2; }
 
-ensure_scenedetect_venv() {
-    local py=.build/scenedetect-venv/bin/python
-    if [ -x "$py" ] && "$py" -c "import scenedetect, cv2" 2>/dev/null; then return 0; fi
-    say "installing PySceneDetect 0.7.2 into .build/scenedetect-venv"
-    mkdir -p .build
-    python3 -m venv .build/scenedetect-venv || die "cannot create a Python venv"
-    .build/scenedetect-venv/bin/pip install -q scenedetect==0.7.2 || die "pip could not install scenedetect"
-}
+# LangGraph with its SQLite checkpointer: the peer of `scripts/bench pipeline`.
+ensure_langgraph_venv() { ensure_venv langgraph "langgraph, langgraph.checkpoint.sqlite" langgraph langgraph-checkpoint-sqlite; }
+
+# PySceneDetect 0.7.2 (with its OpenCV): the peer `scripts/bench shots` measures shot detection against.
+ensure_scenedetect_venv() { ensure_venv scenedetect "scenedetect, cv2" scenedetect==0.7.2; }
