@@ -47,7 +47,8 @@ struct RunReport: Encodable {
 func runJob(_ runner: PipelineRunner, job: String, json: Bool) throws {
     let terminal = Output.stderrIsTerminal && !json
     // Spans go out every few seconds while the job runs, on their own thread.
-    let background = BackgroundExport(store: runner.store)
+    let exporter = TraceExporter.fromEnvironment(store: runner.store, timeout: 5)
+    let background = BackgroundExport(exporter)
     let outcome: PipelineRunner.Outcome
     do {
         outcome = try runner.run(job: job) { step in if terminal { Output.status("running \(step)") } }
@@ -59,7 +60,7 @@ func runJob(_ runner: PipelineRunner, job: String, json: Bool) throws {
     if terminal { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
     let report = try RunReport.make(runner, job: try runner.resolve(job), outcome)
     try report.print(json: json)
-    exportTraces(runner.store)
+    exportTraces(exporter)
     if report.failed { throw ExitCode.failure }
 }
 
@@ -70,13 +71,9 @@ final class BackgroundExport: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let active: Bool
 
-    init(store: PipelineStore, interval: Double = 5) {
-        let destinations = TraceExporter.destinations()
-        active = !destinations.isEmpty
-        guard active else { return }
-        var configured = TraceExporter(store: store, destinations: destinations)
-        configured.timeout = 5
-        let exporter = configured
+    init(_ exporter: TraceExporter?, interval: Double = 5) {
+        active = exporter != nil
+        guard let exporter else { return }
         let thread = Thread { [stopped, finished] in
             while stopped.wait(timeout: .now() + interval) == .timedOut { _ = try? exporter.flush() }
             finished.signal()
@@ -95,11 +92,8 @@ final class BackgroundExport: @unchecked Sendable {
 /// Sends the recorded spans to the configured collectors once the run has stopped; a collector
 /// that is down or refuses is one warning line, never a failure (the spans wait in the store for
 /// the next run or `kijko traces flush`).
-func exportTraces(_ store: PipelineStore) {
-    let destinations = TraceExporter.destinations()
-    guard !destinations.isEmpty else { return }
-    var exporter = TraceExporter(store: store, destinations: destinations)
-    exporter.timeout = 5
+func exportTraces(_ exporter: TraceExporter?) {
+    guard let exporter else { return }
     for report in (try? exporter.flush()) ?? [] where report.error != nil {
         FileHandle.standardError.write(Data("warning: traces to \(report.destination): \(report.error!); \(report.pending) spans wait for `kijko traces flush`\n".utf8))
     }
@@ -304,6 +298,7 @@ struct TracesFlushCommand: ParsableCommand {
     func run() throws {
         var failed = false
         try reportingErrors {
+            // (Destinations first: without one, no store is opened, let alone created.)
             let destinations = TraceExporter.destinations()
             guard !destinations.isEmpty else {
                 throw CommandFailure(message: "no trace destination: set OTEL_EXPORTER_OTLP_ENDPOINT or LANGFUSE_HOST (with its keys)")

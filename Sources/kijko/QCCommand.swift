@@ -106,7 +106,7 @@ struct QCCommand: ParsableCommand {
         guard let endpoint = LLMEndpoint.fromEnvironment() else {
             return .skipped("no vision endpoint: set KIJKO_LLM_BASE_URL (and KIJKO_VISION_MODEL or KIJKO_LLM_MODEL) to review frames")
         }
-        let pricesFile = ((PresetLoader.defaultFolder() as NSString).deletingLastPathComponent as NSString).appendingPathComponent("models.yaml")
+        let pricesFile = PresetLoader.presets("models.yaml")
         let prices = FileManager.default.fileExists(atPath: pricesFile) ? try ModelPrices.load(path: pricesFile) : ModelPrices()
         let client = ChatClient(endpoint: endpoint, timeout: visionTimeout, prices: prices)
         return .review(VisionReviewer(client: client, brand: guidelines, concurrency: max(1, visionConcurrency)))

@@ -44,7 +44,7 @@ public struct PlatformRules: Sendable, Equatable {
 
     /// `presets/optimizer/platforms.yaml` beside the platform presets folder.
     public static func defaultFile() -> String {
-        (PresetLoader.defaultFolder() as NSString).deletingLastPathComponent + "/optimizer/platforms.yaml"
+        PresetLoader.presets("optimizer/platforms.yaml")
     }
 }
 

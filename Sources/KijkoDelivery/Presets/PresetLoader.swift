@@ -9,6 +9,12 @@ public struct PresetLoader: Sendable {
 
     public init(folders: [String]) { self.folders = folders }
 
+    /// `presets/<relative>`: a file or folder beside the platform presets (QC profiles, workflows,
+    /// model prices, the optimizer's platforms).
+    public static func presets(_ relative: String) -> String {
+        ((defaultFolder() as NSString).deletingLastPathComponent as NSString).appendingPathComponent(relative)
+    }
+
     /// The presets folder next to the `kijko` binary's package, or `KIJKO_PRESETS`.
     public static func defaultFolder() -> String {
         if let env = ProcessInfo.processInfo.environment["KIJKO_PRESETS"] { return env + "/platforms" }

@@ -46,13 +46,10 @@ enum LangfuseIngestion {
 
     static func eventID(_ span: TraceExporter.Span) -> String { "kijko-\(span.spanID)" }
 
-    static func iso(_ nanoseconds: Int64) -> String {
-        let format = ISO8601DateFormatter()
-        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return format.string(from: Date(timeIntervalSince1970: Double(nanoseconds) / 1_000_000_000))
-    }
-
     static func body(_ batch: [TraceExporter.Span]) throws -> Data {
+        let format = ISO8601DateFormatter()  // one for the whole batch
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        func iso(_ nanoseconds: Int64) -> String { format.string(from: Date(timeIntervalSince1970: Double(nanoseconds) / 1_000_000_000)) }
         var events: [JSONValue] = []
         let now = iso(TraceRecorder.nanoseconds())
         for trace in Set(batch.map(\.traceID)).sorted() {

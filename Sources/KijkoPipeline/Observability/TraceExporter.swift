@@ -53,6 +53,15 @@ public struct TraceExporter: Sendable {
         self.destinations = destinations
     }
 
+    /// An exporter to the destinations the environment names, or nil when it names none.
+    public static func fromEnvironment(store: PipelineStore, timeout: Double = 10) -> TraceExporter? {
+        let found = destinations()
+        guard !found.isEmpty else { return nil }
+        var exporter = TraceExporter(store: store, destinations: found)
+        exporter.timeout = timeout
+        return exporter
+    }
+
     /// The destinations the environment names (none: nothing to export).
     public static func destinations(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [Destination] {
         var found: [Destination] = []

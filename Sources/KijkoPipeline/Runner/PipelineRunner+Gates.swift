@@ -44,7 +44,7 @@ extension PipelineRunner {
                 try db.execute(sql: """
                     UPDATE agent_executions SET status = 'completed', output_data = ?, completed_at = ?
                     WHERE production_job_id = ? AND step_id = ? AND superseded = 0
-                    """, arguments: ["{\"approved_by\":\(Self.quoted(request["approved_by"] as String? ?? ""))}", now, job, step.id])
+                    """, arguments: [JSONValue.object(["approved_by": .string(request["approved_by"] as String? ?? "")]).compactText, now, job, step.id])
                 return .advanced
             case "rejected":
                 let spent = try Int.fetchOne(db, sql: """

@@ -152,13 +152,13 @@ public final class PipelineRunner: Sendable {
         var done = steps.map { state.isDone($0.id) }
         var fresh = true
         var pending: ResultWrite?
+        func commitHeld() throws {
+            if let held = pending { try store.write(held) }
+            pending = nil
+        }
         while true {
             if !fresh {
-                // A held-back result goes in before the store is read again.
-                if let held = pending {
-                    try store.write(held)
-                    pending = nil
-                }
+                try commitHeld()  // a held-back result goes in before the store is read again
                 state = try JobState.load(job, store: store, template: state.template)
                 done = steps.map { state.isDone($0.id) }
             }
@@ -180,10 +180,7 @@ public final class PipelineRunner: Sendable {
             }
             // A step's result is held back to share the next step's intent commit only when that
             // next step is all this pass does; before anything else it is committed on its own.
-            if let held = pending, !(gates.isEmpty && skips.isEmpty && ready.count == 1) {
-                try store.write(held)
-                pending = nil
-            }
+            if !(gates.isEmpty && skips.isEmpty && ready.count == 1) { try commitHeld() }
             for step in gates {
                 switch try settleGate(step, step.gate!, job: job, state: state) {
                 case .waiting(let request): waiting.append(request)
@@ -198,29 +195,29 @@ public final class PipelineRunner: Sendable {
             }
             if !ready.isEmpty {
                 if let stop = try budgetGuard(ready, state: state, job: job, carrying: pending) { return .stopped(stop) }
-                let failures = FailureBox()
+                let failures = SharedList<String>()
                 let batch = ready
                 let before = state
-                let finished = ResultBox()
+                let finished = SharedList<(step: String, output: String, cost: Double)>()
                 let held = pending
                 pending = nil
                 if batch.count == 1 {
                     // One step at a time: its result rides on the next commit.
                     do {
                         let result = try execute(batch[0], job: job, state: before, progress: progress, carrying: held, deferResult: true)
-                        finished.add(batch[0].id, result.output, result.cost)
+                        finished.append((batch[0].id, result.output, result.cost))
                         pending = result.write
-                    } catch { failures.add("\(batch[0].id): \(error)") }
+                    } catch { failures.append("\(batch[0].id): \(error)") }
                 } else {
                     ChatClient.forEach(batch.count, limit: concurrency) { [self] i in
                         do {
                             let result = try execute(batch[i], job: job, state: before, progress: progress)
-                            finished.add(batch[i].id, result.output, result.cost)
+                            finished.append((batch[i].id, result.output, result.cost))
                         }
-                        catch { failures.add("\(batch[i].id): \(error)") }
+                        catch { failures.append("\(batch[i].id): \(error)") }
                     }
                 }
-                if let failure = failures.first {
+                if let failure = failures.all.first {
                     try markJob(job, runState: "failed", error: failure)
                     return .failed(failure)
                 }
@@ -345,7 +342,7 @@ public final class PipelineRunner: Sendable {
                 INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, status, output_data, duration_seconds,
                   created_at, completed_at) VALUES (?, ?, ?, ?, ?, 'skipped', ?, 0, ?, ?)
                 """, arguments: [UUID().uuidString.lowercased(), job, step.id, step.agent ?? "gate", step.phase,
-                                 "{\"skipped\":\"\(reason)\"}", now, now])
+                                 JSONValue.object(["skipped": .string(reason)]).compactText, now, now])
         }
     }
 
@@ -356,7 +353,6 @@ public final class PipelineRunner: Sendable {
         }
     }
 
-    static func quoted(_ text: String) -> String { String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self) }
 }
 
 extension Database {
@@ -368,19 +364,3 @@ extension Database {
 
 /// A step's result, written in a transaction of someone else's choosing.
 typealias ResultWrite = @Sendable (Database) throws -> Void
-
-/// Outputs collected from parallel steps.
-private final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var outputs: [(String, String, Double)] = []
-    func add(_ step: String, _ output: String, _ cost: Double) { lock.lock(); outputs.append((step, output, cost)); lock.unlock() }
-    var all: [(String, String, Double)] { lock.lock(); defer { lock.unlock() }; return outputs }
-}
-
-/// Failures collected from parallel steps.
-private final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var failures: [String] = []
-    func add(_ failure: String) { lock.lock(); failures.append(failure); lock.unlock() }
-    var first: String? { lock.lock(); defer { lock.unlock() }; return failures.first }
-}

@@ -84,7 +84,7 @@ public struct WorkflowTemplate: Sendable, Equatable, Codable {
 
     /// `presets/workflows` beside the platform presets (or `KIJKO_PRESETS/workflows`).
     public static func defaultFolder() -> String {
-        (PresetLoader.defaultFolder() as NSString).deletingLastPathComponent + "/workflows"
+        PresetLoader.presets("workflows")
     }
 
     /// The template named `name` in `folder`, or the file at `name` when it is a path.

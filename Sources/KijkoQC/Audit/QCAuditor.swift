@@ -303,11 +303,16 @@ final class PictureWork: @unchecked Sendable {
     func run(_ queue: BoundedQueue<Frame>) {
         var previous: Frame?
         var scratch = EightBitPlanes()
+        var checkedFormat: (format: PixelFormat, planar: Bool)?
         var converter: FilterGraph?
         while var frame = queue.take() {
             let pts = frame.pts ?? frame.bestEffortTimestamp
             times.append(pts.map { Double($0 - startPTS) * timeBase.doubleValue } ?? (times.last.map { $0 + 1e-9 } ?? 0))
-            if !Self.isPlanarYUV(frame.pixelFormat) {
+            // Whether pictures need converting is decided once per pixel format, not per picture.
+            if frame.pixelFormat != checkedFormat?.format {
+                checkedFormat = (frame.pixelFormat, Self.isPlanarYUV(frame.pixelFormat))
+            }
+            if checkedFormat?.planar != true {
                 if converter == nil { converter = try? FilterGraph("[in]format=yuv444p[out]", inputs: ["in": input]) }
                 guard let graph = converter, let converted = try? Frame(), (try? graph.push(frame)) != nil,
                       (try? graph.pull(into: converted)) == .frame else {

@@ -53,7 +53,7 @@ public struct PictureMeter: Sendable {
             let before = previous.flatMap { Self.planes($0) }
             return measure(planes, previous: before)
         }
-        guard scratch.load(frame, depth: depth, into: 0) else { return nil }
+        guard scratch.load(frame, depth: depth) else { return nil }
         let hasPrevious = previous != nil && scratch.hasSecond
         defer { scratch.swap() }
         return scratch.withPlanes { current, before in measure(current, previous: hasPrevious ? before : nil) }
@@ -144,7 +144,7 @@ public struct EightBitPlanes {
     var hasSecond: Bool { geometry[1 - current] != nil }
 
     /// Shifts `frame`'s three planes down to 8 bits into the current slot.
-    mutating func load(_ frame: Frame, depth: Int, into _: Int) -> Bool {
+    mutating func load(_ frame: Frame, depth: Int) -> Bool {
         guard let y = frame.data(0), let u = frame.data(1), let v = frame.data(2) else { return false }
         let shift = frame.pixelFormat.chromaShift
         let w = frame.width, h = frame.height

@@ -109,7 +109,7 @@ public struct QCProfile: Sendable, Equatable {
 
     /// `presets/qc` beside the platform presets, or `KIJKO_PRESETS/qc`.
     public static func defaultFolder() -> String {
-        (PresetLoader.defaultFolder() as NSString).deletingLastPathComponent + "/qc"
+        PresetLoader.presets("qc")
     }
 
     /// The profile named `name` in `folder` (`NAME.yaml`), or the file at `name` when it is a path.

@@ -64,7 +64,7 @@ public struct VisionReviewer: Sendable {
 
     /// Reviews every subject; the order of `frames` follows `subjects`.
     public func review(_ subjects: [Subject]) -> VisionReview {
-        let results = ResultSlots(count: subjects.count)
+        let results = SharedList<(index: Int, frame: VisionReview.FrameResult, usage: LLMUsage)>()
         let model = client.endpoint.visionModel
         let instructions = instructions
         let client = client
@@ -91,37 +91,17 @@ public struct VisionReviewer: Sendable {
             } else {
                 result.error = "\(subject.image): cannot read the picture"
             }
-            results.set(i, result, usage)
+            results.append((i, result, usage))
         }
-        let frames = results.frames
+        let answered = results.all.sorted { $0.index < $1.index }
+        let frames = answered.map(\.frame)
         let failed = frames.filter { $0.error != nil }
         let status: VisionReview.Status = failed.isEmpty ? .complete : (failed.count == frames.count ? .failed : .partial)
         var reason: String?
         if !failed.isEmpty {
             reason = "\(failed.count) of \(frames.count) frame\(frames.count == 1 ? "" : "s") not reviewed: " + (failed.first?.error ?? "")
         }
-        return VisionReview(status: status, reason: reason, endpoint: client.endpoint.baseURL, model: model, frames: frames, usage: results.usage)
-    }
-}
-
-/// Results written by several threads, one slot each.
-private final class ResultSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [VisionReview.FrameResult?]
-    private(set) var usage = LLMUsage()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ result: VisionReview.FrameResult, _ used: LLMUsage) {
-        lock.lock()
-        slots[i] = result
-        usage = usage + used
-        lock.unlock()
-    }
-
-    var frames: [VisionReview.FrameResult] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.compactMap { $0 }
+        return VisionReview(status: status, reason: reason, endpoint: client.endpoint.baseURL, model: model, frames: frames,
+                            usage: answered.reduce(LLMUsage()) { $0 + $1.usage })
     }
 }
