@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "KijkoLLM", targets: ["KijkoLLM"]),
         .library(name: "KijkoQC", targets: ["KijkoQC"]),
         .library(name: "KijkoPipeline", targets: ["KijkoPipeline"]),
+        .library(name: "KijkoAgents", targets: ["KijkoAgents"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -64,6 +65,12 @@ let package = Package(
                            .product(name: "Yams", package: "Yams")],
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
+        .target(
+            name: "KijkoAgents",
+            dependencies: ["KijkoMedia", "KijkoEditorial", "KijkoDelivery", "KijkoQC", "KijkoLLM", "KijkoPipeline",
+                           .product(name: "Yams", package: "Yams")],
+            swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
+        ),
         .executableTarget(
             name: "kijko",
             dependencies: [
@@ -73,6 +80,7 @@ let package = Package(
                 "KijkoQC",
                 "KijkoLLM",
                 "KijkoPipeline",
+                "KijkoAgents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -99,6 +107,11 @@ let package = Package(
         .testTarget(
             name: "KijkoPipelineTests",
             dependencies: ["KijkoPipeline", "KijkoLLM", "KijkoTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "KijkoAgentsTests",
+            dependencies: ["KijkoAgents", "KijkoPipeline", "KijkoEditorial", "KijkoMedia", "KijkoLLM", "KijkoTestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "KijkoLLMTests",

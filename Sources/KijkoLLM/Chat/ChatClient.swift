@@ -59,8 +59,10 @@ public struct ChatClient: Sendable {
     /// A completion whose content is JSON decoded as `T`. With a schema it asks for structured output;
     /// a reply that does not decode gets one repair turn (the error is sent back). A server that
     /// rejects `response_format: json_schema` (HTTP 400) is asked again in JSON mode, the schema
-    /// spelled out in the prompt.
-    public func completeJSON<T: Decodable>(_ request: ChatRequest, as type: T.Type) throws(LLMError) -> (value: T, reply: ChatReply) {
+    /// spelled out in the prompt. `check` may refuse a reply that decodes (say, a value outside an
+    /// enum): its words go back in the repair turn like a decoding error's.
+    public func completeJSON<T: Decodable>(_ request: ChatRequest, as type: T.Type,
+                                           check: ((Data) -> String?)? = nil) throws(LLMError) -> (value: T, reply: ChatReply) {
         var request = request
         var jsonMode = false
         var first: ChatReply
@@ -72,8 +74,14 @@ public struct ChatClient: Sendable {
             first = try complete(request, jsonMode: true)
         }
         let decoder = JSONDecoder()
+        func decode(_ content: String) throws -> T {
+            let data = Data(Self.stripFences(content).utf8)
+            let value = try decoder.decode(T.self, from: data)
+            if let problem = check?(data) { throw RefusedReply(problem: problem) }
+            return value
+        }
         do {
-            return (try decoder.decode(T.self, from: Data(Self.stripFences(first.content).utf8)), first)
+            return (try decode(first.content), first)
         } catch {
             var repair = request
             repair.messages.append(.assistant(first.content))
@@ -89,7 +97,7 @@ public struct ChatClient: Sendable {
             second.attempts += first.attempts
             second.waits = first.waits + second.waits
             do {
-                return (try decoder.decode(T.self, from: Data(Self.stripFences(second.content).utf8)), second)
+                return (try decode(second.content), second)
             } catch {
                 throw LLMError(kind: .schema, message: "the reply did not follow the schema, even after a repair turn: \(Self.decodingProblem(error))",
                                status: nil, attempts: second.attempts, waits: second.waits, usage: second.usage)
@@ -207,6 +215,8 @@ public struct ChatClient: Sendable {
 
     static func decodingProblem(_ error: Error) -> String {
         switch error {
+        case let refused as RefusedReply:
+            return refused.problem
         case DecodingError.keyNotFound(let key, let context):
             return "missing \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
@@ -219,6 +229,11 @@ public struct ChatClient: Sendable {
     }
 
     static func seconds(_ value: Double) -> String { value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value) }
+}
+
+/// A reply that decoded but that the caller's check refused.
+private struct RefusedReply: Error {
+    let problem: String
 }
 
 /// Hands out 0, 1, 2, … to several threads.

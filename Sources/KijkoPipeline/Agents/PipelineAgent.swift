@@ -20,6 +20,23 @@ public struct AgentInput: Codable, Sendable {
     /// A folder for this step's files, beside the database (the agent creates it when it writes
     /// any); native steps write atomically there, so a rerun is safe.
     public var workFolder: String
+    /// Output (compact JSON text) of every step of the job completed so far, by step id: what an
+    /// agent reads to find the documents made before it, however far back.
+    public var upstream: [String: String] = [:]
+
+    public init(brief: String, client: String? = nil, budget: Double? = nil, inputs: [String: JSONValue] = [:], feedback: [String] = [],
+                revision: Int = 0, media: String? = nil, master: String? = nil, workFolder: String, upstream: [String: String] = [:]) {
+        self.brief = brief
+        self.client = client
+        self.budget = budget
+        self.inputs = inputs
+        self.feedback = feedback
+        self.revision = revision
+        self.media = media
+        self.master = master
+        self.workFolder = workFolder
+        self.upstream = upstream
+    }
 }
 
 extension AgentInput {

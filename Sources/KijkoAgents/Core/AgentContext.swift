@@ -1,0 +1,45 @@
+public import Foundation
+public import KijkoLLM
+import KijkoDelivery
+
+/// What every production agent shares: where drafts come from (a model, or offline), the prompt
+/// folder, the rates table, and how many model calls may run at once.
+public struct AgentContext: Sendable {
+    /// The model client; nil means the offline provider (deterministic drafts, marked as such).
+    public var client: ChatClient?
+    /// Where `NAME.md` prompt templates are read from.
+    public var promptFolder: String
+    /// Where `rates.yaml` and `compliance/` are read from.
+    public var presetsFolder: String
+    /// Model calls in flight at once (Concept Generator's batches, QC's vision review).
+    public var concurrency: Int
+    /// The date schedules start from (today by default; fixed in tests).
+    public var today: Date
+    /// The rough cut's picture size (the master the versions are made from).
+    public var renderWidth = 1920
+    public var renderHeight = 1080
+
+    public init(client: ChatClient? = nil, promptFolder: String? = nil, presetsFolder: String? = nil, concurrency: Int = 4, today: Date = Date()) {
+        self.client = client
+        self.promptFolder = promptFolder ?? PresetLoader.presets("prompts")
+        self.presetsFolder = presetsFolder ?? PresetLoader.presets("")
+        self.concurrency = max(1, concurrency)
+        self.today = today
+    }
+
+    /// A model client when `KIJKO_LLM_BASE_URL` is set (prices from `presets/models.yaml`),
+    /// otherwise offline.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AgentContext {
+        guard let endpoint = LLMEndpoint.fromEnvironment(environment) else { return AgentContext() }
+        let pricesFile = PresetLoader.presets("models.yaml")
+        let prices = FileManager.default.fileExists(atPath: pricesFile) ? try ModelPrices.load(path: pricesFile) : ModelPrices()
+        let timeout = environment["KIJKO_LLM_TIMEOUT"].flatMap(Double.init) ?? 120
+        return AgentContext(client: ChatClient(endpoint: endpoint, timeout: timeout, prices: prices),
+                            concurrency: environment["KIJKO_LLM_CONCURRENCY"].flatMap(Int.init) ?? 4)
+    }
+
+    /// `offline-draft` or `model`.
+    public var provenance: String { client == nil ? "offline-draft" : "model" }
+
+    public func preset(_ relative: String) -> String { (presetsFolder as NSString).appendingPathComponent(relative) }
+}

@@ -1,0 +1,117 @@
+public import Foundation
+
+/// What a brief's text says, read without a model: for offline drafts and for checks on a model's
+/// drafts. Labelled lines (`Brand: Aurora`, `Audience: …`) win; otherwise the text is scanned
+/// for durations (`30s`, `30-second`, `:15`), platforms and aspects, and an amount of money.
+public struct BriefFacts: Codable, Sendable, Equatable {
+    public var title: String
+    public var brand: String
+    public var product: String
+    public var audience: String
+    public var tone: String
+    /// Key messages, in the brief's order.
+    public var messages: [String]
+    /// Durations asked for, seconds, longest first (30 when the brief names none).
+    public var durations: [Double]
+    /// Platforms named (`tv`, `youtube`, `instagram`, `tiktok`, `facebook`, `linkedin`, `x`).
+    public var platforms: [String]
+    /// Aspects asked for or implied by the platforms (`16:9`, `9:16`, `1:1`, `4:5`).
+    public var aspects: [String]
+    /// USD, when the brief names an amount.
+    public var budget: Double?
+    /// Meaningful words of the brief, lower-cased, for relevance scores.
+    public var keywords: [String]
+
+    /// The longest duration asked for, seconds: the main film's target.
+    public var target: Double { durations.first ?? 30 }
+
+    public init(_ text: String, client: String? = nil, budget given: Double? = nil) {
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        func labelled(_ names: [String]) -> String? {
+            for line in lines {
+                let lower = line.lowercased()
+                for name in names where lower.hasPrefix(name + ":") {
+                    let value = line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces)
+                    if !value.isEmpty { return value }
+                }
+            }
+            return nil
+        }
+        let lower = text.lowercased()
+        let firstLine = lines.first.map { String($0.trimmingCharacters(in: CharacterSet(charactersIn: "#* ")).prefix(120)) } ?? "Untitled brief"
+        title = labelled(["title", "project", "campaign"]) ?? firstLine
+        brand = labelled(["brand", "client"]) ?? client ?? Self.capitalisedName(in: text) ?? "the brand"
+        product = labelled(["product", "service"]) ?? brand
+        audience = labelled(["audience", "target audience", "target"]) ?? "a broad adult audience"
+        tone = labelled(["tone", "mood", "style"]) ?? "warm, confident"
+        let messageText = labelled(["key messages", "key message", "messages", "message"])
+        var messages = messageText.map { $0.split(whereSeparator: { ";|".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+        if messages.isEmpty {
+            messages = lines.filter { $0.hasPrefix("- ") || $0.hasPrefix("* ") }.map { String($0.dropFirst(2)) }.prefix(4).map { $0 }
+        }
+        if messages.isEmpty { messages = ["\(product) made for \(audience)"] }
+        self.messages = messages.filter { !$0.isEmpty }
+        var durations: [Double] = []
+        let durationPattern = #"(?i)(?:\b(\d{1,3})\s*(?:-\s*)?(?:s|sec|secs|second|seconds)\b|(?<![\d:]):(\d{2})\b)"#
+        if let regex = try? NSRegularExpression(pattern: durationPattern) {
+            for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                for group in 1...2 {
+                    if let range = Range(match.range(at: group), in: text), let value = Double(text[range]), value >= 3, value <= 600,
+                       !durations.contains(value) {
+                        durations.append(value)
+                    }
+                }
+            }
+        }
+        self.durations = durations.isEmpty ? [30] : durations.sorted(by: >)
+        let platformWords: [(String, [String])] = [
+            ("tv", ["tv", "broadcast", "television"]), ("youtube", ["youtube"]), ("instagram", ["instagram", "reels"]),
+            ("tiktok", ["tiktok", "tik tok"]), ("facebook", ["facebook"]), ("linkedin", ["linkedin"]), ("x", ["twitter", " x "]),
+        ]
+        let padded = " " + lower.replacingOccurrences(of: ",", with: " ").replacingOccurrences(of: ".", with: " ") + " "
+        platforms = platformWords.filter { _, words in words.contains { padded.contains(" \($0.trimmingCharacters(in: .whitespaces)) ") || padded.contains($0 + " ") } }
+            .map(\.0)
+        if platforms.isEmpty { platforms = ["youtube"] }
+        var aspects = ["16:9", "9:16", "1:1", "4:5"].filter { lower.contains($0) }
+        let implied: [String: [String]] = ["tv": ["16:9"], "youtube": ["16:9"], "instagram": ["9:16", "1:1", "4:5"], "tiktok": ["9:16"],
+                                           "facebook": ["1:1", "4:5"], "linkedin": ["1:1"], "x": ["16:9"]]
+        for platform in platforms { for aspect in implied[platform] ?? [] where !aspects.contains(aspect) { aspects.append(aspect) } }
+        self.aspects = aspects.sorted { ["16:9", "9:16", "1:1", "4:5"].firstIndex(of: $0)! < ["16:9", "9:16", "1:1", "4:5"].firstIndex(of: $1)! }
+        budget = given ?? Self.money(in: text)
+        let stop: Set<String> = ["the", "and", "for", "with", "that", "this", "our", "your", "are", "from", "into", "will", "who", "what",
+                                 "about", "their", "they", "them", "have", "has", "not", "but", "all", "can", "each", "its", "one", "two",
+                                 "brief", "brand", "audience", "tone", "budget", "second", "seconds", "video", "spot", "film"]
+        var seen = Set<String>()
+        keywords = lower.split(whereSeparator: { !$0.isLetter }).map(String.init)
+            .filter { $0.count > 2 && !stop.contains($0) && seen.insert($0).inserted }
+    }
+
+    /// The first amount of money in `text`: "$40,000", "40k", "budget: 40000", "USD 1.2m".
+    public static func money(in text: String) -> Double? {
+        let pattern = #"(?i)(?:\$|usd\s*|budget[:\s]+\$?)\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([km]?)\b"#
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+              let numberRange = Range(match.range(at: 1), in: text),
+              var value = Double(text[numberRange].replacingOccurrences(of: ",", with: "")) else { return nil }
+        if let unitRange = Range(match.range(at: 2), in: text) {
+            switch text[unitRange].lowercased() {
+            case "k": value *= 1_000
+            case "m": value *= 1_000_000
+            default: break
+            }
+        }
+        return value
+    }
+
+    /// A capitalised word that is not the first of a sentence, as a guess at the brand.
+    static func capitalisedName(in text: String) -> String? {
+        let words = text.split(whereSeparator: { $0.isWhitespace })
+        for (i, word) in words.enumerated() where i > 0 {
+            let clean = word.trimmingCharacters(in: .punctuationCharacters)
+            guard clean.count > 2, clean.first?.isUppercase == true, clean.dropFirst().allSatisfy({ $0.isLowercase }) else { continue }
+            if let previous = words[i - 1].last, ".!?".contains(previous) { continue }
+            return clean
+        }
+        return nil
+    }
+}

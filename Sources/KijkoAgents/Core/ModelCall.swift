@@ -1,0 +1,35 @@
+public import Foundation
+public import KijkoLLM
+public import KijkoPipeline
+
+/// One structured model call for an agent document: the prompt template filled, the document's
+/// schema as `response_format`, the reply checked against the schema (a violation gets the
+/// client's one repair turn), usage and a call record for the trace.
+public enum ModelCall {
+    public static func document<D: AgentDocument>(_ type: D.Type, client: ChatClient, prompt: PromptTemplate, values: [String: String],
+                                                  temperature: Double, maxTokens: Int) throws -> (document: D, call: LLMCallRecord, usage: LLMUsage) {
+        let schema = D.schema
+        var filled = values
+        filled["schema"] = schema.compactText
+        let (system, user) = prompt.fill(filled)
+        let request = ChatRequest(messages: [.system(system), .user(user)], temperature: temperature, maxTokens: maxTokens,
+                                  schema: (name: D.kind, schema: schema))
+        let started = Date()
+        do {
+            let (value, reply) = try client.completeJSON(request, as: JSONValue.self) { data in
+                guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else { return "not JSON" }
+                let problems = JSONSchema.problems(value, against: schema)
+                if !problems.isEmpty { return problems.prefix(5).joined(separator: "; ") }
+                do { _ = try D.from(value) } catch { return "\(error)" }
+                return nil
+            }
+            let document = try D.from(value)
+            let call = LLMCallRecord(model: reply.model, started: started, latency: Date().timeIntervalSince(started),
+                                     promptTokens: reply.usage.promptTokens, completionTokens: reply.usage.completionTokens,
+                                     cost: reply.usage.cost, prompt: user, reply: reply.content)
+            return (document, call, reply.usage)
+        } catch let error as LLMError {
+            throw AgentError("\(D.kind): the model call failed after \(error.attempts) attempt\(error.attempts == 1 ? "" : "s"): \(error.message)")
+        }
+    }
+}

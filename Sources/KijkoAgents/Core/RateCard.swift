@@ -1,0 +1,63 @@
+public import Foundation
+import Yams
+
+/// `presets/rates.yaml`: what each production method costs, as rates times quantities counted
+/// from the shot list and the breakdown.
+public struct RateCard: Sendable, Equatable {
+    public struct Line: Sendable, Equatable {
+        public var item: String
+        /// job, shot, vfx_shot, second, shoot_day, cast, cast_day, location, location_day, prop, vehicle.
+        public var per: String
+        public var rate: Double
+    }
+
+    public struct Method: Sendable, Equatable {
+        public var name: String
+        /// 1–5.
+        public var quality: Int
+        public var notes: String
+        public var risks: [String]
+        public var lines: [Line]
+    }
+
+    public var currency: String
+    /// ai, hybrid, traditional (in the file's order).
+    public var methods: [Method]
+
+    public static let units: Set<String> = ["job", "shot", "vfx_shot", "second", "shoot_day", "cast", "cast_day", "location", "location_day",
+                                            "prop", "vehicle"]
+
+    /// Reads and checks the table; errors name the file and the entry.
+    public static func load(path: String) throws -> RateCard {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw AgentError("\(path): cannot read the rates table") }
+        let root: Any?
+        do { root = try Yams.load(yaml: text) } catch { throw AgentError("\(path): not valid YAML (\(error))") }
+        guard let map = root as? [String: Any], let methods = map["methods"] as? [String: Any] else {
+            throw AgentError("\(path): expected `methods:` with ai, hybrid and traditional")
+        }
+        var parsed: [Method] = []
+        let order = text.components(separatedBy: "\n").compactMap { line -> String? in
+            let t = line.trimmingCharacters(in: .whitespaces)
+            return line.hasPrefix("  ") && !line.hasPrefix("    ") && t.hasSuffix(":") ? String(t.dropLast()) : nil
+        }
+        for name in order where methods[name] != nil {
+            guard let m = methods[name] as? [String: Any], let lines = m["lines"] as? [[String: Any]] else {
+                throw AgentError("\(path): methods.\(name): expected `lines:`")
+            }
+            var parsedLines: [Line] = []
+            for (i, line) in lines.enumerated() {
+                guard let item = line["item"] as? String, let per = line["per"] as? String, Self.units.contains(per) else {
+                    throw AgentError("\(path): methods.\(name).lines[\(i)]: expected item, per (one of \(Self.units.sorted().joined(separator: ", "))) and rate")
+                }
+                guard let rate = (line["rate"] as? Double) ?? (line["rate"] as? Int).map(Double.init), rate >= 0 else {
+                    throw AgentError("\(path): methods.\(name).lines[\(i)].rate: expected a number ≥ 0")
+                }
+                parsedLines.append(Line(item: item, per: per, rate: rate))
+            }
+            parsed.append(Method(name: name, quality: m["quality"] as? Int ?? 3, notes: m["notes"] as? String ?? "",
+                                 risks: m["risks"] as? [String] ?? [], lines: parsedLines))
+        }
+        guard !parsed.isEmpty else { throw AgentError("\(path): no methods") }
+        return RateCard(currency: map["currency"] as? String ?? "USD", methods: parsed)
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// BreakdownBot's script breakdown: what each scene needs.
+public struct Breakdown: AgentDocument, Equatable {
+    public struct Scene: Codable, Sendable, Equatable {
+        public var scene: Int
+        public var heading: String
+        public var cast: [String]
+        public var props: [String]
+        public var wardrobe: [String]
+        public var locations: [String]
+        public var vehicles: [String]
+        public var vfx: [String]
+        /// `day` or `night`.
+        public var dayNight: String
+    }
+
+    public var scenes: [Scene]
+
+    public static let kind = "breakdown"
+    public static var enums: [String: [String]] { ["day_night": ["day", "night"]] }
+
+    public static var example: Breakdown {
+        Breakdown(scenes: [Scene(scene: 1, heading: "EXT. CITY STREET - DAY", cast: ["Rider"], props: ["Bike"], wardrobe: ["Rain jacket"],
+                                 locations: ["City street"], vehicles: ["Bus (background)"], vfx: ["Logo end card"], dayNight: "day")])
+    }
+
+    func unique(_ list: KeyPath<Scene, [String]>) -> [String] {
+        var seen = Set<String>()
+        return scenes.flatMap { $0[keyPath: list] }.filter { seen.insert($0.lowercased()).inserted }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// ScriptSmith's script: the main version and two alternatives, scene by scene.
+public struct Script: AgentDocument, Equatable {
+    public struct Scene: Codable, Sendable, Equatable {
+        public var number: Int
+        /// `INT. KITCHEN - DAY`.
+        public var heading: String
+        public var action: String
+        /// Voice-over or dialogue; empty when none.
+        public var dialogue: String
+        /// On-screen text.
+        public var supers: [String]
+        /// Seconds.
+        public var estimatedDuration: Double
+    }
+
+    public struct Version: Codable, Sendable, Equatable {
+        public var title: String
+        public var approach: String
+        public var scenes: [Scene]
+
+        public var duration: Double { scenes.reduce(0) { $0 + $1.estimatedDuration } }
+    }
+
+    public var title: String
+    public var logline: String
+    /// Seconds, from the VRD.
+    public var targetDuration: Double
+    public var main: Version
+    public var alternatives: [Version]
+
+    public static let kind = "script"
+
+    public static var example: Script {
+        let scene = Scene(number: 1, heading: "EXT. CITY STREET - DAY", action: "A rider weaves through traffic.", dialogue: "VO: Lighter.",
+                          supers: ["Aurora. Ride light."], estimatedDuration: 10)
+        let version = Version(title: "Main", approach: "Hero journey", scenes: [scene])
+        return Script(title: "Aurora", logline: "A commute, made light.", targetDuration: 30, main: version, alternatives: [version])
+    }
+
+    /// The script as numbered lines (what `script.md` holds and what the legal review cites).
+    public var lines: [String] {
+        var lines = ["# \(title)", "", "_\(logline)_", ""]
+        for (index, version) in ([main] + alternatives).enumerated() {
+            lines.append(index == 0 ? "## Main: \(version.title) (\(version.approach))" : "## Alternative \(index): \(version.title) (\(version.approach))")
+            lines.append("")
+            for scene in version.scenes {
+                lines.append("### \(scene.number). \(scene.heading) — \(String(format: "%.1f", scene.estimatedDuration)) s")
+                lines.append(scene.action)
+                if !scene.dialogue.isEmpty { lines.append(scene.dialogue) }
+                for s in scene.supers { lines.append("SUPER: \(s)") }
+                lines.append("")
+            }
+        }
+        return lines
+    }
+}

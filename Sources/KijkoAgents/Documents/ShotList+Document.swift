@@ -1,0 +1,27 @@
+import Foundation
+public import KijkoEditorial
+
+/// ShotMaster's document is exactly the shot list `kijko assemble --shots` reads.
+extension ShotList: AgentDocument {
+    public static let kind = "shot_list"
+    public static var snakeCaseKeys: Bool { false }
+    public static var optionalKeys: Set<String> { ["title", "frame_rate", "source", "reel", "in", "out", "vfx"] }
+    public static var enums: [String: [String]] {
+        ["shot_type": ["EWS", "WS", "MWS", "MS", "MCU", "CU", "ECU", "OTS", "POV", "INSERT", "AERIAL", "TWO-SHOT"]]
+    }
+
+    public static var example: ShotList {
+        var shot = Shot(shot: "1A", scene: "1", description: "Rider enters frame left", duration: 4.0, source: "A001_C003.mov",
+                        reel: "A001", in: "01:00:10:00", out: "01:00:14:00", vfx: false)
+        shot.shotType = "WS"
+        shot.cameraMovement = "static"
+        shot.lighting = "natural, late afternoon"
+        shot.audio = "wild track, traffic"
+        shot.propsTalent = ["rider", "bike"]
+        shot.setupMinutes = 20
+        return ShotList(title: "Aurora", frameRate: "25", shots: [shot])
+    }
+
+    /// Seconds, all shots.
+    public var totalDuration: Double { shots.reduce(0) { $0 + $1.duration } }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import KijkoDelivery
+public import KijkoLLM
+import KijkoMedia
+public import KijkoPipeline
+import KijkoQC
+
+/// QC Sentinel: a full audit of the rough cut (or the job's master) — picture, sound, levels,
+/// flashes, loudness — with the HTML report; with a model configured, keyframes and failing
+/// frames go to the vision review through the same client. A failing master is a verdict for the
+/// reviewers, not a failed step.
+public struct QCSentinelAgent: PipelineAgent {
+    public let name = "qc_sentinel"
+    public let type = "post"
+    public let context: AgentContext
+
+    public init(context: AgentContext) { self.context = context }
+
+    public func run(_ given: AgentInput) throws -> AgentOutput {
+        let facts = try AgentInputs.facts(given)
+        let file = try VersionGeneratorAgent.master(given)
+        // Broadcast rules when the job is for TV; streaming/social loudness otherwise.
+        let profile = try QCProfile.named(facts.platforms.contains("tv") ? "broadcast-ebu" : "social")
+        let report: QCReport
+        do { report = try QCAuditor(file: file, profile: profile).run() } catch let error as MediaError {
+            throw AgentError("\(file): \(error.description)")
+        }
+        let folder = ArtefactFolder((given.workFolder as NSString).appendingPathComponent("qc"))
+        try folder.create()
+        let vision: VisionStage.Request = context.client.map { client in
+            var visionClient = client
+            visionClient = ChatClient(endpoint: LLMEndpoint(baseURL: client.endpoint.baseURL, model: client.endpoint.visionModel,
+                                                            apiKey: client.endpoint.apiKey),
+                                      retry: client.retry, timeout: client.timeout, prices: client.prices)
+            return .review(VisionReviewer(client: visionClient, brand: AgentInputs.document(VideoRequirements.self, in: given)?.brandGuidelines.joined(separator: "\n"),
+                                          concurrency: context.concurrency))
+        } ?? .skipped("offline: no model configured for the vision review")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let written = try QCReportWriter.write(report, to: folder.path, encoder: encoder, vision: vision)
+        let verdict = QCVerdict(file: file, profile: profile.name, status: written.status.rawValue,
+                                errors: written.issues.filter { $0.severity == .error }.count, warnings: written.issues.filter { $0.severity == .warning }.count,
+                                issues: written.issues.map { .init(check: $0.check, severity: $0.severity.rawValue, start: $0.start, end: $0.end, message: $0.message) },
+                                reportHtml: folder.file("qc-report.html"), reportJson: folder.file("qc-report.json"),
+                                vision: written.vision?.status.rawValue ?? "skipped")
+        let usage = written.vision?.usage ?? LLMUsage()
+        let artefacts = [Artefact(name: "QC report", path: verdict.reportHtml, type: "html"), Artefact(name: "QC report (JSON)", path: verdict.reportJson, type: "json")]
+        let notes = written.status == .pass ? [] : ["QC \(written.status.rawValue): \(verdict.errors) errors, \(verdict.warnings) warnings — see the report"]
+        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: verdict, artefacts: artefacts, notes: notes), provenance: "native",
+                                                          model: written.vision?.model), usage: usage)
+    }
+}
