@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KijkoAgents
 import KijkoLLM
 import KijkoPipeline
 
@@ -9,7 +10,10 @@ struct StoreOptions: ParsableArguments {
 
     func open() throws -> PipelineStore { try PipelineStore(path: db ?? PipelineStore.defaultPath()) }
 
-    func runner() throws -> PipelineRunner { PipelineRunner(store: try open()) }
+    /// A runner with the production agents: a model's when `KIJKO_LLM_BASE_URL` is set, offline drafts otherwise.
+    func runner() throws -> PipelineRunner {
+        PipelineRunner(store: try open(), agents: ProductionAgents.registry(try AgentContext.fromEnvironment()))
+    }
 }
 
 /// What a run ended with, for people and programs.
@@ -18,13 +22,17 @@ struct RunReport: Encodable {
     var outcome: String
     var message: String?
     var pendingApprovals: [PipelineStore.ApprovalRecord]
+    /// The job's page linking every artefact.
+    var index: String?
+    /// Gates passed by `--approve-all`, as `step: role approved the approval`.
+    var autoApproved: [String] = []
 
     static func make(_ runner: PipelineRunner, job: String, _ outcome: PipelineRunner.Outcome) throws -> RunReport {
         let pending = try runner.store.pendingApprovals(job: job)
         switch outcome {
         case .complete: return RunReport(job: job, outcome: "complete", message: nil, pendingApprovals: [])
         case .waiting: return RunReport(job: job, outcome: "waiting", message: "waiting for approval", pendingApprovals: pending)
-        case .failed(let why): return RunReport(job: job, outcome: "failed", message: why, pendingApprovals: pending)
+        case .failed(let why): return RunReport(job: job, outcome: "failed", message: why + " (fix it, then `kijko resume \(job.prefix(8))`)", pendingApprovals: pending)
         case .stopped(let why): return RunReport(job: job, outcome: "stopped", message: why, pendingApprovals: pending)
         case .busy(let pid): return RunReport(job: job, outcome: "running", message: "running in process \(pid); it will go on", pendingApprovals: pending)
         }
@@ -32,7 +40,9 @@ struct RunReport: Encodable {
 
     func print(json: Bool) throws {
         if json { try Output.json(self); return }
+        for line in autoApproved { Swift.print("AUTO-APPROVED (--approve-all, no person reviewed it): \(line)") }
         Swift.print("job \(job): \(outcome)" + (message.map { " — \($0)" } ?? ""))
+        if let index { Swift.print("  artefacts: \(index)") }
         for request in pendingApprovals {
             Swift.print("  approval \(request.id.prefix(8)): \(request.role) to approve the \(request.approval) (step \(request.step))"
                         + "  → kijko approve \(request.id.prefix(8))  |  kijko reject \(request.id.prefix(8)) --feedback …")
@@ -43,22 +53,36 @@ struct RunReport: Encodable {
     var failed: Bool { outcome == "failed" || outcome == "stopped" }
 }
 
-/// Runs `job` to where it stops, with progress on a terminal, and prints what happened.
-func runJob(_ runner: PipelineRunner, job: String, json: Bool) throws {
+/// Runs `job` to where it stops, with progress on a terminal, and prints what happened. With
+/// `approveAll`, every gate is approved as it is reached (recorded as `--approve-all`, and said so).
+func runJob(_ runner: PipelineRunner, job: String, json: Bool, approveAll: Bool = false) throws {
     let terminal = Output.stderrIsTerminal && !json
     // Spans go out every few seconds while the job runs, on their own thread.
     let exporter = TraceExporter.fromEnvironment(store: runner.store, timeout: 5)
     let background = BackgroundExport(exporter)
-    let outcome: PipelineRunner.Outcome
+    var outcome: PipelineRunner.Outcome
+    var approved: [String] = []
     do {
         outcome = try runner.run(job: job) { step in if terminal { Output.status("running \(step)") } }
+        while approveAll, case .waiting = outcome {
+            for request in try runner.store.pendingApprovals(job: try runner.resolve(job)) {
+                _ = try runner.approve(request.id, by: "--approve-all", feedback: "approved automatically by --approve-all; no person reviewed it")
+                approved.append("\(request.step): \(request.role) → \(request.approval)")
+                if terminal { Output.status("auto-approved \(request.step)") }
+            }
+            outcome = try runner.run(job: job) { step in if terminal { Output.status("running \(step)") } }
+        }
         background.stop()
     } catch {
         background.stop()
         throw error
     }
     if terminal { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
-    let report = try RunReport.make(runner, job: try runner.resolve(job), outcome)
+    let id = try runner.resolve(job)
+    var report = try RunReport.make(runner, job: id, outcome)
+    report.autoApproved = approved
+    report.index = try? JobIndexPage.write(try runner.store.detail(job: id), folder: JobIndexPage.folder(store: runner.store, job: id),
+                                           note: approved.isEmpty ? nil : "Run with --approve-all: \(approved.count) gate\(approved.count == 1 ? " was" : "s were") approved automatically; no person reviewed \(approved.count == 1 ? "it" : "them").")
     try report.print(json: json)
     exportTraces(exporter)
     if report.failed { throw ExitCode.failure }
@@ -112,6 +136,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Stop before a step that would take the job's cost over this, USD.") var maxCost: Double?
     @Option(help: "Media folder for the job.") var media: String?
     @Option(help: "A finished master for the job.") var master: String?
+    @Flag(help: "Approve every gate automatically (recorded as --approve-all; for demos and dry runs, never a person's approval).")
+    var approveAll = false
     @OptionGroup var store: StoreOptions
     @Flag(help: "The outcome as JSON.") var json = false
 
@@ -120,17 +146,24 @@ struct RunCommand: ParsableCommand {
             guard let brief, !brief.isEmpty else { throw CommandFailure(message: "--brief: give the brief as a file or as text", code: 64) }
             let text: String
             if FileManager.default.fileExists(atPath: brief) {
-                guard let read = try? String(contentsOfFile: brief, encoding: .utf8) else { throw CommandFailure(message: "\(brief): cannot read the brief") }
+                guard let data = FileManager.default.contents(atPath: brief) else { throw CommandFailure(message: "\(brief): cannot read the brief") }
+                guard !data.contains(0), let read = String(data: data, encoding: .utf8) else {
+                    throw CommandFailure(message: "\(brief): the brief is not text (binary data); give a text or Markdown file")
+                }
+                guard !read.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw CommandFailure(message: "\(brief): the brief is empty") }
                 text = read
             } else {
                 text = brief
+            }
+            for (option, path) in [("--media", media), ("--master", master)] {
+                if let path, !FileManager.default.fileExists(atPath: path) { throw CommandFailure(message: "\(option) \(path): no such file or folder", code: 64) }
             }
             let runner = try store.runner()
             let template = try WorkflowTemplate.named(workflow, agents: runner.agents.names)
             let job = try runner.start(template, brief: text, options: .init(client: client, budget: budget, maxCost: maxCost,
                                                                               media: media, master: master,
                                                                               attachments: FileManager.default.fileExists(atPath: brief) ? [brief] : []))
-            try runJob(runner, job: job, json: json)
+            try runJob(runner, job: job, json: json, approveAll: approveAll)
         }
     }
 }
@@ -183,7 +216,10 @@ struct StatusCommand: ParsableCommand {
                 print("\(branch) \(step.step.padding(toLength: 24, withPad: " ", startingAt: 0)) \(step.status.padding(toLength: 18, withPad: " ", startingAt: 0)) "
                       + "\(time.padding(toLength: 9, withPad: " ", startingAt: 0)) " + String(format: "$%.4f", step.cost)
                       + (step.earlier > 0 ? "  (\(step.earlier) earlier run\(step.earlier == 1 ? "" : "s"))" : "")
-                      + "  \(step.agent)" + (step.error.map { "  — \($0)" } ?? ""))
+                      + "  \(step.agent)" + (step.provenance.map { " [\($0)]" } ?? "") + (step.error.map { "  — \($0)" } ?? ""))
+                let rail = i == detail.steps.count - 1 ? "   " : "│  "
+                for note in step.notes { print("\(rail)   note: \(note)") }
+                for artefact in step.artefacts { print("\(rail)   \(artefact.name): \(artefact.path)") }
             }
         }
     }

@@ -19,7 +19,7 @@ import Testing
             let listed = try kijko(["jobs", "--json"], db: db)
             let jobs = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]] ?? []
             guard let job = jobs.first, let id = job["id"] as? String else {
-                _ = try kijko(["run", "social", "--brief", brief, "--json"], db: db)  // killed before the job was written
+                _ = try kijko(["run", PipelineFixture.workflows + "/social.yaml", "--brief", brief, "--json"], db: db)  // killed before the job was written
                 continue
             }
             if job["run_state"] as? String == "complete" { return }
@@ -57,7 +57,7 @@ import Testing
         var n = 1
         while n < 60 {
             let db = try PipelineFixture.scratch()
-            let first = try Self.kijko(["run", "social", "--brief", Self.brief, "--json"], db: db, fault: ["KIJKO_FAULT_KILL_AFTER_WRITES": "\(n)"])
+            let first = try Self.kijko(["run", PipelineFixture.workflows + "/social.yaml", "--brief", Self.brief, "--json"], db: db, fault: ["KIJKO_FAULT_KILL_AFTER_WRITES": "\(n)"])
             try Self.finish(db)
             try Self.check(db, context: "run killed after write \(n)")
             if !first.signalled { break }  // the run got to its gate with fewer writes: every point covered
@@ -70,7 +70,7 @@ import Testing
         var n = 1
         while n < 60 {
             let db = try PipelineFixture.scratch()
-            _ = try Self.kijko(["run", "social", "--brief", Self.brief, "--json"], db: db)
+            _ = try Self.kijko(["run", PipelineFixture.workflows + "/social.yaml", "--brief", Self.brief, "--json"], db: db)
             let waiting = try Self.kijko(["approvals", "--json"], db: db)
             let request = try #require((try JSONSerialization.jsonObject(with: Data(waiting.stdout.utf8)) as? [[String: Any]])?.first?["id"] as? String)
             let approval = try Self.kijko(["approve", request, "--json"], db: db, fault: ["KIJKO_FAULT_KILL_AFTER_WRITES": "\(n)"])
@@ -86,7 +86,7 @@ import Testing
         for step in ["trends", "captions", "schedule"] {
             let db = try PipelineFixture.scratch()
             let fault = ["KIJKO_FAULT_KILL_IN_STEP": step]
-            let run = try Self.kijko(["run", "social", "--brief", Self.brief, "--json"], db: db, fault: step == "schedule" ? [:] : fault)
+            let run = try Self.kijko(["run", PipelineFixture.workflows + "/social.yaml", "--brief", Self.brief, "--json"], db: db, fault: step == "schedule" ? [:] : fault)
             if step == "schedule" {
                 #expect(!run.signalled)
                 let waiting = try Self.kijko(["approvals", "--json"], db: db)

@@ -5,7 +5,8 @@ import KijkoTestSupport
 
 /// Scratch stores, the shipped templates, and agents that show what the runner did.
 enum PipelineFixture {
-    static let workflows = Program.root.appendingPathComponent("presets/workflows").path
+    /// The runner's test graphs (the shipped templates, as they were built against the built-in agents).
+    static let workflows = Program.root.appendingPathComponent("Fixtures/workflows").path
 
     static func scratch(_ name: String = "k") throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-pipe-\(UUID().uuidString.prefix(8))").path

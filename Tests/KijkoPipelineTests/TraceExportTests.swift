@@ -185,7 +185,7 @@ import Testing
     /// warning line and the run still succeeds.
     @Test func aRunSendsItsOwnSpans() throws {
         let db = try PipelineFixture.scratch()
-        let down = try Program.run(Program.kijko, ["run", "social", "--brief", "Clips", "--db", db],
+        let down = try Program.run(Program.kijko, ["run", PipelineFixture.workflows + "/social.yaml", "--brief", "Clips", "--db", db],
                                    environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9"])
         #expect(down.status == 0 && down.stderr.contains("warning: traces to otlp") && down.stderr.contains("5 spans wait"), "\(down.stderr)")
         let collector = try Collector(mode: "ok")

@@ -27,6 +27,19 @@ extension PipelineStore {
         public var error: String?
         /// Earlier runs of the step (revisions, interrupted runs), oldest first.
         public var earlier: Int
+        /// Who made the output: `offline-draft`, `model`, `native`… (from the output's `provenance`).
+        public var provenance: String?
+        /// Files the step wrote (from the output's `artefacts`).
+        public var artefacts: [StepArtefact]
+        /// The agent's notes for people (from the output's `notes`).
+        public var notes: [String]
+    }
+
+    /// A file a step wrote, as its output lists it: `{name, path, type}`.
+    public struct StepArtefact: Codable, Sendable, Equatable {
+        public var name: String
+        public var path: String
+        public var type: String
     }
 
     public struct JobDetail: Codable, Sendable {
@@ -78,17 +91,31 @@ extension PipelineStore {
                 let all = executions.filter { ($0["step_id"] as String) == step.id }
                 guard let current = all.last(where: { ($0["superseded"] as Int) == 0 }) ?? all.last else {
                     return StepRecord(step: step.id, agent: step.agent ?? "gate: \(step.gate?.role ?? "")", status: "not_started",
-                                      durationSeconds: nil, cost: 0, tokens: 0, error: nil, earlier: 0)
+                                      durationSeconds: nil, cost: 0, tokens: 0, error: nil, earlier: 0, provenance: nil, artefacts: [], notes: [])
                 }
                 let superseded = (current["superseded"] as Int) == 1
+                let output = superseded ? nil : Self.listing(current["output_data"] as String?)
                 return StepRecord(step: step.id, agent: current["agent_name"], status: superseded ? "to_run_again" : current["status"],
                                   durationSeconds: current["duration_seconds"], cost: current["cost"], tokens: current["tokens_used"],
-                                  error: current["error_message"], earlier: all.count - 1)
+                                  error: current["error_message"], earlier: all.count - 1, provenance: output?.provenance,
+                                  artefacts: output?.artefacts ?? [], notes: output?.notes ?? [])
             }
             let results = (try? JSONDecoder().decode([String: JSONValue].self, from: Data((row["agent_results"] as String).utf8))) ?? [:]
             return JobDetail(job: Self.summary(row), brief: row["brief_text"], steps: steps,
                              approvals: try Self.approvals(db, where: "production_job_id = ?", [job]), results: results)
         }
+    }
+
+    /// What an output says about itself: provenance, files and notes.
+    struct Listing: Decodable {
+        var provenance: String?
+        var artefacts: [StepArtefact]?
+        var notes: [String]?
+    }
+
+    static func listing(_ text: String?) -> Listing? {
+        guard let text, text.contains("\"provenance\"") || text.contains("\"artefacts\"") else { return nil }
+        return try? JSONDecoder().decode(Listing.self, from: Data(text.utf8))
     }
 
     /// Approval requests still waiting for a decision, oldest first (all jobs, or one).

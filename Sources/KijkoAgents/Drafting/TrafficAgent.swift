@@ -1,0 +1,59 @@
+import Foundation
+public import KijkoPipeline
+
+/// Traffic Manager: a delivery per version made — destination, measured spec, clock number
+/// (`AGENCY/BRANDnnn/DUR`), slate and dates — as JSON and CSV. Files, specs and clock numbers are
+/// filled in code; a model may only propose destinations and dates.
+public struct TrafficAgent: DraftingAgent {
+    public let name = "traffic"
+    public let type = "post"
+    public let prompt = "traffic"
+    public let context: AgentContext
+
+    public init(context: AgentContext) { self.context = context }
+
+    public struct Input: Codable, Sendable {
+        public var title: String
+        public var client: String
+        public var versions: [VersionSet.Version]
+        /// The VRD's final delivery date, when it has one.
+        public var finalDelivery: String?
+    }
+
+    public func input(_ given: AgentInput, facts: BriefFacts) throws -> Input {
+        guard let versions = AgentInputs.document(VersionSet.self, in: given) else { throw AgentError("traffic: no versions among the job's earlier steps") }
+        let vrd = AgentInputs.document(VideoRequirements.self, in: given)
+        return Input(title: vrd?.title ?? facts.title, client: given.client ?? facts.brand, versions: versions.versions.filter { $0.pass || $0.duration > 0 },
+                     finalDelivery: vrd?.timeline.last?.date)
+    }
+
+    public func draft(_ input: Input, facts: BriefFacts, given: AgentInput) throws -> TrafficSchedule {
+        TrafficSchedule(title: input.title, deliveries: input.versions.enumerated().map { i, version in
+            .init(clockNumber: "", version: version.preset, destination: version.platform == "tv" ? "broadcast (station TBC)" : version.platform,
+                  file: version.path, spec: "", slate: [], deliverBy: Schedule.day(context.today, plus: 25 + i), airDate: Schedule.day(context.today, plus: 28 + i))
+        })
+    }
+
+    public func finish(_ output: TrafficSchedule, input: Input, facts: BriefFacts, given: AgentInput) throws -> Finished<TrafficSchedule> {
+        let brand = String(facts.brand.uppercased().filter { $0.isLetter }.prefix(4)).padding(toLength: 4, withPad: "X", startingAt: 0)
+        var schedule = TrafficSchedule(title: input.title, deliveries: [])
+        for (i, version) in input.versions.enumerated() {
+            let proposed = output.deliveries.first { $0.version == version.preset }
+            let clock = String(format: "KJK/%@%03d/%03d", brand, i + 1, Int(version.duration.rounded()))
+            let deliverBy = proposed?.deliverBy.count == 10 ? proposed!.deliverBy : Schedule.day(context.today, plus: 25 + i)
+            let airDate = proposed?.airDate.count == 10 ? proposed!.airDate : Schedule.day(context.today, plus: 28 + i)
+            schedule.deliveries.append(.init(
+                clockNumber: clock, version: version.preset, destination: proposed?.destination ?? version.platform, file: version.path,
+                spec: String(format: "%dx%d %@, %.2f s", version.width, version.height, version.aspect, version.duration),
+                slate: [clock, input.title, "Client: \(input.client)", String(format: "Duration: %.0f s", version.duration),
+                        "Aspect: \(version.aspect)", "Air: \(airDate)"],
+                deliverBy: deliverBy, airDate: airDate))
+        }
+        var csv = CSVTable.line(["clock_number", "version", "destination", "file", "spec", "deliver_by", "air_date"]) + "\n"
+        csv += schedule.deliveries.map { CSVTable.line([$0.clockNumber, $0.version, $0.destination, $0.file, $0.spec, $0.deliverBy, $0.airDate]) + "\n" }.joined()
+        let folder = ArtefactFolder(given.workFolder)
+        var notes: [String] = []
+        if schedule.deliveries.isEmpty { notes.append("no versions to schedule") }
+        return Finished(document: schedule, artefacts: [try folder.write(csv, as: "traffic.csv", name: "delivery schedule (CSV)", type: "csv")], notes: notes)
+    }
+}
