@@ -1,3 +1,5 @@
+import KijkoEditorial
+public import KijkoLLM
 public import KijkoPipeline
 
 /// Kijko's production agents, by the names the workflow templates use.
@@ -18,5 +20,22 @@ public enum ProductionAgents {
         ]
         for agent in agents { registry.add(agent) }
         return registry
+    }
+}
+
+extension ProductionAgents {
+    /// Every document type an agent makes, for checking outputs against their schemas.
+    public static let documents: [any AgentDocument.Type] = [
+        VideoRequirements.self, Script.self, ShotList.self, Breakdown.self, BudgetPlan.self, Concepts.self, LegalReview.self, Captions.self,
+        TrendReport.self, FootageLog.self, RoughCut.self, VersionSet.self, QCVerdict.self, TrafficSchedule.self, PostingSchedule.self,
+        DeliveryPackage.self, QuoteRequests.self, MoodBoard.self, Storyboard.self, EngagementReport.self,
+    ]
+
+    /// What in an agent's output breaks its document's schema (the envelope's fields aside); nil
+    /// when the output names no known kind.
+    public static func schemaProblems(_ output: JSONValue) -> [String]? {
+        guard case .object(let fields) = output, case .string(let kind)? = fields["kind"],
+              let type = documents.first(where: { $0.kind == kind }) else { return nil }
+        return JSONSchema.problems(AgentEnvelope.document(of: output), against: type.schema)
     }
 }

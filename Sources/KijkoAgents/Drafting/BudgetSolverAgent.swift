@@ -15,7 +15,7 @@ public struct BudgetSolverAgent: DraftingAgent {
 
     public struct Input: Codable, Sendable {
         public var budget: Double?
-        public var quantities: [String: Double]
+        public var quantities: BudgetPlan.Quantities
     }
 
     public func input(_ given: AgentInput, facts: BriefFacts) throws -> Input {
@@ -24,7 +24,7 @@ public struct BudgetSolverAgent: DraftingAgent {
     }
 
     /// What the rates multiply, counted from the shot list and the breakdown (either may be missing).
-    public static func quantities(shots: ShotList?, breakdown: Breakdown?) -> [String: Double] {
+    public static func quantities(shots: ShotList?, breakdown: Breakdown?) -> BudgetPlan.Quantities {
         let list = shots?.shots ?? []
         let seconds = list.reduce(0) { $0 + $1.duration }
         // A day is 600 minutes: setups plus ten minutes of shooting per finished second.
@@ -32,10 +32,18 @@ public struct BudgetSolverAgent: DraftingAgent {
         let days = max(1, (minutes / 600).rounded(.up))
         let cast = Double(breakdown?.unique(\.cast).count ?? 1)
         let locations = Double(breakdown?.unique(\.locations).count ?? 1)
-        return ["job": 1, "shot": Double(list.count), "vfx_shot": Double(list.filter { $0.vfx == true }.count),
-                "second": (seconds * 1000).rounded() / 1000, "shoot_day": days, "cast": cast, "cast_day": cast * days,
-                "location": locations, "location_day": locations * days,
-                "prop": Double(breakdown?.unique(\.props).count ?? 0), "vehicle": Double(breakdown?.unique(\.vehicles).count ?? 0)]
+        var q = BudgetPlan.Quantities()
+        q.shot = Double(list.count)
+        q.vfxShot = Double(list.filter { $0.vfx == true }.count)
+        q.second = (seconds * 1000).rounded() / 1000
+        q.shootDay = days
+        q.cast = cast
+        q.castDay = cast * days
+        q.location = locations
+        q.locationDay = locations * days
+        q.prop = Double(breakdown?.unique(\.props).count ?? 0)
+        q.vehicle = Double(breakdown?.unique(\.vehicles).count ?? 0)
+        return q
     }
 
     public func draft(_ input: Input, facts: BriefFacts, given: AgentInput) throws -> BudgetPlan {
@@ -48,7 +56,7 @@ public struct BudgetSolverAgent: DraftingAgent {
         var options: [BudgetPlan.Option] = []
         for method in rates.methods {
             let lines = method.lines.map { line -> BudgetPlan.Line in
-                let quantity = input.quantities[line.per] ?? 0
+                let quantity = input.quantities[per: line.per]
                 return BudgetPlan.Line(item: line.item, per: line.per, quantity: quantity, rate: line.rate, amount: quantity * line.rate)
             }
             let total = lines.reduce(0) { $0 + $1.amount }

@@ -97,15 +97,15 @@ public struct MoodMakerAgent: DraftingAgent {
             let x = 40 + (i % 3) * 510, y = 90 + (i / 3) * 290
             still.add(.picture(path: file, seconds: 1, x: x, y: y, width: 490, height: 276))
         }
-        let swatchY = input.references.isEmpty ? 110 : 690
+        let swatchY = input.references.isEmpty ? 110 : 650
         let width = (1520 - 20 * max(0, board.palette.count - 1)) / max(1, board.palette.count)
         for (i, swatch) in board.palette.enumerated() {
             let x = 40 + i * (width + 20)
-            still.add(.box(x: x, y: swatchY, width: width, height: 120, colour: "0x" + swatch.hex.dropFirst(), thickness: nil))
-            still.add(.text("\(swatch.hex)  \(Int((swatch.share * 100).rounded()))%", x: x, y: swatchY + 132, size: 22, colour: "white"))
+            still.add(.box(x: x, y: swatchY, width: width, height: 100, colour: "0x" + swatch.hex.dropFirst(), thickness: nil))
+            still.add(.text("\(swatch.hex)  \(Int((swatch.share * 100).rounded()))%", x: x, y: swatchY + 110, size: 22, colour: "white"))
         }
         still.add(.text(board.styleNotes.prefix(input.references.isEmpty ? 5 : 2).joined(separator: "\n"), x: 40,
-                        y: swatchY + (input.references.isEmpty ? 200 : 168), size: 22, colour: "0xc8ccd2"))
+                        y: swatchY + (input.references.isEmpty ? 180 : 150), size: 22, colour: "0xc8ccd2"))
         let png = folder.file("moodboard.png")
         try still.write(to: png)
         return Finished(document: board, artefacts: [Artefact(name: "mood board", path: png, type: "png")])

@@ -17,7 +17,7 @@ public struct RFQForgeAgent: DraftingAgent {
         public var project: String
         public var method: String
         public var breakdown: Breakdown
-        public var quantities: [String: Double]
+        public var quantities: BudgetPlan.Quantities
     }
 
     public func input(_ given: AgentInput, facts: BriefFacts) throws -> Input {
@@ -30,24 +30,24 @@ public struct RFQForgeAgent: DraftingAgent {
     /// The categories the breakdown calls for, with their scope and quantities.
     func categories(_ input: Input) -> [(String, String, [String], [String])] {
         let b = input.breakdown, q = input.quantities
-        let days = Int(q["shoot_day"] ?? 1)
+        let days = Int(q[per: "shoot_day"])
         var list: [(String, String, [String], [String])] = []
         if input.method != "ai" {
             list.append(("Crew and equipment", "Production company", ["Camera, grip and lighting for \(days) shoot day\(days == 1 ? "" : "s")"],
-                         ["\(days) shoot days", "\(Int(q["shot"] ?? 0)) shots"]))
-            if !b.unique(\.cast).isEmpty { list.append(("Casting", "Casting agency", b.unique(\.cast), ["\(Int(q["cast_day"] ?? 0)) cast days"])) }
-            if !b.unique(\.locations).isEmpty { list.append(("Locations", "Location agency", b.unique(\.locations), ["\(Int(q["location_day"] ?? 0)) location days"])) }
+                         ["\(days) shoot days", "\(Int(q[per: "shot"])) shots"]))
+            if !b.unique(\.cast).isEmpty { list.append(("Casting", "Casting agency", b.unique(\.cast), ["\(Int(q[per: "cast_day"])) cast days"])) }
+            if !b.unique(\.locations).isEmpty { list.append(("Locations", "Location agency", b.unique(\.locations), ["\(Int(q[per: "location_day"])) location days"])) }
             if !b.unique(\.wardrobe).isEmpty { list.append(("Wardrobe", "Stylist", b.unique(\.wardrobe), ["\(b.unique(\.cast).count) looks"])) }
             if !b.unique(\.props).isEmpty { list.append(("Props", "Art department", b.unique(\.props), ["\(b.unique(\.props).count) props"])) }
             if !b.unique(\.vehicles).isEmpty { list.append(("Vehicles", "Picture vehicle supplier", b.unique(\.vehicles), ["\(b.unique(\.vehicles).count) vehicles"])) }
         }
         if input.method != "traditional" {
-            list.append(("Generated footage", "AI production studio", ["Generated shots and plates to the shot list"], ["\(Int(q["shot"] ?? 0)) shots", "\(q["second"] ?? 0) s"]))
+            list.append(("Generated footage", "AI production studio", ["Generated shots and plates to the shot list"], ["\(Int(q[per: "shot"])) shots", "\(q[per: "second"]) s"]))
         }
-        if !b.unique(\.vfx).isEmpty || (q["vfx_shot"] ?? 0) > 0 {
-            list.append(("VFX", "VFX house", b.unique(\.vfx), ["\(Int(q["vfx_shot"] ?? 0)) VFX shots"]))
+        if !b.unique(\.vfx).isEmpty || (q[per: "vfx_shot"]) > 0 {
+            list.append(("VFX", "VFX house", b.unique(\.vfx), ["\(Int(q[per: "vfx_shot"])) VFX shots"]))
         }
-        list.append(("Post-production", "Post house", ["Offline/online edit, grade, sound mix, versions"], ["\(q["second"] ?? 0) s finished"]))
+        list.append(("Post-production", "Post house", ["Offline/online edit, grade, sound mix, versions"], ["\(q[per: "second"]) s finished"]))
         return list
     }
 

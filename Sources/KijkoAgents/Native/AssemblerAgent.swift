@@ -39,7 +39,7 @@ public struct AssemblerAgent: PipelineAgent {
         } catch let error as RenderError {
             throw AgentError("assembly: \(error.description)")
         }
-        let planned = list.totalDuration
+        let planned = (list.totalDuration * 1_000_000).rounded() / 1_000_000
         let noteLines = result.notes.map { "shot \($0.shot): \($0.kind.rawValue): \($0.message)" } + report.warnings
         var notes: [String] = []
         let fps = rate.rate.doubleValue

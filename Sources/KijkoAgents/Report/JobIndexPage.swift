@@ -74,7 +74,7 @@ public enum JobIndexPage {
                     html += "<div class=\"file\">"
                     switch artefact.type {
                     case "png", "jpeg": html += "<a href=\"\(link)\"><img src=\"\(link)\" alt=\"\(e(artefact.name))\"></a>"
-                    case "video": html += "<video controls preload=\"metadata\" src=\"\(link)\"></video>"
+                    case "video": html += "<video controls preload=\"metadata\" src=\"\(link)#t=1\"></video>"
                     default: break
                     }
                     html += "<a href=\"\(link)\">\(e(artefact.name))</a> <span class=\"meta\">\(e(artefact.type))</span></div>"

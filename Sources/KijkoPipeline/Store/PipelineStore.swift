@@ -19,8 +19,10 @@ public final class PipelineStore: Sendable {
     /// Opens (creating if needed) the store at `path` and brings its schema up to date. A file that
     /// is not a Kijko store, or is damaged, is an error naming it; nothing is written to it.
     public init(path: String) throws {
-        self.path = path
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // Absolute, so artefact paths derived from it are too (and an approval hashes the files they name).
+        self.path = URL(fileURLWithPath: path).standardizedFileURL.path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
