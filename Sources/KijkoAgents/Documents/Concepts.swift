@@ -38,9 +38,18 @@ public struct ConceptBatch: AgentDocument, Equatable {
         public var logline: String
         public var hook: String
         public var visualStyle: String
+
+        public init(title: String, logline: String, hook: String, visualStyle: String) {
+            self.title = title
+            self.logline = logline
+            self.hook = hook
+            self.visualStyle = visualStyle
+        }
     }
 
     public var concepts: [Idea]
+
+    public init(concepts: [Idea]) { self.concepts = concepts }
 
     public static let kind = "concept_batch"
 

@@ -38,6 +38,7 @@ public struct QCSentinelAgent: PipelineAgent {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
+        let started = Date()
         let written = try QCReportWriter.write(report, to: folder.path, encoder: encoder, vision: vision)
         let verdict = QCVerdict(file: file, profile: profile.name, status: written.status.rawValue,
                                 errors: written.issues.filter { $0.severity == .error }.count, warnings: written.issues.filter { $0.severity == .warning }.count,
@@ -45,9 +46,14 @@ public struct QCSentinelAgent: PipelineAgent {
                                 reportHtml: folder.file("qc-report.html"), reportJson: folder.file("qc-report.json"),
                                 vision: written.vision?.status.rawValue ?? "skipped")
         let usage = written.vision?.usage ?? LLMUsage()
+        // The review's calls ran in parallel: one record for them all, with their summed usage.
+        let calls = usage.calls == 0 ? [] : [LLMCallRecord(model: written.vision?.model ?? "", started: started, latency: Date().timeIntervalSince(started),
+                                                           promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, cost: usage.cost,
+                                                           prompt: "vision review of \(written.vision?.frames.count ?? 0) frames of \(file)",
+                                                           reply: "\(written.vision?.frames.reduce(0) { $0 + $1.findings.count } ?? 0) findings")]
         let artefacts = [Artefact(name: "QC report", path: verdict.reportHtml, type: "html"), Artefact(name: "QC report (JSON)", path: verdict.reportJson, type: "json")]
         let notes = written.status == .pass ? [] : ["QC \(written.status.rawValue): \(verdict.errors) errors, \(verdict.warnings) warnings — see the report"]
         return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: verdict, artefacts: artefacts, notes: notes), provenance: "native",
-                                                          model: written.vision?.model), usage: usage)
+                                                          model: written.vision?.model), usage: usage, calls: calls)
     }
 }

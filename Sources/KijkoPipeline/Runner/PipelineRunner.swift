@@ -100,6 +100,7 @@ public final class PipelineRunner: Sendable {
         let job = try resolve(given)
         if let owner = try claim(job) { return .busy(owner) }
         defer { try? release(job) }
+        try reopenFailedSteps(job)
         let outcome = try drive(job, progress: progress)
         try store.write { db in
             try db.execute(sql: """
@@ -109,6 +110,19 @@ public final class PipelineRunner: Sendable {
             try recordRoot(db, job: job, outcome: outcome)
         }
         return outcome
+    }
+
+    /// A job that failed because a step failed (a model that stayed down, media that was missing)
+    /// runs again from that step: its failed executions run anew, nothing completed runs twice.
+    /// A job failed by a spent revision loop stays failed: that decision was people's.
+    func reopenFailedSteps(_ job: String) throws {
+        try store.write { db in
+            guard try String.fetchOne(db, sql: "SELECT run_state FROM production_jobs WHERE id = ?", arguments: [job]) == "failed",
+                  try Bool.fetchOne(db, sql: "SELECT 1 FROM agent_executions WHERE production_job_id = ? AND superseded = 0 AND status = 'failed'",
+                                    arguments: [job]) == true else { return }
+            try db.execute(sql: "UPDATE production_jobs SET run_state = 'running', error_message = NULL, updated_at = ? WHERE id = ?",
+                           arguments: [PipelineStore.now(), job])
+        }
     }
 
     /// The job's root span, once the job has ended (complete, failed, stopped); written again,

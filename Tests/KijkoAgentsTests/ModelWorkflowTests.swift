@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+import KijkoAgents
+import KijkoEditorial
+import KijkoLLM
+import KijkoPipeline
+import Testing
+
+/// The agents against a scripted OpenAI-compatible server on 127.0.0.1: structured replies, usage
+/// and cost recorded per execution, every failure mode of the client handled without losing the job.
+@Suite struct ModelWorkflowTests {
+    @Test func advertisingWithAModelThroughEveryFault() throws {
+        let model = try ScriptedModel(faults: [
+            "vrd": [.tooMany(retryAfter: 1)], "script": [.truncated], "shot_list": [.breaksSchema], "breakdown": [.serverError],
+            "traffic_schedule": [.hang(4)], "legal_review": [.notJSON],
+        ])
+        let context = AgentsFixture.context(client: model.client(timeout: 2))
+        let run = try AgentsFixture.run("advertising", context: context, options: .init(client: "Aurora", media: try AgentsFixture.media()))
+        #expect(run.outcome == .complete, "\(run.outcome)")
+        let outputs = try OfflineWorkflowTests.checkOutputs(run.runner, job: run.job, provenances: ["model", "native"])
+        // Each fault was met and got past: a second request of its kind (a third for the repairs' retry).
+        for kind in ["vrd", "script", "shot_list", "breakdown", "traffic_schedule", "legal_review"] {
+            #expect(model.requests(of: kind) >= 2, "\(kind): \(model.requests(of: kind))")
+        }
+        // Ten concept batches, and an eleventh: batch 3 repeated a concept of its own.
+        #expect(model.requests(of: "concept_batch") == 11)
+        // Usage and cost land in agent_executions for every step that asked the model.
+        let rows = try run.runner.store.read { db in
+            try Row.fetchAll(db, sql: "SELECT step_id, llm_calls, tokens_used, cost FROM agent_executions WHERE production_job_id = ? AND superseded = 0 AND status = 'completed'",
+                             arguments: [run.job])
+        }
+        let byStep = Dictionary(uniqueKeysWithValues: rows.map { ($0["step_id"] as String, $0) })
+        for step in ["brief_intake", "concepts", "script", "moodboard", "shot_list", "breakdown", "budget", "legal", "traffic"] {
+            let row = try #require(byStep[step], "\(step)")
+            #expect((row["llm_calls"] as Int) >= 1 && (row["tokens_used"] as Int) >= 1200 && (row["cost"] as Double) > 0, "\(step): \(row)")
+        }
+        // The repaired ones paid for both turns: 2 calls.
+        #expect((byStep["shot_list"]?["llm_calls"] as Int?) == 2 && (byStep["legal"]?["llm_calls"] as Int?) == 2)
+        // Eleven batches: eleven calls, their cost the sum of eleven.
+        #expect((byStep["concepts"]?["llm_calls"] as Int?) == 11)
+        let perCall = (1000 * 0.15 + 200 * 0.60) / 1_000_000
+        #expect(abs((byStep["concepts"]?["cost"] as Double? ?? 0) - 11 * perCall) < 1e-12)
+        // Every call is on record for the trace, under its execution; the key is nowhere in the store.
+        let recorded = try run.runner.store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.step_id, COUNT(c.id) AS n FROM agent_executions e LEFT JOIN llm_calls c ON c.agent_execution_id = e.id
+                WHERE e.production_job_id = ? AND e.superseded = 0 AND e.status = 'completed' AND e.llm_calls > 0 GROUP BY e.id
+                """, arguments: [run.job])
+        }
+        #expect(recorded.count >= 9 && recorded.allSatisfy { ($0["n"] as Int) >= 1 }, "\(recorded)")
+        #expect(recorded.first { ($0["step_id"] as String) == "concepts" }?["n"] as Int? == 11)
+        let script = try AgentsFixture.document(Script.self, outputs, "script")
+        #expect(abs(script.main.duration - 30) <= 3, "scaled to the VRD's target: \(script.main.duration)")
+        #expect(outputs["script"]?["notes"] != nil)
+        for suffix in ["", "-wal"] {
+            let bytes = FileManager.default.contents(atPath: run.runner.store.path + suffix) ?? Data()
+            #expect(bytes.range(of: Data("sk-secret-test-key".utf8)) == nil, "key found in the store\(suffix)")
+        }
+    }
+
+    @Test func aStepThatExhaustsItsRetriesFailsCleanlyAndResumes() throws {
+        let model = try ScriptedModel(faults: ["vrd": [.serverError, .serverError, .serverError]])
+        let context = AgentsFixture.context(client: model.client(attempts: 2))
+        let agents = ProductionAgents.registry(context)
+        let runner = PipelineRunner(store: try PipelineStore(path: try AgentsFixture.scratch() + "/jobs.sqlite"), agents: agents)
+        let template = try WorkflowTemplate.named("advertising", in: AgentsFixture.root.appendingPathComponent("presets/workflows").path, agents: agents.names)
+        let job = try runner.start(template, brief: AgentsFixture.brief)
+        guard case .failed(let why) = try runner.run(job: job) else { Issue.record("expected the step to fail"); return }
+        #expect(why.contains("vrd: the model call failed after 2 attempts") && why.contains("HTTP 500"), "\(why)")
+        // Resume: the third 500 is retried, and the job goes on to the first gate.
+        let resumed = try runner.run(job: job)
+        guard case .waiting = resumed else { Issue.record("expected the job to reach its first gate: \(resumed)"); return }
+        let statuses = try runner.store.read { db in
+            try String.fetchAll(db, sql: "SELECT status FROM agent_executions WHERE production_job_id = ? AND step_id = 'brief_intake' ORDER BY created_at", arguments: [job])
+        }
+        #expect(statuses == ["failed", "completed"])
+        #expect(model.requests(of: "vrd") == 4)
+    }
+
+    @Test func aHundredConceptsFromTenParallelBatches() throws {
+        let model = try ScriptedModel(delay: 0.2)
+        let agent = ConceptGeneratorAgent(context: AgentsFixture.context(client: model.client(), concurrency: 4))
+        let result = try agent.run(AgentInput(brief: AgentsFixture.brief, workFolder: try AgentsFixture.scratch()))
+        let concepts = try Concepts.from(result.output)
+        #expect(concepts.concepts.count == 100)
+        // Batch 3 repeated one of its own: removed, and one more batch made up the number.
+        #expect(concepts.duplicatesRemoved == 1 && concepts.batches == 11 && result.calls.count == 11)
+        #expect(Set(concepts.concepts.map(\.title)).count == 100)
+        #expect(concepts.concepts.map(\.rank) == Array(1...100))
+        #expect(zip(concepts.concepts, concepts.concepts.dropFirst()).allSatisfy { $0.score >= $1.score })
+        #expect(concepts.concepts.allSatisfy { abs($0.score - (0.6 * $0.relevance + 0.4 * $0.uniqueness)) < 0.002 })
+        // Batches ran side by side, never more than the limit.
+        #expect(model.peak >= 2 && model.peak <= 4, "peak \(model.peak)")
+        #expect(ProductionAgents.schemaProblems(result.output) == [])
+    }
+}
