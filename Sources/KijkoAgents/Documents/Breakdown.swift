@@ -13,6 +13,18 @@ public struct Breakdown: AgentDocument, Equatable {
         public var vfx: [String]
         /// `day` or `night`.
         public var dayNight: String
+    
+        public init(scene: Int, heading: String, cast: [String], props: [String], wardrobe: [String], locations: [String], vehicles: [String], vfx: [String], dayNight: String) {
+            self.scene = scene
+            self.heading = heading
+            self.cast = cast
+            self.props = props
+            self.wardrobe = wardrobe
+            self.locations = locations
+            self.vehicles = vehicles
+            self.vfx = vfx
+            self.dayNight = dayNight
+        }
     }
 
     public var scenes: [Scene]
@@ -28,5 +40,9 @@ public struct Breakdown: AgentDocument, Equatable {
     func unique(_ list: KeyPath<Scene, [String]>) -> [String] {
         var seen = Set<String>()
         return scenes.flatMap { $0[keyPath: list] }.filter { seen.insert($0.lowercased()).inserted }
+    }
+
+    public init(scenes: [Scene]) {
+        self.scenes = scenes
     }
 }

@@ -9,6 +9,14 @@ public struct FootageLog: AgentDocument, Equatable {
         public var duration: Double
         public var width: Int
         public var height: Int
+    
+        public init(file: String, path: String, duration: Double, width: Int, height: Int) {
+            self.file = file
+            self.path = path
+            self.duration = duration
+            self.width = width
+            self.height = height
+        }
     }
 
     public struct Take: Codable, Sendable, Equatable {
@@ -18,6 +26,20 @@ public struct FootageLog: AgentDocument, Equatable {
         /// Seconds into the clip.
         public var inPoint: Double
         public var outPoint: Double
+    
+
+        public init(shot: String, source: String, inPoint: Double, outPoint: Double) {
+
+            self.shot = shot
+
+            self.source = source
+
+            self.inPoint = inPoint
+
+            self.outPoint = outPoint
+
+        }
+
     }
 
     /// The production method the budget chose (`ai`, `hybrid`, `traditional`), or `none`.
@@ -34,5 +56,13 @@ public struct FootageLog: AgentDocument, Equatable {
     public static var example: FootageLog {
         FootageLog(method: "hybrid", mediaFolder: "/media", clips: [Clip(file: "A001.mp4", path: "/media/A001.mp4", duration: 8, width: 1920, height: 1080)],
                    takes: [Take(shot: "1A", source: "A001.mp4", inPoint: 0, outPoint: 4)], uncovered: [])
+    }
+
+    public init(method: String, mediaFolder: String, clips: [Clip], takes: [Take], uncovered: [String]) {
+        self.method = method
+        self.mediaFolder = mediaFolder
+        self.clips = clips
+        self.takes = takes
+        self.uncovered = uncovered
     }
 }

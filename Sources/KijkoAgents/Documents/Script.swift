@@ -13,6 +13,15 @@ public struct Script: AgentDocument, Equatable {
         public var supers: [String]
         /// Seconds.
         public var estimatedDuration: Double
+    
+        public init(number: Int, heading: String, action: String, dialogue: String, supers: [String], estimatedDuration: Double) {
+            self.number = number
+            self.heading = heading
+            self.action = action
+            self.dialogue = dialogue
+            self.supers = supers
+            self.estimatedDuration = estimatedDuration
+        }
     }
 
     public struct Version: Codable, Sendable, Equatable {
@@ -21,6 +30,12 @@ public struct Script: AgentDocument, Equatable {
         public var scenes: [Scene]
 
         public var duration: Double { scenes.reduce(0) { $0 + $1.estimatedDuration } }
+
+        public init(title: String, approach: String, scenes: [Scene]) {
+            self.title = title
+            self.approach = approach
+            self.scenes = scenes
+        }
     }
 
     public var title: String
@@ -54,5 +69,13 @@ public struct Script: AgentDocument, Equatable {
             }
         }
         return lines
+    }
+
+    public init(title: String, logline: String, targetDuration: Double, main: Version, alternatives: [Version]) {
+        self.title = title
+        self.logline = logline
+        self.targetDuration = targetDuration
+        self.main = main
+        self.alternatives = alternatives
     }
 }

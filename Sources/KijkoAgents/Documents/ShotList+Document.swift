@@ -5,7 +5,11 @@ public import KijkoEditorial
 extension ShotList: AgentDocument {
     public static let kind = "shot_list"
     public static var snakeCaseKeys: Bool { false }
-    public static var optionalKeys: Set<String> { ["title", "frame_rate", "source", "reel", "in", "out", "vfx"] }
+    /// Only `shot` and `duration` are required, as `kijko assemble --shots` reads it.
+    public static var optionalKeys: Set<String> {
+        ["title", "frame_rate", "scene", "description", "shot_type", "camera_movement", "lighting", "audio", "props_talent", "setup_minutes",
+         "source", "reel", "in", "out", "vfx"]
+    }
     public static var enums: [String: [String]] {
         ["shot_type": ["EWS", "WS", "MWS", "MS", "MCU", "CU", "ECU", "OTS", "POV", "INSERT", "AERIAL", "TWO-SHOT"]]
     }

@@ -6,7 +6,7 @@ public import Foundation
 /// escaping is needed; with no font on the machine the picture is made without its text.
 public struct StillComposer {
     public enum Element {
-        /// A frame of `path` at `seconds` (the first for images), fitted inside the box, centred.
+        /// A frame of `path` at `seconds` (the first for images and shorter clips), fitted inside the box, centred.
         case picture(path: String, seconds: Double, x: Int, y: Int, width: Int, height: Int)
         /// `thickness` nil fills the box. Colours as libavfilter names them: `white`, `0x1d2733`, `red@0.5`.
         case box(x: Int, y: Int, width: Int, height: Int, colour: String, thickness: Int?)
@@ -72,7 +72,9 @@ public struct StillComposer {
             case let .picture(file, seconds, x, y, w, h):
                 flushDrawing()
                 let reader = try FrameReader(path: file)
-                if seconds > 0 { try reader.seek(toPTS: reader.startPTS + Int64(seconds / reader.timeBase.doubleValue)) }
+                // (A still image, or a clip shorter than `seconds`, gives its first picture.)
+                let length = seconds > 0 ? ((try? Probe.file(file))?.first(.video)?.duration ?? 0) : 0
+                if seconds > 0, length > seconds { try reader.seek(toPTS: reader.startPTS + Int64(seconds / reader.timeBase.doubleValue)) }
                 let frame = try Frame()
                 guard try reader.next(into: frame) else { throw MediaError(file: file, stage: .decode, reason: "no picture to compose") }
                 frame.pts = 0
