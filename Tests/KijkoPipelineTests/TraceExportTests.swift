@@ -93,7 +93,9 @@ import Testing
         #expect(steps.count == 10 && steps.allSatisfy { ($0["parent_span_id"] as? String) == rootID })
         // Each step's span carries its input and output (read from the execution at export).
         #expect(steps.allSatisfy { (($0["attributes"] as? [String: Any])?["langfuse.observation.input"] as? String)?.contains("Clips for the launch.") == true })
-        #expect(steps.allSatisfy { (($0["attributes"] as? [String: Any])?["langfuse.observation.output"] as? String)?.contains("offline-draft") == true })
+        // (The drafting steps' outputs say they are drafts; the graph's media steps are no-ops.)
+        let outputs = steps.compactMap { ($0["attributes"] as? [String: Any])?["langfuse.observation.output"] as? String }
+        #expect(outputs.count == 10 && outputs.allSatisfy { $0.contains("offline-draft") || $0 == #"{"ok":true}"# }, "\(outputs)")
         let decisions = spans.filter { ($0["name"] as? String)?.hasPrefix("approval approval:") == true }
         #expect(decisions.count == 2)
         let rejection = decisions.first { (($0["attributes"] as? [String: Any])?["kijko.decision"] as? String) == "rejected" }
