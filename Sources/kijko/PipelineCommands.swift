@@ -57,6 +57,9 @@ struct RunReport: Encodable {
 /// `approveAll`, every gate is approved as it is reached (recorded as `--approve-all`, and said so).
 func runJob(_ runner: PipelineRunner, job: String, json: Bool, approveAll: Bool = false) throws {
     let terminal = Output.stderrIsTerminal && !json
+    if terminal && LLMEndpoint.fromEnvironment() == nil {
+        FileHandle.standardError.write(Data("note: no model configured (KIJKO_LLM_BASE_URL): agents draft offline, and say so (\"provenance\": \"offline-draft\")\n".utf8))
+    }
     // Spans go out every few seconds while the job runs, on their own thread.
     let exporter = TraceExporter.fromEnvironment(store: runner.store, timeout: 5)
     let background = BackgroundExport(exporter)

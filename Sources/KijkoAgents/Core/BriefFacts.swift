@@ -1,4 +1,5 @@
 public import Foundation
+import KijkoPipeline
 
 /// What a brief's text says, read without a model: for offline drafts and for checks on a model's
 /// drafts. Labelled lines (`Brand: Aurora`, `Audience: …`) win; otherwise the text is scanned
@@ -77,30 +78,13 @@ public struct BriefFacts: Codable, Sendable, Equatable {
                                            "facebook": ["1:1", "4:5"], "linkedin": ["1:1"], "x": ["16:9"]]
         for platform in platforms { for aspect in implied[platform] ?? [] where !aspects.contains(aspect) { aspects.append(aspect) } }
         self.aspects = aspects.sorted { ["16:9", "9:16", "1:1", "4:5"].firstIndex(of: $0)! < ["16:9", "9:16", "1:1", "4:5"].firstIndex(of: $1)! }
-        budget = given ?? Self.money(in: text)
+        budget = given ?? MoneyText.amount(in: text)
         let stop: Set<String> = ["the", "and", "for", "with", "that", "this", "our", "your", "are", "from", "into", "will", "who", "what",
                                  "about", "their", "they", "them", "have", "has", "not", "but", "all", "can", "each", "its", "one", "two",
                                  "brief", "brand", "audience", "tone", "budget", "second", "seconds", "video", "spot", "film"]
         var seen = Set<String>()
         keywords = lower.split(whereSeparator: { !$0.isLetter }).map(String.init)
             .filter { $0.count > 2 && !stop.contains($0) && seen.insert($0).inserted }
-    }
-
-    /// The first amount of money in `text`: "$40,000", "40k", "budget: 40000", "USD 1.2m".
-    public static func money(in text: String) -> Double? {
-        let pattern = #"(?i)(?:\$|usd\s*|budget[:\s]+\$?)\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([km]?)\b"#
-        guard let regex = try? NSRegularExpression(pattern: pattern),
-              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-              let numberRange = Range(match.range(at: 1), in: text),
-              var value = Double(text[numberRange].replacingOccurrences(of: ",", with: "")) else { return nil }
-        if let unitRange = Range(match.range(at: 2), in: text) {
-            switch text[unitRange].lowercased() {
-            case "k": value *= 1_000
-            case "m": value *= 1_000_000
-            default: break
-            }
-        }
-        return value
     }
 
     /// A capitalised word that is not the first of a sentence, as a guess at the brand.

@@ -1,10 +1,10 @@
 import Foundation
 public import KijkoLLM
 
-/// The agents the runner has before the production agents are built: each drafts its part
-/// deterministically from the brief and its inputs, marked `"provenance": "offline-draft"` so no
-/// one mistakes it for a model's work. The budget solver's choice is computed (it drives the film
-/// workflow's branch). `noop` does nothing, for benchmarks.
+/// The runner's own stand-in agents, for its tests and benchmarks (the product runs KijkoAgents'
+/// production agents): each drafts its part deterministically from the brief and its inputs,
+/// marked `"provenance": "offline-draft"`. The budget solver's choice is computed (it drives the
+/// film workflow's branch). `noop` does nothing, for benchmarks.
 public enum BuiltinAgents {
     /// Every built-in agent, by the names the shipped workflow templates use.
     public static var registry: AgentRegistry {
@@ -56,7 +56,7 @@ struct BudgetSolverAgent: PipelineAgent {
     let type = "pre-production"
 
     func run(_ input: AgentInput) throws -> AgentOutput {
-        let budget = input.budget ?? Self.budget(in: input.brief)
+        let budget = input.budget ?? MoneyText.amount(in: input.brief)
         let method: String
         switch budget {
         case nil: method = "hybrid"
@@ -69,9 +69,12 @@ struct BudgetSolverAgent: PipelineAgent {
         if let budget { fields["budget"] = .number(budget) }
         return AgentOutput(output: .object(fields))
     }
+}
 
-    /// The first amount of money in `text`: "$40,000", "40k", "budget: 40000", "USD 1.2m".
-    static func budget(in text: String) -> Double? {
+/// Amounts of money in free text.
+public enum MoneyText {
+    /// The first amount of money in `text`, USD: "$40,000", "40k", "budget: 40000", "USD 1.2m".
+    public static func amount(in text: String) -> Double? {
         let pattern = #"(?i)(?:\$|usd\s*|budget[:\s]+\$?)\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([km]?)\b"#
         guard let regex = try? NSRegularExpression(pattern: pattern),
               let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
