@@ -221,6 +221,7 @@ struct StatusCommand: ParsableCommand {
                       + (step.earlier > 0 ? "  (\(step.earlier) earlier run\(step.earlier == 1 ? "" : "s"))" : "")
                       + "  \(step.agent)" + (step.provenance.map { " [\($0)]" } ?? "") + (step.error.map { "  — \($0)" } ?? ""))
                 let rail = i == detail.steps.count - 1 ? "   " : "│  "
+                if let summary = step.summary { print("\(rail)   \(summary)") }
                 for note in step.notes { print("\(rail)   note: \(note)") }
                 for artefact in step.artefacts { print("\(rail)   \(artefact.name): \(artefact.path)") }
             }

@@ -26,11 +26,14 @@ public struct Finished<Output: Sendable>: Sendable {
     public var document: Output
     public var artefacts: [Artefact]
     public var notes: [String]
+    /// One line for people: what the step decided or made.
+    public var summary: String?
 
-    public init(document: Output, artefacts: [Artefact] = [], notes: [String] = []) {
+    public init(document: Output, artefacts: [Artefact] = [], notes: [String] = [], summary: String? = nil) {
         self.document = document
         self.artefacts = artefacts
         self.notes = notes
+        self.summary = summary
     }
 }
 
@@ -65,8 +68,8 @@ extension DraftingAgent {
 
 /// The fields every production agent's output carries beside its document's own.
 public enum AgentEnvelope {
-    /// `kind`, `provenance` (`offline-draft` or `model`), `model`, `artefacts`, `notes`.
-    public static let keys: Set<String> = ["kind", "provenance", "model", "artefacts", "notes"]
+    /// `kind`, `provenance` (`offline-draft`, `model`, `native`, `comfyui`), `model`, `artefacts`, `notes`, `summary`.
+    public static let keys: Set<String> = ["kind", "provenance", "model", "artefacts", "notes", "summary"]
 
     public static func wrap<D: AgentDocument>(_ finished: Finished<D>, provenance: String, model: String?) throws -> JSONValue {
         guard case .object(var fields) = try finished.document.json() else { throw AgentError("\(D.kind): not a JSON object") }
@@ -75,6 +78,7 @@ public enum AgentEnvelope {
         if let model { fields["model"] = .string(model) }
         fields["artefacts"] = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(finished.artefacts))
         if !finished.notes.isEmpty { fields["notes"] = .array(finished.notes.map { .string($0) }) }
+        if let summary = finished.summary { fields["summary"] = .string(summary) }
         return .object(fields)
     }
 

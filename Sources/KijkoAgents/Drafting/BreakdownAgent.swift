@@ -44,6 +44,6 @@ public struct BreakdownAgent: DraftingAgent {
             "| \(s.scene). \(s.heading) | \(s.dayNight) | \(s.cast.joined(separator: ", ")) | \(s.props.joined(separator: ", ")) | "
                 + "\(s.wardrobe.joined(separator: ", ")) | \(s.locations.joined(separator: ", ")) | \(s.vehicles.joined(separator: ", ")) | \(s.vfx.joined(separator: ", ")) |\n"
         }.joined()
-        return Finished(document: output, artefacts: [try ArtefactFolder(given.workFolder).write(md, as: "breakdown.md", name: "breakdown (table)", type: "markdown")])
+        return Finished(document: output, artefacts: [try ArtefactFolder(given.workFolder).write(md, as: "breakdown.md", name: "breakdown (table)", type: "markdown")], summary: "\(output.scenes.count) scenes: \(output.unique(\.cast).count) cast, \(output.unique(\.locations).count) locations, \(output.unique(\.props).count) props")
     }
 }

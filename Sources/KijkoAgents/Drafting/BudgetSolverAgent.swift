@@ -92,6 +92,6 @@ public struct BudgetSolverAgent: DraftingAgent {
             md += option.lines.map { "| \($0.item) | \($0.per) | \($0.quantity.formatted()) | \($0.rate.formatted()) | \($0.amount.formatted()) |\n" }.joined()
             md += "\nRisks: " + option.risks.joined(separator: "; ") + "\n\n"
         }
-        return Finished(document: plan, artefacts: [try ArtefactFolder(given.workFolder).write(md, as: "budget.md", name: "budget (table)", type: "markdown")])
+        return Finished(document: plan, artefacts: [try ArtefactFolder(given.workFolder).write(md, as: "budget.md", name: "budget (table)", type: "markdown")], summary: String(format: "Recommended: %@ at %@ %.0f%@", plan.method, rates.currency, options.first { $0.method == plan.method }?.total ?? 0, budget.map { String(format: " (budget %.0f)", $0) } ?? ""))
     }
 }

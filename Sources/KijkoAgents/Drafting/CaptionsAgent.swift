@@ -47,6 +47,6 @@ public struct CaptionsAgent: DraftingAgent {
         // One `POST` line per platform: the legal review checks each for required disclosures.
         var md = Provenance.header(context) + "# Captions\n\n"
         md += captions.posts.map { "POST \($0.platform): \($0.caption) \($0.hashtags.joined(separator: " "))\n" }.joined(separator: "\n")
-        return Finished(document: captions, artefacts: [try ArtefactFolder(given.workFolder).write(md, as: "captions.md", name: "captions", type: "markdown")], notes: notes)
+        return Finished(document: captions, artefacts: [try ArtefactFolder(given.workFolder).write(md, as: "captions.md", name: "captions", type: "markdown")], notes: notes, summary: "\(captions.posts.count) caption\(captions.posts.count == 1 ? "" : "s"): " + captions.posts.map(\.platform).joined(separator: ", "))
     }
 }

@@ -64,7 +64,7 @@ public struct ConceptGeneratorAgent: PipelineAgent {
         md += concepts.map { "| \($0.rank) | **\($0.title)** — \($0.logline) | \($0.hook) | \($0.relevance) | \($0.uniqueness) | \($0.score) |\n" }.joined()
         let artefacts = [try folder.write(Concepts.encoder.encode(document), as: "concepts.json", name: "concepts", type: "json"),
                          try folder.write(md, as: "concepts.md", name: "concepts (ranked)", type: "markdown")]
-        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: document, artefacts: artefacts, notes: notes),
+        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: document, artefacts: artefacts, notes: notes, summary: concepts.first.map { String(format: "%d concepts; #1 “%@” (score %.3f)", concepts.count, $0.title, $0.score) } ?? "no concepts"),
                                                           provenance: context.provenance, model: calls.first?.model),
                            usage: usage, calls: calls)
     }

@@ -86,7 +86,7 @@ public struct EngagementMonitorAgent: DraftingAgent {
             try Self.chart(input.rows).write(to: chart)
             artefacts.append(Artefact(name: "engagement chart", path: chart, type: "png"))
         }
-        return Finished(document: report, artefacts: artefacts, notes: input.files.isEmpty ? ["no analytics export in the media folder yet"] : [])
+        return Finished(document: report, artefacts: artefacts, notes: input.files.isEmpty ? ["no analytics export in the media folder yet"] : [], summary: report.rows.first.map { String(format: "Best: %@ on %@, %.1f%% engagement", $0.version, $0.platform, $0.engagementRate * 100) } ?? "No analytics yet")
     }
 
     /// Horizontal bars of engagement rate per version and platform, labelled with the figures.

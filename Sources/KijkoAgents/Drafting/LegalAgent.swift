@@ -77,6 +77,6 @@ public struct LegalAgent: DraftingAgent {
         var md = Provenance.header(context) + "# Legal / compliance review: \(verdict)\n\n\(review.judgement)\n\n"
         md += "| severity | category | where | excerpt | note |\n|---|---|---|---|---|\n"
         md += findings.map { "| \($0.severity) | \($0.category) | \(($0.source as NSString).lastPathComponent)\($0.line > 0 ? ":\($0.line)" : "") | \($0.excerpt.replacingOccurrences(of: "|", with: "\\|")) | \($0.message) |\n" }.joined()
-        return Finished(document: review, artefacts: [try ArtefactFolder(given.workFolder).write(md, as: "legal_review.md", name: "legal review", type: "markdown")], notes: notes)
+        return Finished(document: review, artefacts: [try ArtefactFolder(given.workFolder).write(md, as: "legal_review.md", name: "legal review", type: "markdown")], notes: notes, summary: "Verdict: \(verdict) — \(findings.filter { $0.severity == "error" }.count) errors, \(findings.filter { $0.severity == "warning" }.count) warnings, \(findings.filter { $0.severity == "info" }.count) clearances")
     }
 }

@@ -108,6 +108,6 @@ public struct MoodMakerAgent: DraftingAgent {
                         y: swatchY + (input.references.isEmpty ? 180 : 150), size: 22, colour: "0xc8ccd2"))
         let png = folder.file("moodboard.png")
         try still.write(to: png)
-        return Finished(document: board, artefacts: [Artefact(name: "mood board", path: png, type: "png")])
+        return Finished(document: board, artefacts: [Artefact(name: "mood board", path: png, type: "png")], summary: "Palette (\(board.source)): " + board.palette.map(\.hex).joined(separator: " "))
     }
 }

@@ -50,6 +50,6 @@ public struct SchedulerAgent: DraftingAgent {
         }
         var csv = CSVTable.line(["platform", "publish_at", "file", "caption"]) + "\n"
         csv += schedule.posts.map { CSVTable.line([$0.platform, $0.publishAt, $0.file, $0.caption]) + "\n" }.joined()
-        return Finished(document: schedule, artefacts: [try ArtefactFolder(given.workFolder).write(csv, as: "posting_schedule.csv", name: "posting schedule (CSV)", type: "csv")], notes: notes)
+        return Finished(document: schedule, artefacts: [try ArtefactFolder(given.workFolder).write(csv, as: "posting_schedule.csv", name: "posting schedule (CSV)", type: "csv")], notes: notes, summary: "\(schedule.posts.count) post\(schedule.posts.count == 1 ? "" : "s"), first \(schedule.posts.map(\.publishAt).min() ?? "none")")
     }
 }

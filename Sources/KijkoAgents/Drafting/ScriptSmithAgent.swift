@@ -81,6 +81,6 @@ public struct ScriptSmithAgent: DraftingAgent {
         if script.main.scenes.isEmpty { throw AgentError("script: the main version has no scenes") }
         let md = try ArtefactFolder(given.workFolder).write(Provenance.header(context) + script.lines.joined(separator: "\n") + "\n",
                                                               as: "script.md", name: "script", type: "markdown")
-        return Finished(document: script, artefacts: [md], notes: notes)
+        return Finished(document: script, artefacts: [md], notes: notes, summary: String(format: "“%@”: %d scenes, %.1f s (target %.0f s), and %d alternatives", script.main.title, script.main.scenes.count, script.main.duration, script.targetDuration, script.alternatives.count))
     }
 }

@@ -54,6 +54,6 @@ public struct TrafficAgent: DraftingAgent {
         let folder = ArtefactFolder(given.workFolder)
         var notes: [String] = []
         if schedule.deliveries.isEmpty { notes.append("no versions to schedule") }
-        return Finished(document: schedule, artefacts: [try folder.write(csv, as: "traffic.csv", name: "delivery schedule (CSV)", type: "csv")], notes: notes)
+        return Finished(document: schedule, artefacts: [try folder.write(csv, as: "traffic.csv", name: "delivery schedule (CSV)", type: "csv")], notes: notes, summary: "\(schedule.deliveries.count) deliveries, first air \(schedule.deliveries.map(\.airDate).min() ?? "none")")
     }
 }

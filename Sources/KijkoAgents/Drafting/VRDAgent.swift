@@ -50,6 +50,6 @@ public struct VRDAgent: DraftingAgent {
             notes.append("target duration missing: set to the brief's \(Int(facts.target)) s")
         }
         let md = try ArtefactFolder(given.workFolder).write(Provenance.header(context) + document.markdown, as: "vrd.md", name: "VRD", type: "markdown")
-        return Finished(document: document, artefacts: [md], notes: notes)
+        return Finished(document: document, artefacts: [md], notes: notes, summary: "\(Int(document.targetDuration)) s, \(document.deliverables.count) deliverables (\(Set(document.deliverables.map(\.aspect)).sorted().joined(separator: ", ")))")
     }
 }

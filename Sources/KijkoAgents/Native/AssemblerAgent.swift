@@ -50,6 +50,6 @@ public struct AssemblerAgent: PipelineAgent {
                            frames: report.frames, seconds: report.seconds, plannedSeconds: planned, editNoteLines: noteLines)
         let artefacts = [Artefact(name: "rough cut", path: video, type: "video"), edl, notesFile,
                          try work.write(RoughCut.encoder.encode(cut), as: "rough_cut.json", name: "rough cut (summary)", type: "json")]
-        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: cut, artefacts: artefacts, notes: notes), provenance: "native", model: nil))
+        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: cut, artefacts: artefacts, notes: notes, summary: String(format: "%d shots, %d frames (%.2f s; planned %.2f s), %d edit notes", cut.shots, cut.frames, cut.seconds, cut.plannedSeconds, noteLines.count)), provenance: "native", model: nil))
     }
 }

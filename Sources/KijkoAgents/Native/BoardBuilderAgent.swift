@@ -47,7 +47,7 @@ public struct BoardBuilderAgent: PipelineAgent {
         let document = Storyboard(frames: board, sheet: sheet)
         let artefacts = [Artefact(name: "storyboard sheet", path: sheet, type: "png"),
                          try folder.write(Storyboard.encoder.encode(document), as: "storyboard.json", name: "storyboard", type: "json")]
-        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: document, artefacts: artefacts, notes: notes),
+        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: document, artefacts: artefacts, notes: notes, summary: "\(board.count) frames (\(board.filter { $0.source == "comfyui" }.count) from ComfyUI, \(board.filter { $0.source == "card" }.count) drawn)"),
                                                           provenance: comfy == nil ? "native" : "comfyui", model: nil))
     }
 

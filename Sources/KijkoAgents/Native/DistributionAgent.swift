@@ -35,6 +35,6 @@ public struct DistributionAgent: PipelineAgent {
         }
         let package = DeliveryPackage(folder: root.path, items: items)
         let manifest = try root.write(DeliveryPackage.encoder.encode(package), as: "package.json", name: "delivery package", type: "json")
-        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: package, artefacts: [manifest], notes: notes), provenance: "native", model: nil))
+        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: package, artefacts: [manifest], notes: notes, summary: "\(items.count) files delivered to " + Set(items.map(\.destination)).sorted().joined(separator: ", ")), provenance: "native", model: nil))
     }
 }

@@ -53,7 +53,7 @@ public struct QCSentinelAgent: PipelineAgent {
                                                            reply: "\(written.vision?.frames.reduce(0) { $0 + $1.findings.count } ?? 0) findings")]
         let artefacts = [Artefact(name: "QC report", path: verdict.reportHtml, type: "html"), Artefact(name: "QC report (JSON)", path: verdict.reportJson, type: "json")]
         let notes = written.status == .pass ? [] : ["QC \(written.status.rawValue): \(verdict.errors) errors, \(verdict.warnings) warnings — see the report"]
-        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: verdict, artefacts: artefacts, notes: notes), provenance: "native",
+        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: verdict, artefacts: artefacts, notes: notes, summary: "QC \(verdict.status) (\(verdict.profile)): \(verdict.errors) errors, \(verdict.warnings) warnings; vision \(verdict.vision)"), provenance: "native",
                                                           model: written.vision?.model), usage: usage, calls: calls)
     }
 }

@@ -80,6 +80,6 @@ public struct VersionGeneratorAgent: PipelineAgent {
         if !set.contactSheet.isEmpty { artefacts.append(Artefact(name: "contact sheet", path: set.contactSheet, type: "png")) }
         artefacts.append(try work.write(VersionSet.encoder.encode(set), as: "versions.json", name: "versions (summary)", type: "json"))
         let failed = set.versions.filter { !$0.pass }.map { "\($0.preset): " + $0.failedChecks.joined(separator: "; ") }
-        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: set, artefacts: artefacts, notes: failed), provenance: "native", model: nil))
+        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: set, artefacts: artefacts, notes: failed, summary: "\(set.versions.count) versions, \(set.versions.filter(\.pass).count) pass: " + set.versions.map { $0.aspect.isEmpty ? $0.preset : $0.aspect }.joined(separator: ", ")), provenance: "native", model: nil))
     }
 }

@@ -39,7 +39,7 @@ public enum JobIndexPage {
             .failed{background:#f8c9c9}.skipped{background:#eee;color:#777}.awaiting_approval{background:#ffe3a3}
             .files{display:flex;flex-wrap:wrap;gap:12px;margin-top:8px}.file{max-width:400px}
             .file img,.file video{max-width:400px;max-height:260px;display:block;border:1px solid #ccc;background:#000}
-            ul.notes{margin:6px 0;color:#8a4b00}
+            ul.notes{margin:6px 0;color:#8a4b00}.summary{margin:6px 0 2px;font-weight:600}
             </style></head><body><header><h1>\(e(job.workflow.capitalized)) — \(e(job.client ?? "no client"))</h1>
             <div>job \(e(job.id)) · \(e(job.runState)) (\(e(job.status))) · \(String(format: "$%.4f", job.totalCost)) in model calls</div></header><main>
             """
@@ -61,6 +61,7 @@ public enum JobIndexPage {
             if step.cost > 0 { html += String(format: " · $%.4f · %d tokens", step.cost, step.tokens) }
             if step.earlier > 0 { html += " · \(step.earlier) earlier run\(step.earlier == 1 ? "" : "s")" }
             html += "</div>"
+            if let summary = step.summary { html += "<p class=\"summary\">\(e(summary))</p>" }
             if let error = step.error { html += "<ul class=\"notes\"><li>\(e(error))</li></ul>" }
             if !step.notes.isEmpty { html += "<ul class=\"notes\">" + step.notes.map { "<li>\(e($0))</li>" }.joined() + "</ul>" }
             let decisions = detail.approvals.filter { $0.step == step.step && $0.status != "pending" }

@@ -33,6 +33,8 @@ extension PipelineStore {
         public var artefacts: [StepArtefact]
         /// The agent's notes for people (from the output's `notes`).
         public var notes: [String]
+        /// One line on what the step decided or made (from the output's `summary`).
+        public var summary: String?
     }
 
     /// A file a step wrote, as its output lists it: `{name, path, type}`.
@@ -91,14 +93,14 @@ extension PipelineStore {
                 let all = executions.filter { ($0["step_id"] as String) == step.id }
                 guard let current = all.last(where: { ($0["superseded"] as Int) == 0 }) ?? all.last else {
                     return StepRecord(step: step.id, agent: step.agent ?? "gate: \(step.gate?.role ?? "")", status: "not_started",
-                                      durationSeconds: nil, cost: 0, tokens: 0, error: nil, earlier: 0, provenance: nil, artefacts: [], notes: [])
+                                      durationSeconds: nil, cost: 0, tokens: 0, error: nil, earlier: 0, provenance: nil, artefacts: [], notes: [], summary: nil)
                 }
                 let superseded = (current["superseded"] as Int) == 1
                 let output = superseded ? nil : Self.listing(current["output_data"] as String?)
                 return StepRecord(step: step.id, agent: current["agent_name"], status: superseded ? "to_run_again" : current["status"],
                                   durationSeconds: current["duration_seconds"], cost: current["cost"], tokens: current["tokens_used"],
                                   error: current["error_message"], earlier: all.count - 1, provenance: output?.provenance,
-                                  artefacts: output?.artefacts ?? [], notes: output?.notes ?? [])
+                                  artefacts: output?.artefacts ?? [], notes: output?.notes ?? [], summary: output?.summary)
             }
             let results = (try? JSONDecoder().decode([String: JSONValue].self, from: Data((row["agent_results"] as String).utf8))) ?? [:]
             return JobDetail(job: Self.summary(row), brief: row["brief_text"], steps: steps,
@@ -111,6 +113,7 @@ extension PipelineStore {
         var provenance: String?
         var artefacts: [StepArtefact]?
         var notes: [String]?
+        var summary: String?
     }
 
     static func listing(_ text: String?) -> Listing? {
