@@ -24,6 +24,9 @@ import Testing
         }
         // Ten concept batches, and an eleventh: batch 3 repeated a concept of its own.
         #expect(model.requests(of: "concept_batch") == 11)
+        // MoodMaker showed the model its reference frames, as JPEG data URLs.
+        let moodRequest = try #require(model.server.requests.first { ScriptedModel.kind(of: $0) == "mood_board" })
+        #expect(moodRequest.text.components(separatedBy: "data:image/jpeg;base64,").count - 1 == 3)
         // Usage and cost land in agent_executions for every step that asked the model.
         let rows = try run.runner.store.read { db in
             try Row.fetchAll(db, sql: "SELECT step_id, llm_calls, tokens_used, cost FROM agent_executions WHERE production_job_id = ? AND superseded = 0 AND status = 'completed'",

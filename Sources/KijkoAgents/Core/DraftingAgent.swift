@@ -15,6 +15,8 @@ public protocol DraftingAgent: PipelineAgent {
     var maxTokens: Int { get }
     /// The typed input, gathered from the brief and the job's earlier documents.
     func input(_ given: AgentInput, facts: BriefFacts) throws -> Input
+    /// Pictures (JPEG) the model is shown with the prompt; none by default.
+    func images(_ input: Input) throws -> [Data]
     /// The offline provider's draft.
     func draft(_ input: Input, facts: BriefFacts, given: AgentInput) throws -> Output
     /// Code's part, after either provider: computed fields, checks, files.
@@ -40,6 +42,7 @@ public struct Finished<Output: Sendable>: Sendable {
 extension DraftingAgent {
     public var temperature: Double { 0.4 }
     public var maxTokens: Int { 4000 }
+    public func images(_ input: Input) throws -> [Data] { [] }
 
     public func run(_ given: AgentInput) throws -> AgentOutput {
         let facts = try AgentInputs.facts(given)
@@ -51,7 +54,8 @@ extension DraftingAgent {
         if let client = context.client {
             let template = try PromptTemplate.named(prompt, folder: context.promptFolder)
             let answer = try ModelCall.document(Output.self, client: client, prompt: template,
-                                                values: AgentInputs.promptValues(given, input: typed), temperature: temperature, maxTokens: maxTokens)
+                                                values: AgentInputs.promptValues(given, input: typed), temperature: temperature, maxTokens: maxTokens,
+                                                images: try images(typed))
             document = answer.document
             usage = answer.usage
             calls = [answer.call]

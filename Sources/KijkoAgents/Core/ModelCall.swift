@@ -6,13 +6,15 @@ public import KijkoPipeline
 /// schema as `response_format`, the reply checked against the schema (a violation gets the
 /// client's one repair turn), usage and a call record for the trace.
 public enum ModelCall {
+    /// `images` (JPEG) go with the user message as data URLs.
     public static func document<D: AgentDocument>(_ type: D.Type, client: ChatClient, prompt: PromptTemplate, values: [String: String],
-                                                  temperature: Double, maxTokens: Int) throws -> (document: D, call: LLMCallRecord, usage: LLMUsage) {
+                                                  temperature: Double, maxTokens: Int, images: [Data] = []) throws -> (document: D, call: LLMCallRecord, usage: LLMUsage) {
         let schema = D.schema
         var filled = values
         filled["schema"] = schema.compactText
         let (system, user) = prompt.fill(filled)
-        let request = ChatRequest(messages: [.system(system), .user(user)], temperature: temperature, maxTokens: maxTokens,
+        let message = ChatMessage(.user, [.text(user)] + images.map { .image($0, mime: "image/jpeg") })
+        let request = ChatRequest(messages: [.system(system), message], temperature: temperature, maxTokens: maxTokens,
                                   schema: (name: D.kind, schema: schema))
         let started = Date()
         do {

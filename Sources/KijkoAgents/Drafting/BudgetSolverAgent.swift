@@ -10,6 +10,7 @@ public struct BudgetSolverAgent: DraftingAgent {
     public let type = "pre-production"
     public let prompt = "budget_solver"
     public let context: AgentContext
+    public var temperature: Double { 0.2 }
 
     public init(context: AgentContext) { self.context = context }
 

@@ -8,6 +8,7 @@ public struct CaptionsAgent: DraftingAgent {
     public let type = "post"
     public let prompt = "captions"
     public let context: AgentContext
+    public var temperature: Double { 0.8 }
 
     public init(context: AgentContext) { self.context = context }
 

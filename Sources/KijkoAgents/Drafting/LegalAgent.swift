@@ -9,6 +9,7 @@ public struct LegalAgent: DraftingAgent {
     public let type = "post"
     public let prompt = "legal"
     public let context: AgentContext
+    public var temperature: Double { 0.1 }
 
     public init(context: AgentContext) { self.context = context }
 

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import KijkoMedia
 public import KijkoPipeline
 
@@ -58,6 +58,20 @@ public struct MoodMakerAgent: DraftingAgent {
             let lab = LabColour(red: UInt8(v >> 16 & 255), green: UInt8(v >> 8 & 255), blue: UInt8(v & 255))
             return MoodBoard.Swatch(hex: hex, share: ((1.0 / Double(min(6, hexes.count))) * 1000).rounded() / 1000,
                                     lab: [lab.l, lab.a, lab.b].map { ($0 * 10).rounded() / 10 })
+        }
+    }
+
+    /// The first three references, 512 px wide, for the model to see.
+    public func images(_ input: Input) throws -> [Data] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-refs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        return try input.references.prefix(3).enumerated().map { i, file in
+            var still = StillComposer(width: 512, height: 288)
+            still.add(.picture(path: file, seconds: 1, x: 0, y: 0, width: 512, height: 288))
+            let path = folder.appendingPathComponent("\(i).jpg").path
+            try still.write(to: path)
+            return try Data(contentsOf: URL(fileURLWithPath: path))
         }
     }
 

@@ -8,6 +8,7 @@ public struct ScriptSmithAgent: DraftingAgent {
     public let type = "pre-production"
     public let prompt = "scriptsmith"
     public let context: AgentContext
+    public var temperature: Double { 0.7 }
 
     public init(context: AgentContext) { self.context = context }
 

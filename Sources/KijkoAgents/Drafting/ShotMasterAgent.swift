@@ -10,6 +10,7 @@ public struct ShotMasterAgent: DraftingAgent {
     public let type = "pre-production"
     public let prompt = "shotmaster"
     public let context: AgentContext
+    public var temperature: Double { 0.3 }
 
     public init(context: AgentContext) { self.context = context }
 
