@@ -93,12 +93,12 @@ public struct EngagementMonitorAgent: DraftingAgent {
     static func chart(_ rows: [EngagementReport.Row]) -> StillComposer {
         let shown = Array(rows.prefix(12))
         let barH = 36, gap = 14, left = 360, width = 1200
-        var chart = StillComposer(width: width, height: 110 + shown.count * (barH + gap), background: "white")
+        var chart = StillComposer(width: width, height: 120 + shown.count * (barH + gap), background: "white")
         chart.add(.text("Engagement rate by version and platform", x: 30, y: 24, size: 30, colour: "0x222222"))
         let top = max(shown.map(\.engagementRate).max() ?? 0, 1e-9)
         for (i, row) in shown.enumerated() {
             let y = 90 + i * (barH + gap)
-            let w = max(2, Int(Double(width - left - 200) * row.engagementRate / top))
+            let w = max(2, Int(Double(width - left - 300) * row.engagementRate / top))
             chart.add(.text("\(row.version) · \(row.platform)", x: 30, y: y + 6, size: 22, colour: "0x333333"))
             chart.add(.box(x: left, y: y, width: w, height: barH, colour: i == 0 ? "0x2f7d5b" : "0x5b8fc7", thickness: nil))
             chart.add(.text(String(format: "%.1f%%  (%.0f views)", row.engagementRate * 100, row.views), x: left + w + 12, y: y + 6, size: 20, colour: "0x333333"))
