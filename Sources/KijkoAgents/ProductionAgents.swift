@@ -11,7 +11,7 @@ public enum ProductionAgents {
         if let noop = BuiltinAgents.registry["noop"] { registry.add(noop) }
         let agents: [any PipelineAgent] = [
             VRDAgent(context: context), ScriptSmithAgent(context: context), ShotMasterAgent(context: context),
-            BreakdownAgent(context: context), BudgetSolverAgent(context: context), ConceptGeneratorAgent(context: context),
+            BreakdownAgent(context: context), BudgetSolverAgent(context: context), ConceptGeneratorAgent(context: context, count: context.conceptCount),
             LegalAgent(context: context), CaptionsAgent(context: context), TrendAnalystAgent(context: context),
             ProductionAgent(context: context), AssemblerAgent(context: context), VersionGeneratorAgent(context: context),
             PlatformOptimizerAgent(context: context), QCSentinelAgent(context: context), TrafficAgent(context: context),

@@ -15,6 +15,8 @@ public struct AgentContext: Sendable {
     public var concurrency: Int
     /// The date schedules start from (today by default; fixed in tests).
     public var today: Date
+    /// Concepts the Concept Generator makes (`KIJKO_CONCEPT_COUNT`, default 100).
+    public var conceptCount = 100
     /// The rough cut's picture size (the master the versions are made from).
     public var renderWidth = 1920
     public var renderHeight = 1080
@@ -30,6 +32,12 @@ public struct AgentContext: Sendable {
     /// A model client when `KIJKO_LLM_BASE_URL` is set (prices from `presets/models.yaml`),
     /// otherwise offline.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AgentContext {
+        var context = try model(environment)
+        if let count = environment["KIJKO_CONCEPT_COUNT"].flatMap(Int.init), count > 0 { context.conceptCount = count }
+        return context
+    }
+
+    private static func model(_ environment: [String: String]) throws -> AgentContext {
         guard let endpoint = LLMEndpoint.fromEnvironment(environment) else { return AgentContext() }
         let pricesFile = PresetLoader.presets("models.yaml")
         let prices = FileManager.default.fileExists(atPath: pricesFile) ? try ModelPrices.load(path: pricesFile) : ModelPrices()
