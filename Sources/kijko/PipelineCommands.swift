@@ -84,8 +84,11 @@ func runJob(_ runner: PipelineRunner, job: String, json: Bool, approveAll: Bool 
     let id = try runner.resolve(job)
     var report = try RunReport.make(runner, job: id, outcome)
     report.autoApproved = approved
-    report.index = try? JobIndexPage.write(try runner.store.detail(job: id), folder: JobIndexPage.folder(store: runner.store, job: id),
+    // (A job whose steps made no files — a bench of no-op steps — gets no page.)
+    if (try? runner.store.hasArtefacts(job: id)) == true {
+        report.index = try? JobIndexPage.write(try runner.store.detail(job: id), folder: JobIndexPage.folder(store: runner.store, job: id),
                                            note: approved.isEmpty ? nil : "Run with --approve-all: \(approved.count) gate\(approved.count == 1 ? " was" : "s were") approved automatically; no person reviewed \(approved.count == 1 ? "it" : "them").")
+    }
     try report.print(json: json)
     exportTraces(exporter)
     if report.failed { throw ExitCode.failure }

@@ -21,8 +21,18 @@ public struct AgentInput: Codable, Sendable {
     /// any); native steps write atomically there, so a rerun is safe.
     public var workFolder: String
     /// Output (compact JSON text) of every step of the job completed so far, by step id: what an
-    /// agent reads to find the documents made before it, however far back.
-    public var upstream: [String: String] = [:]
+    /// agent reads to find the documents made before it, however far back. (Built on first use
+    /// from the runner's snapshot of the job, so steps that never look pay nothing for it.)
+    public var upstream: [String: String] {
+        get { explicitUpstream ?? snapshot?.completed ?? [:] }
+        set { explicitUpstream = newValue }
+    }
+    private var explicitUpstream: [String: String]?
+    private var snapshot: JobSnapshot?
+
+    enum CodingKeys: String, CodingKey {
+        case brief, client, budget, inputs, feedback, revision, media, master, workFolder, explicitUpstream = "upstream"
+    }
 
     public init(brief: String, client: String? = nil, budget: Double? = nil, inputs: [String: JSONValue] = [:], feedback: [String] = [],
                 revision: Int = 0, media: String? = nil, master: String? = nil, workFolder: String, upstream: [String: String] = [:]) {
@@ -35,7 +45,33 @@ public struct AgentInput: Codable, Sendable {
         self.media = media
         self.master = master
         self.workFolder = workFolder
-        self.upstream = upstream
+        self.explicitUpstream = upstream.isEmpty ? nil : upstream
+    }
+
+    /// With the runner's view of the job's executions (status, output text), read lazily.
+    init(brief: String, client: String?, budget: Double?, inputs: [String: JSONValue], feedback: [String], revision: Int, media: String?,
+         master: String?, workFolder: String, executions: [String: (status: String, output: String?)]) {
+        self.init(brief: brief, client: client, budget: budget, inputs: inputs, feedback: feedback, revision: revision, media: media,
+                  master: master, workFolder: workFolder)
+        snapshot = JobSnapshot(executions)
+    }
+}
+
+/// A step's view of the job's executions, turned into `upstream` once, when first asked for.
+final class JobSnapshot: @unchecked Sendable {
+    private let executions: [String: (status: String, output: String?)]
+    private let lock = NSLock()
+    private var built: [String: String]?
+
+    init(_ executions: [String: (status: String, output: String?)]) { self.executions = executions }
+
+    var completed: [String: String] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let built { return built }
+        let result = executions.reduce(into: [String: String]()) { if $1.value.status == "completed", let o = $1.value.output { $0[$1.key] = o } }
+        built = result
+        return result
     }
 }
 

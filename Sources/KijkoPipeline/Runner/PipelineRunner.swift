@@ -285,8 +285,7 @@ public final class PipelineRunner: Sendable {
         let input = AgentInput(brief: state.brief, client: state.client, budget: state.budget,
                                inputs: Dictionary(uniqueKeysWithValues: step.after.compactMap { id in state.output(of: id).map { (id, $0) } }),
                                feedback: feedback, revision: feedback.count, media: state.settings["media"], master: state.settings["master"],
-                               workFolder: folder,
-                               upstream: state.current.reduce(into: [:]) { if $1.value.status == "completed", let o = $1.value.output { $0[$1.key] = o } })
+                               workFolder: folder, executions: state.current)
         let execution = UUID().uuidString.lowercased()
         let inputText = input.json.compactText
         try store.write { db in

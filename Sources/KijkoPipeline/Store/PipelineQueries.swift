@@ -121,6 +121,15 @@ extension PipelineStore {
         return try? JSONDecoder().decode(Listing.self, from: Data(text.utf8))
     }
 
+    /// Whether any current step output lists files (a job page is worth writing).
+    public func hasArtefacts(job: String) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM agent_executions WHERE production_job_id = ? AND superseded = 0 AND instr(output_data, '"artefacts":[{') > 0 LIMIT 1
+                """, arguments: [job]) ?? false
+        }
+    }
+
     /// Approval requests still waiting for a decision, oldest first (all jobs, or one).
     public func pendingApprovals(job: String? = nil) throws -> [ApprovalRecord] {
         try read { db in
