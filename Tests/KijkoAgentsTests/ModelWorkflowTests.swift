@@ -61,6 +61,25 @@ import Testing
         }
     }
 
+    /// Film and social with the model too: every drafting step answered by it, its usage recorded.
+    @Test(arguments: ["film", "social"])
+    func filmAndSocialWithAModel(workflow: String) throws {
+        let model = try ScriptedModel(faults: ["trends": [.serverError], "rfq": [.breaksSchema]])
+        let context = AgentsFixture.context(client: model.client())
+        let options: PipelineRunner.JobOptions = workflow == "film" ? .init(media: try AgentsFixture.media())
+            : .init(master: try AgentsFixture.master())
+        let run = try AgentsFixture.run(workflow, context: context, brief: "A 10 s spot for Aurora on TikTok. Budget: $30,000", options: options)
+        #expect(run.outcome == .complete, "\(workflow): \(run.outcome)")
+        let outputs = try OfflineWorkflowTests.checkOutputs(run.runner, job: run.job, provenances: ["model", "native"])
+        let drafted = outputs.filter { $0.value["provenance"]?.string == "model" }
+        #expect(drafted.count >= (workflow == "film" ? 7 : 5), "\(workflow): \(drafted.keys.sorted())")
+        #expect(drafted.allSatisfy { $0.value["model"]?.string == "gpt-4o-mini" }, "\(drafted.mapValues { $0["model"]?.string ?? "none" })")
+        let cost = try run.runner.store.read { db in
+            try Double.fetchOne(db, sql: "SELECT total_cost FROM production_jobs WHERE id = ?", arguments: [run.job]) ?? 0
+        }
+        #expect(cost > 0)
+    }
+
     @Test func aStepThatExhaustsItsRetriesFailsCleanlyAndResumes() throws {
         let model = try ScriptedModel(faults: ["vrd": [.serverError, .serverError, .serverError]])
         let context = AgentsFixture.context(client: model.client(attempts: 2))

@@ -70,13 +70,13 @@ final class ScriptedModel: @unchecked Sendable {
         switch fault {
         case .tooMany(let after)?: return .respond(status: 429, headers: ["Retry-After": String(after)], body: Data(#"{"error":{"message":"rate limited"}}"#.utf8))
         case .serverError?: return .respond(status: 500, body: Data(#"{"error":{"message":"overloaded"}}"#.utf8))
-        case .truncated?: return .truncated(status: 200, body: Data(ChatCompletionReply.body(content: content).utf8))
+        case .truncated?: return .truncated(status: 200, body: Data(ChatCompletionReply.body(content: content, model: "gpt-4o-mini").utf8))
         case .hang(let seconds)?: return .hang(seconds: seconds)
-        case .notJSON?: return .json(ChatCompletionReply.body(content: "Sure! Here is the document you asked for."))
+        case .notJSON?: return .json(ChatCompletionReply.body(content: "Sure! Here is the document you asked for.", model: "gpt-4o-mini"))
         case .breaksSchema?:
-            // The right shape with a value outside an enum, or a missing field.
-            return .json(ChatCompletionReply.body(content: content.replacingOccurrences(of: "\"WS\"", with: "\"WIDE\"")
-                .replacingOccurrences(of: "\"overview\"", with: "\"summary\"")))
+            // The right shape with a value outside an enum and a key the schema does not have.
+            let broken = "{\"unexpected\":1," + content.replacingOccurrences(of: "\"WS\"", with: "\"WIDE\"").dropFirst()
+            return .json(ChatCompletionReply.body(content: broken, model: "gpt-4o-mini"))
         case nil: return .json(ChatCompletionReply.body(content: content, model: "gpt-4o-mini", promptTokens: 1000, completionTokens: 200))
         }
     }
