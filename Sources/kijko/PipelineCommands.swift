@@ -86,7 +86,7 @@ func runJob(_ runner: PipelineRunner, job: String, json: Bool, approveAll: Bool 
     report.autoApproved = approved
     // (A job whose steps made no files — a bench of no-op steps — gets no page.)
     if (try? runner.store.hasArtefacts(job: id)) == true {
-        report.index = try? JobIndexPage.write(try runner.store.detail(job: id), folder: JobIndexPage.folder(store: runner.store, job: id),
+        report.index = try? JobIndexPage.write(try runner.store.detail(job: id), folder: runner.store.artefactFolder(job: id),
                                            note: approved.isEmpty ? nil : "Run with --approve-all: \(approved.count) gate\(approved.count == 1 ? " was" : "s were") approved automatically; no person reviewed \(approved.count == 1 ? "it" : "them").")
     }
     try report.print(json: json)

@@ -13,7 +13,7 @@ import Testing
     /// Checks what every run must hold; returns the outputs.
     static func checkOutputs(_ runner: PipelineRunner, job: String, provenances: Set<String> = ["offline-draft", "native"]) throws -> [String: JSONValue] {
         let outputs = try AgentsFixture.outputs(runner, job: job)
-        let folder = JobIndexPage.folder(store: runner.store, job: job)
+        let folder = runner.store.artefactFolder(job: job)
         for (step, output) in outputs where output["kind"] != nil {
             let problems = ProductionAgents.schemaProblems(output)
             #expect(problems == [], "\(step): \(problems ?? ["unknown kind"])")
@@ -74,7 +74,7 @@ import Testing
         #expect(package.items.count == 4 && package.items.allSatisfy { FileManager.default.fileExists(atPath: $0.path) })
         // The index page links every artefact.
         let detail = try run.runner.store.detail(job: run.job)
-        let folder = JobIndexPage.folder(store: run.runner.store, job: run.job)
+        let folder = run.runner.store.artefactFolder(job: run.job)
         let page = try String(contentsOfFile: try JobIndexPage.write(detail, folder: folder), encoding: .utf8)
         let artefacts = detail.steps.flatMap(\.artefacts)
         #expect(artefacts.count >= 30)

@@ -1,5 +1,5 @@
-public import Foundation
-public import KijkoLLM
+import Foundation
+import KijkoLLM
 public import KijkoPipeline
 
 /// Reading what a step was given: the brief's facts and the documents earlier steps made.

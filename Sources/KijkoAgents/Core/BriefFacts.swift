@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import KijkoPipeline
 
 /// What a brief's text says, read without a model: for offline drafts and for checks on a model's

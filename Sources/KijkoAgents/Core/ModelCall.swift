@@ -18,14 +18,15 @@ public enum ModelCall {
                                   schema: (name: D.kind, schema: schema))
         let started = Date()
         do {
-            let (value, reply) = try client.completeJSON(request, as: JSONValue.self) { data in
-                guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else { return "not JSON" }
+            // The reply is decoded once: checked against the schema, then as the document (kept).
+            var decoded: D?
+            let (value, reply) = try client.completeJSON(request, as: JSONValue.self) { value in
                 let problems = JSONSchema.problems(value, against: schema)
                 if !problems.isEmpty { return problems.prefix(5).joined(separator: "; ") }
-                do { _ = try D.from(value) } catch { return "\(error)" }
+                do { decoded = try D.from(value) } catch { return "\(error)" }
                 return nil
             }
-            let document = try D.from(value)
+            let document = try decoded ?? D.from(value)
             let call = LLMCallRecord(model: reply.model, started: started, latency: Date().timeIntervalSince(started),
                                      promptTokens: reply.usage.promptTokens, completionTokens: reply.usage.completionTokens,
                                      cost: reply.usage.cost, prompt: user, reply: reply.content)

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import KijkoDelivery
 
 /// An agent's prompt, from `presets/prompts/NAME.md` (users edit these): the system message, a

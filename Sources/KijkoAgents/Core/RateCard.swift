@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Yams
 
 /// `presets/rates.yaml`: what each production method costs, as rates times quantities counted

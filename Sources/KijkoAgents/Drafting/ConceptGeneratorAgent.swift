@@ -1,5 +1,5 @@
 import Foundation
-public import KijkoLLM
+import KijkoLLM
 public import KijkoPipeline
 
 /// Concept Generator: N concepts (default 100) asked for in batches of 10, batches in parallel up
@@ -21,7 +21,6 @@ public struct ConceptGeneratorAgent: PipelineAgent {
         let facts = try AgentInputs.facts(given)
         let vrd = AgentInputs.document(VideoRequirements.self, in: given)
         let trends = AgentInputs.document(TrendReport.self, in: given)
-        var ideas: [ConceptBatch.Idea] = []
         var usage = LLMUsage()
         var calls: [LLMCallRecord] = []
         var batches = 0
@@ -36,7 +35,6 @@ public struct ConceptGeneratorAgent: PipelineAgent {
             for answer in answers {
                 usage = usage + answer.usage
                 calls += answer.calls
-                ideas += answer.ideas
             }
             for idea in answers.flatMap(\.ideas) where kept.count < count {
                 let words = Self.words(idea)

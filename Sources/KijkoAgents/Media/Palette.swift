@@ -58,8 +58,9 @@ public enum Palette {
             let info = try Probe.file(file)
             let duration = info.first(.video)?.duration ?? info.duration ?? 0
             let count = duration > 0.5 ? framesPerFile : 1
+            // One reader per file, seeking forward to each sample.
+            let reader = try FrameReader(path: file)
             for i in 0..<count {
-                let reader = try FrameReader(path: file)
                 if count > 1 { try reader.seek(toPTS: reader.startPTS + Int64(duration * (Double(i) + 0.5) / Double(count) / reader.timeBase.doubleValue)) }
                 let frame = try Frame()
                 guard try reader.next(into: frame) else { continue }

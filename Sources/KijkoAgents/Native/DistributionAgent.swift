@@ -30,7 +30,7 @@ public struct DistributionAgent: PipelineAgent {
             }
             let slate = try folder.write(delivery.slate.joined(separator: "\n") + "\n", as: stem + ".slate.txt", name: "slate", type: "text")
             let bytes = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
-            items.append(.init(clockNumber: delivery.clockNumber, destination: destination, path: target, slate: slate.path, bytes: bytes ?? 0,
+            items.append(.init(clockNumber: delivery.clockNumber, destination: destination, path: target, slate: slate.path, bytes: bytes,
                                sha256: try FileDigest.sha256(path: target)))
         }
         let package = DeliveryPackage(folder: root.path, items: items)

@@ -1,6 +1,6 @@
 import Foundation
 import KijkoDelivery
-public import KijkoLLM
+import KijkoLLM
 import KijkoMedia
 public import KijkoPipeline
 import KijkoQC
@@ -28,10 +28,10 @@ public struct QCSentinelAgent: PipelineAgent {
         let folder = ArtefactFolder((given.workFolder as NSString).appendingPathComponent("qc"))
         try folder.create()
         let vision: VisionStage.Request = context.client.map { client in
-            var visionClient = client
-            visionClient = ChatClient(endpoint: LLMEndpoint(baseURL: client.endpoint.baseURL, model: client.endpoint.visionModel,
-                                                            apiKey: client.endpoint.apiKey),
-                                      retry: client.retry, timeout: client.timeout, prices: client.prices)
+            // The same server and policy, asking the vision model.
+            let visionClient = ChatClient(endpoint: LLMEndpoint(baseURL: client.endpoint.baseURL, model: client.endpoint.visionModel,
+                                                                apiKey: client.endpoint.apiKey),
+                                          retry: client.retry, timeout: client.timeout, prices: client.prices)
             return .review(VisionReviewer(client: visionClient, brand: AgentInputs.document(VideoRequirements.self, in: given)?.brandGuidelines.joined(separator: "\n"),
                                           concurrency: context.concurrency))
         } ?? .skipped("offline: no model configured for the vision review")

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import KijkoMedia
 public import KijkoPipeline
 
@@ -6,12 +6,6 @@ public import KijkoPipeline
 /// with pictures and videos shown inline, who drafted each output, notes, costs and the approvals
 /// waiting. Links are relative, so the folder can be moved or zipped whole.
 public enum JobIndexPage {
-    /// The job's folder: `artefacts/JOB8/` beside the database.
-    public static func folder(store: PipelineStore, job: String) -> String {
-        URL(fileURLWithPath: ((store.path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("artefacts/\(job.prefix(8))"))
-            .standardizedFileURL.path
-    }
-
     /// Writes the page (atomically) and returns its path.
     @discardableResult
     public static func write(_ detail: PipelineStore.JobDetail, folder: String, note: String? = nil) throws -> String {

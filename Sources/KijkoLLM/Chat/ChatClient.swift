@@ -59,10 +59,10 @@ public struct ChatClient: Sendable {
     /// A completion whose content is JSON decoded as `T`. With a schema it asks for structured output;
     /// a reply that does not decode gets one repair turn (the error is sent back). A server that
     /// rejects `response_format: json_schema` (HTTP 400) is asked again in JSON mode, the schema
-    /// spelled out in the prompt. `check` may refuse a reply that decodes (say, a value outside an
+    /// spelled out in the prompt. `check` may refuse a value that decodes (say, one outside an
     /// enum): its words go back in the repair turn like a decoding error's.
     public func completeJSON<T: Decodable>(_ request: ChatRequest, as type: T.Type,
-                                           check: ((Data) -> String?)? = nil) throws(LLMError) -> (value: T, reply: ChatReply) {
+                                           check: ((T) -> String?)? = nil) throws(LLMError) -> (value: T, reply: ChatReply) {
         var request = request
         var jsonMode = false
         var first: ChatReply
@@ -75,9 +75,8 @@ public struct ChatClient: Sendable {
         }
         let decoder = JSONDecoder()
         func decode(_ content: String) throws -> T {
-            let data = Data(Self.stripFences(content).utf8)
-            let value = try decoder.decode(T.self, from: data)
-            if let problem = check?(data) { throw RefusedReply(problem: problem) }
+            let value = try decoder.decode(T.self, from: Data(Self.stripFences(content).utf8))
+            if let problem = check?(value) { throw RefusedReply(problem: problem) }
             return value
         }
         do {

@@ -280,8 +280,7 @@ public final class PipelineRunner: Sendable {
         -> (output: String, cost: Double, write: ResultWrite?) {
         guard let name = step.agent, let agent = agents[name] else { throw PipelineError("unknown agent \(step.agent ?? "?")") }
         let feedback = state.feedback(for: step.id)
-        let folder = ((store.path as NSString).deletingLastPathComponent as NSString)
-            .appendingPathComponent("artefacts/\(job.prefix(8))/\(step.id)-\(feedback.count)")
+        let folder = (store.artefactFolder(job: job) as NSString).appendingPathComponent("\(step.id)-\(feedback.count)")
         let input = AgentInput(brief: state.brief, client: state.client, budget: state.budget,
                                inputs: Dictionary(uniqueKeysWithValues: step.after.compactMap { id in state.output(of: id).map { (id, $0) } }),
                                feedback: feedback, revision: feedback.count, media: state.settings["media"], master: state.settings["master"],

@@ -44,6 +44,11 @@ public final class PipelineStore: Sendable {
 
     /// The default store: `KIJKO_DB`, else `$XDG_DATA_HOME/kijko/kijko.sqlite`
     /// (`~/.local/share/kijko/kijko.sqlite`; `~/Library/Application Support/kijko/` on macOS).
+    /// The folder a job's step files go in: `artefacts/JOB8/` beside the database.
+    public func artefactFolder(job: String) -> String {
+        ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("artefacts/\(job.prefix(8))")
+    }
+
     public static func defaultPath(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let path = environment["KIJKO_DB"], !path.isEmpty { return path }
         #if os(macOS)
