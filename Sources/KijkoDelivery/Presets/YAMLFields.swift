@@ -8,6 +8,9 @@ package struct YAMLFields {
     package let path: String
     package let node: Node
     private let mapping: Node.Mapping
+    /// Values by key text (the last of a repeated key, as Yams reads it): looked up without
+    /// resolving tags, which costs a regular expression per comparison in `Node.Mapping`.
+    private let values: [String: Node]
     private var asked: Set<String> = []
 
     package init(_ node: Node, file: String, path: String = "") throws(PresetError) {
@@ -18,6 +21,9 @@ package struct YAMLFields {
         self.path = path
         self.node = node
         self.mapping = mapping
+        var values: [String: Node] = [:]
+        for (key, value) in mapping { values[key.scalar?.string ?? "?"] = value }
+        self.values = values
     }
 
     package static func line(_ node: Node) -> Int? { node.mark.map { $0.line } }
@@ -58,7 +64,7 @@ package struct YAMLFields {
 
     private mutating func value(_ key: String) -> Node? {
         asked.insert(key)
-        return mapping[Node(key)]
+        return values[key]
     }
 
     package func fail(_ key: String, _ node: Node?, _ message: String) -> PresetError {

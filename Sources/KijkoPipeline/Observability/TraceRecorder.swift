@@ -8,13 +8,23 @@ import KijkoLLM
 /// A job is a trace whose id is its UUID's 32 hex digits; its root span's id is derived from the
 /// job, each execution's span id from the execution's UUID.
 enum TraceRecorder {
-    static func traceID(job: String) -> String { job.replacingOccurrences(of: "-", with: "").lowercased() }
+    static func traceID(job: String) -> String { hexDigits(job) }
 
     /// The job's root span: the last 16 hex digits of its trace id (other spans take the first 16
     /// of their own random UUIDs).
     static func rootSpanID(job: String) -> String { String(traceID(job: job).suffix(16)) }
 
-    static func spanID(_ uuid: String) -> String { String(uuid.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)) }
+    static func spanID(_ uuid: String) -> String { hexDigits(uuid, limit: 16) }
+
+    /// A UUID's hex digits, lower case, without its dashes (at most `limit`).
+    static func hexDigits(_ uuid: String, limit: Int = .max) -> String {
+        var digits: [UInt8] = []
+        digits.reserveCapacity(min(limit, 32))
+        for byte in uuid.utf8 where byte != UInt8(ascii: "-") && digits.count < limit {
+            digits.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte)
+        }
+        return String(decoding: digits, as: UTF8.self)
+    }
 
     static func nanoseconds(_ date: Date = Date()) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000_000).rounded()) }
 

@@ -22,6 +22,9 @@ struct JobState {
     /// step id → (status, output JSON text) of its current (not superseded) execution; outputs
     /// are decoded only when a step needs them.
     var current: [String: (status: String, output: String?)]
+    /// Outputs this runner produced since the state was read, already decoded (step id → value):
+    /// the next step's input takes them as they are instead of parsing the text again.
+    var produced: [String: JSONValue] = [:]
     /// step id → feedback of the rejections that sent the job back to it, oldest first.
     var feedbacks: [String: [String]]
 
@@ -68,6 +71,7 @@ struct JobState {
 
     func output(of step: String) -> JSONValue? {
         guard current[step]?.status == "completed", let text = current[step]?.output else { return nil }
+        if let value = produced[step] { return value }
         return try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
     }
 

@@ -212,21 +212,21 @@ public final class PipelineRunner: Sendable {
                 let failures = SharedList<String>()
                 let batch = ready
                 let before = state
-                let finished = SharedList<(step: String, output: String, cost: Double)>()
+                let finished = SharedList<(step: String, output: String, value: JSONValue, cost: Double)>()
                 let held = pending
                 pending = nil
                 if batch.count == 1 {
                     // One step at a time: its result rides on the next commit.
                     do {
                         let result = try execute(batch[0], job: job, state: before, progress: progress, carrying: held, deferResult: true)
-                        finished.append((batch[0].id, result.output, result.cost))
+                        finished.append((batch[0].id, result.output, result.value, result.cost))
                         pending = result.write
                     } catch { failures.append("\(batch[0].id): \(error)") }
                 } else {
                     ChatClient.forEach(batch.count, limit: concurrency) { [self] i in
                         do {
                             let result = try execute(batch[i], job: job, state: before, progress: progress)
-                            finished.append((batch[i].id, result.output, result.cost))
+                            finished.append((batch[i].id, result.output, result.value, result.cost))
                         }
                         catch { failures.append("\(batch[i].id): \(error)") }
                     }
@@ -235,8 +235,9 @@ public final class PipelineRunner: Sendable {
                     try markJob(job, runState: "failed", error: failure)
                     return .failed(failure)
                 }
-                for (step, output, cost) in finished.all {
+                for (step, output, value, cost) in finished.all {
                     state.current[step] = ("completed", output)
+                    state.produced[step] = value
                     state.totalCost += cost
                     if let i = position[step] {
                         done[i] = true
@@ -273,11 +274,11 @@ public final class PipelineRunner: Sendable {
     // MARK: - Steps
 
     /// Runs one agent step: intent, work, result — each write its own transaction.
-    /// Returns the step's output as stored (JSON text) and its cost.
+    /// Returns the step's output as stored (JSON text) and as a value, and its cost.
     @discardableResult
     func execute(_ step: WorkflowTemplate.Step, job: String, state: JobState, progress: (@Sendable (String) -> Void)?,
                  carrying earlier: ResultWrite? = nil, deferResult: Bool = false) throws
-        -> (output: String, cost: Double, write: ResultWrite?) {
+        -> (output: String, value: JSONValue, cost: Double, write: ResultWrite?) {
         guard let name = step.agent, let agent = agents[name] else { throw PipelineError("unknown agent \(step.agent ?? "?")") }
         let feedback = state.feedback(for: step.id)
         let folder = (store.artefactFolder(job: job) as NSString).appendingPathComponent("\(step.id)-\(feedback.count)")
@@ -328,9 +329,9 @@ public final class PipelineRunner: Sendable {
                     try db.run("UPDATE production_jobs SET total_cost = total_cost + ?, updated_at = ? WHERE id = ?", arguments: [cost, now, job])
                 }
             }
-            if deferResult { return (output, cost, write) }
+            if deferResult { return (output, result.output, cost, write) }
             try store.write(write)
-            return (output, cost, nil)
+            return (output, result.output, cost, nil)
         } catch {
             let why = (error as? PipelineError)?.message ?? "\(error)"
             try store.write { db in
