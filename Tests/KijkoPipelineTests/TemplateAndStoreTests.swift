@@ -73,4 +73,55 @@ import Testing
         try bytes.write(to: URL(fileURLWithPath: damaged + ".copy"))
         #expect { _ = try PipelineStore(path: damaged + ".copy") } throws: { "\($0)".contains("damaged") || "\($0)".contains("not a usable") }
     }
+
+    /// The store's timestamps and trace ids are written and read by hand (for speed): they must
+    /// agree with the clock and with what a date formatter and Foundation would make.
+    @Test func timestampsAndTraceIDsAreWhatTheySay() throws {
+        let before = TraceRecorder.nanoseconds()
+        let stamp = PipelineStore.now()
+        let after = TraceRecorder.nanoseconds()
+        #expect(stamp.count == 24 && stamp.hasSuffix("Z"))
+        let read = try #require(TraceRecorder.nanoseconds(iso: stamp))
+        #expect(read >= before / 1_000_000 * 1_000_000 - 1_000_000 && read <= after)
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        #expect(format.string(from: Date(timeIntervalSince1970: Double(read) / 1e9)) == stamp)
+        #expect(TraceRecorder.nanoseconds(iso: "2026-02-28T23:59:59.999Z") == 1_772_323_199_999_000_000)
+        #expect(TraceRecorder.nanoseconds(iso: "2026-13-01T00:00:00.000Z") == nil)
+        #expect(TraceRecorder.nanoseconds(iso: "yesterday") == nil)
+        let ids = (0..<1000).map { _ in PipelineStore.newID() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids.prefix(20) {
+            #expect(UUID(uuidString: id)?.uuidString.lowercased() == id)
+            #expect(Array(id)[14] == "4" && "89ab".contains(Array(id)[19]))
+        }
+        let uuid = UUID().uuidString
+        #expect(TraceRecorder.traceID(job: uuid) == uuid.replacingOccurrences(of: "-", with: "").lowercased())
+        #expect(TraceRecorder.spanID(uuid) == String(uuid.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)))
+    }
+
+    /// A decision's transaction runs with the log synced (FULL) and leaves the connection as it
+    /// found it (NORMAL), whether it commits or throws (and then nothing of it is kept).
+    @Test func durableWritesSyncAndRestoreTheConnection() throws {
+        let store = try PipelineStore(path: try PipelineFixture.scratch())
+        let inside = try store.durableWrite { db in
+            try db.execute(sql: "CREATE TABLE probe (x)")
+            try db.execute(sql: "INSERT INTO probe VALUES (1)")
+            return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
+        #expect(inside == 2)
+        #expect(try store.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
+        #expect(throws: PipelineError.self) {
+            try store.durableWrite { db in
+                try db.execute(sql: "INSERT INTO probe VALUES (2)")
+                throw PipelineError("no")
+            }
+        }
+        #expect(try store.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM probe") } == 1)
+        // KIJKO_DB_SYNC chooses the setting of every other commit; a value it does not know is refused.
+        #expect(try PipelineStore.synchronous([:]) == "NORMAL")
+        #expect(try PipelineStore.synchronous(["KIJKO_DB_SYNC": "Full"]) == "FULL")
+        #expect { _ = try PipelineStore.synchronous(["KIJKO_DB_SYNC": "off"]) } throws: { "\($0)".contains("KIJKO_DB_SYNC: expected normal or full, got off") }
+    }
 }

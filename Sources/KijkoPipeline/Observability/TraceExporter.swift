@@ -172,7 +172,7 @@ public struct TraceExporter: Sendable {
                     try db.execute(sql: """
                         INSERT OR IGNORE INTO langfuse_traces (id, production_job_id, langfuse_trace_id, langfuse_url, created_at)
                         VALUES (?, ?, ?, ?, ?)
-                        """, arguments: [UUID().uuidString.lowercased(), job, trace, base + trace, now])
+                        """, arguments: [PipelineStore.newID(), job, trace, base + trace, now])
                 }
             }
         }

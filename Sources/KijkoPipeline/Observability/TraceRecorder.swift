@@ -29,10 +29,31 @@ enum TraceRecorder {
     static func nanoseconds(_ date: Date = Date()) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000_000).rounded()) }
 
     /// Nanoseconds since 1970 of a timestamp as the store writes them ("2026-11-26T14:43:46.123Z").
+    /// (Read by hand: the store writes one fixed form, and a date formatter's set-up costs more
+    /// than a short job's steps.)
     static func nanoseconds(iso text: String) -> Int64? {
-        let format = ISO8601DateFormatter()
-        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return format.date(from: text).map { nanoseconds($0) }
+        let b = Array(text.utf8)
+        guard b.count == 24, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
+              b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b[19] == UInt8(ascii: "."), b[23] == UInt8(ascii: "Z") else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int? {
+            var value = 0
+            for byte in b[from..<from + count] {
+                guard byte >= 48 && byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+              let minute = number(14, 2), let second = number(17, 2), let milli = number(20, 3),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        return Int64(timegm(&parts)) * 1_000_000_000 + Int64(milli) * 1_000_000
     }
 
     /// Longest input or output kept on a span (characters); the full text stays in the execution.
@@ -68,7 +89,7 @@ enum TraceRecorder {
         try record(db, job: job, span: span, parent: rootSpanID(job: job), execution: execution, name: "\(step) (\(agent))",
                    kind: "internal", start: start, end: end, attributes: attributes, error: error)
         for call in calls {
-            let id = UUID().uuidString.lowercased()
+            let id = PipelineStore.newID()
             let callStart = nanoseconds(call.started), callEnd = callStart + Int64(call.latency * 1_000_000_000)
             try db.cachedStatement(sql: """
                 INSERT INTO llm_calls (id, agent_execution_id, model, prompt_tokens, completion_tokens, cost, latency_seconds, created_at)

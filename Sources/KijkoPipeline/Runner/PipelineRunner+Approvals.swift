@@ -3,7 +3,7 @@ import GRDB
 import KijkoLLM
 
 /// People's decisions: approve or reject a pending request, in one transaction with its span and
-/// the job's approval history.
+/// the job's approval history, synced to disk before the command says it is done.
 extension PipelineRunner {
     /// Approves a pending request; returns its job. A request already decided is an error and
     /// nothing changes.
@@ -20,7 +20,7 @@ extension PipelineRunner {
     }
 
     func decide(_ request: String, status: String, by: String?, feedback: String?) throws -> String {
-        try store.write { db in
+        try store.durableWrite { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM approval_requests WHERE id = ? OR id LIKE ?",
                                              arguments: [request, request + "%"]) else {
                 throw PipelineError("no approval request \(request)")

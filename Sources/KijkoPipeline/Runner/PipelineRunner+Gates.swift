@@ -23,7 +23,7 @@ extension PipelineRunner {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
                 let review = String(decoding: try encoder.encode(["step": .string(gate.reviews), "content": content] as JSONValue), as: UTF8.self)
-                let execution = UUID().uuidString.lowercased(), id = UUID().uuidString.lowercased()
+                let execution = PipelineStore.newID(), id = PipelineStore.newID()
                 try db.execute(sql: "UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
                                arguments: [job, step.id])
                 try db.execute(sql: """

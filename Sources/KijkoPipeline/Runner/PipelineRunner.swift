@@ -67,11 +67,11 @@ public final class PipelineRunner: Sendable {
         let gates = String(decoding: try encoder.encode(template.steps.compactMap { step in step.gate.map { ["step": step.id, "role": $0.role, "approval": $0.approval] } }), as: UTF8.self)
         let settings = String(decoding: try encoder.encode(["media": options.media, "master": options.master]), as: UTF8.self)
         let attachments = String(decoding: try encoder.encode(options.attachments), as: UTF8.self)
-        let job = UUID().uuidString.lowercased()
+        let job = PipelineStore.newID()
         try store.write { db in
             let now = PipelineStore.now()
             let existing = try String.fetchOne(db, sql: "SELECT id FROM production_workflows WHERE name = ?", arguments: [template.name])
-            let workflow = existing ?? UUID().uuidString.lowercased()
+            let workflow = existing ?? PipelineStore.newID()
             if existing == nil {
                 try db.execute(sql: """
                     INSERT INTO production_workflows (id, name, description, workflow_type, agent_sequence, approval_gates,
@@ -211,24 +211,28 @@ public final class PipelineRunner: Sendable {
                 if let stop = try budgetGuard(ready, state: state, job: job, carrying: pending) { return .stopped(stop) }
                 let failures = SharedList<String>()
                 let batch = ready
-                let before = state
                 let finished = SharedList<(step: String, output: String, value: JSONValue, cost: Double)>()
                 let held = pending
                 pending = nil
                 if batch.count == 1 {
                     // One step at a time: its result rides on the next commit.
                     do {
-                        let result = try execute(batch[0], job: job, state: before, progress: progress, carrying: held, deferResult: true)
+                        let result = try execute(batch[0], job: job, state: state, progress: progress, carrying: held, deferResult: true)
                         finished.append((batch[0].id, result.output, result.value, result.cost))
                         pending = result.write
                     } catch { failures.append("\(batch[0].id): \(error)") }
                 } else {
-                    ChatClient.forEach(batch.count, limit: concurrency) { [self] i in
-                        do {
-                            let result = try execute(batch[i], job: job, state: before, progress: progress)
-                            finished.append((batch[i].id, result.output, result.value, result.cost))
+                    // (A copy of the state for the threads, gone before the state is updated below,
+                    // so that update does not copy the job's executions.)
+                    do {
+                        let before = state
+                        ChatClient.forEach(batch.count, limit: concurrency) { [self] i in
+                            do {
+                                let result = try execute(batch[i], job: job, state: before, progress: progress)
+                                finished.append((batch[i].id, result.output, result.value, result.cost))
+                            }
+                            catch { failures.append("\(batch[i].id): \(error)") }
                         }
-                        catch { failures.append("\(batch[i].id): \(error)") }
                     }
                 }
                 if let failure = failures.all.first {
@@ -286,7 +290,7 @@ public final class PipelineRunner: Sendable {
                                inputs: Dictionary(uniqueKeysWithValues: step.after.compactMap { id in state.output(of: id).map { (id, $0) } }),
                                feedback: feedback, revision: feedback.count, media: state.settings["media"], master: state.settings["master"],
                                workFolder: folder, executions: state.current)
-        let execution = UUID().uuidString.lowercased()
+        let execution = PipelineStore.newID()
         let inputText = input.json.compactText
         try store.write { db in
             // The result of the step before, when it was held back to share this commit.
@@ -355,7 +359,7 @@ public final class PipelineRunner: Sendable {
             try db.execute(sql: """
                 INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, status, output_data, duration_seconds,
                   created_at, completed_at) VALUES (?, ?, ?, ?, ?, 'skipped', ?, 0, ?, ?)
-                """, arguments: [UUID().uuidString.lowercased(), job, step.id, step.agent ?? "gate", step.phase,
+                """, arguments: [PipelineStore.newID(), job, step.id, step.agent ?? "gate", step.phase,
                                  JSONValue.object(["skipped": .string(reason)]).compactText, now, now])
         }
     }
