@@ -8,5 +8,5 @@ struct Kijko: ParsableCommand {
         version: "0.1.0",
         subcommands: [ProbeCommand.self, SynthCommand.self, StampsCommand.self, EDLCommand.self, AssembleCommand.self, VersionsCommand.self, OptimizeCommand.self, QCCommand.self, KeyframesCommand.self,
                       RunCommand.self, ResumeCommand.self, JobsCommand.self, StatusCommand.self, ApprovalsCommand.self,
-                      ApproveCommand.self, RejectCommand.self, MetricsCommand.self, TracesCommand.self])
+                      ApproveCommand.self, RejectCommand.self, MetricsCommand.self, TracesCommand.self, CheckStoreCommand.self])
 }

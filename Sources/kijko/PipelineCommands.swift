@@ -203,6 +203,34 @@ struct JobsCommand: ParsableCommand {
     }
 }
 
+struct CheckStoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-store",
+        abstract: "Check the whole job database for damage (SQLite's integrity check; reads every page).")
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "As JSON.") var json = false
+
+    struct Report: Encodable {
+        var database: String
+        var ok: Bool
+        var problems: [String]
+    }
+
+    func run() throws {
+        try reportingErrors {
+            // Opened read-only and not migrated: a store too damaged to open is examined too.
+            let path = store.db ?? PipelineStore.defaultPath()
+            let problems = try PipelineStore.check(path: path) ?? []
+            let report = Report(database: path, ok: problems.isEmpty, problems: problems)
+            if json { try Output.json(report) } else {
+                print(problems.isEmpty ? "\(path): ok" : "\(path): damaged")
+                for problem in problems { print("  \(problem)") }
+            }
+            if !problems.isEmpty { throw ExitCode.failure }
+        }
+    }
+}
+
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "A job's steps: status, duration, cost.")
     @Argument(help: "Job id (or its first characters).") var job: String

@@ -3,6 +3,7 @@ import GRDB
 @testable import KijkoPipeline
 import KijkoLLM
 import KijkoMedia
+import KijkoTestSupport
 import Testing
 
 /// Workflow templates are validated on load; the store refuses files that are not its own.
@@ -62,16 +63,32 @@ import Testing
         #expect { _ = try PipelineStore(path: foreign) } throws: { "\($0)".contains("a SQLite database of something else (tables invoices)") }
         #expect(try FileDigest.sha256(path: foreign) == before)
 
-        // A store damaged in the middle (its pages overwritten) is refused, not half-read.
+        // A store damaged in the middle (its pages overwritten) is not half-read: opening reads its
+        // header and schema only (a full check on every open would read the whole store), and the
+        // first read that meets the damage is one line naming the file; the file is unchanged,
+        // and `kijko check-store` lists what is wrong while a sound store checks "ok".
         let damaged = folder + "/damaged.sqlite"
         let store = try PipelineStore(path: damaged)
         let runner = PipelineRunner(store: store)
         for _ in 0..<20 { _ = try runner.start(try PipelineFixture.template("film"), brief: String(repeating: "A long brief. ", count: 200)) }
         try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        #expect(try store.check() == nil)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: damaged))
         for i in stride(from: 8192, to: min(bytes.count, 40_000), by: 1) { bytes[i] = 0x5A }
-        try bytes.write(to: URL(fileURLWithPath: damaged + ".copy"))
-        #expect { _ = try PipelineStore(path: damaged + ".copy") } throws: { "\($0)".contains("damaged") || "\($0)".contains("not a usable") }
+        let copy = damaged + ".copy"
+        try bytes.write(to: URL(fileURLWithPath: copy))
+        let copied = try FileDigest.sha256(path: copy)
+        #expect { _ = try PipelineStore(path: copy).jobs() } throws: {
+            "\($0)".contains("\(copy): the database is damaged") || "\($0)".contains("not a usable")
+        }
+        #expect(try FileDigest.sha256(path: copy) == copied)
+        let checked = try Program.run(Program.kijko, ["check-store", "--json", "--db", copy])
+        #expect(checked.status == 1)
+        let report = try JSONSerialization.jsonObject(with: Data(checked.stdout.utf8)) as? [String: Any]
+        #expect(report?["ok"] as? Bool == false)
+        #expect(((report?["problems"] as? [String]) ?? []).isEmpty == false)
+        let sound = try Program.run(Program.kijko, ["check-store", "--db", damaged])
+        #expect(sound.status == 0 && sound.stdout.contains(": ok"))
     }
 
     /// The store's timestamps and trace ids are written and read by hand (for speed): they must

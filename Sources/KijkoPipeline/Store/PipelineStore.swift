@@ -87,7 +87,9 @@ public final class PipelineStore: Sendable {
     }
 
     /// Refuses a file that is not SQLite, or a SQLite database of someone else's (tables, but
-    /// none of ours), before anything is written to it.
+    /// none of ours), before anything is written to it. (Damage elsewhere in the file is found
+    /// where it is read — every read and write says so, naming the file, and changes nothing —
+    /// or by `check()`: a full check on every open would read the whole store each time.)
     static func checkForeign(_ path: String) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw PipelineError("\(path): cannot read the database") }
         let head = handle.readData(ofLength: 16)
@@ -98,8 +100,6 @@ public final class PipelineStore: Sendable {
         configuration.readonly = true
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         try queue.read { db in
-            let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "?"
-            guard check == "ok" else { throw PipelineError("\(path): the database is damaged (\(check))") }
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             if !tables.isEmpty && !tables.contains("production_jobs") {
                 throw PipelineError("\(path): a SQLite database of something else (tables \(tables.prefix(5).joined(separator: ", "))), not Kijko's")
@@ -246,7 +246,7 @@ public final class PipelineStore: Sendable {
     /// commit — how the tests prove a kill at any moment loses nothing).
     @discardableResult
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
-        let value = try pool.write(body)
+        let value = try naming { try pool.write(body) }
         FaultInjection.committed()
         return value
     }
@@ -256,7 +256,7 @@ public final class PipelineStore: Sendable {
     /// process. A step's records need not: a step lost that way runs again.
     @discardableResult
     public func durableWrite<T>(_ body: (Database) throws -> T) throws -> T {
-        let value = try pool.writeWithoutTransaction { db -> T in
+        let value = try naming { try pool.writeWithoutTransaction { db -> T in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             defer { try? db.execute(sql: "PRAGMA synchronous = \(sync)") }
             var value: T?
@@ -265,12 +265,49 @@ public final class PipelineStore: Sendable {
                 return .commit
             }
             return value!
-        }
+        } }
         FaultInjection.committed()
         return value
     }
 
-    public func read<T>(_ body: (Database) throws -> T) throws -> T { try pool.read(body) }
+    public func read<T>(_ body: (Database) throws -> T) throws -> T { try naming { try pool.read(body) } }
+
+    /// Runs `body`, turning SQLite's word for a damaged file into one line naming the store.
+    /// (The transaction that met the damage is rolled back: nothing of it is kept.)
+    func naming<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+            throw PipelineError("\(path): the database is damaged (\(error.message ?? "\(error.resultCode)")); "
+                                + "`kijko check-store` lists what is wrong — restore a copy, or run `sqlite3 \(path) .recover`")
+        }
+    }
+
+    /// `PRAGMA integrity_check` over the whole store: nil when it is sound, else SQLite's findings
+    /// (at most 100). Reads every page: for people to run, not on every open.
+    public func check() throws -> [String]? {
+        try naming { try pool.read(Self.findings) }
+    }
+
+    /// The same for the file at `path`, opened read-only and not migrated, so that a store too
+    /// damaged to open is still examined; a file that is not SQLite is one finding. Nothing is written.
+    public static func check(path: String) throws -> [String]? {
+        guard FileManager.default.fileExists(atPath: path) else { throw PipelineError("\(path): no such database") }
+        var configuration = Configuration()
+        configuration.readonly = true
+        do {
+            return try DatabaseQueue(path: path, configuration: configuration).read(findings)
+        } catch let error as DatabaseError {
+            return [error.message ?? "\(error.resultCode)"]
+        }
+    }
+
+    static func findings(_ db: Database) throws -> [String]? {
+        let found = try String.fetchAll(db, sql: "PRAGMA integrity_check(100)")
+            .flatMap { $0.split(separator: "\n").map(String.init) }
+            .filter { !$0.hasPrefix("*** in database") }
+        return found == ["ok"] ? nil : found
+    }
 
     /// A new random (version 4) UUID as the store writes ids: lower case, with dashes. (Made from
     /// the system's random source directly; Foundation's `UUID()` opens a file for every one.)
@@ -292,9 +329,7 @@ public final class PipelineStore: Sendable {
     }
 
     /// `PRAGMA integrity_check`: "ok" for a sound file.
-    public func integrityCheck() throws -> String {
-        try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
-    }
+    public func integrityCheck() throws -> String { (try check() ?? ["ok"]).joined(separator: "; ") }
 
     /// Now as ISO 8601 UTC with milliseconds ("2026-11-26T14:43:46.123Z"), the form every
     /// timestamp column holds (it sorts as text).
