@@ -245,16 +245,14 @@ def bench_pipeline():
     shutil.rmtree(folder, ignore_errors=True)  # fresh stores for each bench run
     os.makedirs(folder, exist_ok=True)
     contenders = []
-    for steps in (200, 20):
-        contenders.append((f"kijko run ({steps} steps)", [KIJKO, "run", linear_workflow(steps), "--brief", "bench",
-                                                          "--db", os.path.join(folder, f"kijko-{steps}.sqlite"), "--json"], 5))
-    # The same with every commit synced to disk, as LangGraph's sqlite3 connection does by default
-    # (synchronous=FULL); kijko's default syncs people's decisions and lets a step's records
+    # Then the same with every commit synced to disk, as LangGraph's sqlite3 connection does by
+    # default (synchronous=FULL); kijko's default syncs people's decisions and lets a step's records
     # reach the disk with the next checkpoint (they survive a killed process either way).
-    for steps in (200, 20):
-        contenders.append((f"kijko run ({steps} steps, KIJKO_DB_SYNC=full)",
-                           ["env", "KIJKO_DB_SYNC=full", KIJKO, "run", linear_workflow(steps), "--brief", "bench",
-                            "--db", os.path.join(folder, f"kijko-full-{steps}.sqlite"), "--json"], 5))
+    for suffix, env, store in (("", [], "kijko"), (", KIJKO_DB_SYNC=full", ["env", "KIJKO_DB_SYNC=full"], "kijko-full")):
+        for steps in (200, 20):
+            contenders.append((f"kijko run ({steps} steps{suffix})",
+                               env + [KIJKO, "run", linear_workflow(steps), "--brief", "bench",
+                                      "--db", os.path.join(folder, f"{store}-{steps}.sqlite"), "--json"], 5))
     for steps in (200, 20):
         contenders.append((f"LangGraph + SqliteSaver ({steps} steps)",
                            [python, script, str(steps), os.path.join(folder, f"langgraph-{steps}.sqlite")], 2))

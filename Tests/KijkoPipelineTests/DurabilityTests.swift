@@ -35,7 +35,7 @@ import Testing
 
     static func check(_ db: String, context: String) throws {
         let store = try PipelineStore(path: db)
-        #expect(try store.integrityCheck() == "ok", "\(context)")
+        #expect(try store.check() == nil, "\(context)")
         let jobs = try store.jobs()
         #expect(jobs.count == 1 && jobs.first?.runState == "complete", "\(context): \(jobs.map(\.runState))")
         guard let job = jobs.first else { return }

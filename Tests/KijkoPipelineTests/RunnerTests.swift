@@ -184,6 +184,6 @@ import Testing
         let entries = try JSONSerialization.jsonObject(with: Data((history ?? "[]").utf8)) as? [[String: String]]
         #expect(entries?.count == 40)
         #expect(Set(entries?.compactMap { $0["request"] } ?? []) == Set(ids))
-        #expect(try a.store.integrityCheck() == "ok")
+        #expect(try a.store.check() == nil)
     }
 }

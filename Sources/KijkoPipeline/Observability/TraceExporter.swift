@@ -1,6 +1,6 @@
 public import Foundation
 import GRDB
-public import KijkoLLM
+import KijkoLLM
 
 /// Sends the spans recorded in the store to OpenTelemetry collectors over OTLP/HTTP (JSON
 /// encoding): any collector (`OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`,

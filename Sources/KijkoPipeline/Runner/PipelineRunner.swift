@@ -1,6 +1,6 @@
 public import Foundation
 import GRDB
-public import KijkoLLM
+import KijkoLLM
 import KijkoMedia
 
 /// Runs production jobs through their workflow graph, durably. The state of a job is only what

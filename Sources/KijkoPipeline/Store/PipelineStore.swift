@@ -36,11 +36,11 @@ public final class PipelineStore: Sendable {
             // copies each of them once for many steps, and a job's steps rarely wait on one (the
             // last connection's close checkpoints what is left). The log is cut back to 4 MiB after.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+            try db.execute(sql: "PRAGMA journal_size_limit = 4194304")
             // 1 KiB pages for a new store (an existing one keeps its own): a step changes a few
             // hundred bytes in each of a few pages, and every commit logs whole pages, so smaller
             // ones write, sync and checkpoint about 40 % as many bytes (bench pipeline).
             try db.execute(sql: "PRAGMA page_size = 1024")
-            try db.execute(sql: "PRAGMA journal_size_limit = 4194304")
         }
         let exists = FileManager.default.fileExists(atPath: path)
         do {
@@ -96,10 +96,7 @@ public final class PipelineStore: Sendable {
         try? handle.close()
         if head.isEmpty { return }
         guard head == Data("SQLite format 3\0".utf8) else { throw PipelineError("\(path): not a SQLite database") }
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        try queue.read { db in
+        try readOnly(path).read { db in
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             if !tables.isEmpty && !tables.contains("production_jobs") {
                 throw PipelineError("\(path): a SQLite database of something else (tables \(tables.prefix(5).joined(separator: ", "))), not Kijko's")
@@ -293,13 +290,18 @@ public final class PipelineStore: Sendable {
     /// damaged to open is still examined; a file that is not SQLite is one finding. Nothing is written.
     public static func check(path: String) throws -> [String]? {
         guard FileManager.default.fileExists(atPath: path) else { throw PipelineError("\(path): no such database") }
-        var configuration = Configuration()
-        configuration.readonly = true
         do {
-            return try DatabaseQueue(path: path, configuration: configuration).read(findings)
+            return try readOnly(path).read(findings)
         } catch let error as DatabaseError {
             return [error.message ?? "\(error.resultCode)"]
         }
+    }
+
+    /// The file at `path` opened read-only: nothing is written to it, not even WAL mode.
+    static func readOnly(_ path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return try DatabaseQueue(path: path, configuration: configuration)
     }
 
     static func findings(_ db: Database) throws -> [String]? {
@@ -314,22 +316,20 @@ public final class PipelineStore: Sendable {
     static func newID() -> String {
         var generator = SystemRandomNumberGenerator()
         let high = generator.next() as UInt64, low = generator.next() as UInt64
-        let bytes = withUnsafeBytes(of: high.bigEndian) { Array($0) } + withUnsafeBytes(of: low.bigEndian) { Array($0) }
         var text: [UInt8] = []
         text.reserveCapacity(36)
-        let digits = Array("0123456789abcdef".utf8)
-        for (i, var byte) in bytes.enumerated() {
+        for i in 0..<16 {
+            var byte = UInt8(truncatingIfNeeded: (i < 8 ? high : low) >> (56 - 8 * UInt64(i % 8)))
             if i == 6 { byte = byte & 0x0F | 0x40 }  // version 4
             if i == 8 { byte = byte & 0x3F | 0x80 }  // RFC 4122 variant
             if i == 4 || i == 6 || i == 8 || i == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 15)])
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 15)])
         }
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// `PRAGMA integrity_check`: "ok" for a sound file.
-    public func integrityCheck() throws -> String { (try check() ?? ["ok"]).joined(separator: "; ") }
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Now as ISO 8601 UTC with milliseconds ("2026-11-26T14:43:46.123Z"), the form every
     /// timestamp column holds (it sorts as text).
