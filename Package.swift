@@ -6,7 +6,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "kijko", targets: ["kijko"]),
+        .library(name: "KijkoCore", targets: ["KijkoCore"]),
         .library(name: "KijkoMedia", targets: ["KijkoMedia"]),
+        .library(name: "KijkoPresets", targets: ["KijkoPresets"]),
         .library(name: "KijkoEditorial", targets: ["KijkoEditorial"]),
         .library(name: "KijkoDelivery", targets: ["KijkoDelivery"]),
         .library(name: "KijkoLLM", targets: ["KijkoLLM"]),
@@ -34,47 +36,65 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
+        // Foundation: what every module shares (YAML fields, presets' whereabouts, JSON, files, progress).
         .target(
-            name: "KijkoMedia",
-            dependencies: ["CFFmpeg"],
+            name: "KijkoCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
+        // Media: the safe layer over libav*, and shot/scene measurement.
+        .target(
+            name: "KijkoMedia",
+            dependencies: ["CFFmpeg", "KijkoCore"],
+            swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
+        ),
+        // Delivery presets (platform specs): what Delivery renders to and QC checks against.
+        .target(
+            name: "KijkoPresets",
+            dependencies: ["KijkoMedia", "KijkoCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
+        ),
+        // Engines.
         .target(
             name: "KijkoLLM",
-            dependencies: ["CCurl", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CCurl", "KijkoCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
         .target(
             name: "KijkoEditorial",
-            dependencies: ["KijkoMedia"],
+            dependencies: ["KijkoMedia", "KijkoCore"],
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
         .target(
             name: "KijkoDelivery",
-            dependencies: ["KijkoMedia", .product(name: "Yams", package: "Yams")],
+            dependencies: ["KijkoMedia", "KijkoPresets", "KijkoEditorial", "KijkoCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
         .target(
             name: "KijkoQC",
-            dependencies: ["KijkoMedia", "KijkoDelivery", "KijkoLLM", .product(name: "Yams", package: "Yams")],
+            dependencies: ["KijkoMedia", "KijkoPresets", "KijkoLLM", "KijkoCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
+        // Orchestration.
         .target(
             name: "KijkoPipeline",
-            dependencies: ["KijkoMedia", "KijkoDelivery", "KijkoQC", "KijkoLLM", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["KijkoCore", "KijkoLLM", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Yams", package: "Yams")],
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
         .target(
             name: "KijkoAgents",
-            dependencies: ["KijkoMedia", "KijkoEditorial", "KijkoDelivery", "KijkoQC", "KijkoLLM", "KijkoPipeline",
-                           .product(name: "Yams", package: "Yams")],
+            dependencies: ["KijkoCore", "KijkoMedia", "KijkoPresets", "KijkoEditorial", "KijkoDelivery", "KijkoQC", "KijkoLLM",
+                           "KijkoPipeline", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
+        // Front ends.
         .executableTarget(
             name: "kijko",
             dependencies: [
+                "KijkoCore",
                 "KijkoMedia",
+                "KijkoPresets",
                 "KijkoEditorial",
                 "KijkoDelivery",
                 "KijkoQC",
@@ -89,6 +109,10 @@ let package = Package(
             path: "Sources/KijkoTestSupport"
         ),
         .testTarget(
+            name: "KijkoCoreTests",
+            dependencies: ["KijkoCore", "KijkoTestSupport"]
+        ),
+        .testTarget(
             name: "KijkoMediaTests",
             dependencies: ["KijkoMedia", "KijkoTestSupport"]
         ),
@@ -98,15 +122,15 @@ let package = Package(
         ),
         .testTarget(
             name: "KijkoDeliveryTests",
-            dependencies: ["KijkoDelivery", "KijkoMedia", "KijkoTestSupport"]
+            dependencies: ["KijkoDelivery", "KijkoPresets", "KijkoCore", "KijkoMedia", "KijkoTestSupport"]
         ),
         .testTarget(
             name: "KijkoQCTests",
-            dependencies: ["KijkoQC", "KijkoMedia", "KijkoDelivery", "KijkoLLM", "KijkoTestSupport"]
+            dependencies: ["KijkoQC", "KijkoMedia", "KijkoPresets", "KijkoLLM", "KijkoTestSupport"]
         ),
         .testTarget(
             name: "KijkoPipelineTests",
-            dependencies: ["KijkoPipeline", "KijkoLLM", "KijkoTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["KijkoPipeline", "KijkoAgents", "KijkoCore", "KijkoLLM", "KijkoTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "KijkoAgentsTests",

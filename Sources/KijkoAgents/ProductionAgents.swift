@@ -1,6 +1,7 @@
 import KijkoEditorial
-public import KijkoLLM
+import KijkoLLM
 public import KijkoPipeline
+public import KijkoCore
 
 /// Kijko's production agents, by the names the workflow templates use.
 public enum ProductionAgents {
@@ -8,7 +9,7 @@ public enum ProductionAgents {
     /// runner's built-ins (`noop`) for benchmarks.
     public static func registry(_ context: AgentContext) -> AgentRegistry {
         var registry = AgentRegistry()
-        if let noop = BuiltinAgents.registry["noop"] { registry.add(noop) }
+        registry.add(NoopAgent())
         let agents: [any PipelineAgent] = [
             VRDAgent(context: context), ScriptSmithAgent(context: context), ShotMasterAgent(context: context),
             BreakdownAgent(context: context), BudgetSolverAgent(context: context), ConceptGeneratorAgent(context: context, count: context.conceptCount),

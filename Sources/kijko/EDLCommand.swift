@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KijkoEditorial
 import KijkoMedia
+import KijkoCore
 
 /// `kijko edl …`: read, check and convert CMX 3600 edit decision lists.
 struct EDLCommand: ParsableCommand {
@@ -38,7 +39,8 @@ struct EDLParseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parse", abstract: "Print the timeline an EDL describes.")
     @OptionGroup var source: EDLInput
-    @Flag(help: "JSON on stdout: {edl, timeline, warnings}.") var json = false
+    @OptionGroup var global: GlobalOptions
+    var json: Bool { global.json }
 
     struct Report: Encodable {
         let edl: EDL
@@ -63,7 +65,8 @@ struct EDLConvertCommand: ParsableCommand {
     @Argument(help: "Output: .otio, .xml, .fcpxml or .edl.") var output: String
     @Option(help: "Folder of source media, to link files in XML exports (repeatable).") var media: [String] = []
     @Option(help: "Sequence frame size for XML exports, WIDTHxHEIGHT.") var size = "1920x1080"
-    @Flag(help: "JSON summary on stdout.") var json = false
+    @OptionGroup var global: GlobalOptions
+    var json: Bool { global.json }
 
     struct Summary: Encodable {
         let output: String

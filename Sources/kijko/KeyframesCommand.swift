@@ -11,12 +11,14 @@ struct KeyframesCommand: ParsableCommand {
 
     @Argument(help: "The file.") var file: String
     @Option(help: "Folder for shot-NNN.jpg keyframes and contact-sheet.jpg.") var out: String?
-    @Flag(help: "The shots as JSON on stdout.") var json = false
+    @OptionGroup var global: GlobalOptions
+    var json: Bool { global.json }
 
     func run() throws {
         try reportingErrors {
-            let bar = ProgressBar(total: max(1, try Probe.file(file).first(.video)?.frameCount ?? 1), label: "keyframes")
-            let result = try KeyframeExtractor.run(file: file, folder: out) { bar.update($0) }
+            let total = max(1, try Probe.file(file).first(.video)?.frameCount ?? 1)
+            let bar = global.progress("keyframes")
+            let result = try KeyframeExtractor.run(file: file, folder: out) { bar.update($0, of: total) }
             bar.finish()
             if json { try Output.json(result); return }
             for shot in result.shots {

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Kijko: ParsableCommand {
+struct Kijko: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kijko",
         abstract: "A local post-production pipeline on FFmpeg's libraries.",

@@ -1,19 +1,18 @@
 import ArgumentParser
 import Foundation
 import KijkoDelivery
-import KijkoMedia
 
 /// `kijko optimize`: a master made ready for social platforms — their versions, the copy to post
 /// them with, and a contact sheet of the set.
-struct OptimizeCommand: ParsableCommand {
+struct OptimizeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optimize",
         abstract: "Versions, post copy and a contact sheet for the platforms named.",
         discussion: """
-            Renders every preset the platforms take (presets/optimizer/platforms.yaml) through the
-            Version Generator, drafts each platform's caption, hashtags and next good posting slot,
-            and writes DIR/contact-sheet.png (the versions side by side, safe zones drawn) and
-            DIR/optimize.json. Without a language model endpoint the copy is a rule-based draft from
+            Renders every preset the platforms take (presets/optimizer/platforms.yaml) through the \
+            Version Generator, drafts each platform's caption, hashtags and next good posting slot, \
+            and writes DIR/contact-sheet.png (the versions side by side, safe zones drawn) and \
+            DIR/optimize.json. Without a language model endpoint the copy is a rule-based draft from \
             the brief and the file name, marked "provenance": "offline-draft".
             """)
 
@@ -24,11 +23,11 @@ struct OptimizeCommand: ParsableCommand {
     @Option(help: "A file holding the brief.") var briefFile: String?
     @Option(help: "The platform rules file (default presets/optimizer/platforms.yaml).") var rules: String?
     @OptionGroup var options: DeliveryOptions
-    @Flag(help: "The report as JSON on stdout.") var json = false
+    @OptionGroup var global: GlobalOptions
 
-    func run() throws {
+    func run() async throws {
+        var request: DeliveryService.OptimizeRequest?
         try reportingErrors {
-            guard !platforms.isEmpty else { throw CommandFailure(message: "name at least one --platform", code: 64) }
             var briefText = brief
             if let briefFile {
                 guard let data = FileManager.default.contents(atPath: briefFile) else {
@@ -36,28 +35,28 @@ struct OptimizeCommand: ParsableCommand {
                 }
                 briefText = String(decoding: data, as: UTF8.self)
             }
-            let table = try PlatformRules.load(file: rules ?? PlatformRules.defaultFile())
-            let request = PlatformOptimizer.Request(versions: try options.request(master: master, presets: []),
-                                                    platforms: platforms, brief: briefText)
-            let optimizer = PlatformOptimizer(request, rules: table, loader: options.loader)
-            _ = try optimizer.chosenRules()   // an unknown platform fails before any work
-            let bar = ProgressBar(total: 100, label: "optimize")
-            let report = try optimizer.run(progress: DeliveryOptions.progress(bar))
+            var made = DeliveryService.OptimizeRequest(versions: try options.request(master: master, presets: []),
+                                                       platforms: platforms, brief: briefText, rules: rules)
+            made.presetFolders = options.presetsDir
+            request = made
+        }
+        guard let request else { return }
+        let global = global
+        try await interruptible {
+            let bar = global.progress("optimize")
+            let result = try await DeliveryService.optimize(request, progress: bar.handler)
             bar.finish()
-            _ = try options.writeManifest(report.manifest)
-            _ = try options.exportCropTimelines(report.manifest)
-            let path = (options.out as NSString).appendingPathComponent("optimize.json")
-            try AtomicFile.write(try Output.encoder.encode(report), to: path)
-            if json { try Output.json(report) } else {
+            let report = result.report
+            if global.json { try Output.json(report) } else {
                 DeliveryOptions.printSummary(report.manifest)
                 for platform in report.platforms {
                     print("\(platform.name): \(platform.post.caption) \(platform.post.hashtags.map { "#" + $0 }.joined(separator: " "))")
                     print("  post at \(platform.post.postAt) (\(platform.post.provenance))")
                 }
                 if let sheet = report.contactSheet { print("contact sheet: \(sheet)") }
-                print("report: \(path)")
+                print("report: \(result.reportPath)")
             }
-            if !DeliveryOptions.allPassed(report.manifest) { throw ExitCode.failure }
+            if !result.versions.allPassed { throw ExitCode.failure }
         }
     }
 }

@@ -1,17 +1,13 @@
 import ArgumentParser
 import Foundation
+import KijkoCore
 import KijkoMedia
 
 /// How commands speak: data on stdout (JSON with sorted snake_case keys, or text), one error line
-/// on stderr, progress on stderr only when it is a terminal.
+/// on stderr; progress on stderr — a bar on a terminal, a line per stage in a log.
 enum Output {
     /// Sorted snake_case keys, pretty, slashes as they are.
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return encoder
-    }
+    static var encoder: JSONEncoder { JSONCoding.encoder }
 
     static func json<T: Encodable>(_ value: T) throws {
         let data = try encoder.encode(value)
@@ -25,6 +21,11 @@ enum Output {
         FileHandle.standardError.write(Data("error: \(line)\n".utf8))
     }
 
+    /// Prints `warning: …` as one line on stderr.
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+    }
+
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
 
     /// A passing word on a terminal's stderr (erased by the next line drawn); nothing when piped.
@@ -32,41 +33,97 @@ enum Output {
         guard stderrIsTerminal else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[2K\(message)".utf8))
     }
+
+    /// `count` and the noun, plural when it is not one: "1 error", "3 versions".
+    static func count(_ count: Int, _ noun: String, plural: String? = nil) -> String { English.count(count, noun, plural: plural) }
 }
 
-/// A one-line progress bar on stderr, drawn only on a terminal.
-final class ProgressBar {
-    let total: Int
+/// What every long command shares: `--json` and how much progress to show.
+struct GlobalOptions: ParsableArguments {
+    @Flag(help: "Machine-readable output (JSON) on stdout.") var json = false
+    @Flag(name: .shortAndLong, help: "No progress on stderr: errors and warnings only.") var quiet = false
+
+    /// Progress for a command labelled `label`.
+    func progress(_ label: String) -> ProgressView { ProgressView(label: label, quiet: quiet) }
+}
+
+/// Draws a service's progress events on stderr: a one-line bar on a terminal; in a log (stderr
+/// not a terminal) a line per stage started or finished and per note, with the time.
+final class ProgressView: @unchecked Sendable {
     let label: String
-    private let enabled: Bool
+    private let terminal: Bool
+    private let quiet: Bool
+    private let lock = NSLock()
     private var lastDrawn = -1
     private var lastDetail: String?
 
-    init(total: Int, label: String, quiet: Bool = false) {
-        self.total = max(total, 1)
+    init(label: String, quiet: Bool = false) {
         self.label = label
-        enabled = !quiet && Output.stderrIsTerminal
+        self.quiet = quiet
+        terminal = Output.stderrIsTerminal
     }
 
-    /// Redraws at `done` of the total, with an optional detail after the bar (clipped to the
-    /// terminal line).
-    func update(_ done: Int, detail: String? = nil) {
-        guard enabled else { return }
-        let percent = min(100, done * 100 / total)
+    /// The handler to give a service.
+    var handler: ProgressHandler { { [self] event in self.show(event) } }
+
+    func show(_ event: ProgressEvent) {
+        guard !quiet else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        if terminal {
+            switch event.kind {
+            case .progress, .started:
+                draw(percent: Int(((event.fraction ?? 0) * 100).rounded(.down)), detail: event.message ?? event.stage)
+            case .note:
+                draw(percent: max(0, lastDrawn), detail: event.message.map { "\(event.stage): \($0)" } ?? event.stage)
+            case .finished:
+                break
+            }
+        } else {
+            let time = Self.clock()
+            switch event.kind {
+            case .started: Self.line("\(time) \(label): \(event.stage)" + (event.message.map { " — \($0)" } ?? ""))
+            case .finished: Self.line("\(time) \(label): \(event.stage) done" + (event.message.map { " (\($0))" } ?? ""))
+            case .note: Self.line("\(time) \(label): \(event.stage): \(event.message ?? "")")
+            case .progress: break
+            }
+        }
+    }
+
+    private func draw(percent: Int, detail: String?) {
+        let percent = min(100, max(0, percent))
         guard percent != lastDrawn || detail != lastDetail else { return }
         lastDrawn = percent
         lastDetail = detail
         let width = 30
         let filled = percent * width / 100
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        var line = detail.map { "\(label) \(bar) \(percent)% \($0)" } ?? "\(label) \(bar) \(percent)% (\(done)/\(total))"
+        var line = "\(label) \(bar) \(percent)%" + (detail.map { " \($0)" } ?? "")
         if line.count > 160 { line = String(line.prefix(159)) + "…" }
         FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
     }
 
+    /// Frames `done` of `total` (a terminal's bar only; a log gets no line for it).
+    func update(_ done: Int, of total: Int) {
+        show(ProgressEvent(.progress, stage: "", fraction: Double(done) / Double(max(1, total)), frames: done, message: "(\(done)/\(total))"))
+    }
+
+    /// Clears the bar (terminal only).
     func finish() {
-        guard enabled, lastDrawn >= 0 else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        guard terminal, !quiet, lastDrawn >= 0 else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        lastDrawn = -1
+    }
+
+    private static func line(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+    private static func clock() -> String {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        return String(format: "%02d:%02d:%02d", parts.tm_hour, parts.tm_min, parts.tm_sec)
     }
 }
 
@@ -75,17 +132,51 @@ func reportingErrors(_ body: () throws -> Void) throws {
     MediaLog.install(verbose: ProcessInfo.processInfo.environment["KIJKO_AV_LOG"] != nil)
     do {
         try body()
-    } catch let error as MediaError {
-        Output.fail(error.description)
-        throw ExitCode.failure
-    } catch let error as ExitCode {
-        throw error
-    } catch let error as CommandFailure {
-        Output.fail(error.message)
-        throw ExitCode(error.code)
     } catch {
+        throw exit(for: error)
+    }
+}
+
+/// The async form, for commands that call a service: Ctrl-C cancels the service (it stops between
+/// frames or steps and leaves nothing under a final name) instead of killing the process mid-write.
+func interruptible(_ body: @escaping @Sendable () async throws -> Void) async throws {
+    MediaLog.install(verbose: ProcessInfo.processInfo.environment["KIJKO_AV_LOG"] != nil)
+    let task = Task { try await body() }
+    signal(SIGINT, SIG_IGN)
+    let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+    interrupt.setEventHandler {
+        FileHandle.standardError.write(Data("\r\u{1B}[2Kinterrupted: stopping (Ctrl-C again to quit at once)\n".utf8))
+        signal(SIGINT, SIG_DFL)
+        task.cancel()
+    }
+    interrupt.resume()
+    defer { interrupt.cancel() }
+    do {
+        try await task.value
+    } catch {
+        throw exit(for: error)
+    }
+}
+
+/// Prints `error` as its one line and gives the exit code to leave with.
+private func exit(for error: Error) -> Error {
+    switch error {
+    case let error as ExitCode: return error
+    case let error as CommandFailure:
+        Output.fail(error.message)
+        return ExitCode(error.code)
+    case let error as ServiceError:
+        Output.fail(error.message)
+        return ExitCode(error.usage ? 64 : 1)
+    case is CancellationError:
+        Output.fail("interrupted: stopped before the end; nothing was left under a final name")
+        return ExitCode(130)
+    case let error as MediaError:
+        Output.fail(error.description)
+        return ExitCode.failure
+    default:
         Output.fail("\(error)")
-        throw ExitCode.failure
+        return ExitCode.failure
     }
 }
 

@@ -9,7 +9,8 @@ struct ProbeCommand: ParsableCommand {
         discussion: "Exits 1 with one line on stderr when the file is missing, empty, truncated or not media.")
 
     @Argument(help: "The media file.") var file: String
-    @Flag(help: "JSON on stdout (keys documented in the README).") var json = false
+    @OptionGroup var global: GlobalOptions
+    var json: Bool { global.json }
     @Flag(help: "Count frames by reading every packet when the container does not say.") var countFrames = false
 
     func run() throws {

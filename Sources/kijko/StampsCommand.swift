@@ -12,7 +12,8 @@ struct StampsCommand: ParsableCommand {
     @Argument(help: "The media file.") var file: String
     @Option(help: "Seek to this frame first (frame-accurate).") var from: Int?
     @Option(help: "Read at most this many frames.") var count: Int?
-    @Flag(help: "JSON on stdout.") var json = false
+    @OptionGroup var global: GlobalOptions
+    var json: Bool { global.json }
 
     struct Row: Encodable {
         let index: Int

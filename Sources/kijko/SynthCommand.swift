@@ -7,13 +7,14 @@ struct SynthCommand: ParsableCommand {
         commandName: "synth",
         abstract: "Write deterministic test media with the frame number stamped into every frame.",
         discussion: """
-            Defects are planted with --defect KIND@FIRST-END (END exclusive), e.g. black@50-75,
-            freeze@100-130, flash@10-20, illegal_levels@0-25, silence@25-50, clipping@60-62,
-            loudness@0-250:+6 (gain in dB), silent_channel@0-50, identical_channels@0-50,
-            inverted_channels@0-50 (the last channel dropped, copied from the first, or inverted),
-            red_flash@10-40 (saturated red against grey), pillarbox@0-100 (4:3 between bars),
-            blocky@50-75 (8x8 blocks flattened), combing@50-75 (odd lines shifted),
+            Defects are planted with --defect KIND@FIRST-END (END exclusive), e.g. black@50-75, \
+            freeze@100-130, flash@10-20, illegal_levels@0-25, silence@25-50, clipping@60-62, \
+            loudness@0-250:+6 (gain in dB), silent_channel@0-50, identical_channels@0-50, \
+            inverted_channels@0-50 (the last channel dropped, copied from the first, or inverted), \
+            red_flash@10-40 (saturated red against grey), pillarbox@0-100 (4:3 between bars), \
+            blocky@50-75 (8x8 blocks flattened), combing@50-75 (odd lines shifted), \
             fade_out@60-80 and fade_in@100-115 (to and from black).
+
             Dissolves between shots: --dissolves 110-130 (a new shot's colours blended in).
             """)
 
@@ -37,13 +38,14 @@ struct SynthCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Display-matrix rotation, degrees counter-clockwise (-90: portrait phone clip).")
     var rotation: Int?
     @Flag(help: "Leave the frame number out of the picture.") var noStamp = false
-    @Flag(help: "Print the probe of the written file as JSON.") var json = false
+    @OptionGroup var global: GlobalOptions
+    var json: Bool { global.json }
 
     func run() throws {
         try reportingErrors {
             let spec = try makeSpec()
-            let bar = ProgressBar(total: spec.frames, label: "synth")
-            try Synthesizer.write(spec, to: output, progress: { bar.update($0) })
+            let bar = global.progress("synth")
+            try Synthesizer.write(spec, to: output, progress: { bar.update($0, of: spec.frames) })
             bar.finish()
             let info = try Probe.file(output)
             if json { try Output.json(info) } else { print(ProbeText.render(info)) }

@@ -6,6 +6,7 @@ import KijkoMedia
 import KijkoPipeline
 import KijkoTestSupport
 import Testing
+import KijkoCore
 
 /// Each agent's own rules: schemas, brief facts, budget arithmetic, legal citations, palettes,
 /// storyboards from ComfyUI, and bad input.

@@ -3,8 +3,9 @@ import GRDB
 import KijkoAgents
 import KijkoLLM
 import KijkoMedia
-import KijkoPipeline
+@testable import KijkoPipeline
 import KijkoTestSupport
+import KijkoCore
 
 /// Briefs, synthesised footage (cached under `.build/test-media`), agent contexts and runs of the
 /// shipped workflows for the agents' tests.

@@ -3,7 +3,7 @@ import GRDB
 import KijkoAgents
 import KijkoEditorial
 import KijkoLLM
-import KijkoPipeline
+@testable import KijkoPipeline
 import Testing
 
 /// The agents against a scripted OpenAI-compatible server on 127.0.0.1: structured replies, usage

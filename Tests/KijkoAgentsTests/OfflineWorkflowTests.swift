@@ -5,6 +5,7 @@ import KijkoLLM
 import KijkoMedia
 import KijkoPipeline
 import Testing
+import KijkoCore
 
 /// The three shipped workflows end to end with the offline provider and scripted approvals:
 /// every output validates against its schema, drafts say they are drafts, the shot list feeds the

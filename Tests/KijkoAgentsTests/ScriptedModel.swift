@@ -2,6 +2,7 @@ import Foundation
 import KijkoAgents
 import KijkoLLM
 import KijkoTestSupport
+import KijkoCore
 
 /// An OpenAI-compatible server on 127.0.0.1 that answers each agent by the schema it asks for —
 /// the document type's own example, or ten distinct concepts per batch — with faults planted per

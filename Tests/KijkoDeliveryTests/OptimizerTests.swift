@@ -1,3 +1,4 @@
+import KijkoPresets
 import Foundation
 import Testing
 import KijkoMedia

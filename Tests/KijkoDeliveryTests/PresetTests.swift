@@ -1,7 +1,9 @@
+import KijkoPresets
 import Foundation
 import Testing
 import KijkoMedia
 @testable import KijkoDelivery
+import KijkoCore
 
 @Suite struct PresetTests {
     @Test func everyShippedPresetLoads() throws {

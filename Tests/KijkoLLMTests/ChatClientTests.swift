@@ -2,6 +2,7 @@ import Foundation
 import KijkoLLM
 import KijkoTestSupport
 import Testing
+import KijkoCore
 
 /// The chat client over real HTTP against a scripted OpenAI-compatible server on 127.0.0.1.
 @Suite struct ChatClientTests {
@@ -172,7 +173,7 @@ import Testing
 
     @Test func batchesRunUnderTheConcurrencyLimit() {
         let tracker = Peak()
-        ChatClient.forEach(12, limit: 3) { _ in
+        ParallelLoop.forEach(12, limit: 3) { _ in
             tracker.enter()
             Thread.sleep(forTimeInterval: 0.02)
             tracker.leave()

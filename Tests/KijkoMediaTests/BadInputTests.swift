@@ -9,18 +9,18 @@ import KijkoMedia
         let dir = try Fixture.scratch("bad")
         let fm = FileManager.default
         let empty = dir + "/empty.mp4"
-        fm.createFile(atPath: empty, contents: Data())
+        _ = fm.createFile(atPath: empty, contents: Data())
         let random = dir + "/random.bin"
         var generator = SplitMix(seed: 42)
-        fm.createFile(atPath: random, contents: Data((0..<65536).map { _ in UInt8(truncatingIfNeeded: generator.next()) }))
+        _ = fm.createFile(atPath: random, contents: Data((0..<65536).map { _ in UInt8(truncatingIfNeeded: generator.next()) }))
         let text = dir + "/notes.mp4"
-        fm.createFile(atPath: text, contents: Data("This is a shot list, not a movie.\n".utf8))
+        _ = fm.createFile(atPath: text, contents: Data("This is a shot list, not a movie.\n".utf8))
         let good = try Fixture.media(SynthSpec(width: 320, height: 180, frames: 50))
         let whole = try Data(contentsOf: URL(fileURLWithPath: good))
         let truncated = dir + "/truncated.mp4"
-        fm.createFile(atPath: truncated, contents: whole.prefix(whole.count / 2))
+        _ = fm.createFile(atPath: truncated, contents: whole.prefix(whole.count / 2))
         let headerOnly = dir + "/header-cut.mp4"
-        fm.createFile(atPath: headerOnly, contents: whole.prefix(600))
+        _ = fm.createFile(atPath: headerOnly, contents: whole.prefix(600))
         let folder = dir + "/folder.mp4"
         try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
         return [

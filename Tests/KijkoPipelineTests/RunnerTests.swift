@@ -3,6 +3,7 @@ import GRDB
 import KijkoLLM
 @testable import KijkoPipeline
 import Testing
+import KijkoCore
 
 /// The three shipped workflows end to end, with scripted approvals and rejections.
 @Suite struct RunnerTests {
@@ -177,7 +178,7 @@ import Testing
                     """, arguments: [id, job, PipelineStore.now()])
             }
         }
-        ChatClient.forEach(ids.count, limit: 8) { i in
+        ParallelLoop.forEach(ids.count, limit: 8) { i in
             _ = try? (i % 2 == 0 ? a : b).approve(ids[i], by: "p\(i)")
         }
         let history = try a.store.read { db in try String.fetchOne(db, sql: "SELECT approval_history FROM production_jobs WHERE id = ?", arguments: [job]) }

@@ -2,9 +2,9 @@ import Foundation
 import GRDB
 @testable import KijkoPipeline
 import KijkoLLM
-import KijkoMedia
 import KijkoTestSupport
 import Testing
+import KijkoCore
 
 /// Workflow templates are validated on load; the store refuses files that are not its own.
 @Suite struct TemplateAndStoreTests {

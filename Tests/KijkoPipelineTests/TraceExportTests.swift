@@ -193,7 +193,7 @@ import Testing
         let collector = try Collector(mode: "ok")
         let waiting = try PipelineStore(path: db).pendingApprovals()
         let request = try #require(waiting.first?.id)
-        let approved = try Program.run(Program.kijko, ["approve", request, "--db", db],
+        let approved = try Program.run(Program.kijko, ["approve", request, "--db", db, "--quiet"],
                                        environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(collector.port)"])
         #expect(approved.status == 0 && approved.stderr.isEmpty, "\(approved.stderr)")
         // The five from the first run, the decision, the last step and the job's root.

@@ -1,8 +1,9 @@
+import KijkoPresets
 import Foundation
 import Testing
 import KijkoMedia
 @testable import KijkoQC
-import KijkoDelivery
+import KijkoPresets
 
 /// The report files a QC run leaves: JSON, a self-contained HTML page with pictures, JUnit XML.
 @Suite struct QCReportTests {
@@ -40,7 +41,7 @@ import KijkoDelivery
                                issues: [issue("black"), issue("silence")], note: nil)
         let passing = QCReport(file: "c.mp4", profile: "broadcast-ebu", spec: nil, status: .pass, measurements: measurements, issues: [], note: nil)
         let xml = JUnitReport.xml([failing, passing])
-        #expect(xml.contains("<testsuites name=\"kijko qc\" tests=\"\(2 * JUnitReport.checks.count)\" failures=\"2\">"))
+        #expect(xml.contains("<testsuites name=\"kijko qc\" tests=\"\(2 * JUnitReport.checks.count)\" failures=\"2\" errors=\"0\">"))
         #expect(xml.contains("<testsuite name=\"a&amp;b.mp4\" tests=\"\(JUnitReport.checks.count)\" failures=\"2\">"))
         #expect(xml.contains("<failure type=\"black\" message=\"bad &lt;&amp;&gt; &quot;things&quot;\">"))
         #expect(!xml.contains("<&>"))
@@ -52,7 +53,7 @@ import KijkoDelivery
 /// `--spec`: conformance to a delivery preset, from what the file says of itself.
 @Suite struct SpecCheckTests {
     @Test func departuresAreNamed() throws {
-        let presets = KijkoDelivery.PresetLoader(folders: [QCFixture.root.appendingPathComponent("presets/platforms").path])
+        let presets = KijkoPresets.PresetLoader(folders: [QCFixture.root.appendingPathComponent("presets/platforms").path])
         let file = try QCFixture.media(SynthSpec(width: 640, height: 360, frames: 50))
         let info = try Probe.file(file)
         #expect(SpecCheck.departures(info, from: try presets.named(["tiktok"])[0])

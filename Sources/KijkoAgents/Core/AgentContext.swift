@@ -1,3 +1,4 @@
+import KijkoCore
 public import Foundation
 public import KijkoLLM
 import KijkoDelivery
@@ -23,8 +24,8 @@ public struct AgentContext: Sendable {
 
     public init(client: ChatClient? = nil, promptFolder: String? = nil, presetsFolder: String? = nil, concurrency: Int = 4, today: Date = Date()) {
         self.client = client
-        self.promptFolder = promptFolder ?? PresetLoader.presets("prompts")
-        self.presetsFolder = presetsFolder ?? PresetLoader.presets("")
+        self.promptFolder = promptFolder ?? Presets.path("prompts")
+        self.presetsFolder = presetsFolder ?? Presets.path("")
         self.concurrency = max(1, concurrency)
         self.today = today
     }
@@ -39,7 +40,7 @@ public struct AgentContext: Sendable {
 
     private static func model(_ environment: [String: String]) throws -> AgentContext {
         guard let endpoint = LLMEndpoint.fromEnvironment(environment) else { return AgentContext() }
-        let pricesFile = PresetLoader.presets("models.yaml")
+        let pricesFile = Presets.path("models.yaml")
         let prices = FileManager.default.fileExists(atPath: pricesFile) ? try ModelPrices.load(path: pricesFile) : ModelPrices()
         let timeout = environment["KIJKO_LLM_TIMEOUT"].flatMap(Double.init) ?? 120
         return AgentContext(client: ChatClient(endpoint: endpoint, timeout: timeout, prices: prices),

@@ -1,5 +1,6 @@
 public import Foundation
-public import KijkoLLM
+import KijkoLLM
+public import KijkoCore
 
 /// A document an agent makes: a `Codable` type whose JSON schema is derived from a complete
 /// example, so the schema a model is asked for and the type that decodes its reply cannot drift.

@@ -1,6 +1,7 @@
 import Foundation
 import KijkoLLM
 public import KijkoPipeline
+import KijkoCore
 
 /// Reading what a step was given: the brief's facts and the documents earlier steps made.
 public enum AgentInputs {

@@ -1,5 +1,6 @@
 public import Foundation
 import KijkoMedia
+import KijkoCore
 
 /// A file an agent wrote into its step's folder (absolute path), listed in its output.
 public struct Artefact: Codable, Sendable, Equatable {

@@ -55,10 +55,4 @@ struct CSVTable {
         if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
         return records
     }
-
-    /// One CSV line, quoted where needed.
-    static func line(_ fields: [String]) -> String {
-        fields.map { f in f.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f }
-            .joined(separator: ",")
-    }
 }

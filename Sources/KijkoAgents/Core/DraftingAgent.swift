@@ -1,6 +1,7 @@
 public import Foundation
-public import KijkoLLM
+import KijkoLLM
 public import KijkoPipeline
+public import KijkoCore
 
 /// An agent that drafts one document: from a model when the context has a client, otherwise
 /// offline (deterministic, from the brief and the upstream documents). Either way the draft then

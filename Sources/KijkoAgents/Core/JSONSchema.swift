@@ -1,5 +1,6 @@
 import Foundation
-public import KijkoLLM
+import KijkoLLM
+public import KijkoCore
 
 /// JSON schemas for agent documents: derived from an example value, and checked against.
 /// Only what strict structured outputs use: object (all properties required, no others), array,

@@ -1,6 +1,7 @@
 public import Foundation
 public import KijkoLLM
 public import KijkoPipeline
+import KijkoCore
 
 /// One structured model call for an agent document: the prompt template filled, the document's
 /// schema as `response_format`, the reply checked against the schema (a violation gets the

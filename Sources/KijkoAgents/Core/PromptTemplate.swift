@@ -1,4 +1,5 @@
 import Foundation
+import KijkoCore
 import KijkoDelivery
 
 /// An agent's prompt, from `presets/prompts/NAME.md` (users edit these): the system message, a
@@ -15,7 +16,7 @@ public struct PromptTemplate: Sendable {
 
     /// Reads `NAME.md` from `folder` (default: the presets' `prompts` folder).
     public static func named(_ name: String, folder: String? = nil) throws -> PromptTemplate {
-        let path = ((folder ?? PresetLoader.presets("prompts")) as NSString).appendingPathComponent(name + ".md")
+        let path = ((folder ?? Presets.path("prompts")) as NSString).appendingPathComponent(name + ".md")
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw AgentError("\(path): cannot read the prompt template")
         }

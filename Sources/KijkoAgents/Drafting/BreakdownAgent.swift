@@ -1,4 +1,5 @@
 import Foundation
+import KijkoCore
 public import KijkoPipeline
 
 /// BreakdownBot: per scene, cast, props, wardrobe, locations, vehicles, VFX, day or night.
@@ -44,6 +45,6 @@ public struct BreakdownAgent: DraftingAgent {
             "| \(s.scene). \(s.heading) | \(s.dayNight) | \(s.cast.joined(separator: ", ")) | \(s.props.joined(separator: ", ")) | "
                 + "\(s.wardrobe.joined(separator: ", ")) | \(s.locations.joined(separator: ", ")) | \(s.vehicles.joined(separator: ", ")) | \(s.vfx.joined(separator: ", ")) |\n"
         }.joined()
-        return Finished(document: output, artefacts: [try ArtefactFolder(given.workFolder).write(md, as: "breakdown.md", name: "breakdown (table)", type: "markdown")], summary: "\(output.scenes.count) scenes: \(output.unique(\.cast).count) cast, \(output.unique(\.locations).count) locations, \(output.unique(\.props).count) props")
+        return Finished(document: output, artefacts: [try ArtefactFolder(given.workFolder).write(md, as: "breakdown.md", name: "breakdown (table)", type: "markdown")], summary: "\(English.count(output.scenes.count, "scene")): \(output.unique(\.cast).count) cast, \(output.unique(\.locations).count) locations, \(output.unique(\.props).count) props")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import KijkoLLM
 public import KijkoPipeline
+import KijkoCore
 
 /// Concept Generator: N concepts (default 100) asked for in batches of 10, batches in parallel up
 /// to the context's concurrency; near-duplicates removed (more batches are asked for, up to three,
@@ -79,7 +80,7 @@ public struct ConceptGeneratorAgent: PipelineAgent {
         let template = try PromptTemplate.named("concept_generator", folder: context.promptFolder)
         let results = SharedList<(Int, Result<Answer, AgentError>)>()
         let indices = Array(range)
-        ChatClient.forEach(indices.count, limit: context.concurrency) { i in
+        ParallelLoop.forEach(indices.count, limit: context.concurrency) { i in
             var values = AgentInputs.promptValues(given, input: ["batch": "\(indices[i] + 1)", "size": "\(Self.batchSize)",
                                                                  "audience": vrd?.audience ?? facts.audience,
                                                                  "trends": trends?.trends.map(\.name).joined(separator: ", ") ?? ""])

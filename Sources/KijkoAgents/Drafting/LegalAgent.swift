@@ -1,4 +1,5 @@
 import Foundation
+import KijkoCore
 public import KijkoPipeline
 
 /// Legal/Compliance: the script (supers included) and captions checked line by line against the
@@ -78,6 +79,6 @@ public struct LegalAgent: DraftingAgent {
         var md = Provenance.header(context) + "# Legal / compliance review: \(verdict)\n\n\(review.judgement)\n\n"
         md += "| severity | category | where | excerpt | note |\n|---|---|---|---|---|\n"
         md += findings.map { "| \($0.severity) | \($0.category) | \(($0.source as NSString).lastPathComponent)\($0.line > 0 ? ":\($0.line)" : "") | \($0.excerpt.replacingOccurrences(of: "|", with: "\\|")) | \($0.message) |\n" }.joined()
-        return Finished(document: review, artefacts: [try ArtefactFolder(given.workFolder).write(md, as: "legal_review.md", name: "legal review", type: "markdown")], notes: notes, summary: "Verdict: \(verdict) — \(findings.filter { $0.severity == "error" }.count) errors, \(findings.filter { $0.severity == "warning" }.count) warnings, \(findings.filter { $0.severity == "info" }.count) clearances")
+        return Finished(document: review, artefacts: [try ArtefactFolder(given.workFolder).write(md, as: "legal_review.md", name: "legal review", type: "markdown")], notes: notes, summary: "Verdict: \(verdict) — \(English.count(findings.filter { $0.severity == "error" }.count, "error")), \(English.count(findings.filter { $0.severity == "warning" }.count, "warning")), \(findings.filter { $0.severity == "info" }.count) clearances")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KijkoCore
 import KijkoEditorial
 public import KijkoPipeline
 
@@ -69,6 +70,6 @@ public struct RFQForgeAgent: DraftingAgent {
             md += "## \(r.category) — to: \(r.vendorType)\n\nQuote due \(r.quoteDue).\n\n**Scope**\n" + r.scope.map { "- \($0)\n" }.joined()
             md += "\n**Quantities**\n" + r.quantities.map { "- \($0)\n" }.joined() + "\n**Questions**\n" + r.questions.map { "- \($0)\n" }.joined() + "\n"
         }
-        return Finished(document: rfq, artefacts: [try ArtefactFolder(given.workFolder).write(md, as: "rfq.md", name: "requests for quote", type: "markdown")], summary: "\(rfq.requests.count) requests for quote: " + rfq.requests.map(\.category).joined(separator: ", "))
+        return Finished(document: rfq, artefacts: [try ArtefactFolder(given.workFolder).write(md, as: "rfq.md", name: "requests for quote", type: "markdown")], summary: "\(English.count(rfq.requests.count, "request")) for quote: " + rfq.requests.map(\.category).joined(separator: ", "))
     }
 }

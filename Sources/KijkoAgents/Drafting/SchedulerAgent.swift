@@ -1,5 +1,6 @@
 import Foundation
 public import KijkoPipeline
+import KijkoCore
 
 /// Scheduler: one post per platform with its version and caption, at the platform's usual best
 /// hour (a model may propose other times); files and captions filled from the job in code.
@@ -48,8 +49,8 @@ public struct SchedulerAgent: DraftingAgent {
             }
             return fixed
         }
-        var csv = CSVTable.line(["platform", "publish_at", "file", "caption"]) + "\n"
-        csv += schedule.posts.map { CSVTable.line([$0.platform, $0.publishAt, $0.file, $0.caption]) + "\n" }.joined()
+        var csv = CSV.line(["platform", "publish_at", "file", "caption"]) + "\n"
+        csv += schedule.posts.map { CSV.line([$0.platform, $0.publishAt, $0.file, $0.caption]) + "\n" }.joined()
         return Finished(document: schedule, artefacts: [try ArtefactFolder(given.workFolder).write(csv, as: "posting_schedule.csv", name: "posting schedule (CSV)", type: "csv")], notes: notes, summary: "\(schedule.posts.count) post\(schedule.posts.count == 1 ? "" : "s"), first \(schedule.posts.map(\.publishAt).min() ?? "none")")
     }
 }

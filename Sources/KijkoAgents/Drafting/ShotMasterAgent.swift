@@ -1,4 +1,5 @@
 import Foundation
+import KijkoCore
 public import KijkoEditorial
 public import KijkoPipeline
 
@@ -72,6 +73,6 @@ public struct ShotMasterAgent: DraftingAgent {
         md += list.shots.map { "| \($0.shot) | \($0.scene ?? "") | \($0.shotType ?? "") | \($0.cameraMovement ?? "") | \(String(format: "%.2f", $0.duration)) s | \($0.description ?? "") |\n" }.joined()
         md += String(format: "\n**Total:** %.2f s in %d shots\n", list.totalDuration, list.shots.count)
         let artefact = try ArtefactFolder(given.workFolder).write(md, as: "shot_list.md", name: "shot list (table)", type: "markdown")
-        return Finished(document: list, artefacts: [artefact], notes: notes, summary: String(format: "%d shots, %.2f s", list.shots.count, list.totalDuration))
+        return Finished(document: list, artefacts: [artefact], notes: notes, summary: English.count(list.shots.count, "shot") + String(format: ", %.2f s", list.totalDuration))
     }
 }

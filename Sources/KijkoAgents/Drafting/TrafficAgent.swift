@@ -1,5 +1,6 @@
 import Foundation
 public import KijkoPipeline
+import KijkoCore
 
 /// Traffic Manager: a delivery per version made — destination, measured spec, clock number
 /// (`AGENCY/BRANDnnn/DUR`), slate and dates — as JSON and CSV. Files, specs and clock numbers are
@@ -50,11 +51,11 @@ public struct TrafficAgent: DraftingAgent {
                         "Aspect: \(version.aspect)", "Air: \(airDate)"],
                 deliverBy: deliverBy, airDate: airDate))
         }
-        var csv = CSVTable.line(["clock_number", "version", "destination", "file", "spec", "deliver_by", "air_date"]) + "\n"
-        csv += schedule.deliveries.map { CSVTable.line([$0.clockNumber, $0.version, $0.destination, $0.file, $0.spec, $0.deliverBy, $0.airDate]) + "\n" }.joined()
+        var csv = CSV.line(["clock_number", "version", "destination", "file", "spec", "deliver_by", "air_date"]) + "\n"
+        csv += schedule.deliveries.map { CSV.line([$0.clockNumber, $0.version, $0.destination, $0.file, $0.spec, $0.deliverBy, $0.airDate]) + "\n" }.joined()
         let folder = ArtefactFolder(given.workFolder)
         var notes: [String] = []
         if schedule.deliveries.isEmpty { notes.append("no versions to schedule") }
-        return Finished(document: schedule, artefacts: [try folder.write(csv, as: "traffic.csv", name: "delivery schedule (CSV)", type: "csv")], notes: notes, summary: "\(schedule.deliveries.count) deliveries, first air \(schedule.deliveries.map(\.airDate).min() ?? "none")")
+        return Finished(document: schedule, artefacts: [try folder.write(csv, as: "traffic.csv", name: "delivery schedule (CSV)", type: "csv")], notes: notes, summary: "\(English.count(schedule.deliveries.count, "delivery", plural: "deliveries")), first air \(schedule.deliveries.map(\.airDate).min() ?? "none")")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KijkoCore
 public import KijkoPipeline
 
 /// Trend Analyst: trends from a file the user exported (`trends.csv` or `trends.json` in the job's
@@ -83,6 +84,6 @@ public struct TrendAnalystAgent: DraftingAgent {
         report.trends.sort { ($0.momentum + $0.fit, $1.name) > ($1.momentum + $1.fit, $0.name) }
         var md = Provenance.header(context) + "# Trends (source: \(report.source)\(input.exportFile.map { ", \($0)" } ?? ""))\n\n| trend | platforms | momentum | fit | description |\n|---|---|---|---|---|\n"
         md += report.trends.map { "| \($0.name) | \($0.platforms.joined(separator: ", ")) | \($0.momentum) | \($0.fit) | \($0.description) |\n" }.joined()
-        return Finished(document: report, artefacts: [try ArtefactFolder(given.workFolder).write(md, as: "trends.md", name: "trends (table)", type: "markdown")], summary: "\(report.trends.count) trends (\(report.source)); top: \(report.trends.first?.name ?? "none")")
+        return Finished(document: report, artefacts: [try ArtefactFolder(given.workFolder).write(md, as: "trends.md", name: "trends (table)", type: "markdown")], summary: "\(English.count(report.trends.count, "trend")) (\(report.source)); top: \(report.trends.first?.name ?? "none")")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KijkoCore
 public import KijkoPipeline
 
 /// VRD: the video requirements document, from the brief.
@@ -50,6 +51,6 @@ public struct VRDAgent: DraftingAgent {
             notes.append("target duration missing: set to the brief's \(Int(facts.target)) s")
         }
         let md = try ArtefactFolder(given.workFolder).write(Provenance.header(context) + document.markdown, as: "vrd.md", name: "VRD", type: "markdown")
-        return Finished(document: document, artefacts: [md], notes: notes, summary: "\(Int(document.targetDuration)) s, \(document.deliverables.count) deliverables (\(Set(document.deliverables.map(\.aspect)).sorted().joined(separator: ", ")))")
+        return Finished(document: document, artefacts: [md], notes: notes, summary: "\(Int(document.targetDuration)) s, \(English.count(document.deliverables.count, "deliverable")) (\(Set(document.deliverables.map(\.aspect)).sorted().joined(separator: ", ")))")
     }
 }

@@ -1,5 +1,6 @@
 public import Foundation
 import KijkoLLM
+import KijkoCore
 
 /// A ComfyUI server's HTTP API: queue a workflow (`POST /prompt`), poll `GET /history/ID` until
 /// its outputs appear, fetch the first image (`GET /view`). The workflow is

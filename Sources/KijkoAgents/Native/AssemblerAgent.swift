@@ -1,4 +1,5 @@
 import Foundation
+import KijkoCore
 import KijkoEditorial
 import KijkoMedia
 public import KijkoPipeline
@@ -24,23 +25,24 @@ public struct AssemblerAgent: PipelineAgent {
         }
         guard let rate = TimecodeRate(parsing: list.frameRate ?? "25") else { throw AgentError("assembly: shot list frame rate \(list.frameRate ?? "") is not a timecode rate") }
         let folders = [footage?.mediaFolder, given.media].compactMap { $0 }.filter { !$0.isEmpty }
-        let library = MediaLibrary(folders: folders.isEmpty ? [given.workFolder] : [folders[0]])
-        let result = try ShotListAssembler(list: list, library: library, rate: rate).assemble()
         let work = ArtefactFolder(given.workFolder)
         try work.create()
-        let edl = try work.write(EDLWriter.write(EDL(timeline: result.timeline)), as: "roughcut.edl", name: "EDL", type: "edl")
-        let markdown = EditNotesMarkdown.render(title: list.title ?? "Rough cut", notes: result.notes, timeline: result.timeline, matched: result.matched)
-        let notesFile = try work.write(markdown, as: "roughcut.notes.md", name: "edit notes", type: "markdown")
+        // The same service `kijko assemble --shots` calls: the same EDL, notes and render.
         let video = work.file("roughcut.mp4")
-        let settings = RenderSettings(width: context.renderWidth, height: context.renderHeight, preset: .proxy)
-        let report: RenderReport
-        do {
-            report = try TimelineRenderer(timeline: result.timeline, library: library, settings: settings, lenient: true).render(to: video)
-        } catch let error as RenderError {
-            throw AgentError("assembly: \(error.description)")
+        let request = AssemblyService.Request(source: .list(list), media: folders.isEmpty ? [given.workFolder] : [folders[0]], output: video,
+                                              edlOutput: work.file("roughcut.edl"),
+                                              settings: RenderSettings(width: context.renderWidth, height: context.renderHeight, preset: .proxy),
+                                              lenient: true)
+        let result: AssemblyService.Result
+        do { result = try AssemblyService.perform(request) } catch let error as ServiceError { throw AgentError("assembly: \(error.message)") }
+        guard let report = result.render, let edlPath = result.edl, let notesPath = result.notesMarkdown, let notesJson = result.notesJson else {
+            throw AgentError("assembly: the rough cut was not rendered")
         }
+        let edl = Artefact(name: "EDL", path: edlPath, type: "edl")
+        let notesFile = Artefact(name: "edit notes", path: notesPath, type: "markdown")
+        let notesData = Artefact(name: "edit notes (JSON)", path: notesJson, type: "json")
         let planned = (list.totalDuration * 1_000_000).rounded() / 1_000_000
-        let noteLines = result.notes.map { "shot \($0.shot): \($0.kind.rawValue): \($0.message)" } + report.warnings
+        let noteLines = (result.notes ?? []).map { "shot \($0.shot): \($0.kind.rawValue): \($0.message)" } + report.warnings
         var notes: [String] = []
         let fps = rate.rate.doubleValue
         if abs(report.seconds - planned) > Double(list.shots.count) / fps + 1e-6 {
@@ -48,8 +50,8 @@ public struct AssemblerAgent: PipelineAgent {
         }
         let cut = RoughCut(video: video, edl: edl.path, editNotes: notesFile.path, shots: list.shots.count, frameRate: list.frameRate ?? "25",
                            frames: report.frames, seconds: report.seconds, plannedSeconds: planned, editNoteLines: noteLines)
-        let artefacts = [Artefact(name: "rough cut", path: video, type: "video"), edl, notesFile,
+        let artefacts = [Artefact(name: "rough cut", path: video, type: "video"), edl, notesFile, notesData,
                          try work.write(RoughCut.encoder.encode(cut), as: "rough_cut.json", name: "rough cut (summary)", type: "json")]
-        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: cut, artefacts: artefacts, notes: notes, summary: String(format: "%d shots, %d frames (%.2f s; planned %.2f s), %d edit notes", cut.shots, cut.frames, cut.seconds, cut.plannedSeconds, noteLines.count)), provenance: "native", model: nil))
+        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: cut, artefacts: artefacts, notes: notes, summary: "\(English.count(cut.shots, "shot")), \(English.count(cut.frames, "frame")) " + String(format: "(%.2f s; planned %.2f s), ", cut.seconds, cut.plannedSeconds) + English.count(noteLines.count, "edit note")), provenance: "native", model: nil))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import KijkoEditorial
 import KijkoMedia
 public import KijkoPipeline
+import KijkoCore
 
 /// BoardBuilder: a storyboard frame per shot — from ComfyUI when `KIJKO_COMFYUI_URL` is set,
 /// otherwise a card drawn natively with the shot type's frame guides, number and description —
@@ -47,7 +48,7 @@ public struct BoardBuilderAgent: PipelineAgent {
         let document = Storyboard(frames: board, sheet: sheet)
         let artefacts = [Artefact(name: "storyboard sheet", path: sheet, type: "png"),
                          try folder.write(Storyboard.encoder.encode(document), as: "storyboard.json", name: "storyboard", type: "json")]
-        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: document, artefacts: artefacts, notes: notes, summary: "\(board.count) frames (\(board.filter { $0.source == "comfyui" }.count) from ComfyUI, \(board.filter { $0.source == "card" }.count) drawn)"),
+        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: document, artefacts: artefacts, notes: notes, summary: "\(English.count(board.count, "frame")) (\(board.filter { $0.source == "comfyui" }.count) from ComfyUI, \(board.filter { $0.source == "card" }.count) drawn)"),
                                                           provenance: comfy == nil ? "native" : "comfyui", model: nil))
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import KijkoMedia
 public import KijkoPipeline
+import KijkoCore
 
 /// Distribution: the traffic schedule's files placed per destination under their clock numbers
 /// (hard links where the file system allows, copies otherwise), each with its slate and checksum,
@@ -35,6 +36,6 @@ public struct DistributionAgent: PipelineAgent {
         }
         let package = DeliveryPackage(folder: root.path, items: items)
         let manifest = try root.write(DeliveryPackage.encoder.encode(package), as: "package.json", name: "delivery package", type: "json")
-        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: package, artefacts: [manifest], notes: notes, summary: "\(items.count) files delivered to " + Set(items.map(\.destination)).sorted().joined(separator: ", ")), provenance: "native", model: nil))
+        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: package, artefacts: [manifest], notes: notes, summary: "\(English.count(items.count, "file")) delivered to " + Set(items.map(\.destination)).sorted().joined(separator: ", ")), provenance: "native", model: nil))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KijkoCore
 import KijkoDelivery
 public import KijkoPipeline
 
@@ -19,11 +20,14 @@ public struct PlatformOptimizerAgent: PipelineAgent {
         if platforms.isEmpty { platforms = ["instagram", "tiktok"].filter { table[$0] != nil } }
         let folder = ArtefactFolder((given.workFolder as NSString).appendingPathComponent("platform"))
         try folder.create()
-        let versions = VersionGenerator.Request(master: master, presets: [], outputFolder: folder.path, force: true)
-        let loader = PresetLoader(folders: [PresetLoader.defaultFolder()])
-        let report = try PlatformOptimizer(.init(versions: versions, platforms: platforms, brief: given.brief, now: context.today),
-                                           rules: table, loader: loader).run()
-        let set = try VersionGeneratorAgent.versionSet(report.manifest, master: master, folder: folder, sheet: report.contactSheet)
+        var versions = DeliveryService.VersionsRequest(master: master, presets: [], outputFolder: folder.path)
+        versions.force = true
+        var request = DeliveryService.OptimizeRequest(versions: versions, platforms: platforms, brief: given.brief)
+        request.now = context.today
+        // The same service `kijko optimize` calls.
+        let result = try DeliveryService.performOptimize(request)
+        let set = VersionGeneratorAgent.versionSet(result.report.manifest, master: master, manifestPath: result.versions.manifestPath,
+                                                   sheet: result.report.contactSheet)
         return try VersionGeneratorAgent.output(set, given: given)
     }
 }

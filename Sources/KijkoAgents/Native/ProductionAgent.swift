@@ -1,4 +1,5 @@
 import Foundation
+import KijkoCore
 import KijkoEditorial
 import KijkoMedia
 public import KijkoPipeline
@@ -69,6 +70,6 @@ public struct ProductionAgent: PipelineAgent {
         let work = ArtefactFolder(given.workFolder)
         let artefacts = [try work.write(FootageLog.encoder.encode(log), as: "footage.json", name: "footage log", type: "json"),
                          try work.write(md, as: "footage.md", name: "footage log (table)", type: "markdown")]
-        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: log, artefacts: artefacts, notes: notes, summary: "\(clips.count) clips logged, \(takes.count) takes, \(uncovered.count) shots uncovered (\(method) production)"), provenance: "native", model: nil))
+        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: log, artefacts: artefacts, notes: notes, summary: "\(English.count(clips.count, "clip")) logged, \(English.count(takes.count, "take")), \(English.count(uncovered.count, "shot")) uncovered (\(method) production)"), provenance: "native", model: nil))
     }
 }

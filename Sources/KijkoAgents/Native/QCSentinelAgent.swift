@@ -1,4 +1,5 @@
 import Foundation
+import KijkoCore
 import KijkoDelivery
 import KijkoLLM
 import KijkoMedia
@@ -20,11 +21,7 @@ public struct QCSentinelAgent: PipelineAgent {
         let facts = try AgentInputs.facts(given)
         let file = try VersionGeneratorAgent.master(given)
         // Broadcast rules when the job is for TV; streaming/social loudness otherwise.
-        let profile = try QCProfile.named(facts.platforms.contains("tv") ? "broadcast-ebu" : "social")
-        let report: QCReport
-        do { report = try QCAuditor(file: file, profile: profile).run() } catch let error as MediaError {
-            throw AgentError("\(file): \(error.description)")
-        }
+        let profile = facts.platforms.contains("tv") ? "broadcast-ebu" : "social"
         let folder = ArtefactFolder((given.workFolder as NSString).appendingPathComponent("qc"))
         try folder.create()
         let vision: VisionStage.Request = context.client.map { client in
@@ -35,12 +32,14 @@ public struct QCSentinelAgent: PipelineAgent {
             return .review(VisionReviewer(client: visionClient, brand: AgentInputs.document(VideoRequirements.self, in: given)?.brandGuidelines.joined(separator: "\n"),
                                           concurrency: context.concurrency))
         } ?? .skipped("offline: no model configured for the vision review")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         let started = Date()
-        let written = try QCReportWriter.write(report, to: folder.path, encoder: encoder, vision: vision)
-        let verdict = QCVerdict(file: file, profile: profile.name, status: written.status.rawValue,
+        // The same service `kijko qc` calls.
+        var request = QCService.Request(files: [file], outputFolder: folder.path)
+        request.profile = profile
+        request.reviewer = vision
+        let result = try QCService.perform(request)
+        guard let written = result.files.first?.report else { throw AgentError(result.files.first?.failure ?? "\(file): not audited") }
+        let verdict = QCVerdict(file: file, profile: written.profile, status: written.status.rawValue,
                                 errors: written.issues.filter { $0.severity == .error }.count, warnings: written.issues.filter { $0.severity == .warning }.count,
                                 issues: written.issues.map { .init(check: $0.check, severity: $0.severity.rawValue, start: $0.start, end: $0.end, message: $0.message) },
                                 reportHtml: folder.file("qc-report.html"), reportJson: folder.file("qc-report.json"),
@@ -52,8 +51,8 @@ public struct QCSentinelAgent: PipelineAgent {
                                                            prompt: "vision review of \(written.vision?.frames.count ?? 0) frames of \(file)",
                                                            reply: "\(written.vision?.frames.reduce(0) { $0 + $1.findings.count } ?? 0) findings")]
         let artefacts = [Artefact(name: "QC report", path: verdict.reportHtml, type: "html"), Artefact(name: "QC report (JSON)", path: verdict.reportJson, type: "json")]
-        let notes = written.status == .pass ? [] : ["QC \(written.status.rawValue): \(verdict.errors) errors, \(verdict.warnings) warnings — see the report"]
-        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: verdict, artefacts: artefacts, notes: notes, summary: "QC \(verdict.status) (\(verdict.profile)): \(verdict.errors) errors, \(verdict.warnings) warnings; vision \(verdict.vision)"), provenance: "native",
+        let notes = written.status == .pass ? [] : ["QC \(written.status.rawValue): \(English.count(verdict.errors, "error")), \(English.count(verdict.warnings, "warning")) — see the report"]
+        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: verdict, artefacts: artefacts, notes: notes, summary: "QC \(verdict.status) (\(verdict.profile)): \(English.count(verdict.errors, "error")), \(English.count(verdict.warnings, "warning")); vision \(verdict.vision)"), provenance: "native",
                                                           model: written.vision?.model), usage: usage, calls: calls)
     }
 }

@@ -2,6 +2,8 @@ import Foundation
 import KijkoDelivery
 import KijkoMedia
 public import KijkoPipeline
+import KijkoCore
+import KijkoPresets
 
 /// Version Generator: every deliverable the VRD asks for, from the rough cut (or the job's
 /// `--master`) in one decode — 16:9, 9:16, 1:1, 4:5, and TV lengths when the brief names TV.
@@ -29,12 +31,14 @@ public struct VersionGeneratorAgent: PipelineAgent {
         if facts.platforms.contains("tv") {
             for length in [30, 15, 6] where facts.durations.contains(Double(length)) { names.append("tv-\(length)s") }
         }
-        let loader = PresetLoader(folders: [PresetLoader.defaultFolder()])
+        let loader = PresetLoader.standard()
         let folder = ArtefactFolder((given.workFolder as NSString).appendingPathComponent("versions"))
         try folder.create()
-        let request = VersionGenerator.Request(master: master, presets: try loader.named(names), outputFolder: folder.path, force: true)
-        let manifest = try VersionGenerator(request).run()
-        let set = try Self.versionSet(manifest, master: master, folder: folder, sheet: nil)
+        var request = DeliveryService.VersionsRequest(master: master, presets: try loader.named(names), outputFolder: folder.path)
+        request.force = true
+        // The same service `kijko versions` calls: the same deliverables and manifest.
+        let result = try DeliveryService.performVersions(request)
+        let set = Self.versionSet(result.manifest, master: master, manifestPath: result.manifestPath, sheet: nil)
         return try Self.output(set, given: given)
     }
 
@@ -48,12 +52,7 @@ public struct VersionGeneratorAgent: PipelineAgent {
         throw AgentError("no master to make versions from: no rough cut among the job's earlier steps and no --master")
     }
 
-    static func versionSet(_ manifest: Manifest, master: String, folder: ArtefactFolder, sheet: String?) throws -> VersionSet {
-        let path = folder.file("manifest.json")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        try AtomicFile.write(try encoder.encode(manifest), to: path)
+    static func versionSet(_ manifest: Manifest, master: String, manifestPath path: String, sheet: String?) -> VersionSet {
         let aspectOf = Dictionary(presetForAspect.map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         return VersionSet(master: master, manifest: path, versions: manifest.deliverables.map { entry in
             let width = entry.measured?.width ?? 0, height = entry.measured?.height ?? 0
@@ -80,6 +79,6 @@ public struct VersionGeneratorAgent: PipelineAgent {
         if !set.contactSheet.isEmpty { artefacts.append(Artefact(name: "contact sheet", path: set.contactSheet, type: "png")) }
         artefacts.append(try work.write(VersionSet.encoder.encode(set), as: "versions.json", name: "versions (summary)", type: "json"))
         let failed = set.versions.filter { !$0.pass }.map { "\($0.preset): " + $0.failedChecks.joined(separator: "; ") }
-        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: set, artefacts: artefacts, notes: failed, summary: "\(set.versions.count) versions, \(set.versions.filter(\.pass).count) pass: " + set.versions.map { $0.aspect.isEmpty ? $0.preset : $0.aspect }.joined(separator: ", ")), provenance: "native", model: nil))
+        return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: set, artefacts: artefacts, notes: failed, summary: "\(English.count(set.versions.count, "version")), \(set.versions.filter(\.pass).count) pass: " + set.versions.map { $0.aspect.isEmpty ? $0.preset : $0.aspect }.joined(separator: ", ")), provenance: "native", model: nil))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import KijkoMedia
 public import KijkoPipeline
+import KijkoCore
 
 /// `index.html` in a job's folder: one page linking every artefact the job made, step by step,
 /// with pictures and videos shown inline, who drafted each output, notes, costs and the approvals

@@ -1,5 +1,6 @@
+public import KijkoPresets
 import Foundation
-public import KijkoMedia
+import KijkoMedia
 
 /// One picture of every version side by side at the same height — each a frame from the middle
 /// of the written file, labelled with its preset and size, with the platform's UI safe zone drawn

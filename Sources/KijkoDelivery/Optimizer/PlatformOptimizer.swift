@@ -1,5 +1,7 @@
+public import KijkoPresets
 public import Foundation
-public import KijkoMedia
+import KijkoMedia
+public import KijkoCore
 
 /// The Platform Optimizer: from a master and a list of platforms, every version those platforms
 /// take (through the Version Generator, one decode), the copy to post each with, and a contact
@@ -56,13 +58,15 @@ public struct PlatformOptimizer {
         }
     }
 
-    public func run(progress: ((VersionGenerator.Progress) -> Void)? = nil) throws -> Report {
+    /// Renders the platforms' versions (cancellable as ``VersionGenerator/run(cancel:progress:)``),
+    /// drafts each platform's post and draws the contact sheet.
+    public func run(cancel: CancellationFlag? = nil, progress: ((VersionGenerator.Progress) -> Void)? = nil) throws -> Report {
         let chosen = try chosenRules()
         var names: [String] = []
         for platform in chosen { for preset in platform.presets where !names.contains(preset) { names.append(preset) } }
         var versions = request.versions
         versions.presets = try loader.named(names)
-        let manifest = try VersionGenerator(versions).run(progress: progress)
+        let manifest = try VersionGenerator(versions).run(cancel: cancel, progress: progress)
 
         let drafter = PostDrafter(brief: request.brief, master: versions.master)
         let platforms = chosen.map { Report.Platform(name: $0.name, presets: $0.presets, post: drafter.draft(for: $0, now: request.now)) }

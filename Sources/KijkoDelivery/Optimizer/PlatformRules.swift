@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+public import KijkoCore
 
 /// One platform as the Platform Optimizer sees it: the presets that make its set and the rules
 /// its drafted copy follows. Read from `presets/optimizer/platforms.yaml`.
@@ -44,7 +45,7 @@ public struct PlatformRules: Sendable, Equatable {
 
     /// `presets/optimizer/platforms.yaml` beside the platform presets folder.
     public static func defaultFile() -> String {
-        PresetLoader.presets("optimizer/platforms.yaml")
+        Presets.path("optimizer/platforms.yaml")
     }
 }
 

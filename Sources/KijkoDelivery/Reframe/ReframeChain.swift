@@ -1,4 +1,5 @@
-public import KijkoMedia
+public import KijkoPresets
+import KijkoMedia
 
 /// The libavfilter chain that turns a master's picture into a deliverable's frame: `fit`
 /// (scaled inside, bars of a colour), `fill` (scaled to cover, centre crop), `blur` (fit over a

@@ -1,3 +1,4 @@
+public import KijkoMedia
 import Foundation
 
 /// Plans the smart reframe: for each shot, a crop window of the output's aspect that keeps the

@@ -1,3 +1,4 @@
+public import KijkoMedia
 /// Cuts a programme down to a spot length: keeps the opening shot and the end card (the last
 /// `endCard` frames: packshot, logo), and fills the time between with the highest-scoring whole
 /// shots (most motion and detail) in their original order, cutting only at shot boundaries. The

@@ -1,5 +1,7 @@
+public import KijkoPresets
 import Foundation
 public import KijkoMedia
+import KijkoCore
 
 /// Measures a written deliverable back (probe, loudness, size, SHA-256) and checks it against its
 /// preset: resolution, frame rate, duration, loudness and true peak, file size.

@@ -1,3 +1,4 @@
+public import KijkoPresets
 import Foundation
 public import KijkoMedia
 

@@ -1,6 +1,6 @@
 import Foundation
 import Synchronization
-public import KijkoMedia
+import KijkoMedia
 
 /// Encodes one deliverable on its own thread. The decoding thread hands it references to the
 /// master's decoded frames (no pixel copies) through a bounded queue; the worker filters
@@ -11,6 +11,8 @@ final class DeliverableWorker: @unchecked Sendable {
         case video(Frame, Int)
         case audio(Frame)
         case end
+        /// Stop without finishing: the partial file is removed.
+        case abandon
     }
 
     var plan: DeliverablePlan
@@ -165,6 +167,8 @@ final class DeliverableWorker: @unchecked Sendable {
                 try drainAudio()
             case .end:
                 break loop
+            case .abandon:
+                throw MediaError(file: plan.path, stage: .write, reason: "abandoned: the run stopped before this deliverable was complete")
             }
         }
         try videoGraph.push(nil)

@@ -1,5 +1,6 @@
+public import KijkoPresets
 import Foundation
-public import KijkoMedia
+import KijkoMedia
 
 /// Frame grabs for print and out-of-home: one frame, seeked to exactly, reframed to the
 /// preset's size and written as PNG (lossless, RGB) or JPEG (full-range, high quality).

@@ -1,5 +1,7 @@
+public import KijkoPresets
 import Foundation
-public import KijkoMedia
+import KijkoMedia
+public import KijkoCore
 
 /// Every deliverable from one master in one decode: the master's picture and sound are decoded
 /// once and handed, by reference, to one worker thread per deliverable (reframe, rate, loudness,
@@ -59,8 +61,9 @@ public final class VersionGenerator {
         public var deliverables: [(name: String, done: Int, total: Int)]
     }
 
-    /// Runs the whole set, reporting through `progress` as it goes.
-    public func run(progress: ((Progress) -> Void)? = nil) throws -> Manifest {
+    /// Runs the whole set, reporting through `progress` as it goes. Once `cancel` is set the run
+    /// stops between frames with `CancellationError`; deliverables in progress leave no file.
+    public func run(cancel: CancellationFlag? = nil, progress: ((Progress) -> Void)? = nil) throws -> Manifest {
         let master = request.master
         let info = try Probe.file(master)
         guard let videoInfo = info.first(.video) else {
@@ -173,7 +176,15 @@ public final class VersionGenerator {
             let threads = request.encoderThreads ?? (workers.count == 1 ? 0 : max(1, ProcessInfo.processInfo.activeProcessorCount / workers.count))
             for worker in workers { worker.plan.encoderThreads = threads }
             for worker in workers { worker.start() }
-            try decode(reader: reader, audio: audioReader, start: start, end: end, workers: workers, progress: progress)
+            do {
+                try cancel.check()
+                try decode(reader: reader, audio: audioReader, start: start, end: end, workers: workers, cancel: cancel, progress: progress)
+            } catch {
+                // Workers drop what they made (no partial file stays) and end before the error goes up.
+                for worker in workers { worker.submit(.abandon) }
+                for worker in workers { worker.wait() }
+                throw error
+            }
             for worker in workers { worker.submit(.end) }
             for worker in workers { worker.wait() }
         }
@@ -276,7 +287,7 @@ public final class VersionGenerator {
 
     /// The one decode: picture and sound in time order, each frame referenced to every worker.
     private func decode(reader: FrameReader, audio: FrameReader?, start: Double, end: Double,
-                        workers: [DeliverableWorker], progress: ((Progress) -> Void)?) throws {
+                        workers: [DeliverableWorker], cancel: CancellationFlag?, progress: ((Progress) -> Void)?) throws {
         let frameSeconds = reader.frameRate.inverted.doubleValue
         let total = Int(((end - start) / frameSeconds).rounded())
         if start > 0 {
@@ -298,6 +309,7 @@ public final class VersionGenerator {
             }
         }
         while try reader.next(into: frame) {
+            try cancel.check()
             let at = Double((frame.pts ?? 0) - reader.startPTS) * reader.timeBase.doubleValue
             if at >= end { break }
             let index = reader.frameIndex(ofPTS: frame.pts ?? 0)

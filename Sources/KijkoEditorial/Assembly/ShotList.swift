@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A shot list, as the shot-list agent (ShotMaster) writes it and `kijko assemble --shots` reads
 /// it. JSON keys are snake_case; only `shots[].shot` and `shots[].duration` are required.

@@ -1,4 +1,5 @@
 import KijkoMedia
+import KijkoCore
 
 /// A small builder for XML text: elements, attributes and escaped character data.
 struct XMLText {

@@ -1,4 +1,5 @@
 import Foundation
+public import KijkoCore
 public import KijkoMedia
 
 /// Why a timeline could not be rendered: the event (and its EDL line) and what is wrong.
@@ -144,8 +145,11 @@ public final class TimelineRenderer {
 
     /// Renders to `path` (written under a temporary name, renamed when complete).
     ///
-    /// - Parameter progress: frames written and total, after every frame.
-    public func render(to path: String, progress: ((Int, Int) -> Void)? = nil) throws -> RenderReport {
+    /// - Parameters:
+    ///   - cancel: checked before every frame; once set, the render throws `CancellationError` and
+    ///     its partial file is removed.
+    ///   - progress: frames written and total, after every frame.
+    public func render(to path: String, cancel: CancellationFlag? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> RenderReport {
         var warnings: [String] = []
         var missing: [String] = []
         let elements = try plan(warnings: &warnings, missing: &missing)
@@ -173,6 +177,7 @@ public final class TimelineRenderer {
                          pixelFormat: settings.pixelFormat, rate: timeline.rate)
         var written = 0
         func emit(_ picture: Frame) throws {
+            try cancel.check()
             picture.pts = Int64(written)
             let frame = try burnIn?.draw(picture) ?? picture
             try video.send(frame)

@@ -1,7 +1,8 @@
-public import Foundation
+import Foundation
+import KijkoCore
 
 /// An OpenAI-compatible chat-completions client (OpenAI, Ollama, vLLM, llama.cpp's server, LM
-/// Studio) over libcurl. Calls block: run them on dedicated threads (`ChatClient.forEach` runs a
+/// Studio) over libcurl. Calls block: run them on dedicated threads (`ParallelLoop.forEach` runs a
 /// batch under a concurrency limit). Retries 429, 5xx, timeouts and broken connections with
 /// backoff, honouring `Retry-After`; counts tokens and cost per call.
 public struct ChatClient: Sendable {
@@ -102,22 +103,6 @@ public struct ChatClient: Sendable {
                                status: nil, attempts: second.attempts, waits: second.waits, usage: second.usage)
             }
         }
-    }
-
-    /// Runs `body` for each of `count` items on up to `limit` threads at once; returns when all are done.
-    public static func forEach(_ count: Int, limit: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        guard count > 0 else { return }
-        let next = Counter()
-        let group = DispatchGroup()
-        for _ in 0..<max(1, min(limit, count)) {
-            group.enter()
-            let thread = Thread {
-                while let i = next.take(below: count) { body(i) }
-                group.leave()
-            }
-            thread.start()
-        }
-        group.wait()
     }
 
     // MARK: - Wire format
@@ -233,18 +218,4 @@ public struct ChatClient: Sendable {
 /// A reply that decoded but that the caller's check refused.
 private struct RefusedReply: Error {
     let problem: String
-}
-
-/// Hands out 0, 1, 2, … to several threads.
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-
-    func take(below limit: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard value < limit else { return nil }
-        value += 1
-        return value - 1
-    }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+public import KijkoCore
 
 /// One chat message: a role and its parts (text, and pictures sent inline as data URLs).
 public struct ChatMessage: Sendable, Encodable {

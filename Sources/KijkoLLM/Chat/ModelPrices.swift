@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 internal import Yams
 
 /// Prices per million tokens, by model name, from `presets/models.yaml`:

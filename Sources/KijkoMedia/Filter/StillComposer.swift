@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Composes one still picture with libavfilter: a coloured canvas, pictures (frames of video or
 /// image files, fitted into boxes), filled or outlined boxes and text, in the order added; then

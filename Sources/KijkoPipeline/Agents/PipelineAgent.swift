@@ -1,5 +1,6 @@
-public import Foundation
+import Foundation
 public import KijkoLLM
+public import KijkoCore
 
 /// What a step's agent is given: the brief, the job's settings, the outputs of the steps it comes
 /// after, and — on a revision — every reviewer's feedback that sent the job back to it.

@@ -1,5 +1,6 @@
 import Foundation
 import KijkoLLM
+import KijkoCore
 
 /// Langfuse's older batch ingestion API (`/api/public/ingestion`), for servers without the OTLP
 /// endpoint: one `trace-create` per trace and one `span-create` or `generation-create` per span,

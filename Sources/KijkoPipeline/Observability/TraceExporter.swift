@@ -1,6 +1,6 @@
 public import Foundation
-import GRDB
 import KijkoLLM
+import KijkoCore
 
 /// Sends the spans recorded in the store to OpenTelemetry collectors over OTLP/HTTP (JSON
 /// encoding): any collector (`OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`,
@@ -121,61 +121,15 @@ public struct TraceExporter: Sendable {
 
     // MARK: - Store
 
-    struct Span {
-        var spanID, traceID: String
-        var parentID: String?
-        var job: String
-        var name, kind: String
-        var start, end: Int64
-        var attributes: [String: JSONValue]
-        var error: String?
-    }
+    typealias Span = PipelineStore.RecordedSpan
 
-    func pending(for destination: String, limit: Int) throws -> [Span] {
-        try store.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT s.*, x.input_data, x.output_data FROM trace_spans s
-                LEFT JOIN trace_exports e ON e.span_id = s.span_id AND e.destination = ?
-                LEFT JOIN agent_executions x ON x.id = s.agent_execution_id AND s.span_id = substr(replace(x.id, '-', ''), 1, 16)
-                WHERE e.span_id IS NULL ORDER BY s.start_ns LIMIT ?
-                """, arguments: [destination, limit]).map { r in
-                var attributes = (try? JSONDecoder().decode([String: JSONValue].self, from: Data((r["attributes"] as String).utf8))) ?? [:]
-                // An execution's own span carries its input and output, read from the execution row.
-                if let input = r["input_data"] as String? { attributes["langfuse.observation.input"] = .string(TraceRecorder.clipped(input)) }
-                if let output = r["output_data"] as String? { attributes["langfuse.observation.output"] = .string(TraceRecorder.clipped(output)) }
-                return Span(spanID: r["span_id"], traceID: r["trace_id"], parentID: r["parent_span_id"], job: r["production_job_id"],
-                            name: r["name"], kind: r["kind"], start: r["start_ns"], end: r["end_ns"], attributes: attributes,
-                            error: (r["status"] as String) == "error" ? (r["status_message"] as String? ?? "error") : nil)
-            }
-        }
-    }
+    func pending(for destination: String, limit: Int) throws -> [Span] { try store.pendingSpans(for: destination, limit: limit) }
 
-    func pendingCount(for destination: String) throws -> Int {
-        try store.read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM trace_spans s LEFT JOIN trace_exports e ON e.span_id = s.span_id AND e.destination = ?
-                WHERE e.span_id IS NULL
-                """, arguments: [destination]) ?? 0
-        }
-    }
+    func pendingCount(for destination: String) throws -> Int { try store.pendingSpanCount(for: destination) }
 
     func markAccepted(_ batch: [Span], destination: Destination, note: String?) throws {
-        try store.write { db in
-            let now = PipelineStore.now()
-            for span in batch {
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO trace_exports (span_id, destination, exported_at, note) VALUES (?, ?, ?, ?)")
-                    .execute(arguments: [span.spanID, destination.name, now, note])
-            }
-            // Langfuse: each job's trace gets its deep link, once.
-            if let base = destination.traceLinkBase {
-                for (job, trace) in Set(batch.map { [$0.job, $0.traceID] }).map({ ($0[0], $0[1]) }) {
-                    try db.execute(sql: """
-                        INSERT OR IGNORE INTO langfuse_traces (id, production_job_id, langfuse_trace_id, langfuse_url, created_at)
-                        VALUES (?, ?, ?, ?, ?)
-                        """, arguments: [PipelineStore.newID(), job, trace, base + trace, now])
-                }
-            }
-        }
+        try store.markExported(batch.map { ($0.spanID, $0.job, $0.traceID) }, destination: destination.name,
+                               traceLinkBase: destination.traceLinkBase, note: note)
     }
 
     // MARK: - Wire

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
-public import KijkoLLM
+import KijkoLLM
+public import KijkoCore
 
 /// What people and programs read back from the store: jobs, one job's steps, pending approvals.
 extension PipelineStore {
@@ -86,7 +87,7 @@ extension PipelineStore {
     public func detail(job: String) throws -> JobDetail {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: Self.jobSQL + " WHERE j.id = ?", arguments: [job]) else { throw PipelineError("no job \(job)") }
-            let template = try JobState.template(of: job, db)
+            let template = try Self.template(of: job, db)
             let executions = try Row.fetchAll(db, sql: "SELECT * FROM agent_executions WHERE production_job_id = ? ORDER BY created_at",
                                               arguments: [job])
             let steps = template.steps.map { step -> StepRecord in

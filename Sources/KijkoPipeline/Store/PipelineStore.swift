@@ -1,5 +1,5 @@
 public import Foundation
-public import GRDB
+internal import GRDB
 
 /// The one SQLite file that holds every job, every agent execution and every approval (GRDB, WAL
 /// mode, schema by versioned migrations). Every change is one transaction, so a process killed at
@@ -242,7 +242,7 @@ public final class PipelineStore: Sendable {
     /// (`KIJKO_FAULT_KILL_AFTER_WRITES=N` kills the process with SIGKILL right after the Nth
     /// commit — how the tests prove a kill at any moment loses nothing).
     @discardableResult
-    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
         let value = try naming { try pool.write(body) }
         FaultInjection.committed()
         return value
@@ -252,7 +252,7 @@ public final class PipelineStore: Sendable {
     /// transaction): for people's decisions, which must survive a power cut too, not only a killed
     /// process. A step's records need not: a step lost that way runs again.
     @discardableResult
-    public func durableWrite<T>(_ body: (Database) throws -> T) throws -> T {
+    func durableWrite<T>(_ body: (Database) throws -> T) throws -> T {
         let value = try naming { try pool.writeWithoutTransaction { db -> T in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             defer { try? db.execute(sql: "PRAGMA synchronous = \(sync)") }
@@ -267,7 +267,7 @@ public final class PipelineStore: Sendable {
         return value
     }
 
-    public func read<T>(_ body: (Database) throws -> T) throws -> T { try naming { try pool.read(body) } }
+    func read<T>(_ body: (Database) throws -> T) throws -> T { try naming { try pool.read(body) } }
 
     /// Runs `body`, turning SQLite's word for a damaged file into one line naming the store.
     /// (The transaction that met the damage is rolled back: nothing of it is kept.)

@@ -1,6 +1,6 @@
-public import Foundation
-public import KijkoDelivery
+import Foundation
 import Yams
+public import KijkoCore
 
 /// A production workflow as a graph, read from `presets/workflows/*.yaml`: agent steps, approval
 /// gates, branches on a step's output, steps that run side by side once their inputs are ready,
@@ -82,20 +82,12 @@ public struct WorkflowTemplate: Sendable, Equatable, Codable {
 
     public static let phases = ["brief", "pre-production", "production", "post"]
 
-    /// `presets/workflows` beside the platform presets (or `KIJKO_PRESETS/workflows`).
-    public static func defaultFolder() -> String {
-        PresetLoader.presets("workflows")
-    }
-
-    /// The template named `name` in `folder`, or the file at `name` when it is a path.
-    public static func named(_ name: String, in folder: String = defaultFolder(), agents: Set<String>) throws(PresetError) -> WorkflowTemplate {
+    /// The template named `name` (`presets/workflows/NAME.yaml`, the user's before Kijko's; only
+    /// `folder` when given), or the
+    /// file at `name` when it is a path.
+    public static func named(_ name: String, in folder: String? = nil, agents: Set<String>) throws(PresetError) -> WorkflowTemplate {
         if name.hasSuffix(".yaml") || name.hasSuffix(".yml") { return try load(path: name, agents: agents) }
-        let path = (folder as NSString).appendingPathComponent("\(name).yaml")
-        guard FileManager.default.fileExists(atPath: path) else {
-            let known = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
-                .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
-            throw PresetError(file: folder, message: "no workflow named \(name) (have: \(known.joined(separator: ", ")))")
-        }
+        let path = try Presets.locate(name, in: "workflows", what: "workflow", only: folder)
         return try load(path: path, agents: agents)
     }
 

@@ -1,4 +1,4 @@
-public import KijkoDelivery
+public import KijkoPresets
 public import KijkoMedia
 
 /// Conformance to a delivery preset (`--spec tiktok`): size, frame rate, codecs, duration limits,

@@ -1,6 +1,6 @@
 import Foundation
-public import KijkoDelivery
 import Yams
+public import KijkoCore
 
 /// What a QC audit holds a master to: thresholds per check, read from `presets/qc/*.yaml` (the
 /// code has none of its own). Validated on load; errors name the file, line and key.
@@ -107,20 +107,12 @@ public struct QCProfile: Sendable, Equatable {
     public var channelFaultSeconds: Double?
     public var source: String
 
-    /// `presets/qc` beside the platform presets, or `KIJKO_PRESETS/qc`.
-    public static func defaultFolder() -> String {
-        PresetLoader.presets("qc")
-    }
-
-    /// The profile named `name` in `folder` (`NAME.yaml`), or the file at `name` when it is a path.
-    public static func named(_ name: String, in folder: String = defaultFolder()) throws(PresetError) -> QCProfile {
+    /// The profile named `name` (`presets/qc/NAME.yaml`, the user's before Kijko's; only
+    /// `folder` when given), or the file
+    /// at `name` when it is a path.
+    public static func named(_ name: String, in folder: String? = nil) throws(PresetError) -> QCProfile {
         if name.hasSuffix(".yaml") || name.hasSuffix(".yml") { return try load(path: name) }
-        let path = (folder as NSString).appendingPathComponent("\(name).yaml")
-        guard FileManager.default.fileExists(atPath: path) else {
-            let known = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
-                .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
-            throw PresetError(file: folder, message: "no QC profile named \(name) (have: \(known.joined(separator: ", ")))")
-        }
+        let path = try Presets.locate(name, in: "qc", what: "QC profile", only: folder)
         return try load(path: path)
     }
 

@@ -1,14 +1,13 @@
 public import Foundation
 import KijkoMedia
+import KijkoCore
 
 /// A QC report as one self-contained HTML page: the verdict, the measurements, a strip of the
 /// programme with every issue marked where it lies, and the issues with their thumbnails (embedded
 /// as data URLs, so the page travels alone). All text is escaped.
 public enum HTMLReport {
-    static let colours = ["black": "#444", "freeze": "#1f77b4", "flash": "#ff9896", "luma_range": "#ff7f0e", "chroma_range": "#bcbd22",
-                          "loudness": "#9467bd", "true_peak": "#8c564b", "silence": "#17becf", "audio_clipping": "#d62728",
-                          "channels": "#98df8a", "av_duration": "#7f7f7f", "spec": "#aec7e8", "decode": "#e377c2", "vision": "#c5b0d5",
-                          "letterbox": "#c49c94", "blockiness": "#f7b6d2", "interlace": "#dbdb8d"]
+    /// Each check's colour on the timeline, from the registry.
+    static let colours = Dictionary(uniqueKeysWithValues: QCChecks.all.map { ($0.id, $0.colour) })
 
     /// - Parameter thumbnails: JPEG bytes per issue index, where one was made.
     public static func page(_ report: QCReport, thumbnails: [Int: Data]) -> String {
@@ -49,6 +48,15 @@ public enum HTMLReport {
         }
         if rows.isEmpty { rows = "<tr><td colspan=\"7\">No issues.</td></tr>" }
         let vision = report.vision.map(visionSection) ?? ""
+        // The legend: every check in the registry, its colour, what it finds and what it found here.
+        let legend = QCChecks.all.map { check in
+            let found = report.issues.filter { $0.check == check.id }
+            let errors = found.filter { $0.severity == .error }.count
+            let verdict = found.isEmpty ? "clean" : errors > 0 ? "\(errors) error\(errors == 1 ? "" : "s")" : "\(found.count) warning\(found.count == 1 ? "" : "s")"
+            return "<tr><td><span class=\"dot\" style=\"background:\(check.colour)\"></span>\(escape(check.id))</td>"
+                + "<td>\(escape(check.summary))</td><td><small>\(escape(check.measures.rawValue)); \(escape(check.profileKey))</small></td>"
+                + "<td>\(verdict)</td></tr>"
+        }.joined()
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>QC \(escape(verdict)) — \(escape(report.file))</title>
@@ -69,6 +77,8 @@ public enum HTMLReport {
             <h2>Issues (\(report.issues.count))</h2>
             <table><tr><th>check</th><th>severity</th><th>frames</th><th>what</th><th>measured</th><th>limit</th><th>picture</th></tr>\(rows)</table>
             \(vision)
+            <h2>Checks</h2>
+            <table><tr><th>check</th><th>finds</th><th>reads; profile</th><th>here</th></tr>\(legend)</table>
             </body></html>
 
             """

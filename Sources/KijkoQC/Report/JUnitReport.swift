@@ -1,14 +1,16 @@
 import KijkoMedia
+import KijkoCore
 
 /// QC results as JUnit XML, so a CI pipeline can gate on them: one test suite per file, one test
-/// case per check of the profile, failed when the check found an error.
+/// case per check of the profile, failed when the check found an error; a file that could not be
+/// audited is a suite with one `open` case in error, so a gate reading only the XML sees it.
 public enum JUnitReport {
-    public static let checks = ["black", "freeze", "flash", "luma_range", "chroma_range", "loudness", "true_peak", "silence",
-                                "audio_clipping", "channels", "av_duration", "spec", "vision", "decode"]
+    /// One test case per check in the registry, so none is left out.
+    public static var checks: [String] { QCChecks.ids }
 
-    public static func xml(_ reports: [QCReport]) -> String {
+    public static func xml(_ reports: [QCReport], unaudited: [(file: String, reason: String)] = []) -> String {
         var suites: [String] = []
-        var allTests = 0, allFailures = 0
+        var allTests = 0, allFailures = 0, allErrors = 0
         for report in reports {
             var cases: [String] = []
             var failures = 0
@@ -29,7 +31,13 @@ public enum JUnitReport {
             suites.append("  <testsuite name=\"\(escape(report.file))\" tests=\"\(checks.count)\" failures=\"\(failures)\">\n"
                           + cases.joined(separator: "\n") + "\n  </testsuite>")
         }
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kijko qc\" tests=\"\(allTests)\" failures=\"\(allFailures)\">\n"
+        for (file, reason) in unaudited {
+            allTests += 1
+            allErrors += 1
+            suites.append("  <testsuite name=\"\(escape(file))\" tests=\"1\" failures=\"0\" errors=\"1\">\n"
+                          + "    <testcase classname=\"kijko qc\" name=\"open\">\n      <error type=\"unreadable\" message=\"\(escape(reason))\"/>\n    </testcase>\n  </testsuite>")
+        }
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kijko qc\" tests=\"\(allTests)\" failures=\"\(allFailures)\" errors=\"\(allErrors)\">\n"
             + suites.joined(separator: "\n") + "\n</testsuites>\n"
     }
 

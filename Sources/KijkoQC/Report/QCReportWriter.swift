@@ -1,5 +1,6 @@
 public import Foundation
-public import KijkoMedia
+import KijkoMedia
+import KijkoCore
 
 /// Writes a file's report into a folder: `qc-report.json`, `qc-report.html` (self-contained) and
 /// thumbnails of the issues under `thumbs/` (the middle frame of each run; not for checks that

@@ -1,5 +1,5 @@
 import Foundation
-public import KijkoMedia
+import KijkoMedia
 
 /// Small JPEG pictures of given frames of a file (320 pixels wide), for reports: each frame is
 /// reached by a frame-accurate seek.

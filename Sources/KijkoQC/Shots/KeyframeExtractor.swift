@@ -1,5 +1,4 @@
 import Foundation
-public import KijkoDelivery
 public import KijkoMedia
 
 /// `kijko keyframes`: the shots of a file (hard cuts found on a small copy of each frame, camera
@@ -17,7 +16,7 @@ public enum KeyframeExtractor {
         public var keyframe: Int
         public var keyframePath: String?
         /// The dissolve or fade this shot comes in through, when it does not start on a cut.
-        public var transitionIn: Transition?
+        public var transitionIn: ShotTransition?
     }
 
     public struct Result: Codable, Sendable {
@@ -26,7 +25,7 @@ public enum KeyframeExtractor {
         public var frames: Int
         public var shots: [Shot]
         /// Every dissolve and fade, in order.
-        public var transitions: [Transition]
+        public var transitions: [ShotTransition]
         public var contactSheet: String?
     }
 

@@ -1,5 +1,6 @@
-public import Foundation
+import Foundation
 public import KijkoLLM
+import KijkoCore
 
 /// Sends frames of a master to a vision model, one JPEG per call, several calls at once up to a
 /// limit, and asks for a structured list of visible problems per frame (artifacts, colour, text and
@@ -69,7 +70,7 @@ public struct VisionReviewer: Sendable {
         let instructions = instructions
         let client = client
         let schema = Self.schema
-        ChatClient.forEach(subjects.count, limit: concurrency) { i in
+        ParallelLoop.forEach(subjects.count, limit: concurrency) { i in
             let subject = subjects[i]
             var result = VisionReview.FrameResult(frame: subject.frame, time: subject.time, image: subject.image, reason: subject.reason,
                                                   findings: [], error: nil, attempts: 0)

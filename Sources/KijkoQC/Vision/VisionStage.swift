@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import KijkoMedia
 
 /// The vision step of a QC run: which frames to show the model (each shot's keyframe, then the

@@ -1,6 +1,7 @@
 public import Foundation
-import GRDB
+internal import GRDB
 import KijkoLLM
+import KijkoCore
 
 
 /// Writes spans into the store, inside the transaction that records what they describe, so that

@@ -1,5 +1,3 @@
-public import KijkoMedia
-
 /// What one analysis pass learns about a master (upright picture): where its shots cut, and per
 /// frame where the interest lies — column and row profiles of a saliency map (edge detail, motion
 /// energy, skin tones) computed on a small copy — and how much is happening (for ranking shots).
@@ -24,7 +22,7 @@ public struct MasterAnalysis: Sendable {
     /// Per frame: mean edge strength of the small copy (sharpness, for picking keyframes).
     public var detail: [Float] = []
     /// Dissolves and fades, in order; each splits two shots at its middle frame.
-    public var transitions: [Transition] = []
+    public var transitions: [ShotTransition] = []
 
     public var frameCount: Int { columns.count }
     public var frames: Range<Int> { firstFrame..<(firstFrame + frameCount) }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Any JSON value, for JSON schemas and free-form request fields. Object keys keep no order.
 public indirect enum JSONValue: Codable, Sendable, Equatable {

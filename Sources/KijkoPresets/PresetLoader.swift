@@ -1,6 +1,7 @@
 import Foundation
-public import KijkoMedia
+import KijkoMedia
 import Yams
+public import KijkoCore
 
 /// Reads and validates platform presets: Kijko's own in `presets/platforms/` and any folder the
 /// user names, later folders overriding earlier ones by preset name.
@@ -9,22 +10,10 @@ public struct PresetLoader: Sendable {
 
     public init(folders: [String]) { self.folders = folders }
 
-    /// `presets/<relative>`: a file or folder beside the platform presets (QC profiles, workflows,
-    /// model prices, the optimizer's platforms).
-    public static func presets(_ relative: String) -> String {
-        ((defaultFolder() as NSString).deletingLastPathComponent as NSString).appendingPathComponent(relative)
-    }
-
-    /// The presets folder next to the `kijko` binary's package, or `KIJKO_PRESETS`.
-    public static func defaultFolder() -> String {
-        if let env = ProcessInfo.processInfo.environment["KIJKO_PRESETS"] { return env + "/platforms" }
-        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            let candidate = dir.appendingPathComponent("presets/platforms")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
-            dir = dir.deletingLastPathComponent()
-        }
-        return FileManager.default.currentDirectoryPath + "/presets/platforms"
+    /// Kijko's platform presets, then the user's (`Presets`), then `extra` folders: later folders
+    /// override earlier ones by preset name.
+    public static func standard(extra: [String] = []) -> PresetLoader {
+        PresetLoader(folders: Presets.folders("platforms") + extra)
     }
 
     /// Every preset, by name. A broken file is an error naming file, line and key.

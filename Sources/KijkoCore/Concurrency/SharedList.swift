@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 
-/// A list several threads append to (results of `ChatClient.forEach` work, say), read once they
+/// A list several threads append to (results of `ParallelLoop.forEach` work, say), read once they
 /// are done.
 public final class SharedList<Element>: @unchecked Sendable {
     private let lock = NSLock()

@@ -1,8 +1,8 @@
-public import Foundation
+import Foundation
 
 /// A gradual transition between two shots, in master frames: `[startFrame, endFrame)` are the
 /// blended frames (the frame before is all outgoing shot, `endFrame` all incoming).
-public struct Transition: Codable, Sendable, Equatable {
+public struct ShotTransition: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable {
         case dissolve
         /// From black.
@@ -50,7 +50,7 @@ struct TransitionFinder {
     /// Hard cuts found so far (some may turn out to lie inside a transition): a transition's
     /// outgoing and incoming pictures are taken inside the shots the other cuts bound.
     var cuts: [Int] = []
-    private(set) var found: [Transition] = []
+    private(set) var found: [ShotTransition] = []
 
     init(longest: Int) { self.longest = max(12, longest) }
 
@@ -144,7 +144,7 @@ struct TransitionFinder {
         guard travelled >= 0.6, end - start >= 2 else { return }
         let dark = 24.0
         func mean(_ y: [UInt8]) -> Double { Double(y.reduce(0) { $0 + Int($1) }) / Double(max(1, y.count)) }
-        let kind: Transition.Kind = mean(a) < dark ? .fadeIn : (mean(b) < dark ? .fadeOut : .dissolve)
-        found.append(Transition(kind: kind, startFrame: start, endFrame: end))
+        let kind: ShotTransition.Kind = mean(a) < dark ? .fadeIn : (mean(b) < dark ? .fadeOut : .dissolve)
+        found.append(ShotTransition(kind: kind, startFrame: start, endFrame: end))
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-public import KijkoMedia
 
 /// The analysis pass: decodes a section of the master once, scales each frame to a small copy
 /// (160 pixels wide), and measures cuts and saliency there. Cuts are large changes in the luma

@@ -17,3 +17,13 @@ public enum Markup {
         return out
     }
 }
+
+/// CSV as spreadsheets read it (RFC 4180): fields quoted where they hold a comma, a quote or a
+/// line break, quotes doubled.
+public enum CSV {
+    /// One line of `fields`, without its line break.
+    public static func line(_ fields: [String]) -> String {
+        fields.map { f in f.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f }
+            .joined(separator: ",")
+    }
+}

@@ -1,13 +1,16 @@
 import Foundation
-public import KijkoLLM
+import KijkoCore
+import KijkoLLM
+import KijkoAgents
+import KijkoPipeline
 
-/// The runner's own stand-in agents, for its tests and benchmarks (the product runs KijkoAgents'
-/// production agents): each drafts its part deterministically from the brief and its inputs,
+/// The runner's own stand-in agents, for its tests (the product runs KijkoAgents' production
+/// agents): each drafts its part deterministically from the brief and its inputs,
 /// marked `"provenance": "offline-draft"`. The budget solver's choice is computed (it drives the
 /// film workflow's branch). `noop` does nothing, for benchmarks.
-public enum BuiltinAgents {
+enum BuiltinAgents {
     /// Every built-in agent, by the names the shipped workflow templates use.
-    public static var registry: AgentRegistry {
+    static var registry: AgentRegistry {
         var registry = AgentRegistry()
         let drafts: [(String, String, String)] = [
             ("brief_intake", "brief", "brief summary"), ("vrd", "pre-production", "video requirements document"),
@@ -21,7 +24,7 @@ public enum BuiltinAgents {
             ("captions", "post", "captions"), ("scheduler", "post", "posting schedule"),
         ]
         for (name, type, what) in drafts { registry.add(DraftAgent(name: name, type: type, what: what)) }
-        registry.add(BudgetSolverAgent())
+        registry.add(StandInBudgetSolver())
         registry.add(NoopAgent())
         return registry
     }
@@ -51,7 +54,7 @@ struct DraftAgent: PipelineAgent {
 /// Chooses the production method from the money available: AI-only under $25k, hybrid under
 /// $250k, traditional above. The budget comes from `--budget` or the brief's text ("$40,000",
 /// "40k", "budget: 40000").
-struct BudgetSolverAgent: PipelineAgent {
+struct StandInBudgetSolver: PipelineAgent {
     let name = "budget_solver"
     let type = "pre-production"
 
@@ -71,29 +74,8 @@ struct BudgetSolverAgent: PipelineAgent {
     }
 }
 
-/// Amounts of money in free text.
-public enum MoneyText {
-    /// The first amount of money in `text`, USD: "$40,000", "40k", "budget: 40000", "USD 1.2m".
-    public static func amount(in text: String) -> Double? {
-        let pattern = #"(?i)(?:\$|usd\s*|budget[:\s]+\$?)\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([km]?)\b"#
-        guard let regex = try? NSRegularExpression(pattern: pattern),
-              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-              let numberRange = Range(match.range(at: 1), in: text),
-              var value = Double(text[numberRange].replacingOccurrences(of: ",", with: "")) else { return nil }
-        if let unitRange = Range(match.range(at: 2), in: text) {
-            switch text[unitRange].lowercased() {
-            case "k": value *= 1_000
-            case "m": value *= 1_000_000
-            default: break
-            }
-        }
-        return value
-    }
-}
 
-/// Does nothing and returns at once: the runner's own cost per step, for benchmarks.
-struct NoopAgent: PipelineAgent {
-    let name = "noop"
-    let type = "production"
-    func run(_ input: AgentInput) throws -> AgentOutput { AgentOutput(output: ["ok": true]) }
+extension PipelineRunner {
+    /// A runner with the stand-ins.
+    convenience init(store: PipelineStore) { self.init(store: store, agents: BuiltinAgents.registry) }
 }

@@ -1,0 +1,210 @@
+import Foundation
+public import KijkoCore
+import KijkoLLM
+public import KijkoPipeline
+
+/// The jobs service, the one way front ends (the CLI, a web server) work with production jobs:
+/// start a workflow from a brief, run or resume it until a gate, list and inspect jobs, decide
+/// approvals, read metrics and flush traces. It owns the runner with the production agents and
+/// the background trace export while a job runs.
+///
+///     let jobs = try JobsService(database: "studio.sqlite")
+///     let id = try jobs.start(.init(workflow: "social", brief: "brief.md", master: "master.mov"))
+///     let result = try await jobs.run(job: id)
+public final class JobsService: Sendable {
+    public let runner: PipelineRunner
+    public var store: PipelineStore { runner.store }
+    /// Agents draft offline (no model configured): every draft says so.
+    public let offline: Bool
+
+    /// Opens (or creates) the store at `database` (default: `KIJKO_DB`, else the per-user store),
+    /// with the production agents on `context` (default: a model's when `KIJKO_LLM_BASE_URL` is
+    /// set, offline drafts otherwise).
+    public init(database: String? = nil, context: AgentContext? = nil) throws {
+        let context = try context ?? AgentContext.fromEnvironment()
+        runner = PipelineRunner(store: try PipelineStore(path: database ?? PipelineStore.defaultPath()),
+                                agents: ProductionAgents.registry(context))
+        offline = context.client == nil
+    }
+
+    /// A new job.
+    public struct StartRequest: Sendable {
+        /// A workflow name in `presets/workflows` or a YAML file.
+        public var workflow: String
+        /// The brief: a file's path, or the text itself.
+        public var brief: String
+        public var client: String?
+        /// USD.
+        public var budget: Double?
+        public var maxCost: Double?
+        public var media: String?
+        public var master: String?
+
+        public init(workflow: String, brief: String, client: String? = nil, budget: Double? = nil, maxCost: Double? = nil,
+                    media: String? = nil, master: String? = nil) {
+            self.workflow = workflow
+            self.brief = brief
+            self.client = client
+            self.budget = budget
+            self.maxCost = maxCost
+            self.media = media
+            self.master = master
+        }
+
+        /// The brief's text (and its file, when it is one). A brief file that is binary or empty,
+        /// and media or a master that do not exist, are refused — before any store is opened, so
+        /// a refused job leaves nothing behind.
+        public func checked() throws -> (text: String, file: String?) {
+            guard !brief.isEmpty else { throw ServiceError("--brief: give the brief as a file or as text", usage: true) }
+            for (option, path) in [("--media", media), ("--master", master)] {
+                if let path, !FileManager.default.fileExists(atPath: path) { throw ServiceError("\(option) \(path): no such file or folder", usage: true) }
+            }
+            guard FileManager.default.fileExists(atPath: brief) else { return (brief, nil) }
+            guard let data = FileManager.default.contents(atPath: brief) else { throw ServiceError("\(brief): cannot read the brief") }
+            guard !data.contains(0), let read = String(data: data, encoding: .utf8) else {
+                throw ServiceError("\(brief): the brief is not text (binary data); give a text or Markdown file")
+            }
+            guard !read.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ServiceError("\(brief): the brief is empty") }
+            return (read, brief)
+        }
+    }
+
+    /// Records a job and returns its id (nothing runs yet).
+    public func start(_ request: StartRequest) throws -> String {
+        let brief = try request.checked()
+        let template = try WorkflowTemplate.named(request.workflow, agents: runner.agents.names)
+        return try runner.start(template, brief: brief.text, options: .init(client: request.client, budget: request.budget, maxCost: request.maxCost,
+                                                                           media: request.media, master: request.master,
+                                                                           attachments: brief.file.map { [$0] } ?? []))
+    }
+
+    /// Where a run left a job, for people and programs.
+    public struct RunResult: Encodable, Sendable {
+        public var job: String
+        /// `complete`, `waiting`, `failed`, `stopped` or `running` (in another process).
+        public var outcome: String
+        public var message: String?
+        public var pendingApprovals: [PipelineStore.ApprovalRecord]
+        /// The job's page linking every artefact.
+        public var index: String?
+        /// Gates passed by `approveAll`, as `step: role → approval`.
+        public var autoApproved: [String] = []
+        /// Trace destinations that could not take the spans (not in the JSON; said on stderr).
+        public var traceWarnings: [String] = []
+
+        enum CodingKeys: String, CodingKey { case job, outcome, message, pendingApprovals, index, autoApproved }
+
+        /// The run ended badly: failed or stopped.
+        public var failed: Bool { outcome == "failed" || outcome == "stopped" }
+    }
+
+    /// Runs `job` on a thread of its own until it completes, fails, stops or waits for people.
+    /// Cancelling the task starts no further step; the job goes on when it is run again.
+    public func run(job: String, approveAll: Bool = false, progress: ProgressHandler? = nil) async throws -> RunResult {
+        try await BlockingWork.run("kijko.job") { [self] flag in try perform(job: job, approveAll: approveAll, progress: progress, cancel: flag) }
+    }
+
+    /// The same, blocking the calling thread. With `approveAll`, every gate is approved as it is
+    /// reached, recorded as `--approve-all` (never a person's approval). Spans go out every few
+    /// seconds while it runs, and once more at the end.
+    public func perform(job given: String, approveAll: Bool = false, progress: ProgressHandler? = nil,
+                        cancel: CancellationFlag? = nil) throws -> RunResult {
+        let exporter = TraceExporter.fromEnvironment(store: store, timeout: 5)
+        let background = BackgroundExport(exporter)
+        let steps: @Sendable (String) -> Void = { step in progress?(ProgressEvent(.started, stage: step)) }
+        var outcome: PipelineRunner.Outcome
+        var approved: [String] = []
+        do {
+            outcome = try runner.run(job: given, cancel: cancel, progress: steps)
+            while approveAll, case .waiting = outcome, cancel?.isCancelled != true {
+                for request in try store.pendingApprovals(job: try runner.resolve(given)) {
+                    _ = try runner.approve(request.id, by: "--approve-all", feedback: "approved automatically by --approve-all; no person reviewed it")
+                    approved.append("\(request.step): \(request.role) → \(request.approval)")
+                    progress?(ProgressEvent(.note, stage: request.step, message: "auto-approved"))
+                }
+                outcome = try runner.run(job: given, cancel: cancel, progress: steps)
+            }
+            background.stop()
+        } catch {
+            background.stop()
+            throw error
+        }
+        let id = try runner.resolve(given)
+        var result = try Self.result(store, job: id, outcome)
+        result.autoApproved = approved
+        // (A job whose steps made no files — a bench of no-op steps — gets no page.)
+        if (try? store.hasArtefacts(job: id)) == true {
+            let note = approved.isEmpty ? nil
+                : "Run with --approve-all: \(approved.count) gate\(approved.count == 1 ? " was" : "s were") approved automatically; no person reviewed \(approved.count == 1 ? "it" : "them")."
+            result.index = try? JobIndexPage.write(try store.detail(job: id), folder: store.artefactFolder(job: id), note: note)
+        }
+        if let exporter {
+            for report in (try? exporter.flush()) ?? [] {
+                if let error = report.error {
+                    result.traceWarnings.append("traces to \(report.destination): \(error); \(report.pending) spans wait for `kijko traces flush`")
+                }
+            }
+        }
+        return result
+    }
+
+    static func result(_ store: PipelineStore, job: String, _ outcome: PipelineRunner.Outcome) throws -> RunResult {
+        let pending = try store.pendingApprovals(job: job)
+        switch outcome {
+        case .complete: return RunResult(job: job, outcome: "complete", message: nil, pendingApprovals: [])
+        case .waiting: return RunResult(job: job, outcome: "waiting", message: "waiting for approval", pendingApprovals: pending)
+        case .failed(let why): return RunResult(job: job, outcome: "failed", message: why + " (fix it, then `kijko resume \(job.prefix(8))`)", pendingApprovals: pending)
+        case .stopped(let why): return RunResult(job: job, outcome: "stopped", message: why, pendingApprovals: pending)
+        case .busy(let pid): return RunResult(job: job, outcome: "running", message: "running in process \(pid); it will go on", pendingApprovals: pending)
+        }
+    }
+
+    // MARK: - Reading
+
+    /// Every job, newest first.
+    public func jobs() throws -> [PipelineStore.JobSummary] { try store.jobs() }
+
+    /// A job (its id or first characters): steps with state, timing, cost, summary and artefacts.
+    public func detail(job: String) throws -> PipelineStore.JobDetail { try store.detail(job: try runner.resolve(job)) }
+
+    /// Approval requests waiting for a decision (one job's, or all).
+    public func pendingApprovals(job: String? = nil) throws -> [PipelineStore.ApprovalRecord] {
+        try store.pendingApprovals(job: try job.map(runner.resolve))
+    }
+
+    /// Per agent: runs, success rate, durations, cost, tokens (one job's, or all).
+    public func metrics(job: String? = nil) throws -> [PipelineStore.AgentMetrics] {
+        try store.metrics(job: try job.map(runner.resolve))
+    }
+
+    // MARK: - Deciding
+
+    /// Approves a request (id or first characters); returns its job. The job does not run: call ``run(job:approveAll:progress:)``.
+    public func approve(_ request: String, by: String?, feedback: String? = nil) throws -> String {
+        try runner.approve(request, by: by, feedback: feedback)
+    }
+
+    /// Rejects a request with feedback (required); returns its job.
+    public func reject(_ request: String, by: String?, feedback: String) throws -> String {
+        try runner.reject(request, by: by, feedback: feedback)
+    }
+
+    // MARK: - Traces and the store
+
+    /// Sends every recorded span not yet accepted to the configured destinations.
+    /// - Throws: ``ServiceError`` when no destination is configured (no store is opened for that).
+    public static func flushTraces(database: String?) throws -> [TraceExporter.Report] {
+        let destinations = TraceExporter.destinations()
+        guard !destinations.isEmpty else {
+            throw ServiceError("no trace destination: set OTEL_EXPORTER_OTLP_ENDPOINT or LANGFUSE_HOST (with its keys)")
+        }
+        return try TraceExporter(store: try PipelineStore(path: database ?? PipelineStore.defaultPath()), destinations: destinations).flush()
+    }
+
+    /// SQLite's integrity check over the whole store, read-only and without migrating (a store
+    /// too damaged to open is examined too). Empty when sound.
+    public static func checkStore(database: String?) throws -> (path: String, problems: [String]) {
+        let path = database ?? PipelineStore.defaultPath()
+        return (path, try PipelineStore.check(path: path) ?? [])
+    }
+}

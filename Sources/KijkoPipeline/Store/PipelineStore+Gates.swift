@@ -1,0 +1,114 @@
+import Foundation
+internal import GRDB
+import KijkoCore
+
+/// Gates and people's decisions.
+extension PipelineStore {
+    /// Where a gate stands after it is settled.
+    enum GateProgress { case waiting(String), advanced, failed(String) }
+
+    /// A gate as the store settles it.
+    struct GateReview {
+        var job, step, role, approval: String
+        /// What is reviewed, as `{step, content}` JSON, and its content hash.
+        var review, hash: String
+        var maxLoops: Int
+        /// On a rejection: the steps to run again (the gate's `on_reject` and what follows it up to
+        /// the gate) and the phase the job goes back to.
+        var rerun: [String]
+        var rerunPhase: String
+    }
+
+    /// Moves a gate on, in one transaction: asks for approval of the current content, passes it
+    /// once approved, or on a rejection sends the job back (with the feedback) — or fails the job
+    /// when the loop is spent.
+    func settleGate(_ gate: GateReview) throws -> GateProgress {
+        let job = gate.job, step = gate.step
+        return try write { db -> GateProgress in
+            let now = PipelineStore.now()
+            let request = try Row.fetchOne(db, sql: """
+                SELECT * FROM approval_requests WHERE production_job_id = ? AND step_id = ? AND content_hash = ? AND looped = 0
+                ORDER BY created_at DESC LIMIT 1
+                """, arguments: [job, step, gate.hash])
+            guard let request else {
+                let execution = PipelineStore.newID(), id = PipelineStore.newID()
+                try db.execute(sql: "UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
+                               arguments: [job, step])
+                try db.execute(sql: """
+                    INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, input_data, status, created_at)
+                    VALUES (?, ?, ?, ?, 'approval', ?, 'awaiting_approval', ?)
+                    """, arguments: [execution, job, step, "gate: \(gate.role)", gate.review, now])
+                try db.execute(sql: """
+                    INSERT INTO approval_requests (id, production_job_id, agent_execution_id, step_id, approver_role, approval_type,
+                      content_to_review, content_hash, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
+                    """, arguments: [id, job, execution, step, gate.role, gate.approval, gate.review, gate.hash, now])
+                try db.execute(sql: "UPDATE production_jobs SET current_agent = ?, updated_at = ? WHERE id = ?",
+                               arguments: ["gate: \(gate.role)", now, job])
+                return .waiting(id)
+            }
+            let id: String = request["id"], status: String = request["status"]
+            switch status {
+            case "approved":
+                try db.execute(sql: """
+                    UPDATE agent_executions SET status = 'completed', output_data = ?, completed_at = ?
+                    WHERE production_job_id = ? AND step_id = ? AND superseded = 0
+                    """, arguments: [JSONValue.object(["approved_by": .string(request["approved_by"] as String? ?? "")]).compactText, now, job, step])
+                return .advanced
+            case "rejected":
+                let spent = try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM approval_requests WHERE production_job_id = ? AND step_id = ? AND status = 'rejected'
+                    """, arguments: [job, step]) ?? 0
+                try db.execute(sql: "UPDATE approval_requests SET looped = 1 WHERE id = ?", arguments: [id])
+                guard spent <= gate.maxLoops else {
+                    let why = "\(step): rejected \(spent) times, more than the \(gate.maxLoops) revisions allowed"
+                    try db.execute(sql: "UPDATE production_jobs SET run_state = 'failed', error_message = ?, updated_at = ? WHERE id = ?",
+                                   arguments: [why, now, job])
+                    return .failed(why)
+                }
+                for target in gate.rerun {
+                    try db.execute(sql: "UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
+                                   arguments: [job, target])
+                }
+                try db.execute(sql: "UPDATE production_jobs SET status = ?, updated_at = ? WHERE id = ?", arguments: [gate.rerunPhase, now, job])
+                return .advanced
+            default:
+                return .waiting(id)
+            }
+        }
+    }
+
+    /// Records a decision on a pending request (id or prefix) in one transaction with its span and
+    /// the job's approval history, synced to disk before it returns; returns the request's job.
+    /// A request already decided is an error and nothing changes.
+    func decide(_ request: String, status: String, by: String?, feedback: String?) throws -> String {
+        try durableWrite { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM approval_requests WHERE id = ? OR id LIKE ?",
+                                             arguments: [request, request + "%"]) else {
+                throw PipelineError("no approval request \(request)")
+            }
+            let id: String = row["id"], job: String = row["production_job_id"], current: String = row["status"]
+            guard current == "pending" else { throw PipelineError("approval request \(id.prefix(8)) is already \(current)") }
+            let now = PipelineStore.now()
+            try db.execute(sql: "UPDATE approval_requests SET status = ?, feedback = ?, approved_at = ?, approved_by = ? WHERE id = ?",
+                           arguments: [status, feedback, now, by, id])
+            var attributes: [String: JSONValue] = ["kijko.step": .string(row["step_id"]), "kijko.approver_role": .string(row["approver_role"]),
+                                                   "kijko.approval_type": .string(row["approval_type"]), "kijko.decision": .string(status)]
+            if let by { attributes["kijko.approved_by"] = .string(by) }
+            if let feedback { attributes["kijko.feedback"] = .string(feedback) }
+            try TraceRecorder.record(db, job: job, span: TraceRecorder.spanID(id), parent: TraceRecorder.rootSpanID(job: job),
+                                     execution: row["agent_execution_id"], name: "approval \(row["step_id"] as String): \(status)",
+                                     kind: "internal", start: TraceRecorder.nanoseconds(iso: row["created_at"]) ?? TraceRecorder.nanoseconds(),
+                                     end: TraceRecorder.nanoseconds(), attributes: attributes)
+            let history = try String.fetchOne(db, sql: "SELECT approval_history FROM production_jobs WHERE id = ?", arguments: [job]) ?? "[]"
+            var entries = (try? JSONDecoder().decode([[String: String]].self, from: Data(history.utf8))) ?? []
+            var entry = ["request": id, "step": row["step_id"] as String, "role": row["approver_role"] as String,
+                         "approval": row["approval_type"] as String, "status": status, "at": now]
+            if let by { entry["by"] = by }
+            if let feedback { entry["feedback"] = feedback }
+            entries.append(entry)
+            try db.execute(sql: "UPDATE production_jobs SET approval_history = ?, run_state = CASE WHEN run_state = 'waiting' THEN 'running' ELSE run_state END, updated_at = ? WHERE id = ?",
+                           arguments: [try Self.sortedJSON(entries), now, job])
+            return job
+        }
+    }
+}

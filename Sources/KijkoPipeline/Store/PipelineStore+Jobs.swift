@@ -1,0 +1,171 @@
+import Foundation
+internal import GRDB
+import KijkoCore
+
+/// Jobs as the runner changes them: created, claimed by a process, marked, finished.
+extension PipelineStore {
+    /// The full id of the job `id` names (its full id or a unique prefix).
+    func resolveJob(_ id: String) throws -> String {
+        try read { db in
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM production_jobs WHERE id = ? OR id LIKE ? LIMIT 2", arguments: [id, id + "%"])
+            guard let first = ids.first else { throw PipelineError("no job \(id)") }
+            guard ids.count == 1 || first == id else { throw PipelineError("job \(id) is ambiguous: give more of its id") }
+            return first
+        }
+    }
+
+    /// What a new job records: its workflow (the row kept up to date by name), its snapshot of the
+    /// graph and what the job was given, as JSON text.
+    struct NewJob {
+        var id: String
+        var template: WorkflowTemplate
+        var snapshot, sequence, gates, settings, attachments: String
+        var brief: String
+        var options: PipelineRunner.JobOptions
+    }
+
+    /// Records a new job, in one transaction with its workflow row and its template snapshot.
+    func createJob(_ new: NewJob) throws {
+        let template = new.template
+        try write { db in
+            let now = PipelineStore.now()
+            let existing = try String.fetchOne(db, sql: "SELECT id FROM production_workflows WHERE name = ?", arguments: [template.name])
+            let workflow = existing ?? PipelineStore.newID()
+            if existing == nil {
+                try db.execute(sql: """
+                    INSERT INTO production_workflows (id, name, description, workflow_type, agent_sequence, approval_gates,
+                      estimated_duration, cost_estimate, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [workflow, template.name, template.description, template.workflowType, new.sequence, new.gates,
+                                     template.estimatedDuration, template.costEstimate, now, now])
+            } else {
+                try db.execute(sql: """
+                    UPDATE production_workflows SET description = ?, workflow_type = ?, agent_sequence = ?, approval_gates = ?,
+                      estimated_duration = ?, cost_estimate = ?, updated_at = ? WHERE id = ?
+                    """, arguments: [template.description, template.workflowType, new.sequence, new.gates, template.estimatedDuration,
+                                     template.costEstimate, now, workflow])
+            }
+            try db.execute(sql: """
+                INSERT INTO production_jobs (id, workflow_id, client_name, brief_text, brief_attachments, status, run_state, budget,
+                  max_cost, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'brief', 'running', ?, ?, ?, ?, ?)
+                """, arguments: [new.id, workflow, new.options.client, new.brief, new.attachments, new.options.budget, new.options.maxCost,
+                                 new.settings, now, now])
+            try db.execute(sql: "INSERT INTO production_job_templates (production_job_id, template) VALUES (?, ?)", arguments: [new.id, new.snapshot])
+        }
+    }
+
+    /// Takes the job for process `pid`. When another live process holds it, returns its pid. A
+    /// holder that died (killed mid-run) leaves `running` executions: they are marked interrupted
+    /// and superseded, so those steps run again.
+    func claimJob(_ job: String, pid me: Int32) throws -> Int32? {
+        try write { db -> Int32? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT settings, run_state FROM production_jobs WHERE id = ?",
+                                             arguments: [job]) else { throw PipelineError("no job \(job)") }
+            let settings = (try? JSONDecoder().decode([String: String?].self, from: Data((row["settings"] as String).utf8))) ?? [:]
+            if let owner = settings["runner_pid"].flatMap({ $0 }).flatMap(Int32.init), owner != me, kill(owner, 0) == 0 { return owner }
+            var updated = settings
+            updated["runner_pid"] = String(me)
+            try db.execute(sql: "UPDATE production_jobs SET settings = ? WHERE id = ?", arguments: [try Self.sortedJSON(updated), job])
+            try db.execute(sql: """
+                UPDATE agent_executions SET status = 'failed', error_message = 'interrupted (the runner stopped mid-step)', superseded = 1
+                WHERE production_job_id = ? AND status = 'running'
+                """, arguments: [job])
+            if (row["run_state"] as String) == "waiting" {
+                try db.execute(sql: "UPDATE production_jobs SET run_state = 'running' WHERE id = ?", arguments: [job])
+            }
+            return nil
+        }
+    }
+
+    /// Lets go of the job when process `pid` holds it.
+    func releaseJob(_ job: String, pid: Int32) throws {
+        try write { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT settings FROM production_jobs WHERE id = ?", arguments: [job]) else { return }
+            var settings = (try? JSONDecoder().decode([String: String?].self, from: Data(text.utf8))) ?? [:]
+            guard settings["runner_pid"].flatMap({ $0 }) == String(pid) else { return }
+            settings["runner_pid"] = nil
+            try db.execute(sql: "UPDATE production_jobs SET settings = ? WHERE id = ?", arguments: [try Self.sortedJSON(settings), job])
+        }
+    }
+
+    static func sortedJSON<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// A job that failed because a step failed runs again from that step; one failed by a spent
+    /// revision loop (no failed execution) stays failed.
+    func reopenFailedSteps(_ job: String) throws {
+        try write { db in
+            guard try String.fetchOne(db, sql: "SELECT run_state FROM production_jobs WHERE id = ?", arguments: [job]) == "failed",
+                  try Bool.fetchOne(db, sql: "SELECT 1 FROM agent_executions WHERE production_job_id = ? AND superseded = 0 AND status = 'failed'",
+                                    arguments: [job]) == true else { return }
+            try db.execute(sql: "UPDATE production_jobs SET run_state = 'running', error_message = NULL, updated_at = ? WHERE id = ?",
+                           arguments: [PipelineStore.now(), job])
+        }
+    }
+
+    func markJob(_ job: String, runState: String, error: String?) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE production_jobs SET run_state = ?, error_message = ?, updated_at = ? WHERE id = ?",
+                           arguments: [runState, error, PipelineStore.now(), job])
+        }
+    }
+
+    /// The job waits for people.
+    func markWaiting(_ job: String) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE production_jobs SET run_state = 'waiting', updated_at = ? WHERE id = ?", arguments: [PipelineStore.now(), job])
+        }
+    }
+
+    /// Every step is done.
+    func markComplete(_ job: String) throws {
+        try write { db in
+            let now = PipelineStore.now()
+            try db.execute(sql: """
+                UPDATE production_jobs SET run_state = 'complete', status = 'complete', current_agent = NULL, completed_at = ?,
+                  updated_at = ? WHERE id = ?
+                """, arguments: [now, now, job])
+        }
+    }
+
+    /// How a run left the job, for its root span: still going (no root), complete, or ended with why.
+    enum RunEnd { case going, complete, ended(String) }
+
+    /// When a run stops: the job's `agent_results` (every current output by step id) and, when the
+    /// job ended, its root span — written again, and sent again, only if a resumed job ends differently.
+    func finishRun(_ job: String, _ end: RunEnd) throws {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE production_jobs SET agent_results = (SELECT json_group_object(step_id, json(output_data)) FROM agent_executions
+                  WHERE production_job_id = ? AND superseded = 0 AND status = 'completed') WHERE id = ?
+                """, arguments: [job, job])
+            let ended: String?
+            switch end {
+            case .going: return
+            case .complete: ended = nil
+            case .ended(let why): ended = why
+            }
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT j.created_at, j.client_name, j.brief_text, j.total_cost, w.name AS workflow FROM production_jobs j
+                JOIN production_workflows w ON w.id = j.workflow_id WHERE j.id = ?
+                """, arguments: [job]) else { return }
+            let root = TraceRecorder.rootSpanID(job: job)
+            // Resuming a job that had already ended changes nothing: its root stays as recorded (and sent).
+            let recorded = try String.fetchOne(db, sql: "SELECT status_message FROM trace_spans WHERE span_id = ?", arguments: [root])
+            let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM trace_spans WHERE span_id = ?", arguments: [root]) ?? false
+            if exists && recorded == ended { return }
+            var attributes: [String: JSONValue] = [
+                "kijko.job": .string(job), "kijko.workflow": .string(row["workflow"]), "kijko.cost_usd": .number(row["total_cost"]),
+                "langfuse.trace.name": .string("\(row["workflow"] as String) job"),
+                "langfuse.trace.input": .string(TraceRecorder.clipped(row["brief_text"])),
+            ]
+            if let client = row["client_name"] as String? { attributes["kijko.client"] = .string(client) }
+            try db.execute(sql: "DELETE FROM trace_exports WHERE span_id = ?", arguments: [root])
+            try TraceRecorder.record(db, job: job, span: root, parent: nil, execution: nil, name: "job \(row["workflow"] as String)",
+                                     kind: "internal", start: TraceRecorder.nanoseconds(iso: row["created_at"]) ?? TraceRecorder.nanoseconds(),
+                                     end: TraceRecorder.nanoseconds(), attributes: attributes, error: ended)
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+internal import GRDB
+import KijkoCore
+import KijkoLLM
+
+/// A step's records: its intent before it runs, its result or failure after, a branch not taken.
+extension PipelineStore {
+    /// A write held back to share a later transaction (a step's result rides on the next step's
+    /// intent when steps run one after another). ``commit(_:)`` writes it on its own.
+    struct HeldWrite: Sendable {
+        fileprivate let apply: @Sendable (Database) throws -> Void
+    }
+
+    /// Writes a held-back write in a transaction of its own.
+    func commit(_ held: HeldWrite) throws {
+        try write { db in try held.apply(db) }
+    }
+
+    /// What starting a step records.
+    struct StepIntent {
+        var job, execution, step, agent, type, input: String
+        var phase: String
+        /// The step ran before: its current execution is superseded.
+        var supersedes: Bool
+        /// The job's `current_agent` and phase change to this step's.
+        var movesJob: Bool
+    }
+
+    /// The step's intent — an execution row, `running`, with its input — committed before it
+    /// runs, in one transaction with `earlier` (the previous step's held-back result).
+    func beginStep(_ intent: StepIntent, carrying earlier: HeldWrite?) throws {
+        try write { db in
+            try earlier?.apply(db)
+            let now = PipelineStore.now()
+            // (Statements that would change nothing are left out: a step with no earlier run has
+            // nothing to supersede, and a job already at this agent and phase keeps its row.)
+            if intent.supersedes {
+                try db.run("UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
+                           arguments: [intent.job, intent.step])
+            }
+            try db.run("""
+                INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, input_data, status, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'running', ?)
+                """, arguments: [intent.execution, intent.job, intent.step, intent.agent, intent.type, intent.input, now])
+            if intent.movesJob {
+                try db.run("UPDATE production_jobs SET current_agent = ?, status = ?, updated_at = ? WHERE id = ?",
+                           arguments: [intent.agent, intent.phase, now, intent.job])
+            }
+        }
+    }
+
+    /// A finished step: which, when, what it made and what it cost.
+    struct StepResult: Sendable {
+        var job, execution, step, agent, type: String
+        var revision: Int
+        var started: Date
+        var output: String
+        var usage: LLMUsage
+        var calls: [LLMCallRecord]
+    }
+
+    /// The step's result as a write to commit now or hold back: the execution completed with its
+    /// output, tokens and cost, its span and model calls, the job's total cost.
+    func stepCompleted(_ result: StepResult) -> HeldWrite {
+        HeldWrite { db in
+            let now = PipelineStore.now()
+            let cost = result.usage.cost ?? 0
+            try TraceRecorder.execution(db, job: result.job, execution: result.execution, step: result.step, agent: result.agent, type: result.type,
+                                        revision: result.revision, start: TraceRecorder.nanoseconds(result.started),
+                                        end: TraceRecorder.nanoseconds(), usage: result.usage, calls: result.calls, error: nil)
+            try db.run("""
+                UPDATE agent_executions SET status = 'completed', output_data = ?, llm_calls = ?, tokens_used = ?, cost = ?,
+                  duration_seconds = ?, completed_at = ? WHERE id = ?
+                """, arguments: [result.output, result.usage.calls, result.usage.promptTokens + result.usage.completionTokens, cost,
+                                 Date().timeIntervalSince(result.started), now, result.execution])
+            if cost != 0 {
+                try db.run("UPDATE production_jobs SET total_cost = total_cost + ?, updated_at = ? WHERE id = ?", arguments: [cost, now, result.job])
+            }
+        }
+    }
+
+    /// A step that failed: the execution failed with why, and its span.
+    func stepFailed(job: String, execution: String, step: String, agent: String, type: String, revision: Int, started: Date, why: String) throws {
+        try write { db in
+            try db.run("UPDATE agent_executions SET status = 'failed', error_message = ?, duration_seconds = ?, completed_at = ? WHERE id = ?",
+                       arguments: [why, Date().timeIntervalSince(started), PipelineStore.now(), execution])
+            try TraceRecorder.execution(db, job: job, execution: execution, step: step, agent: agent, type: type, revision: revision,
+                                        start: TraceRecorder.nanoseconds(started), end: TraceRecorder.nanoseconds(), usage: LLMUsage(),
+                                        calls: [], error: why)
+        }
+    }
+
+    /// A branch not taken: a `skipped` execution that counts as done.
+    func skipStep(job: String, step: String, agent: String, phase: String, because reason: String) throws {
+        try write { db in
+            let now = PipelineStore.now()
+            try db.execute(sql: "UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
+                           arguments: [job, step])
+            try db.execute(sql: """
+                INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, status, output_data, duration_seconds,
+                  created_at, completed_at) VALUES (?, ?, ?, ?, ?, 'skipped', ?, 0, ?, ?)
+                """, arguments: [PipelineStore.newID(), job, step, agent, phase,
+                                 JSONValue.object(["skipped": .string(reason)]).compactText, now, now])
+        }
+    }
+}
+
+extension Database {
+    /// Runs `sql` through the connection's statement cache (compiled once, reused per step).
+    func run(_ sql: String, arguments: StatementArguments) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+}

@@ -1,0 +1,14 @@
+/// Every QC check, in the order a report's legend and JUnit list them.
+enum QCChecks {
+    static let all: [any QCCheck] = [
+        BlackCheck(), FreezeCheck(), FlashCheck(), LevelRangeCheck.luma, LevelRangeCheck.chroma, LetterboxCheck(),
+        BlockinessCheck(), InterlaceCheck(), LoudnessCheck(), TruePeakCheck(), SilenceCheck(), ClippingCheck(), ChannelsCheck(),
+        AVDurationCheck(), SpecConformanceCheck(), DecodeCheck(), VisionCheck(),
+    ]
+
+    /// Check ids in order.
+    static var ids: [String] { all.map(\.id) }
+
+    /// The check named `id`.
+    static func named(_ id: String) -> (any QCCheck)? { all.first { $0.id == id } }
+}

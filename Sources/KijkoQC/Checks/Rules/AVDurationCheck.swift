@@ -1,0 +1,19 @@
+import Foundation
+
+/// Sound and picture of different lengths (more than a frame apart): a warning.
+struct AVDurationCheck: QCCheck {
+    let id = "av_duration"
+    let profileKey = "always"
+    let measures = QCMeasure.file
+    let summary = "sound and picture of different lengths"
+    let colour = "#7f7f7f"
+
+    func findings(_ e: QCEvidence) -> [QCFinding] {
+        guard let sound = e.sound else { return [] }
+        let videoDuration = e.clock.time(e.stats.count)
+        let audioDuration = Double(sound.samples) / Double(sound.sampleRate)
+        guard abs(audioDuration - videoDuration) > 1 / e.fps + 0.001 else { return [] }
+        return [QCFinding(run: e.all, measured: audioDuration - videoDuration, threshold: 1 / e.fps,
+                          message: String(format: "sound runs %.3f s, picture %.3f s", audioDuration, videoDuration), severity: .warning)]
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// Black picture: most of each picture under the profile's black level, for long enough.
+struct BlackCheck: QCCheck {
+    let id = "black"
+    let profileKey = "video.black"
+    let measures = QCMeasure.picture
+    let summary = "black picture (share of the picture under the black level)"
+    let colour = "#444"
+
+    func findings(_ e: QCEvidence) -> [QCFinding] {
+        guard let black = e.profile.black else { return [] }
+        return Runs.find(e.stats.map { $0.blackShare >= black.pictureShare }, minimum: e.frames(black.minSeconds)).map { run in
+            QCFinding(run: run, measured: e.stats[run].map(\.blackShare).max() ?? 0, threshold: black.pictureShare,
+                      message: String(format: "black picture for %.2f s (%d frames)", e.clock.seconds(run), run.count))
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// Damage: where decoding broke or packets were skipped, and a picture that stops short of the
+/// frames the file declares (cut off in a copy) — never a quiet pass.
+struct DecodeCheck: QCCheck {
+    let id = "decode"
+    let profileKey = "always"
+    let measures = QCMeasure.file
+    let summary = "damaged or missing frames"
+    let colour = "#e377c2"
+
+    func findings(_ e: QCEvidence) -> [QCFinding] {
+        let count = e.stats.count
+        if let note = e.note {
+            let at = e.damageAt ?? count
+            return [QCFinding(run: at..<min(max(at + 1, count), at + 1), measured: nil, threshold: nil, message: note)]
+        }
+        let video = e.info.first(.video)
+        let declared = video?.frameCount ?? Int(((video?.duration ?? e.info.duration ?? 0) * e.fps).rounded())
+        guard e.damageAt == nil, declared > 0, count < declared - 1 else { return [] }
+        return [QCFinding(run: count..<declared, measured: Double(count), threshold: Double(declared),
+                          message: "the picture ends after \(count) of the \(declared) frames the file declares")]
+    }
+}

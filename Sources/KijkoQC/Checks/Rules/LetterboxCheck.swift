@@ -1,0 +1,31 @@
+import Foundation
+
+/// Letterbox and pillarbox: black bars over more of the frame than the profile allows.
+struct LetterboxCheck: QCCheck {
+    let id = "letterbox"
+    let profileKey = "video.letterbox"
+    let measures = QCMeasure.picture
+    let summary = "black bars (letterbox, pillarbox) around the active picture"
+    let colour = "#c49c94"
+
+    func findings(_ e: QCEvidence) -> [QCFinding] {
+        guard let box = e.profile.letterbox, let video = e.info.first(.video), let width = video.width, let height = video.height else { return [] }
+        let stats = e.stats
+        let tall = Int16(box.maxShare * Double(height)), wide = Int16(box.maxShare * Double(width))
+        var out: [QCFinding] = []
+        for (kind, flags) in [("letterbox", stats.map { min($0.bars[0], $0.bars[1]) > tall }),
+                              ("pillarbox", stats.map { min($0.bars[2], $0.bars[3]) > wide })] {
+            for run in Runs.find(flags, minimum: e.frames(box.minSeconds)) {
+                let bars = stats[run.lowerBound + run.count / 2].bars
+                let active = (width - Int(bars[2]) - Int(bars[3]), height - Int(bars[0]) - Int(bars[1]))
+                let sides = kind == "letterbox" ? "\(bars[0]) px top, \(bars[1]) px bottom" : "\(bars[2]) px left, \(bars[3]) px right"
+                var text = String(format: "%@: black bars %@, active picture %dx%d (%.2f:1) for %.2f s", kind, sides, active.0, active.1,
+                                  Double(active.0) / Double(max(1, active.1)), e.clock.seconds(run))
+                if let spec = e.spec { text += " (\(spec.name) wants the full \(spec.width)x\(spec.height) picture)" }
+                out.append(QCFinding(run: run, measured: Double(kind == "letterbox" ? bars[0] + bars[1] : bars[2] + bars[3]),
+                                     threshold: Double(kind == "letterbox" ? tall : wide), message: text, severity: box.severity))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Illegal levels: more of a picture than the profile allows outside the legal luma or chroma range.
+struct LevelRangeCheck: QCCheck {
+    let id: String
+    let profileKey: String
+    let measures = QCMeasure.picture
+    let summary: String
+    let colour: String
+    private let range: @Sendable (QCProfile) -> QCProfile.Range?
+    private let outside: @Sendable (PictureStatistics) -> Double
+
+    static let luma = LevelRangeCheck(id: "luma_range", profileKey: "video.luma_range", summary: "luma outside the legal range",
+                                      colour: "#ff7f0e", range: { $0.lumaRange }, outside: { $0.lumaOutside })
+    static let chroma = LevelRangeCheck(id: "chroma_range", profileKey: "video.chroma_range", summary: "chroma outside the legal range",
+                                        colour: "#bcbd22", range: { $0.chromaRange }, outside: { $0.chromaOutside })
+
+    func findings(_ e: QCEvidence) -> [QCFinding] {
+        guard let range = range(e.profile) else { return [] }
+        let shares = e.stats.map(outside)
+        return Runs.find(shares.map { $0 > range.pictureShare }, minimum: 1).map { run in
+            let worst = shares[run].max() ?? 0
+            return QCFinding(run: run, measured: worst, threshold: range.pictureShare,
+                             message: String(format: "%.1f %% of the picture outside %d–%d for %d frames", worst * 100, range.low, range.high, run.count))
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import Foundation
+
+/// Silence: every channel under the profile's level for long enough.
+struct SilenceCheck: QCCheck {
+    let id = "silence"
+    let profileKey = "audio.silence"
+    let measures = QCMeasure.sound
+    let summary = "silence on every channel"
+    let colour = "#17becf"
+
+    func findings(_ e: QCEvidence) -> [QCFinding] {
+        guard let sound = e.sound, let silence = e.profile.silence else { return [] }
+        return Runs.find(sound.silentWindows, minimum: e.windows(silence.minSeconds, sound)).map { run in
+            let samples = e.samples(run, sound)
+            return QCFinding(run: e.frames(samples: samples, rate: sound.sampleRate), measured: nil, threshold: silence.levelDb,
+                             message: String(format: "silence (under %.0f dBFS) for %.2f s", silence.levelDb, Double(samples.count) / Double(sound.sampleRate)))
+        }
+    }
+}

@@ -1,0 +1,15 @@
+import Foundation
+
+/// Conformance to a delivery preset (`--spec`): each departure is an issue over the whole file.
+struct SpecConformanceCheck: QCCheck {
+    let id = "spec"
+    let profileKey = "--spec PRESET"
+    let measures = QCMeasure.file
+    let summary = "departures from the delivery preset"
+    let colour = "#aec7e8"
+
+    func findings(_ e: QCEvidence) -> [QCFinding] {
+        guard let spec = e.spec else { return [] }
+        return SpecCheck.departures(e.info, from: spec).map { QCFinding(run: e.all, measured: nil, threshold: nil, message: $0) }
+    }
+}
