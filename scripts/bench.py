@@ -15,6 +15,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KIJKO = os.path.join(ROOT, ".build", "release", "kijko")
+# Another kijko build to run beside this one (--baseline, or KIJKO_BASELINE): every kijko row gets a twin.
+BASELINE = os.environ.get("KIJKO_BASELINE")
 MEDIA = os.path.join(ROOT, ".build", "bench-media")
 
 
@@ -261,9 +263,13 @@ def bench_pipeline():
         wall = {label: w for label, w, _ in rows}
         peer_whole = wall["LangGraph + SqliteSaver (200 steps)"] / 200
         peer = (wall["LangGraph + SqliteSaver (200 steps)"] - wall["LangGraph + SqliteSaver (20 steps)"]) / 180
-        for name, suffix in (("kijko", ""), ("kijko, synced", ", KIJKO_DB_SYNC=full")):
-            whole = wall[f"kijko run (200 steps{suffix})"] / 200
-            marginal = (wall[f"kijko run (200 steps{suffix})"] - wall[f"kijko run (20 steps{suffix})"]) / 180
+        variants = [("kijko", "", ""), ("kijko, synced", ", KIJKO_DB_SYNC=full", "")]
+        if BASELINE:
+            variants += [("baseline", "", " [baseline]"), ("baseline, synced", ", KIJKO_DB_SYNC=full", " [baseline]")]
+        for name, suffix, twin in variants:
+            long, short = wall[f"kijko run (200 steps{suffix}){twin}"], wall[f"kijko run (20 steps{suffix}){twin}"]
+            whole = long / 200
+            marginal = (long - short) / 180
             print(f"  per step, whole 200-step run / 200: {name} {whole * 1000:.3f} ms, LangGraph {peer_whole * 1000:.3f} ms"
                   f" — {name} {peer_whole / max(whole, 1e-9):.1f}x faster")
             print(f"  per step, marginal (200-step minus 20-step run, over 180 steps): {name} {marginal * 1000:.3f} ms, "
@@ -293,6 +299,17 @@ def run(name, runs):
     # A contender may ask to be run several times per round (a third element): runs of a tenth
     # of a second are noisier than the start-up differences they are meant to show.
     contenders = [(c[0], c[1], c[2] if len(c) > 2 else 1) for c in contenders]
+    if BASELINE:
+        # Each kijko row gets a twin run by the baseline binary (another build, e.g. the previous
+        # commit's), same arguments, its own stores: a change is measured against the code it
+        # replaces in the same run.
+        twins = []
+        for label, cmd, repeat in contenders:
+            twins.append((label, cmd, repeat))
+            if KIJKO in cmd:
+                twin = [BASELINE if a == KIJKO else (a[:-7] + "-baseline.sqlite" if a.endswith(".sqlite") else a) for a in cmd]
+                twins.append((label + " [baseline]", twin, repeat))
+        contenders = twins
     results = {label: ([], []) for label, _, _ in contenders}
     for _ in range(runs):
         for label, cmd, repeat in contenders:
@@ -312,6 +329,11 @@ def run(name, runs):
     for label, wall, rss in rows[1:]:
         if not label.startswith("kijko"):
             print(f"  ratio kijko / {label}: wall {kijko[1] / wall:.2f}x, memory {kijko[2] / rss:.2f}x")
+    by_label = {label: (wall, rss) for label, wall, rss in rows}
+    for label, wall, rss in rows:
+        if label + " [baseline]" in by_label:
+            base = by_label[label + " [baseline]"]
+            print(f"  ratio {label} / its baseline: wall {wall / base[0]:.3f}x, memory {rss / base[1]:.3f}x")
     if len(spec) > 2:
         spec[2](rows)
 
@@ -320,7 +342,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("name", help="a bench name, 'all', or 'list'")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline", help="another kijko binary (e.g. the previous commit's release build) run beside this one")
     args = parser.parse_args()
+    global BASELINE
+    if args.baseline:
+        BASELINE = os.path.abspath(args.baseline)
+    if BASELINE and not os.access(BASELINE, os.X_OK):
+        sys.exit(f"error: {BASELINE}: no kijko binary to compare against")
     if args.name == "list":
         for name, make in BENCHES.items():
             print(f"{name}: {make.__doc__ or ''}".strip())
