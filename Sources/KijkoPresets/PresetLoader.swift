@@ -50,6 +50,10 @@ public struct PresetLoader: Sendable {
     static func parse(_ root: Node, file: String) throws(PresetError) -> PlatformPreset {
         var f = try YAMLFields(root, file: file)
         let name = try f.requiredString("name")
+        // The name becomes part of every output's file name: no folders, nothing hidden.
+        guard !name.isEmpty, !name.hasPrefix("."), name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw f.fail("name", nil, "use letters, digits, - _ and . only (it names the output files), got \(name)")
+        }
         let description = try f.string("description") ?? name
         let kindText = try f.string("kind") ?? "video"
         guard let kind = PlatformPreset.Kind(rawValue: kindText) else { throw f.fail("kind", nil, "expected video or still, got \(kindText)") }
@@ -73,10 +77,10 @@ public struct PresetLoader: Sendable {
         }
         var minDuration: Double?, maxDuration: Double?, optimal: ClosedRange<Double>?, target: Double?
         if var d = try f.fields("duration") {
-            minDuration = try d.double("min")
-            maxDuration = try d.double("max")
-            target = try d.double("target")
-            if let lo = try d.double("optimal_min"), let hi = try d.double("optimal_max") {
+            minDuration = try d.double("min", in: 0...86_400)
+            maxDuration = try d.double("max", in: 0...86_400)
+            target = try d.double("target", in: 0...86_400)
+            if let lo = try d.double("optimal_min", in: 0...86_400), let hi = try d.double("optimal_max", in: 0...86_400) {
                 guard lo <= hi else { throw d.fail("optimal_max", nil, "is below optimal_min") }
                 optimal = lo...hi
             }
@@ -84,7 +88,7 @@ public struct PresetLoader: Sendable {
         }
         var video: PlatformPreset.Video?
         if var v = try f.fields("video") {
-            let crf = try v.double("crf"), bitRate = try v.int("bit_rate")
+            let crf = try v.double("crf", in: 0...63), bitRate = try v.int("bit_rate", in: 1_000...2_000_000_000)
             let codec = try v.requiredString("codec")
             if ["libx264", "libx265", "libsvtav1", "libvpx-vp9"].contains(codec) && crf == nil && bitRate == nil {
                 throw v.fail("crf", nil, "give crf or bit_rate for \(codec)")
@@ -93,8 +97,8 @@ public struct PresetLoader: Sendable {
             guard PixelFormat(name: pixel) != nil else { throw v.fail("pixel_format", nil, "unknown pixel format \(pixel)") }
             video = PlatformPreset.Video(codec: codec, profile: try v.string("profile"),
                                          encoderPreset: try v.string("preset"), pixelFormat: pixel, crf: crf, bitRate: bitRate,
-                                         maxRate: try v.int("max_rate"), bufferSize: try v.int("buffer_size"),
-                                         gopSeconds: try v.double("gop_seconds") ?? 2)
+                                         maxRate: try v.int("max_rate", in: 1_000...2_000_000_000), bufferSize: try v.int("buffer_size", in: 1_000...2_000_000_000),
+                                         gopSeconds: try v.double("gop_seconds", in: 0.04...60) ?? 2)
             try v.finish()
         } else if kind == .video {
             throw f.fail("video", nil, "missing")
@@ -111,8 +115,8 @@ public struct PresetLoader: Sendable {
         }
         var audio: PlatformPreset.Audio?
         if var a = try f.fields("audio") {
-            audio = PlatformPreset.Audio(codec: try a.requiredString("codec"), sampleRate: try a.int("sample_rate") ?? 48_000,
-                                         channels: try a.int("channels") ?? 2, bitRate: try a.int("bit_rate"))
+            audio = PlatformPreset.Audio(codec: try a.requiredString("codec"), sampleRate: try a.int("sample_rate", in: 8_000...192_000) ?? 48_000,
+                                         channels: try a.int("channels", in: 1...16) ?? 2, bitRate: try a.int("bit_rate", in: 8_000...2_000_000))
             try a.finish()
         }
         var loudness: Double?, truePeak: Double?
@@ -124,11 +128,11 @@ public struct PresetLoader: Sendable {
             }
             try l.finish()
         }
-        let maxMB = try f.double("max_file_size_mb")
+        let maxMB = try f.double("max_file_size_mb", in: 0.001...1_000_000)
         var safe: PlatformPreset.SafeZone?
         if var z = try f.fields("safe_zone") {
-            safe = PlatformPreset.SafeZone(top: try z.double("top") ?? 0, bottom: try z.double("bottom") ?? 0,
-                                           left: try z.double("left") ?? 0, right: try z.double("right") ?? 0)
+            safe = PlatformPreset.SafeZone(top: try z.double("top", in: 0...0.5) ?? 0, bottom: try z.double("bottom", in: 0...0.5) ?? 0,
+                                           left: try z.double("left", in: 0...0.5) ?? 0, right: try z.double("right", in: 0...0.5) ?? 0)
             try z.finish()
         }
         let reframeText = try f.string("reframe") ?? "fit"
@@ -136,7 +140,7 @@ public struct PresetLoader: Sendable {
             throw f.fail("reframe", nil, "expected fit, fill, blur or smart, got \(reframeText)")
         }
         let container = try f.string("container") ?? (kind == .still ? "png" : "mp4")
-        let stillAt = try f.double("still_at")
+        let stillAt = try f.double("still_at", in: 0...86_400)
         try f.finish()
         return PlatformPreset(name: name, description: description, kind: kind, width: width, height: height, aspect: aspect,
                               ratePolicy: policy, rate: rate, minDuration: minDuration, maxDuration: maxDuration,

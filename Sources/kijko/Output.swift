@@ -28,12 +28,6 @@ enum Output {
 
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
 
-    /// A passing word on a terminal's stderr (erased by the next line drawn); nothing when piped.
-    static func status(_ message: String) {
-        guard stderrIsTerminal else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K\(message)".utf8))
-    }
-
     /// `count` and the noun, plural when it is not one: "1 error", "3 versions".
     static func count(_ count: Int, _ noun: String, plural: String? = nil) -> String { English.count(count, noun, plural: plural) }
 }
@@ -73,9 +67,14 @@ final class ProgressView: @unchecked Sendable {
         if terminal {
             switch event.kind {
             case .progress, .started:
-                draw(percent: Int(((event.fraction ?? 0) * 100).rounded(.down)), detail: event.message ?? event.stage)
+                if let fraction = event.fraction {
+                    draw(percent: Int((fraction * 100).rounded(.down)), detail: event.message ?? event.stage)
+                } else {
+                    // No fraction (a job's steps): the stage in words, no bar.
+                    status("\(label): \(event.stage)" + (event.message.map { " — \($0)" } ?? ""))
+                }
             case .note:
-                draw(percent: max(0, lastDrawn), detail: event.message.map { "\(event.stage): \($0)" } ?? event.stage)
+                status("\(label): \(event.stage): \(event.message ?? "")")
             case .finished:
                 break
             }
@@ -101,6 +100,13 @@ final class ProgressView: @unchecked Sendable {
         var line = "\(label) \(bar) \(percent)%" + (detail.map { " \($0)" } ?? "")
         if line.count > 160 { line = String(line.prefix(159)) + "…" }
         FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
+    }
+
+    private func status(_ text: String) {
+        let line = text.count > 160 ? String(text.prefix(159)) + "…" : text
+        FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
+        lastDrawn = max(lastDrawn, 0)
+        lastDetail = nil
     }
 
     /// Frames `done` of `total` (a terminal's bar only; a log gets no line for it).

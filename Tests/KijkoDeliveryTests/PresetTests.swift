@@ -38,6 +38,10 @@ import KijkoCore
     @Test(arguments: [
         ("missing key", good.replacingOccurrences(of: "width: 1280\n", with: ""), ":1: width: missing"),
         ("wrong type", good.replacingOccurrences(of: "crf: 21", with: "crf: high"), ":7: video.crf: expected a number, got high"),
+        ("huge gop", good + "\n  gop_seconds: 1e12\n", "video.gop_seconds: expected 0.04 to 60, got 1000000000000.0"),
+        ("nan crf", good.replacingOccurrences(of: "crf: 21", with: "crf: nan"), "video.crf: expected 0 to 63, got nan"),
+        ("escaping name", good.replacingOccurrences(of: "name: custom", with: "name: x/../../.."), ":1: name: use letters, digits"),
+        ("key twice", good + "\nwidth: 640\n", ":8: width: given twice (the first at line 3)"),
         ("unknown key", good + "\nloudnes:\n  integrated: -14\n", ":8: loudnes: unknown key"),
         ("odd size", good.replacingOccurrences(of: "height: 720", with: "height: 721"), "height: must be even"),
         ("bad yaml", good + "\n  - [unclosed", "not valid YAML"),

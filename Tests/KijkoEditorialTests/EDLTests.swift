@@ -28,6 +28,20 @@ enum EDLFixture {
 }
 
 @Suite struct EDLReadingTests {
+    /// Numbers the reader used to accept and later code trapped on: a dissolve of Int64.max frames,
+    /// M2 speeds of nan, inf, 1e308 and 2^64. Each is one error naming the line.
+    @Test(arguments: [
+        ("001  AX V C        01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\n001  BX V D 9223372036854775807 01:00:00:00 01:00:01:00 01:00:01:00 01:00:02:00\n",
+         "test.edl:2: event 1: a transition of 9223372036854775807 frames is longer than a day"),
+        ("001  AX V C 01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\nM2   AX       nan                 01:00:00:00\n", "test.edl:2: event 1: M2 speed nan is outside"),
+        ("001  AX V C 01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\nM2   AX       inf                 01:00:00:00\n", "M2 speed inf is outside"),
+        ("001  AX V C 01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\nM2   AX       1e308               01:00:00:00\n", "M2 speed 1e308 is outside"),
+        ("001  AX V C 01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\nM2   AX       18446744073709551616 01:00:00:00\n", "M2 speed 18446744073709551616 is outside"),
+    ])
+    func outOfRangeNumbersAreErrors(text: String, expected: String) {
+        #expect { _ = try EDLReader(rate: .pal25).read(data: Data(text.utf8), file: "test.edl") } throws: { "\($0)".contains(expected) }
+    }
+
     @Test func dissolveKeepsBothSidesAndExactLengths() throws {
         let (edl, timeline, warnings) = try EDLFixture.read("dissolve_test.edl", rate: .film24)
         #expect(warnings.isEmpty)

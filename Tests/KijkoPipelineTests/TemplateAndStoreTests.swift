@@ -8,6 +8,12 @@ import KijkoCore
 
 /// Workflow templates are validated on load; the store refuses files that are not its own.
 @Suite struct TemplateAndStoreTests {
+    /// `--db` naming a folder is one error naming it (it was a trap).
+    @Test func aFolderIsNoStore() throws {
+        let folder = (try PipelineFixture.scratch() as NSString).deletingLastPathComponent
+        #expect { _ = try PipelineStore(path: folder) } throws: { "\($0)".contains("\(folder): a folder, not a database file") }
+    }
+
     @Test func shippedTemplatesLoad() throws {
         for name in ["film", "advertising", "social"] {
             let template = try PipelineFixture.template(name)
@@ -26,6 +32,11 @@ import KijkoCore
         ("steps:\n  a: {agent: vrd, after: [ghost]}\n", "steps.a.after: unknown step ghost"),
         ("steps:\n  a: {agent: vrd, colour: red}\n", "colour"),
         ("steps:\n  a: {agent: vrd, phase: lunch}\n", "steps.a.phase: expected one of"),
+        // Hardening: one step defined twice, numbers out of range, and nesting that would overflow the parser's stack.
+        ("steps:\n  a: {agent: vrd}\n  a: {agent: vrd}\n", "custom.yaml:4: steps.a: given twice (the first at line 3)"),
+        ("steps:\n  a: {agent: vrd, cost_estimate: 1e308}\n", "steps.a.cost_estimate: expected 0 to 1e+07, got 1e+308"),
+        ("steps:\n  a: " + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "\n", "nested 5002 levels deep (at most 64)"),
+        ("steps:\n" + (1...3_000).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + " 1\n", "levels deep (at most 64)"),
     ])
     func badTemplatesAreNamedErrors(body: String, expected: String) throws {
         let file = try PipelineFixture.templateFile("name: custom\n" + body)

@@ -70,28 +70,36 @@ public struct SHA256: Sendable {
     @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 
     private mutating func compress(_ block: UnsafeRawPointer) {
-        var w = (UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0),
-                 UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0))
-        withUnsafeMutableBytes(of: &w) { words in
-            let out = words.bindMemory(to: UInt32.self)
-            for i in 0..<16 { out[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
-        }
         var (a, b, c, d, e, f, g, h) = state
-        withUnsafeMutableBytes(of: &w) { words in
-            let w = words.bindMemory(to: UInt32.self)
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            // The message schedule in full, then 64 rounds without a branch.
+            for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
+            for i in 16..<64 {
+                let w15 = w[i - 15], w2 = w[i - 2]
+                let s0 = Self.rotr(w15, 7) ^ Self.rotr(w15, 18) ^ (w15 >> 3)
+                let s1 = Self.rotr(w2, 17) ^ Self.rotr(w2, 19) ^ (w2 >> 10)
+                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+            }
             Self.k.withUnsafeBufferPointer { k in
-                for i in 0..<64 {
-                    let wi: UInt32
-                    if i < 16 { wi = w[i] } else {
-                        let w15 = w[(i - 15) & 15], w2 = w[(i - 2) & 15]
-                        let s0 = Self.rotr(w15, 7) ^ Self.rotr(w15, 18) ^ (w15 >> 3)
-                        let s1 = Self.rotr(w2, 17) ^ Self.rotr(w2, 19) ^ (w2 >> 10)
-                        wi = w[i & 15] &+ s0 &+ w[(i - 7) & 15] &+ s1
-                        w[i & 15] = wi
-                    }
-                    let t1 = h &+ (Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ k[i] &+ wi
+                // Eight rounds a pass with the registers renamed instead of moved.
+                @inline(__always) func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32, _ e: UInt32, _ f: UInt32,
+                                             _ g: UInt32, _ h: inout UInt32, _ i: Int) {
+                    let t1 = h &+ (Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ k[i] &+ w[i]
                     let t2 = (Self.rotr(a, 2) ^ Self.rotr(a, 13) ^ Self.rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
-                    h = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+                    d = d &+ t1
+                    h = t1 &+ t2
+                }
+                var i = 0
+                while i < 64 {
+                    round(a, b, c, &d, e, f, g, &h, i)
+                    round(h, a, b, &c, d, e, f, &g, i + 1)
+                    round(g, h, a, &b, c, d, e, &f, i + 2)
+                    round(f, g, h, &a, b, c, d, &e, i + 3)
+                    round(e, f, g, &h, a, b, c, &d, i + 4)
+                    round(d, e, f, &g, h, a, b, &c, i + 5)
+                    round(c, d, e, &f, g, h, a, &b, i + 6)
+                    round(b, c, d, &e, f, g, h, &a, i + 7)
+                    i += 8
                 }
             }
         }

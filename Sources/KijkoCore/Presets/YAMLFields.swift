@@ -8,8 +8,8 @@ package struct YAMLFields {
     package let path: String
     package let node: Node
     private let mapping: Node.Mapping
-    /// Values by key text (the last of a repeated key, as Yams reads it): looked up without
-    /// resolving tags, which costs a regular expression per comparison in `Node.Mapping`.
+    /// Values by key text: looked up without resolving tags, which costs a regular expression per
+    /// comparison in `Node.Mapping`. A key given twice is an error naming its second line.
     private let values: [String: Node]
     private var asked: Set<String> = []
 
@@ -22,7 +22,14 @@ package struct YAMLFields {
         self.node = node
         self.mapping = mapping
         var values: [String: Node] = [:]
-        for (key, value) in mapping { values[key.scalar?.string ?? "?"] = value }
+        for (key, value) in mapping {
+            let text = key.scalar?.string ?? "?"
+            guard values[text] == nil else {
+                throw PresetError(file: file, line: Self.line(key), key: path.isEmpty ? text : "\(path).\(text)",
+                                  message: "given twice (the first at line \(Self.line(values[text]!).map(String.init) ?? "?"))")
+            }
+            values[text] = value
+        }
         self.values = values
     }
 
@@ -34,6 +41,9 @@ package struct YAMLFields {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw PresetError(file: path, message: "cannot read the file as UTF-8 text")
         }
+        if let (depth, line) = nesting(text), depth > maximumDepth {
+            throw PresetError(file: path, line: line, message: "nested \(depth) levels deep (at most \(maximumDepth))")
+        }
         do {
             guard let node = try Yams.compose(yaml: text) else { throw PresetError(file: path, message: "empty file") }
             return node
@@ -44,6 +54,44 @@ package struct YAMLFields {
         } catch {
             throw PresetError(file: path, message: "not valid YAML (\(error))")
         }
+    }
+
+    /// Deeper nesting than any preset needs is refused before parsing: the parser recurses per level
+    /// and a file of a few kilobytes nested thousands deep would overflow the stack.
+    package static let maximumDepth = 64
+
+    /// The deepest nesting in `text` (block indentation levels, `- ` items opened on one line, and
+    /// open `[` / `{` outside quotes) and the line where it is reached; nil for an empty text.
+    static func nesting(_ text: String) -> (Int, Int)? {
+        var deepest: (Int, Int)?
+        var indents: [Int] = []
+        var flow = 0
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.drop { $0 == " " }
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let indent = raw.count - line.count
+            if flow == 0 {
+                while let last = indents.last, last >= indent { indents.removeLast() }
+                indents.append(indent)
+            }
+            var dashes = 0
+            var rest = line[...]
+            while rest.hasPrefix("- ") || rest == "-" { dashes += 1; rest = rest.dropFirst(2).drop { $0 == " " } }
+            var quote: Character?
+            var lineFlow = flow
+            for ch in rest {
+                if let open = quote { if ch == open { quote = nil }; continue }
+                switch ch {
+                case "\"", "'": quote = ch
+                case "[", "{": flow += 1; lineFlow = max(lineFlow, flow)
+                case "]", "}": flow = max(0, flow - 1)
+                default: continue
+                }
+            }
+            let depth = indents.count + dashes + lineFlow
+            if depth > (deepest?.0 ?? -1) { deepest = (depth, index + 1) }
+        }
+        return deepest
     }
 
     package static func lineOf(_ error: YamlError) -> Int? {
@@ -86,6 +134,22 @@ package struct YAMLFields {
         guard let v = value(key) else { return nil }
         guard let text = v.scalar?.string, let d = Double(text) else { throw fail(key, v, "expected a number, got \(v.scalar?.string ?? "a \(Self.kind(v))")") }
         return d
+    }
+
+    /// A number within `range` (finite), or nil when absent; out of range is an error naming the range.
+    package mutating func double(_ key: String, in range: ClosedRange<Double>) throws(PresetError) -> Double? {
+        guard let value = try double(key) else { return nil }
+        guard value.isFinite, range.contains(value) else {
+            throw fail(key, nil, "expected \(String(format: "%g", range.lowerBound)) to \(String(format: "%g", range.upperBound)), got \(value)")
+        }
+        return value
+    }
+
+    /// A whole number within `range`, or nil when absent.
+    package mutating func int(_ key: String, in range: ClosedRange<Int>) throws(PresetError) -> Int? {
+        guard let value = try int(key) else { return nil }
+        guard range.contains(value) else { throw fail(key, nil, "expected \(range.lowerBound) to \(range.upperBound), got \(value)") }
+        return value
     }
 
     package mutating func requiredDouble(_ key: String) throws(PresetError) -> Double {
@@ -131,8 +195,14 @@ package struct YAMLFields {
         guard let v = value(key) else { return nil }
         guard let mapping = v.mapping else { throw fail(key, v, "expected a mapping of names") }
         var out: [(String, YAMLFields)] = []
+        var seen: [String: Node] = [:]
         for (name, node) in mapping {
             let text = name.scalar?.string ?? "?"
+            if let first = seen[text] {
+                throw PresetError(file: file, line: Self.line(name), key: keyPath(key) + "." + text,
+                                  message: "given twice (the first at line \(Self.line(first).map(String.init) ?? "?"))")
+            }
+            seen[text] = name
             out.append((text, try YAMLFields(node, file: file, path: keyPath(key) + "." + text)))
         }
         return out

@@ -142,6 +142,9 @@ struct EDLParser {
 
     /// Frames of a timecode. Record times count as the header's FCM says; source times as the FCM
     /// in force for the event (CMX 3600: an FCM line before an event gives its source's mode).
+    /// The most frames a length read from an EDL may hold: a day at 60 frames a second.
+    static let maximumFrames = 24 * 3600 * 60
+
     /// A `;` before the frames always means drop-frame.
     private func frames(_ text: Substring, _ number: Int, event: Int, what: String) throws(EDLDiagnostic) -> Int {
         let mode = what.hasPrefix("record") || what == "LOC" ? edl.rate.dropFrame : dropFrame
@@ -170,7 +173,13 @@ struct EDLParser {
         if fields.count == 9 {
             guard transition != .cut, let d = Int(fields[4]), d >= 0 else {
                 throw EDLDiagnostic(file: file, line: number, event: eventNumber,
-                                    message: "expected a transition length in frames after \(fields[3]), got \(fields[4])")
+                                    message: "expected a transition length in frames after \(fields[3]), got \(fields[4].prefix(40))")
+            }
+            // Longer than a day of frames is no transition a timeline can hold (and would overflow
+            // the arithmetic of every writer and the renderer).
+            guard d <= Self.maximumFrames else {
+                throw EDLDiagnostic(file: file, line: number, event: eventNumber,
+                                    message: "a transition of \(d) frames is longer than a day (at most \(Self.maximumFrames))")
             }
             duration = d
         } else if transition != .cut {
@@ -219,6 +228,11 @@ struct EDLParser {
         guard fields.count == 4, let speed = Double(fields[2]) else {
             throw EDLDiagnostic(file: file, line: number, event: event.number,
                                 message: "expected M2 REEL SPEED(fps) SOURCE-IN")
+        }
+        // CMX 3600 writes the speed as frames a second, −999.9 to 999.9; nan, inf and 1e308 are no speed.
+        guard speed.isFinite, abs(speed) <= 999.9 else {
+            throw EDLDiagnostic(file: file, line: number, event: event.number,
+                                message: "M2 speed \(fields[2].prefix(40)) is outside −999.9…999.9 frames a second")
         }
         let start = try frames(fields[3], number, event: event.number, what: "M2 source in")
         event.speed = EDLSpeed(reel: String(fields[1]), speed: speed, sourceIn: start)

@@ -27,6 +27,9 @@ public struct MasterAnalyser {
         guard case let .video(width, height, _, _, _, _) = reader.frameFormat else {
             throw MediaError(file: master, stage: .probe, reason: "no picture to analyse")
         }
+        guard width >= 2, height >= 2 else {
+            throw MediaError(file: master, stage: .probe, reason: "the picture is \(width)x\(height): nothing to analyse")
+        }
         let aw = Self.analysisWidth, ah = max(2, Int((Double(aw) * Double(height) / Double(width)).rounded()) & ~1)
         let graph = try FilterGraph("[in]scale=\(aw):\(ah):flags=area,format=yuv444p[out]", inputs: ["in": reader.frameFormat])
         if let start, start > 0 { try reader.seek(toPTS: reader.startPTS + Int64(start / reader.timeBase.doubleValue)) }

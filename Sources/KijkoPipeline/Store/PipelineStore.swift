@@ -42,7 +42,9 @@ public final class PipelineStore: Sendable {
             // ones write, sync and checkpoint about 40 % as many bytes (bench pipeline).
             try db.execute(sql: "PRAGMA page_size = 1024")
         }
-        let exists = FileManager.default.fileExists(atPath: path)
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        if exists && isFolder.boolValue { throw PipelineError("\(path): a folder, not a database file (give --db a file's path)") }
         do {
             if exists { try Self.checkForeign(path) }
             pool = try DatabasePool(path: path, configuration: configuration)

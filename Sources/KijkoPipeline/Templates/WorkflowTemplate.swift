@@ -96,19 +96,19 @@ public struct WorkflowTemplate: Sendable, Equatable, Codable {
         var f = try YAMLFields(try YAMLFields.document(path), file: path)
         var template = WorkflowTemplate(name: try f.requiredString("name"), description: try f.string("description") ?? "",
                                         workflowType: try f.string("workflow_type") ?? "custom",
-                                        estimatedDuration: try f.int("estimated_duration"), costEstimate: try f.double("cost_estimate"),
+                                        estimatedDuration: try f.int("estimated_duration", in: 0...1_000_000), costEstimate: try f.double("cost_estimate", in: 0...10_000_000),
                                         steps: [], source: path)
         guard let entries = try f.entries("steps"), !entries.isEmpty else { throw f.fail("steps", nil, "a workflow needs steps") }
         var lines: [String: YAMLFields] = [:]
         for (id, fields) in entries {
             var s = fields
             var step = Step(id: id, agent: try s.string("agent"), gate: nil, after: try s.strings("after") ?? [], when: nil,
-                            phase: try s.string("phase") ?? "pre-production", costEstimate: try s.double("cost_estimate") ?? 0)
+                            phase: try s.string("phase") ?? "pre-production", costEstimate: try s.double("cost_estimate", in: 0...10_000_000) ?? 0)
             guard phases.contains(step.phase) else { throw s.fail("phase", nil, "expected one of \(phases.joined(separator: ", ")), got \(step.phase)") }
             if var g = try s.fields("gate") {
                 let reviews = try g.string("reviews") ?? step.after.first ?? ""
                 step.gate = Gate(role: try g.requiredString("role"), approval: try g.requiredString("approval"), reviews: reviews,
-                                 onReject: try g.string("on_reject") ?? reviews, maxLoops: try g.int("max_loops") ?? -1)
+                                 onReject: try g.string("on_reject") ?? reviews, maxLoops: try g.int("max_loops", in: 0...1_000) ?? -1)
                 if step.gate!.maxLoops < 0 { throw g.fail("max_loops", nil, "a gate that sends the job back needs max_loops (how many rejections before the job fails)") }
                 try g.finish()
             }

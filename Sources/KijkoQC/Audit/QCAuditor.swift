@@ -100,7 +100,7 @@ public struct QCAuditor {
                                   note: note, damageAt: damageAt)
         for check in QCChecks.all {
             for finding in check.findings(evidence) {
-                issue(check.id, finding.run, measured: finding.measured, threshold: finding.threshold, finding.message, severity: finding.severity)
+                issue(check.info.id, finding.run, measured: finding.measured, threshold: finding.threshold, finding.message, severity: finding.severity)
             }
         }
         let videoDuration = clock.time(stats.count)

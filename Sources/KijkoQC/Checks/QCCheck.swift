@@ -10,19 +10,26 @@ import KijkoPresets
 /// sound (``SoundMeter``) gather every per-frame and per-window figure; a check reads what it
 /// needs from ``QCEvidence``.
 protocol QCCheck: Sendable {
-    /// `black`, `loudness`… as issues name it.
-    var id: String { get }
-    /// Where the profile turns it on (`video.black`, `audio.loudness`), or how it runs otherwise.
-    var profileKey: String { get }
-    /// What it reads: per-frame picture statistics, per-window sound, or the whole file.
-    var measures: QCMeasure { get }
-    /// One line for the legend: what it finds.
-    var summary: String { get }
-    /// The colour its marks take on the report's timeline.
-    var colour: String { get }
+    /// Its id, profile section, what it reads, its legend line and colour.
+    var info: QCCheckInfo { get }
     /// Its findings over the whole audit.
     func findings(_ evidence: QCEvidence) -> [QCFinding]
 }
+
+/// What the report, the legend and JUnit say of a check.
+struct QCCheckInfo: Sendable {
+    /// `black`, `loudness`… as issues name it.
+    var id: String
+    /// Where the profile turns it on (`video.black`, `audio.loudness`), or how it runs otherwise.
+    var profileKey: String
+    /// What it reads: per-frame picture statistics, per-window sound, or the whole file.
+    var measures: QCMeasure
+    /// One line for the legend: what it finds.
+    var summary: String
+    /// The colour its marks take on the report's timeline.
+    var colour: String
+}
+
 
 /// What a check reads.
 enum QCMeasure: String, Sendable {

@@ -122,18 +122,18 @@ public struct QCProfile: Sendable, Equatable {
         var profile = QCProfile(name: name, description: try f.string("description") ?? name, source: path)
         if var v = try f.fields("video") {
             if var b = try v.fields("black") {
-                profile.black = Black(lumaMax: try b.int("luma_max") ?? 32, pictureShare: try share(&b, "picture_share", 0.98),
-                                      minSeconds: try b.double("min_seconds") ?? 0.2)
+                profile.black = Black(lumaMax: try level(&b, "luma_max", 32), pictureShare: try share(&b, "picture_share", 0.98),
+                                      minSeconds: try seconds(&b, "min_seconds", 0.2))
                 try b.finish()
             }
             if var z = try v.fields("freeze") {
-                profile.freeze = Freeze(differenceMax: try z.double("difference_max") ?? 0.5, minSeconds: try z.double("min_seconds") ?? 1)
+                profile.freeze = Freeze(differenceMax: try number(&z, "difference_max", 0.5, 0...255), minSeconds: try seconds(&z, "min_seconds", 1))
                 try z.finish()
             }
             if var z = try v.fields("flash") {
                 let step = try z.int("luma_step") ?? 20
                 guard (1...254).contains(step) else { throw z.fail("luma_step", nil, "expected 1–254, got \(step)") }
-                profile.flash = Flash(lumaStep: step, area: try share(&z, "area", 0.25), maxPerSecond: try z.int("max_per_second") ?? 3,
+                profile.flash = Flash(lumaStep: step, area: try share(&z, "area", 0.25), maxPerSecond: try count(&z, "max_per_second", 3, 1...100),
                                       redCrMin: try level(&z, "red_cr_min", 192), redCbMax: try level(&z, "red_cb_max", 128))
                 try z.finish()
             }
@@ -141,17 +141,17 @@ public struct QCProfile: Sendable, Equatable {
                 let severity = try z.string("severity") ?? "warning"
                 guard let chosen = QCReport.Severity(rawValue: severity) else { throw z.fail("severity", nil, "expected error or warning, got \(severity)") }
                 profile.letterbox = Letterbox(lumaMax: try level(&z, "luma_max", 24), maxShare: try share(&z, "max_share", 0.01),
-                                              minSeconds: try z.double("min_seconds") ?? 1, severity: chosen)
+                                              minSeconds: try seconds(&z, "min_seconds", 1), severity: chosen)
                 try z.finish()
             }
             if var z = try v.fields("blockiness") {
-                profile.blockiness = Blockiness(edgeShare: try share(&z, "edge_share", 0.3), ratioMax: try z.double("ratio_max") ?? 4,
-                                                minStep: try level(&z, "min_step", 2), minSeconds: try z.double("min_seconds") ?? 0.5)
+                profile.blockiness = Blockiness(edgeShare: try share(&z, "edge_share", 0.3), ratioMax: try number(&z, "ratio_max", 4, 0...1000),
+                                                minStep: try level(&z, "min_step", 2), minSeconds: try seconds(&z, "min_seconds", 0.5))
                 try z.finish()
             }
             if var z = try v.fields("interlace") {
-                profile.interlace = Interlace(ratioMax: try z.double("ratio_max") ?? 3, minStep: try z.double("min_step") ?? 4,
-                                              minSeconds: try z.double("min_seconds") ?? 0.5)
+                profile.interlace = Interlace(ratioMax: try number(&z, "ratio_max", 3, 0...1000), minStep: try number(&z, "min_step", 4, 0...255),
+                                              minSeconds: try seconds(&z, "min_seconds", 0.5))
                 try z.finish()
             }
             profile.lumaRange = try range(&v, "luma_range")
@@ -160,26 +160,50 @@ public struct QCProfile: Sendable, Equatable {
         }
         if var a = try f.fields("audio") {
             if var l = try a.fields("loudness") {
-                profile.loudness = Loudness(target: try l.requiredDouble("target"), tolerance: try l.double("tolerance") ?? 1)
+                let target = try l.requiredDouble("target")
+                guard (-70.0...0).contains(target) else { throw l.fail("target", nil, "expected −70 to 0 LUFS, got \(target)") }
+                profile.loudness = Loudness(target: target, tolerance: try number(&l, "tolerance", 1, 0...30))
                 try l.finish()
             }
             profile.truePeakMax = try a.double("true_peak_max")
+            if let peak = profile.truePeakMax, !(-60.0...6).contains(peak) { throw a.fail("true_peak_max", nil, "expected −60 to 6 dBTP, got \(peak)") }
             if var s = try a.fields("silence") {
-                profile.silence = Silence(levelDb: try s.double("level_db") ?? -60, minSeconds: try s.double("min_seconds") ?? 0.5)
+                profile.silence = Silence(levelDb: try number(&s, "level_db", -60, -200...0), minSeconds: try seconds(&s, "min_seconds", 0.5))
                 try s.finish()
             }
             if var c = try a.fields("channels") {
-                profile.channelFaultSeconds = try c.double("min_seconds") ?? 0.5
+                profile.channelFaultSeconds = try seconds(&c, "min_seconds", 0.5)
                 try c.finish()
             }
             if var c = try a.fields("clipping") {
-                profile.clipping = Clipping(level: try share(&c, "level", 0.999), minSamples: try c.int("min_samples") ?? 3)
+                profile.clipping = Clipping(level: try share(&c, "level", 0.999), minSamples: try count(&c, "min_samples", 3, 1...48_000))
                 try c.finish()
             }
             try a.finish()
         }
         try f.finish()
         return profile
+    }
+
+    /// A duration in seconds, 0 to a day.
+    static func seconds(_ f: inout YAMLFields, _ key: String, _ fallback: Double) throws(PresetError) -> Double {
+        try number(&f, key, fallback, 0...86_400)
+    }
+
+    /// A number within `range` (finite).
+    static func number(_ f: inout YAMLFields, _ key: String, _ fallback: Double, _ range: ClosedRange<Double>) throws(PresetError) -> Double {
+        let value = try f.double(key) ?? fallback
+        guard value.isFinite, range.contains(value) else {
+            throw f.fail(key, nil, "expected \(String(format: "%g", range.lowerBound)) to \(String(format: "%g", range.upperBound)), got \(value)")
+        }
+        return value
+    }
+
+    /// A whole number within `range`.
+    static func count(_ f: inout YAMLFields, _ key: String, _ fallback: Int, _ range: ClosedRange<Int>) throws(PresetError) -> Int {
+        let value = try f.int(key) ?? fallback
+        guard range.contains(value) else { throw f.fail(key, nil, "expected \(range.lowerBound) to \(range.upperBound), got \(value)") }
+        return value
     }
 
     static func share(_ f: inout YAMLFields, _ key: String, _ fallback: Double) throws(PresetError) -> Double {

@@ -7,7 +7,7 @@ import KijkoCore
 /// as data URLs, so the page travels alone). All text is escaped.
 public enum HTMLReport {
     /// Each check's colour on the timeline, from the registry.
-    static let colours = Dictionary(uniqueKeysWithValues: QCChecks.all.map { ($0.id, $0.colour) })
+    static let colours = Dictionary(uniqueKeysWithValues: QCChecks.all.map { ($0.info.id, $0.info.colour) })
 
     /// - Parameter thumbnails: JPEG bytes per issue index, where one was made.
     public static func page(_ report: QCReport, thumbnails: [Int: Data]) -> String {
@@ -49,10 +49,11 @@ public enum HTMLReport {
         if rows.isEmpty { rows = "<tr><td colspan=\"7\">No issues.</td></tr>" }
         let vision = report.vision.map(visionSection) ?? ""
         // The legend: every check in the registry, its colour, what it finds and what it found here.
-        let legend = QCChecks.all.map { check in
+        let legend = QCChecks.all.map(\.info).map { check in
             let found = report.issues.filter { $0.check == check.id }
             let errors = found.filter { $0.severity == .error }.count
-            let verdict = found.isEmpty ? "clean" : errors > 0 ? "\(errors) error\(errors == 1 ? "" : "s")" : "\(found.count) warning\(found.count == 1 ? "" : "s")"
+            let asked = check.id == "spec" ? report.spec != nil : check.id == "vision" ? report.vision != nil : true
+            let verdict = !asked ? "not asked" : found.isEmpty ? "clean" : errors > 0 ? "\(errors) error\(errors == 1 ? "" : "s")" : "\(found.count) warning\(found.count == 1 ? "" : "s")"
             return "<tr><td><span class=\"dot\" style=\"background:\(check.colour)\"></span>\(escape(check.id))</td>"
                 + "<td>\(escape(check.summary))</td><td><small>\(escape(check.measures.rawValue)); \(escape(check.profileKey))</small></td>"
                 + "<td>\(verdict)</td></tr>"

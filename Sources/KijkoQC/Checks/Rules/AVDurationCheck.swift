@@ -2,11 +2,8 @@ import Foundation
 
 /// Sound and picture of different lengths (more than a frame apart): a warning.
 struct AVDurationCheck: QCCheck {
-    let id = "av_duration"
-    let profileKey = "always"
-    let measures = QCMeasure.file
-    let summary = "sound and picture of different lengths"
-    let colour = "#7f7f7f"
+    let info = QCCheckInfo(id: "av_duration", profileKey: "always", measures: .file,
+                           summary: "sound and picture of different lengths", colour: "#7f7f7f")
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
         guard let sound = e.sound else { return [] }

@@ -2,11 +2,8 @@ import Foundation
 
 /// Black picture: most of each picture under the profile's black level, for long enough.
 struct BlackCheck: QCCheck {
-    let id = "black"
-    let profileKey = "video.black"
-    let measures = QCMeasure.picture
-    let summary = "black picture (share of the picture under the black level)"
-    let colour = "#444"
+    let info = QCCheckInfo(id: "black", profileKey: "video.black", measures: .picture,
+                           summary: "black picture (share of the picture under the black level)", colour: "#444")
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
         guard let black = e.profile.black else { return [] }

@@ -2,11 +2,8 @@ import Foundation
 
 /// Compression blocking: the picture steps at its 8x8 block edges far more than inside the blocks.
 struct BlockinessCheck: QCCheck {
-    let id = "blockiness"
-    let profileKey = "video.blockiness"
-    let measures = QCMeasure.picture
-    let summary = "compression blocking at 8x8 block edges"
-    let colour = "#f7b6d2"
+    let info = QCCheckInfo(id: "blockiness", profileKey: "video.blockiness", measures: .picture,
+                           summary: "compression blocking at 8x8 block edges", colour: "#f7b6d2")
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
         guard let block = e.profile.blockiness else { return [] }

@@ -2,11 +2,8 @@ import Foundation
 
 /// Channel faults: a channel silent, a copy of channel 1, or channel 1 inverted, for long enough.
 struct ChannelsCheck: QCCheck {
-    let id = "channels"
-    let profileKey = "audio.channels"
-    let measures = QCMeasure.sound
-    let summary = "a silent, duplicated or inverted channel"
-    let colour = "#98df8a"
+    let info = QCCheckInfo(id: "channels", profileKey: "audio.channels", measures: .sound,
+                           summary: "a silent, duplicated or inverted channel", colour: "#98df8a")
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
         guard let sound = e.sound, let seconds = e.profile.channelFaultSeconds else { return [] }

@@ -2,11 +2,8 @@ import Foundation
 
 /// Clipping: runs of samples at full scale (clips under 100 ms apart are one event).
 struct ClippingCheck: QCCheck {
-    let id = "audio_clipping"
-    let profileKey = "audio.clipping"
-    let measures = QCMeasure.sound
-    let summary = "sound clipped at full scale"
-    let colour = "#d62728"
+    let info = QCCheckInfo(id: "audio_clipping", profileKey: "audio.clipping", measures: .sound,
+                           summary: "sound clipped at full scale", colour: "#d62728")
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
         guard let sound = e.sound, let clipping = e.profile.clipping else { return [] }

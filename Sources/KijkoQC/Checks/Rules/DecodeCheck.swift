@@ -3,11 +3,8 @@ import Foundation
 /// Damage: where decoding broke or packets were skipped, and a picture that stops short of the
 /// frames the file declares (cut off in a copy) — never a quiet pass.
 struct DecodeCheck: QCCheck {
-    let id = "decode"
-    let profileKey = "always"
-    let measures = QCMeasure.file
-    let summary = "damaged or missing frames"
-    let colour = "#e377c2"
+    let info = QCCheckInfo(id: "decode", profileKey: "always", measures: .file,
+                           summary: "damaged or missing frames", colour: "#e377c2")
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
         let count = e.stats.count

@@ -3,11 +3,8 @@ import Foundation
 /// Photosensitivity: more luminance or saturated-red flashes in a second than the profile allows
 /// (Ofcom / ITU-R BT.1702 style: a flash is a pair of opposing transitions over enough of the picture).
 struct FlashCheck: QCCheck {
-    let id = "flash"
-    let profileKey = "video.flash"
-    let measures = QCMeasure.picture
-    let summary = "luminance and red flashes over the per-second limit"
-    let colour = "#ff9896"
+    let info = QCCheckInfo(id: "flash", profileKey: "video.flash", measures: .picture,
+                           summary: "luminance and red flashes over the per-second limit", colour: "#ff9896")
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
         guard let flash = e.profile.flash else { return [] }

@@ -2,11 +2,8 @@ import Foundation
 
 /// Frozen picture: frames that barely differ from the one before, for long enough.
 struct FreezeCheck: QCCheck {
-    let id = "freeze"
-    let profileKey = "video.freeze"
-    let measures = QCMeasure.picture
-    let summary = "frozen picture (difference from the frame before)"
-    let colour = "#1f77b4"
+    let info = QCCheckInfo(id: "freeze", profileKey: "video.freeze", measures: .picture,
+                           summary: "frozen picture (difference from the frame before)", colour: "#1f77b4")
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
         guard let freeze = e.profile.freeze else { return [] }

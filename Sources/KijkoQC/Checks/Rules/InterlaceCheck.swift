@@ -2,11 +2,8 @@ import Foundation
 
 /// Combing: lines alternating between two moments on a picture that says it is progressive.
 struct InterlaceCheck: QCCheck {
-    let id = "interlace"
-    let profileKey = "video.interlace"
-    let measures = QCMeasure.picture
-    let summary = "interlace combing on a progressive picture"
-    let colour = "#dbdb8d"
+    let info = QCCheckInfo(id: "interlace", profileKey: "video.interlace", measures: .picture,
+                           summary: "interlace combing on a progressive picture", colour: "#dbdb8d")
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
         guard let comb = e.profile.interlace else { return [] }

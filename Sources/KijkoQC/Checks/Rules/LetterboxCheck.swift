@@ -2,11 +2,8 @@ import Foundation
 
 /// Letterbox and pillarbox: black bars over more of the frame than the profile allows.
 struct LetterboxCheck: QCCheck {
-    let id = "letterbox"
-    let profileKey = "video.letterbox"
-    let measures = QCMeasure.picture
-    let summary = "black bars (letterbox, pillarbox) around the active picture"
-    let colour = "#c49c94"
+    let info = QCCheckInfo(id: "letterbox", profileKey: "video.letterbox", measures: .picture,
+                           summary: "black bars (letterbox, pillarbox) around the active picture", colour: "#c49c94")
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
         guard let box = e.profile.letterbox, let video = e.info.first(.video), let width = video.width, let height = video.height else { return [] }

@@ -2,18 +2,16 @@ import Foundation
 
 /// Illegal levels: more of a picture than the profile allows outside the legal luma or chroma range.
 struct LevelRangeCheck: QCCheck {
-    let id: String
-    let profileKey: String
-    let measures = QCMeasure.picture
-    let summary: String
-    let colour: String
+    let info: QCCheckInfo
     private let range: @Sendable (QCProfile) -> QCProfile.Range?
     private let outside: @Sendable (PictureStatistics) -> Double
 
-    static let luma = LevelRangeCheck(id: "luma_range", profileKey: "video.luma_range", summary: "luma outside the legal range",
-                                      colour: "#ff7f0e", range: { $0.lumaRange }, outside: { $0.lumaOutside })
-    static let chroma = LevelRangeCheck(id: "chroma_range", profileKey: "video.chroma_range", summary: "chroma outside the legal range",
-                                        colour: "#bcbd22", range: { $0.chromaRange }, outside: { $0.chromaOutside })
+    static let luma = LevelRangeCheck(info: QCCheckInfo(id: "luma_range", profileKey: "video.luma_range", measures: .picture,
+                                                        summary: "luma outside the legal range", colour: "#ff7f0e"),
+                                      range: { $0.lumaRange }, outside: { $0.lumaOutside })
+    static let chroma = LevelRangeCheck(info: QCCheckInfo(id: "chroma_range", profileKey: "video.chroma_range", measures: .picture,
+                                                          summary: "chroma outside the legal range", colour: "#bcbd22"),
+                                        range: { $0.chromaRange }, outside: { $0.chromaOutside })
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
         guard let range = range(e.profile) else { return [] }

@@ -2,11 +2,8 @@ import Foundation
 
 /// Programme loudness (EBU R128 / ATSC A/85 integrated) against the profile's target.
 struct LoudnessCheck: QCCheck {
-    let id = "loudness"
-    let profileKey = "audio.loudness"
-    let measures = QCMeasure.sound
-    let summary = "integrated loudness off target"
-    let colour = "#9467bd"
+    let info = QCCheckInfo(id: "loudness", profileKey: "audio.loudness", measures: .sound,
+                           summary: "integrated loudness off target", colour: "#9467bd")
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
         guard let loud = e.sound?.loudness, let target = e.profile.loudness, loud.integrated > -70,

@@ -2,11 +2,8 @@ import Foundation
 
 /// Silence: every channel under the profile's level for long enough.
 struct SilenceCheck: QCCheck {
-    let id = "silence"
-    let profileKey = "audio.silence"
-    let measures = QCMeasure.sound
-    let summary = "silence on every channel"
-    let colour = "#17becf"
+    let info = QCCheckInfo(id: "silence", profileKey: "audio.silence", measures: .sound,
+                           summary: "silence on every channel", colour: "#17becf")
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
         guard let sound = e.sound, let silence = e.profile.silence else { return [] }

@@ -2,11 +2,8 @@ import Foundation
 
 /// Conformance to a delivery preset (`--spec`): each departure is an issue over the whole file.
 struct SpecConformanceCheck: QCCheck {
-    let id = "spec"
-    let profileKey = "--spec PRESET"
-    let measures = QCMeasure.file
-    let summary = "departures from the delivery preset"
-    let colour = "#aec7e8"
+    let info = QCCheckInfo(id: "spec", profileKey: "--spec PRESET", measures: .file,
+                           summary: "departures from the delivery preset", colour: "#aec7e8")
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
         guard let spec = e.spec else { return [] }

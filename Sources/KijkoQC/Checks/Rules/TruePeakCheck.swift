@@ -2,11 +2,8 @@ import Foundation
 
 /// True peak (4x oversampled) over the profile's ceiling.
 struct TruePeakCheck: QCCheck {
-    let id = "true_peak"
-    let profileKey = "audio.true_peak_max"
-    let measures = QCMeasure.sound
-    let summary = "true peak over the ceiling"
-    let colour = "#8c564b"
+    let info = QCCheckInfo(id: "true_peak", profileKey: "audio.true_peak_max", measures: .sound,
+                           summary: "true peak over the ceiling", colour: "#8c564b")
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
         guard let loud = e.sound?.loudness, let ceiling = e.profile.truePeakMax, loud.truePeak > ceiling else { return [] }

@@ -1,11 +1,8 @@
 /// The vision model's findings on keyframes and failing frames: added by ``VisionStage`` after the
 /// audit (`--vision`), so the audit itself finds nothing here.
 struct VisionCheck: QCCheck {
-    let id = "vision"
-    let profileKey = "--vision"
-    let measures = QCMeasure.review
-    let summary = "what the vision model saw on keyframes and failing frames"
-    let colour = "#c5b0d5"
+    let info = QCCheckInfo(id: "vision", profileKey: "--vision", measures: .review,
+                           summary: "what the vision model saw on keyframes and failing frames", colour: "#c5b0d5")
 
     func findings(_ e: QCEvidence) -> [QCFinding] { [] }
 }
