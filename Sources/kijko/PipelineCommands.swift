@@ -11,8 +11,9 @@ struct StoreOptions: ParsableArguments {
 
     var json: Bool { global.json }
 
-    /// The jobs service on this store, with the production agents.
-    func service() throws -> JobsService { try JobsService(database: db) }
+    /// The jobs service on this store, with the production agents. Only `create` (a command that
+    /// starts a job) makes a store where there is none.
+    func service(create: Bool = false) throws -> JobsService { try JobsService(database: db, create: create) }
 }
 
 /// Runs `job` to where it stops and prints what happened; exit 1 when it failed or stopped.
@@ -62,7 +63,7 @@ struct RunCommand: AsyncParsableCommand {
         let store = store, approveAll = approveAll
         try await interruptible {
             _ = try request.checked()   // a refused brief opens no store
-            let jobs = try store.service()
+            let jobs = try store.service(create: true)
             try await runJob(jobs, job: try jobs.start(request), options: store, approveAll: approveAll)
         }
     }

@@ -8,6 +8,31 @@ import KijkoCore
 
 /// Workflow templates are validated on load; the store refuses files that are not its own.
 @Suite struct TemplateAndStoreTests {
+    /// Reading and deciding never make a store where there was none: a typo in `--db` is an error
+    /// naming the path, and neither the file nor its folder appears.
+    @Test func readingCommandsCreateNoStore() throws {
+        let base = (try PipelineFixture.scratch() as NSString).deletingLastPathComponent
+        let typo = base + "/typo.sqlite", deep = base + "/nowhere/x.sqlite"
+        for arguments in [["jobs", "--db", typo], ["status", "abc", "--db", deep], ["approvals", "--db", typo],
+                          ["metrics", "--db", deep], ["resume", "abc", "--db", typo], ["approve", "abc", "--db", typo]] {
+            let run = try Program.run(Program.kijko, arguments)
+            #expect(run.status == 1, "\(arguments): exit \(run.status)")
+            #expect(run.stderr.contains("no job database there"), "\(arguments): \(run.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: typo) && !FileManager.default.fileExists(atPath: base + "/nowhere"))
+    }
+
+    /// A relative `--master` or `--media` is kept absolute, so `resume` works from any folder.
+    @Test func mediaPathsAreKeptAbsolute() throws {
+        let runner = PipelineRunner(store: try PipelineStore(path: try PipelineFixture.scratch()))
+        let job = try runner.start(try PipelineFixture.template("social"), brief: "Clips",
+                                   options: .init(media: "footage/day1", master: "./cut/../master.mov"))
+        let settings = try runner.store.jobState(job).settings
+        let here = FileManager.default.currentDirectoryPath
+        #expect(settings["media"] == URL(fileURLWithPath: here + "/footage/day1").standardizedFileURL.path)
+        #expect(settings["master"] == URL(fileURLWithPath: here + "/master.mov").standardizedFileURL.path)
+    }
+
     /// `--db` naming a folder is one error naming it (it was a trap).
     @Test func aFolderIsNoStore() throws {
         let folder = (try PipelineFixture.scratch() as NSString).deletingLastPathComponent

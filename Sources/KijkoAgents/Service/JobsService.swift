@@ -17,12 +17,12 @@ public final class JobsService: Sendable {
     /// Agents draft offline (no model configured): every draft says so.
     public let offline: Bool
 
-    /// Opens (or creates) the store at `database` (default: `KIJKO_DB`, else the per-user store),
-    /// with the production agents on `context` (default: a model's when `KIJKO_LLM_BASE_URL` is
-    /// set, offline drafts otherwise).
-    public init(database: String? = nil, context: AgentContext? = nil) throws {
+    /// Opens the store at `database` (default: `KIJKO_DB`, else the per-user store) — creating it
+    /// only when `create` (starting jobs) — with the production agents on `context` (default: a
+    /// model's when `KIJKO_LLM_BASE_URL` is set, offline drafts otherwise).
+    public init(database: String? = nil, context: AgentContext? = nil, create: Bool = true) throws {
         let context = try context ?? AgentContext.fromEnvironment()
-        runner = PipelineRunner(store: try PipelineStore(path: database ?? PipelineStore.defaultPath()),
+        runner = PipelineRunner(store: try PipelineStore(path: database ?? PipelineStore.defaultPath(), create: create),
                                 agents: ProductionAgents.registry(context))
         offline = context.client == nil
     }
@@ -198,7 +198,8 @@ public final class JobsService: Sendable {
         guard !destinations.isEmpty else {
             throw ServiceError("no trace destination: set OTEL_EXPORTER_OTLP_ENDPOINT or LANGFUSE_HOST (with its keys)")
         }
-        return try TraceExporter(store: try PipelineStore(path: database ?? PipelineStore.defaultPath()), destinations: destinations).flush()
+        return try TraceExporter(store: try PipelineStore(path: database ?? PipelineStore.defaultPath(), create: false),
+                                 destinations: destinations).flush()
     }
 
     /// SQLite's integrity check over the whole store, read-only and without migrating (a store

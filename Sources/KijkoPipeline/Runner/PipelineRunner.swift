@@ -67,7 +67,9 @@ public final class PipelineRunner: Sendable {
         let snapshot = String(decoding: try encoder.encode(template), as: UTF8.self)
         let sequence = String(decoding: try encoder.encode(template.steps.filter { $0.agent != nil }.map { ["step": $0.id, "agent": $0.agent!] }), as: UTF8.self)
         let gates = String(decoding: try encoder.encode(template.steps.compactMap { step in step.gate.map { ["step": step.id, "role": $0.role, "approval": $0.approval] } }), as: UTF8.self)
-        let settings = String(decoding: try encoder.encode(["media": options.media, "master": options.master]), as: UTF8.self)
+        // Absolute, so the job resumes from any folder.
+        func absolute(_ path: String?) -> String? { path.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
+        let settings = String(decoding: try encoder.encode(["media": absolute(options.media), "master": absolute(options.master)]), as: UTF8.self)
         let attachments = String(decoding: try encoder.encode(options.attachments), as: UTF8.self)
         let job = PipelineStore.newID()
         try store.createJob(.init(id: job, template: template, snapshot: snapshot, sequence: sequence, gates: gates, settings: settings,

@@ -18,11 +18,16 @@ public final class PipelineStore: Sendable {
     /// The `synchronous` setting of every commit but people's decisions (`KIJKO_DB_SYNC`).
     let sync: String
 
-    /// Opens (creating if needed) the store at `path` and brings its schema up to date. A file that
-    /// is not a Kijko store, or is damaged, is an error naming it; nothing is written to it.
-    public init(path: String) throws {
+    /// Opens the store at `path` (creating it, and its folder, when `create` — only a command that
+    /// starts a job does; one that reads or decides never makes a store where there was none) and
+    /// brings its schema up to date. A file that is not a Kijko store, or is damaged, is an error
+    /// naming it; nothing is written to it.
+    public init(path: String, create: Bool = true) throws {
         // Absolute, so artefact paths derived from it are too (and an approval hashes the files they name).
         self.path = URL(fileURLWithPath: path).standardizedFileURL.path
+        if !create && !FileManager.default.fileExists(atPath: path) {
+            throw PipelineError("\(path): no job database there (a job starts one: kijko run …; or check --db / KIJKO_DB)")
+        }
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let sync = try Self.synchronous()
