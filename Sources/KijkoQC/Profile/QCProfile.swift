@@ -192,18 +192,12 @@ public struct QCProfile: Sendable, Equatable {
 
     /// A number within `range` (finite).
     static func number(_ f: inout YAMLFields, _ key: String, _ fallback: Double, _ range: ClosedRange<Double>) throws(PresetError) -> Double {
-        let value = try f.double(key) ?? fallback
-        guard value.isFinite, range.contains(value) else {
-            throw f.fail(key, nil, "expected \(String(format: "%g", range.lowerBound)) to \(String(format: "%g", range.upperBound)), got \(value)")
-        }
-        return value
+        try f.double(key, in: range) ?? fallback
     }
 
     /// A whole number within `range`.
     static func count(_ f: inout YAMLFields, _ key: String, _ fallback: Int, _ range: ClosedRange<Int>) throws(PresetError) -> Int {
-        let value = try f.int(key) ?? fallback
-        guard range.contains(value) else { throw f.fail(key, nil, "expected \(range.lowerBound) to \(range.upperBound), got \(value)") }
-        return value
+        try f.int(key, in: range) ?? fallback
     }
 
     static func share(_ f: inout YAMLFields, _ key: String, _ fallback: Double) throws(PresetError) -> Double {
