@@ -33,6 +33,24 @@ import KijkoCore
         #expect(settings["master"] == URL(fileURLWithPath: here + "/master.mov").standardizedFileURL.path)
     }
 
+    /// A job whose runner was killed shows `interrupted`, not `running` for ever; one whose runner
+    /// lives shows `running`.
+    @Test func aKilledRunnersJobIsInterrupted() throws {
+        let runner = PipelineRunner(store: try PipelineStore(path: try PipelineFixture.scratch()))
+        let job = try runner.start(try PipelineFixture.template("social"), brief: "Clips")
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        for (pid, expected) in [(gone.processIdentifier, "interrupted"), (getpid(), "running")] {
+            try runner.store.write { db in
+                try db.execute(sql: "UPDATE production_jobs SET settings = ? WHERE id = ?", arguments: ["{\"runner_pid\":\"\(pid)\"}", job])
+            }
+            #expect(try runner.store.jobs().first?.runState == expected)
+            #expect(try runner.store.detail(job: job).job.runState == expected)
+        }
+    }
+
     /// `--db` naming a folder is one error naming it (it was a trap).
     @Test func aFolderIsNoStore() throws {
         let folder = (try PipelineFixture.scratch() as NSString).deletingLastPathComponent

@@ -80,8 +80,17 @@ extension PipelineStore {
 
     static func summary(_ row: Row) -> JobSummary {
         JobSummary(id: row["id"], workflow: row["workflow_name"], client: row["client_name"], status: row["status"],
-                   runState: row["run_state"], currentAgent: row["current_agent"], totalCost: row["total_cost"],
-                   error: row["error_message"], createdAt: row["created_at"], completedAt: row["completed_at"])
+                   runState: runState(row["run_state"], settings: row["settings"]), currentAgent: row["current_agent"],
+                   totalCost: row["total_cost"], error: row["error_message"], createdAt: row["created_at"], completedAt: row["completed_at"])
+    }
+
+    /// `running` as stored, unless the process that holds the job is gone (killed mid-run): then
+    /// `interrupted`, until `kijko resume` takes it up.
+    static func runState(_ stored: String, settings: String?) -> String {
+        guard stored == "running", let settings,
+              let fields = try? JSONDecoder().decode([String: String?].self, from: Data(settings.utf8)),
+              let pid = fields["runner_pid"].flatMap({ $0 }).flatMap(Int32.init) else { return stored }
+        return kill(pid, 0) == 0 || errno == EPERM ? stored : "interrupted"
     }
 
     public func detail(job: String) throws -> JobDetail {
