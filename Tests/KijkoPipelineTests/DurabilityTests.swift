@@ -17,7 +17,8 @@ import Testing
     static func finish(_ db: String) throws {
         for _ in 0..<20 {
             let listed = try kijko(["jobs", "--json"], db: db)
-            let jobs = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]] ?? []
+            // (No store yet — killed before it was made — is an error from `jobs`, and no jobs.)
+            let jobs = (try? JSONSerialization.jsonObject(with: Data(listed.stdout.utf8))) as? [[String: Any]] ?? []
             guard let job = jobs.first, let id = job["id"] as? String else {
                 _ = try kijko(["run", PipelineFixture.workflows + "/social.yaml", "--brief", brief, "--json"], db: db)  // killed before the job was written
                 continue
@@ -80,6 +81,33 @@ import Testing
             n += 1
         }
         #expect(n > 2 && n < 60)
+    }
+
+    /// `kill -9` while a new store is being made, at moments from its very start: the next command
+    /// finds either no store or a whole one — never one it refuses — and no half-made file stays.
+    @Test func killedWhileCreatingTheStore() throws {
+        for delay in [0, 2, 5, 10, 20, 40, 80] {
+            let db = try PipelineFixture.scratch()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Program.kijko)
+            process.arguments = ["run", PipelineFixture.workflows + "/social.yaml", "--brief", Self.brief, "--db", db, "--quiet"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(useconds_t(delay * 1000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let listed = try Self.kijko(["jobs", "--json"], db: db)
+            #expect(listed.status == 0 || listed.stderr.contains("no job database there"), "killed after \(delay) ms: \(listed.stderr)")
+            #expect(!listed.stderr.contains("not a usable"), "killed after \(delay) ms: \(listed.stderr)")
+            // And the job can be started and finished on it.
+            try Self.finish(db)
+            let jobs = try JSONSerialization.jsonObject(with: Data(try Self.kijko(["jobs", "--json"], db: db).stdout.utf8)) as? [[String: Any]]
+            #expect(jobs?.first?["run_state"] as? String == "complete", "killed after \(delay) ms")
+            let folder = (db as NSString).deletingLastPathComponent
+            let left = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.contains(".partial-") }
+            #expect(left.count <= 1, "at most the one temporary file a kill can leave: \(left)")
+        }
     }
 
     @Test func killedInTheMiddleOfAStepAndResumed() throws {

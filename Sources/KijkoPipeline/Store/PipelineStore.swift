@@ -1,5 +1,6 @@
 public import Foundation
 internal import GRDB
+import KijkoCore
 
 /// The one SQLite file that holds every job, every agent execution and every approval (GRDB, WAL
 /// mode, schema by versioned migrations). Every change is one transaction, so a process killed at
@@ -51,7 +52,7 @@ public final class PipelineStore: Sendable {
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
         if exists && isFolder.boolValue { throw PipelineError("\(path): a folder, not a database file (give --db a file's path)") }
         do {
-            if exists { try Self.checkForeign(path) }
+            if exists { try Self.checkForeign(path) } else { try Self.createAtomically(path, configuration) }
             pool = try DatabasePool(path: path, configuration: configuration)
             // WAL with NORMAL sync: a commit survives the process being killed at any moment
             // (people's decisions are synced to disk as well: `durableWrite`). FULL
@@ -63,6 +64,21 @@ public final class PipelineStore: Sendable {
             throw error
         } catch {
             throw PipelineError("\(path): not a usable Kijko database (\(Self.describe(error)))")
+        }
+    }
+
+    /// A new store is made whole under a temporary name — schema migrated, log checkpointed, closed —
+    /// and then linked to `path` (`link` never replaces a file: when another process made the store
+    /// first, its store is kept). A process killed while creating leaves only the temporary file,
+    /// never a half-made store that every command would refuse.
+    static func createAtomically(_ path: String, _ configuration: Configuration) throws {
+        let temporary = AtomicFile.temporaryPath(for: path)
+        defer { for suffix in ["", "-wal", "-shm"] { unlink(temporary + suffix) } }
+        let pool = try DatabasePool(path: temporary, configuration: configuration)
+        try migrator.migrate(pool)
+        try pool.close()
+        if link(temporary, path) != 0 && errno != EEXIST {
+            throw PipelineError("\(path): cannot create the database (\(String(cString: strerror(errno))))")
         }
     }
 
