@@ -79,12 +79,13 @@ final class ProgressView: @unchecked Sendable {
                 break
             }
         } else {
+            // (Progress within a stage, every frame, gets no line in a log: return before the clock is read.)
+            guard event.kind != .progress else { return }
             let time = Self.clock()
             switch event.kind {
             case .started: Self.line("\(time) \(label): \(event.stage)" + (event.message.map { " — \($0)" } ?? ""))
             case .finished: Self.line("\(time) \(label): \(event.stage) done" + (event.message.map { " (\($0))" } ?? ""))
-            case .note: Self.line("\(time) \(label): \(event.stage): \(event.message ?? "")")
-            case .progress: break
+            case .note, .progress: Self.line("\(time) \(label): \(event.stage): \(event.message ?? "")")
             }
         }
     }
@@ -97,16 +98,20 @@ final class ProgressView: @unchecked Sendable {
         let width = 30
         let filled = percent * width / 100
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        var line = "\(label) \(bar) \(percent)%" + (detail.map { " \($0)" } ?? "")
-        if line.count > 160 { line = String(line.prefix(159)) + "…" }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
+        overwrite("\(label) \(bar) \(percent)%" + (detail.map { " \($0)" } ?? ""))
     }
 
+    /// A line of words in place of the bar.
     private func status(_ text: String) {
-        let line = text.count > 160 ? String(text.prefix(159)) + "…" : text
-        FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
+        overwrite(text)
         lastDrawn = max(lastDrawn, 0)
         lastDetail = nil
+    }
+
+    /// Replaces the terminal's current line with `text`, clipped to 160 characters.
+    private func overwrite(_ text: String) {
+        let line = text.count > 160 ? String(text.prefix(159)) + "…" : text
+        FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
     }
 
     /// Frames `done` of `total` (a terminal's bar only; a log gets no line for it).

@@ -43,7 +43,6 @@ struct QCCommand: AsyncParsableCommand {
             request.vision = review
         }
         let global = global, files = files, frozen = request
-        var status: Int32 = 0
         let outcome = Outcome()
         try await interruptible {
             let bar = global.progress("qc")
@@ -84,8 +83,7 @@ struct QCCommand: AsyncParsableCommand {
                 }
             }
         }
-        status = outcome.status
-        if status != 0 { throw ExitCode(status) }
+        if outcome.status != 0 { throw ExitCode(outcome.status) }
     }
 
     /// The exit status, set inside the service call.

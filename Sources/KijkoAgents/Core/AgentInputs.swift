@@ -40,10 +40,7 @@ public enum AgentInputs {
 
     /// The placeholders a prompt template is filled with.
     public static func promptValues<I: Encodable>(_ given: AgentInput, input: I) -> [String: String] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        let inputText = (try? encoder.encode(input)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let inputText = (try? JSONCoding.encoder.encode(input)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         let feedback = given.feedback.isEmpty ? "none (first draft)"
             : given.feedback.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: "\n")
         return ["brief": given.brief, "client": given.client ?? "the client", "input": inputText, "feedback": feedback,

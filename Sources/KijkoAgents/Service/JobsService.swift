@@ -161,7 +161,7 @@ public final class JobsService: Sendable {
 
     // MARK: - Reading
 
-    /// Every job, newest first.
+    /// Every job, oldest first.
     public func jobs() throws -> [PipelineStore.JobSummary] { try store.jobs() }
 
     /// A job (its id or first characters): steps with state, timing, cost, summary and artefacts.

@@ -48,13 +48,12 @@ public enum Presets {
 
     /// The names of the `.yaml` files in `relative` across the roots, sorted.
     public static func names(in relative: String) -> [String] {
-        var names = Set<String>()
-        for folder in folders(relative) {
-            for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where file.hasSuffix(".yaml") {
-                names.insert(String(file.dropLast(5)))
-            }
-        }
-        return names.sorted()
+        Set(folders(relative).flatMap(yamlNames)).sorted()
+    }
+
+    /// The names of the `.yaml` files in one folder.
+    private static func yamlNames(in folder: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
     }
 
     /// `relative/NAME.yaml`, the user's before the shipped one, or nil when neither exists.
@@ -71,9 +70,7 @@ public enum Presets {
         if let folder {
             let path = (folder as NSString).appendingPathComponent("\(name).yaml")
             if FileManager.default.fileExists(atPath: path) { return path }
-            let known = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
-                .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
-            throw PresetError(file: folder, message: "no \(what) named \(name) (have: \(known.joined(separator: ", ")))")
+            throw PresetError(file: folder, message: "no \(what) named \(name) (have: \(yamlNames(in: folder).sorted().joined(separator: ", ")))")
         }
         guard let path = yaml(name, in: relative) else {
             throw PresetError(file: folders(relative).joined(separator: ", "),

@@ -237,9 +237,7 @@ public final class VersionGenerator {
         var loaded: CropPath?
         if let file = request.cropPath, FileManager.default.fileExists(atPath: file) {
             do {
-                let decoder = JSONDecoder()
-                decoder.keyDecodingStrategy = .convertFromSnakeCase
-                loaded = try decoder.decode(CropPath.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
+                loaded = try JSONCoding.decoder.decode(CropPath.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
             } catch {
                 throw MediaError(file: file, stage: .configure, reason: "not a crop path: \(error)")
             }
@@ -262,10 +260,7 @@ public final class VersionGenerator {
         let path = CropPath(master: request.master, width: analysis.width, height: analysis.height, frameRate: analysis.frameRate,
                             tracks: tracks)
         if let file = request.cropPath, loaded == nil || path != loaded {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try AtomicFile.write(try encoder.encode(path), to: file)
+            try AtomicFile.write(try JSONCoding.encoder.encode(path), to: file)
         }
         return path
     }

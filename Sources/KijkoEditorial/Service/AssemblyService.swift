@@ -77,23 +77,16 @@ public enum AssemblyService {
             }
         }
         let library = MediaLibrary(folders: request.media)
-        var result: Result
+        var result = Result()
         let label: String
-        switch request.source {
-        case .shots(let path):
-            let list: ShotList
-            do { list = try ShotList.read(path: path) } catch { throw ServiceError(error.description) }
-            result = try plan(list, library: library, rate: request.rate, output: request.output, edlOutput: request.edlOutput)
-            label = path
-            if request.planOnly { return result }
-        case .list(let list):
-            result = try plan(list, library: library, rate: request.rate, output: request.output, edlOutput: request.edlOutput)
-            label = list.title ?? "shot list"
-            if request.planOnly { return result }
-        case .edl(let path):
-            result = Result()
+        if case .edl(let path) = request.source {
             result.timeline = try timeline(edl: path, rate: request.rate, lenient: request.lenient, warnings: &result.warnings)
             label = path
+        } else {
+            let list: ShotList
+            (list, label) = try shotList(request.source)
+            result = try plan(list, library: library, rate: request.rate, output: request.output, edlOutput: request.edlOutput)
+            if request.planOnly { return result }
         }
         guard let timeline = result.timeline else { return result }
         let renderer = TimelineRenderer(timeline: timeline, library: library, settings: request.settings, lenient: request.lenient)
@@ -110,6 +103,18 @@ public enum AssemblyService {
         }
         progress?(ProgressEvent(.finished, stage: "render", fraction: 1, frames: result.render?.frames))
         return result
+    }
+
+    /// The shot list a request names, and what messages call it.
+    static func shotList(_ source: Request.Source) throws -> (ShotList, String) {
+        switch source {
+        case .shots(let path):
+            do { return (try ShotList.read(path: path), path) } catch { throw ServiceError(error.description) }
+        case .list(let list):
+            return (list, list.title ?? "shot list")
+        case .edl(let path):
+            throw ServiceError("\(path): an EDL, not a shot list", usage: true)
+        }
     }
 
     /// A shot list planned against the footage: the timeline, the EDL (when `edlOutput` is given)

@@ -94,7 +94,7 @@ public struct TraceExporter: Sendable {
         for destination in destinations {
             var report = Report(destination: destination.name, sent: 0, accepted: 0, rejected: 0, pending: 0, error: nil)
             batches: while true {
-                let batch = try pending(for: destination.name, limit: batchSize)
+                let batch = try store.pendingSpans(for: destination.name, limit: batchSize)
                 if batch.isEmpty { break }
                 switch send(batch, to: destination) {
                 case .accepted(let settled, let rejected, let message):
@@ -113,7 +113,7 @@ public struct TraceExporter: Sendable {
                     break batches
                 }
             }
-            report.pending = try pendingCount(for: destination.name)
+            report.pending = try store.pendingSpanCount(for: destination.name)
             reports.append(report)
         }
         return reports
@@ -122,10 +122,6 @@ public struct TraceExporter: Sendable {
     // MARK: - Store
 
     typealias Span = PipelineStore.RecordedSpan
-
-    func pending(for destination: String, limit: Int) throws -> [Span] { try store.pendingSpans(for: destination, limit: limit) }
-
-    func pendingCount(for destination: String) throws -> Int { try store.pendingSpanCount(for: destination) }
 
     func markAccepted(_ batch: [Span], destination: Destination, note: String?) throws {
         try store.markExported(batch.map { ($0.spanID, $0.job, $0.traceID) }, destination: destination.name,

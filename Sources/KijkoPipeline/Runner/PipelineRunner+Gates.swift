@@ -12,9 +12,7 @@ extension PipelineRunner {
         let content = state.output(of: gate.reviews) ?? .null
         let hash = try ContentHash.of(content)
         let template = state.template
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let review = String(decoding: try encoder.encode(["step": .string(gate.reviews), "content": content] as JSONValue), as: UTF8.self)
+        let review = try PipelineStore.sortedJSON(["step": .string(gate.reviews), "content": content] as JSONValue)
         // Back to the step the gate names: it and everything after it up to this gate run again.
         let order = template.steps.map(\.id)
         let gateIndex = order.firstIndex(of: step.id) ?? order.count

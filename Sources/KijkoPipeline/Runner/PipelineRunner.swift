@@ -62,15 +62,13 @@ public final class PipelineRunner: Sendable {
     /// Records a new job for `template` and returns its id (nothing runs yet).
     public func start(_ template: WorkflowTemplate, brief: String, options: JobOptions = JobOptions()) throws -> String {
         guard !brief.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw PipelineError("the brief is empty") }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let snapshot = String(decoding: try encoder.encode(template), as: UTF8.self)
-        let sequence = String(decoding: try encoder.encode(template.steps.filter { $0.agent != nil }.map { ["step": $0.id, "agent": $0.agent!] }), as: UTF8.self)
-        let gates = String(decoding: try encoder.encode(template.steps.compactMap { step in step.gate.map { ["step": step.id, "role": $0.role, "approval": $0.approval] } }), as: UTF8.self)
+        let snapshot = try PipelineStore.sortedJSON(template)
+        let sequence = try PipelineStore.sortedJSON(template.steps.filter { $0.agent != nil }.map { ["step": $0.id, "agent": $0.agent!] })
+        let gates = try PipelineStore.sortedJSON(template.steps.compactMap { step in step.gate.map { ["step": step.id, "role": $0.role, "approval": $0.approval] } })
         // Absolute, so the job resumes from any folder.
         func absolute(_ path: String?) -> String? { path.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
-        let settings = String(decoding: try encoder.encode(["media": absolute(options.media), "master": absolute(options.master)]), as: UTF8.self)
-        let attachments = String(decoding: try encoder.encode(options.attachments), as: UTF8.self)
+        let settings = try PipelineStore.sortedJSON(["media": absolute(options.media), "master": absolute(options.master)])
+        let attachments = try PipelineStore.sortedJSON(options.attachments)
         let job = PipelineStore.newID()
         try store.createJob(.init(id: job, template: template, snapshot: snapshot, sequence: sequence, gates: gates, settings: settings,
                                   attachments: attachments, brief: brief, options: options))

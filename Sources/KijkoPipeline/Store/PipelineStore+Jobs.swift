@@ -87,6 +87,7 @@ extension PipelineStore {
         }
     }
 
+    /// `value` as compact JSON text with sorted keys, as the store keeps settings, snapshots and histories.
     static func sortedJSON<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -8,7 +8,4 @@ enum QCChecks {
 
     /// Check ids in order.
     static var ids: [String] { all.map(\.info.id) }
-
-    /// The check named `id`.
-    static func named(_ id: String) -> (any QCCheck)? { all.first { $0.info.id == id } }
 }
