@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -15,11 +15,15 @@ let package = Package(
         .library(name: "KijkoQC", targets: ["KijkoQC"]),
         .library(name: "KijkoPipeline", targets: ["KijkoPipeline"]),
         .library(name: "KijkoAgents", targets: ["KijkoAgents"]),
+        .library(name: "KijkoServer", targets: ["KijkoServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The server (no swift-configuration: its trait is off).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -101,8 +105,15 @@ let package = Package(
                 "KijkoLLM",
                 "KijkoPipeline",
                 "KijkoAgents",
+                "KijkoServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .target(
+            name: "KijkoServer",
+            dependencies: ["KijkoCore", "KijkoPipeline", "KijkoAgents", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
         .target(
             name: "KijkoTestSupport",

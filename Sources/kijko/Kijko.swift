@@ -8,5 +8,6 @@ struct Kijko: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [ProbeCommand.self, SynthCommand.self, StampsCommand.self, EDLCommand.self, AssembleCommand.self, VersionsCommand.self, OptimizeCommand.self, QCCommand.self, KeyframesCommand.self,
                       RunCommand.self, ResumeCommand.self, JobsCommand.self, StatusCommand.self, ApprovalsCommand.self,
-                      ApproveCommand.self, RejectCommand.self, MetricsCommand.self, TracesCommand.self, CheckStoreCommand.self])
+                      ApproveCommand.self, RejectCommand.self, MetricsCommand.self, TracesCommand.self, CheckStoreCommand.self,
+                      ServeCommand.self, UsersCommand.self])
 }

@@ -24,7 +24,12 @@ func runJob(_ jobs: JobsService, job: String, options: StoreOptions, approveAll:
     }
     let view = options.global.progress("job")
     let result = try await jobs.run(job: job, approveAll: approveAll) { event in
-        if event.kind == .note { view.show(event) } else { view.show(ProgressEvent(.started, stage: "running \(event.stage)")) }
+        switch event.kind {
+        case .note, .finished: view.show(event)
+        case .started: view.show(ProgressEvent(.started, stage: "running \(event.message ?? event.stage)"))
+        case .progress: view.show(ProgressEvent(.progress, stage: event.stage, fraction: event.fraction, frames: event.frames,
+                                                message: "\(event.stage): \(event.message ?? "")"))
+        }
     }
     view.finish()
     if json { try Output.json(result) } else {

@@ -34,7 +34,7 @@ public struct AssemblerAgent: PipelineAgent {
                                               settings: RenderSettings(width: context.renderWidth, height: context.renderHeight, preset: .proxy),
                                               lenient: true)
         let result: AssemblyService.Result
-        do { result = try AssemblyService.perform(request) } catch let error as ServiceError { throw AgentError("assembly: \(error.message)") }
+        do { result = try AssemblyService.perform(request, progress: given.progress) } catch let error as ServiceError { throw AgentError("assembly: \(error.message)") }
         guard let report = result.render, let edlPath = result.edl, let notesPath = result.notesMarkdown, let notesJson = result.notesJson else {
             throw AgentError("assembly: the rough cut was not rendered")
         }

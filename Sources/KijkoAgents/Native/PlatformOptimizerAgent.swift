@@ -25,7 +25,7 @@ public struct PlatformOptimizerAgent: PipelineAgent {
         var request = DeliveryService.OptimizeRequest(versions: versions, platforms: platforms, brief: given.brief)
         request.now = context.today
         // The same service `kijko optimize` calls.
-        let result = try DeliveryService.performOptimize(request)
+        let result = try DeliveryService.performOptimize(request, progress: given.progress)
         let set = VersionGeneratorAgent.versionSet(result.report.manifest, master: master, manifestPath: result.versions.manifestPath,
                                                    sheet: result.report.contactSheet)
         return try VersionGeneratorAgent.output(set, given: given)

@@ -37,7 +37,7 @@ public struct QCSentinelAgent: PipelineAgent {
         var request = QCService.Request(files: [file], outputFolder: folder.path)
         request.profile = profile
         request.reviewer = vision
-        let result = try QCService.perform(request)
+        let result = try QCService.perform(request, progress: given.progress)
         guard let written = result.files.first?.report else { throw AgentError(result.files.first?.failure ?? "\(file): not audited") }
         let verdict = QCVerdict(file: file, profile: written.profile, status: written.status.rawValue,
                                 errors: written.issues.filter { $0.severity == .error }.count, warnings: written.issues.filter { $0.severity == .warning }.count,

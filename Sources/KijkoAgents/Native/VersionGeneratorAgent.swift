@@ -37,7 +37,7 @@ public struct VersionGeneratorAgent: PipelineAgent {
         var request = DeliveryService.VersionsRequest(master: master, presets: try loader.named(names), outputFolder: folder.path)
         request.force = true
         // The same service `kijko versions` calls: the same deliverables and manifest.
-        let result = try DeliveryService.performVersions(request)
+        let result = try DeliveryService.performVersions(request, progress: given.progress)
         let set = Self.versionSet(result.manifest, master: master, manifestPath: result.manifestPath, sheet: nil)
         return try Self.output(set, given: given)
     }

@@ -39,9 +39,15 @@ public final class JobsService: Sendable {
         public var maxCost: Double?
         public var media: String?
         public var master: String?
+        /// Who starts it (a person's id): added to the job.
+        public var startedBy: String?
+        /// `brief` is the text itself, never a path (a brief from a web form: the server reads no
+        /// file a stranger names).
+        public var briefIsText = false
 
         public init(workflow: String, brief: String, client: String? = nil, budget: Double? = nil, maxCost: Double? = nil,
-                    media: String? = nil, master: String? = nil) {
+                    media: String? = nil, master: String? = nil, startedBy: String? = nil) {
+            self.startedBy = startedBy
             self.workflow = workflow
             self.brief = brief
             self.client = client
@@ -59,7 +65,10 @@ public final class JobsService: Sendable {
             for (option, path) in [("--media", media), ("--master", master)] {
                 if let path, !FileManager.default.fileExists(atPath: path) { throw ServiceError("\(option) \(path): no such file or folder", usage: true) }
             }
-            guard FileManager.default.fileExists(atPath: brief) else { return (brief, nil) }
+            guard !briefIsText, FileManager.default.fileExists(atPath: brief) else {
+                guard !brief.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ServiceError("the brief is empty") }
+                return (brief, nil)
+            }
             guard let data = FileManager.default.contents(atPath: brief) else { throw ServiceError("\(brief): cannot read the brief") }
             guard !data.contains(0), let read = String(data: data, encoding: .utf8) else {
                 throw ServiceError("\(brief): the brief is not text (binary data); give a text or Markdown file")
@@ -75,7 +84,8 @@ public final class JobsService: Sendable {
         let template = try WorkflowTemplate.named(request.workflow, agents: runner.agents.names)
         return try runner.start(template, brief: brief.text, options: .init(client: request.client, budget: request.budget, maxCost: request.maxCost,
                                                                            media: request.media, master: request.master,
-                                                                           attachments: brief.file.map { [$0] } ?? []))
+                                                                           attachments: brief.file.map { [$0] } ?? [],
+                                                                           members: request.startedBy.map { [$0] } ?? []))
     }
 
     /// Where a run left a job, for people and programs.
@@ -111,7 +121,7 @@ public final class JobsService: Sendable {
                         cancel: CancellationFlag? = nil) throws -> RunResult {
         let exporter = TraceExporter.fromEnvironment(store: store, timeout: 5)
         let background = BackgroundExport(exporter)
-        let steps: @Sendable (String) -> Void = { step in progress?(ProgressEvent(.started, stage: step)) }
+        let steps: ProgressHandler = { event in progress?(event) }
         var outcome: PipelineRunner.Outcome
         var approved: [String] = []
         do {
@@ -180,13 +190,15 @@ public final class JobsService: Sendable {
     // MARK: - Deciding
 
     /// Approves a request (id or first characters); returns its job. The job does not run: call ``run(job:approveAll:progress:)``.
-    public func approve(_ request: String, by: String?, feedback: String? = nil) throws -> String {
-        try runner.approve(request, by: by, feedback: feedback)
+    /// With `seen`, the decision holds only if what is reviewed is still what the reviewer saw
+    /// (its content hash); `choice` is what they picked.
+    public func approve(_ request: String, by: String?, feedback: String? = nil, seen: String? = nil, choice: JSONValue? = nil) throws -> String {
+        try runner.approve(request, by: by, feedback: feedback, seen: seen, choice: choice)
     }
 
     /// Rejects a request with feedback (required); returns its job.
-    public func reject(_ request: String, by: String?, feedback: String) throws -> String {
-        try runner.reject(request, by: by, feedback: feedback)
+    public func reject(_ request: String, by: String?, feedback: String, seen: String? = nil) throws -> String {
+        try runner.reject(request, by: by, feedback: feedback, seen: seen)
     }
 
     // MARK: - Traces and the store

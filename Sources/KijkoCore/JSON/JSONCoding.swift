@@ -10,6 +10,14 @@ public enum JSONCoding {
         return encoder
     }
 
+    /// The same on one line (API bodies, event data, a line a program reads).
+    public static var compact: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
     public static var decoder: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase

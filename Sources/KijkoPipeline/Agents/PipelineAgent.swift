@@ -29,6 +29,8 @@ public struct AgentInput: Codable, Sendable {
         set { explicitUpstream = newValue }
     }
     private var explicitUpstream: [String: String]?
+    /// Where a long step reports how far it is (set by the runner; not stored).
+    public var progress: ProgressHandler?
     private var snapshot: JobSnapshot?
 
     enum CodingKeys: String, CodingKey {

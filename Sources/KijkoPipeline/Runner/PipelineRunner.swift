@@ -30,9 +30,12 @@ public final class PipelineRunner: Sendable {
         public var media: String?
         public var master: String?
         public var attachments: [String]
+        /// People (ids) added to the job when it is made: who started it.
+        public var members: [String]
 
         public init(client: String? = nil, budget: Double? = nil, maxCost: Double? = nil, media: String? = nil,
-                    master: String? = nil, attachments: [String] = []) {
+                    master: String? = nil, attachments: [String] = [], members: [String] = []) {
+            self.members = members
             self.client = client
             self.budget = budget
             self.maxCost = maxCost
@@ -78,8 +81,10 @@ public final class PipelineRunner: Sendable {
     /// Runs `job` until it completes, fails, stops or waits at a gate. Safe to call again at any
     /// time (`kijko resume`): completed steps are kept, interrupted ones run again. Once `cancel`
     /// is set no further step starts (steps running finish), and the run ends `.stopped`; the job
-    /// goes on with the next run.
-    public func run(job given: String, cancel: CancellationFlag? = nil, progress: (@Sendable (String) -> Void)? = nil) throws -> Outcome {
+    /// goes on with the next run. `progress` hears of each step as it starts (`started`, stage the
+    /// step's id, message `step (agent)`) and, from agents that measure it (renders, versions, QC),
+    /// how far it is (`progress`, stage the step's id, message the agent's own stage).
+    public func run(job given: String, cancel: CancellationFlag? = nil, progress: ProgressHandler? = nil) throws -> Outcome {
         let job = try resolve(given)
         if let owner = try claim(job) { return .busy(owner) }
         defer { try? release(job) }
@@ -97,7 +102,7 @@ public final class PipelineRunner: Sendable {
     }
 
     /// The passes of one run, until the job stops.
-    func drive(_ job: String, cancel: CancellationFlag? = nil, progress: (@Sendable (String) -> Void)?) throws -> Outcome {
+    func drive(_ job: String, cancel: CancellationFlag? = nil, progress: ProgressHandler?) throws -> Outcome {
         // The job's state is read once and then kept up to date with this runner's own writes;
         // it is read again after anything a gate changed (a decision made in another process).
         var state = try store.jobState(job)
@@ -217,22 +222,29 @@ public final class PipelineRunner: Sendable {
     /// Runs one agent step: intent, work, result — each write its own transaction.
     /// Returns the step's output as stored (JSON text) and as a value, and its cost.
     @discardableResult
-    func execute(_ step: WorkflowTemplate.Step, job: String, state: JobState, progress: (@Sendable (String) -> Void)?,
+    func execute(_ step: WorkflowTemplate.Step, job: String, state: JobState, progress: ProgressHandler?,
                  carrying earlier: PipelineStore.HeldWrite? = nil, deferResult: Bool = false) throws
         -> (output: String, value: JSONValue, cost: Double, write: PipelineStore.HeldWrite?) {
         guard let name = step.agent, let agent = agents[name] else { throw PipelineError("unknown agent \(step.agent ?? "?")") }
         let feedback = state.feedback(for: step.id)
         let folder = (store.artefactFolder(job: job) as NSString).appendingPathComponent("\(step.id)-\(feedback.count)")
-        let input = AgentInput(brief: state.brief, client: state.client, budget: state.budget,
+        var input = AgentInput(brief: state.brief, client: state.client, budget: state.budget,
                                inputs: Dictionary(uniqueKeysWithValues: step.after.compactMap { id in state.output(of: id).map { (id, $0) } }),
                                feedback: feedback, revision: feedback.count, media: state.settings["media"], master: state.settings["master"],
                                workFolder: folder, executions: state.current)
+        if let progress {
+            let id = step.id
+            input.progress = { event in
+                guard event.kind == .progress || event.kind == .note else { return }
+                progress(ProgressEvent(event.kind, stage: id, fraction: event.fraction, frames: event.frames, message: event.message ?? event.stage))
+            }
+        }
         let execution = PipelineStore.newID()
         try store.beginStep(.init(job: job, execution: execution, step: step.id, agent: name, type: agent.type, input: input.json.compactText,
                                   phase: step.phase, supersedes: state.current[step.id] != nil,
                                   movesJob: state.currentAgent != name || state.phase != step.phase),
                             carrying: earlier)
-        progress?("\(step.id) (\(name))")
+        progress?(ProgressEvent(.started, stage: step.id, message: "\(step.id) (\(name))"))
         FaultInjection.inStep(step.id)
         let started = Date()
         do {

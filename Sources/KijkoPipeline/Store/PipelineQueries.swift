@@ -68,6 +68,11 @@ extension PipelineStore {
         public var decidedAt: String?
         /// What is to be reviewed: `{step, content}`.
         public var content: JSONValue?
+        /// SHA-256 of what is reviewed (its JSON and the bytes of the files it names): a decision
+        /// may be bound to it.
+        public var contentHash: String
+        /// What the approver chose, when they chose.
+        public var choice: JSONValue?
     }
 
     public func jobs() throws -> [JobSummary] {
@@ -149,13 +154,53 @@ extension PipelineStore {
         }
     }
 
+    /// Approval requests by status (`pending`, `approved`, `rejected`; nil: all), oldest first.
+    public func approvals(status: String?) throws -> [ApprovalRecord] {
+        try read { db in
+            status.map { _ in } == nil ? try Self.approvals(db, where: "1", []) : try Self.approvals(db, where: "status = ?", [status!])
+        }
+    }
+
+    /// One approval request (its id or first characters).
+    public func approval(_ id: String) throws -> ApprovalRecord {
+        try read { db in
+            let found = try Self.approvals(db, where: "id = ? OR id LIKE ?", [id, id + "%"])
+            guard let first = found.first, found.count == 1 || first.id == id else {
+                throw PipelineError(found.isEmpty ? "no approval request \(id)" : "approval request \(id) is ambiguous: give more of its id")
+            }
+            return first
+        }
+    }
+
+    /// Every request of one gate of one job, oldest first: its revisions and their feedback.
+    public func approvals(job: String, step: String) throws -> [ApprovalRecord] {
+        try read { db in try Self.approvals(db, where: "production_job_id = ? AND step_id = ?", [job, step]) }
+    }
+
+    /// Jobs that should be running and that no live process holds: a runner killed mid-run, a
+    /// decision made with nothing to resume the job, a job made and never run. With `quiet`,
+    /// only those unchanged for that many seconds (a job just made is about to be claimed).
+    public func orphanedJobs(quiet: Double = 0) throws -> [String] {
+        let cutoff = ISO8601DateFormatter.withMilliseconds.string(from: Date().addingTimeInterval(-quiet))
+        return try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, settings FROM production_jobs WHERE run_state = 'running' AND updated_at <= ? ORDER BY created_at",
+                             arguments: [cutoff]).compactMap { row in
+                let settings = (try? JSONDecoder().decode([String: String?].self, from: Data((row["settings"] as String).utf8))) ?? [:]
+                if let pid = settings["runner_pid"].flatMap({ $0 }).flatMap(Int32.init), kill(pid, 0) == 0 || errno == EPERM { return nil }
+                return row["id"] as String
+            }
+        }
+    }
+
     static func approvals(_ db: Database, where condition: String, _ arguments: [String]) throws -> [ApprovalRecord] {
         try Row.fetchAll(db, sql: "SELECT * FROM approval_requests WHERE \(condition) ORDER BY created_at",
                          arguments: StatementArguments(arguments)).map { r in
             ApprovalRecord(id: r["id"], job: r["production_job_id"], step: r["step_id"], role: r["approver_role"],
                            approval: r["approval_type"], status: r["status"], feedback: r["feedback"], by: r["approved_by"],
                            createdAt: r["created_at"], decidedAt: r["approved_at"],
-                           content: (r["content_to_review"] as String?).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) })
+                           content: (r["content_to_review"] as String?).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) },
+                           contentHash: r["content_hash"],
+                           choice: (r["choice"] as String?).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) })
         }
     }
 }
@@ -173,13 +218,25 @@ extension PipelineStore {
         public var averageCost: Double
         public var totalTokens: Int
         public var llmCalls: Int
+        /// Seconds: 95 % of completed runs took no longer.
+        public var p95Duration: Double
+        /// USD over every completed run.
+        public var totalCost: Double
+        /// The newest job it ran in (its trace).
+        public var lastJob: String?
     }
 
     /// Per agent: runs, success rate, average duration and cost, tokens — over every job, or one.
     /// Gates and branches not taken are not agents' runs and are left out.
     public func metrics(job: String? = nil) throws -> [AgentMetrics] {
-        try read { db in
-            let filter = job == nil ? "" : "AND production_job_id = ?"
+        try metrics(jobs: job.map { [$0] })
+    }
+
+    /// The same over the jobs `jobs` (nil: every job).
+    public func metrics(jobs: [String]?) throws -> [AgentMetrics] {
+        if jobs?.isEmpty == true { return [] }
+        return try read { db in
+            let filter = jobs.map { "AND production_job_id IN (" + Array(repeating: "?", count: $0.count).joined(separator: ", ") + ")" } ?? ""
             let rows = try Row.fetchAll(db, sql: """
                 SELECT agent_name,
                        SUM(status IN ('completed', 'failed')) AS runs,
@@ -192,14 +249,50 @@ extension PipelineStore {
                 FROM agent_executions
                 WHERE agent_type != 'approval' AND status != 'skipped' \(filter)
                 GROUP BY agent_name ORDER BY agent_name
-                """, arguments: job.map { [$0] } ?? [])
+                """, arguments: StatementArguments(jobs ?? []))
+            var durations: [String: [Double]] = [:]
+            for r in try Row.fetchAll(db, sql: """
+                SELECT agent_name, duration_seconds FROM agent_executions
+                WHERE agent_type != 'approval' AND status = 'completed' AND duration_seconds IS NOT NULL \(filter)
+                """, arguments: StatementArguments(jobs ?? [])) {
+                durations[r["agent_name"], default: []].append(r["duration_seconds"])
+            }
+            var newest: [String: String] = [:]
+            for r in try Row.fetchAll(db, sql: """
+                SELECT agent_name, production_job_id, MAX(created_at) FROM agent_executions
+                WHERE agent_type != 'approval' \(filter) GROUP BY agent_name
+                """, arguments: StatementArguments(jobs ?? [])) {
+                newest[r["agent_name"]] = r["production_job_id"]
+            }
             return rows.map { r in
                 let completed: Int = r["completed"] ?? 0, failed: Int = r["failed"] ?? 0
-                return AgentMetrics(agent: r["agent_name"], runs: r["runs"] ?? 0, completed: completed, failed: failed,
+                let agent: String = r["agent_name"], cost: Double = r["cost"] ?? 0
+                return AgentMetrics(agent: agent, runs: r["runs"] ?? 0, completed: completed, failed: failed,
                                     successRate: completed + failed == 0 ? 0 : Double(completed) / Double(completed + failed),
-                                    averageDuration: r["duration"] ?? 0, averageCost: r["cost"] ?? 0,
-                                    totalTokens: r["tokens"] ?? 0, llmCalls: r["calls"] ?? 0)
+                                    averageDuration: r["duration"] ?? 0, averageCost: cost,
+                                    totalTokens: r["tokens"] ?? 0, llmCalls: r["calls"] ?? 0,
+                                    p95Duration: Self.percentile(95, of: durations[agent] ?? []), totalCost: cost * Double(completed),
+                                    lastJob: newest[agent])
             }
         }
+    }
+}
+
+extension PipelineStore {
+    /// The `p`th percentile of `values` (nearest rank); 0 for none.
+    static func percentile(_ p: Double, of values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
+        return sorted[min(sorted.count - 1, max(0, rank - 1))]
+    }
+}
+
+extension ISO8601DateFormatter {
+    /// The store's timestamps: UTC with milliseconds.
+    static var withMilliseconds: ISO8601DateFormatter {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
     }
 }

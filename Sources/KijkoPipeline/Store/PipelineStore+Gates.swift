@@ -52,7 +52,7 @@ extension PipelineStore {
                 try db.execute(sql: """
                     UPDATE agent_executions SET status = 'completed', output_data = ?, completed_at = ?
                     WHERE production_job_id = ? AND step_id = ? AND superseded = 0
-                    """, arguments: [JSONValue.object(["approved_by": .string(request["approved_by"] as String? ?? "")]).compactText, now, job, step])
+                    """, arguments: [Self.gateOutput(request).compactText, now, job, step])
                 return .advanced
             case "rejected":
                 let spent = try Int.fetchOne(db, sql: """
@@ -77,20 +77,33 @@ extension PipelineStore {
         }
     }
 
+    /// What a passed gate's step records as its output: who approved it, and what they chose.
+    static func gateOutput(_ request: Row) -> JSONValue {
+        var fields: [String: JSONValue] = ["approved_by": .string(request["approved_by"] as String? ?? "")]
+        if let choice = (request["choice"] as String?).flatMap({ try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }) {
+            fields["choice"] = choice
+        }
+        return .object(fields)
+    }
+
     /// Records a decision on a pending request (id or prefix) in one transaction with its span and
     /// the job's approval history, synced to disk before it returns; returns the request's job.
-    /// A request already decided is an error and nothing changes.
-    func decide(_ request: String, status: String, by: String?, feedback: String?) throws -> String {
+    /// A request already decided, or whose content hash is not `seen` (when given: the reviewer
+    /// saw other content), is a ``DecisionConflict`` and nothing changes.
+    func decide(_ request: String, status: String, by: String?, feedback: String?, seen: String? = nil, choice: JSONValue? = nil) throws -> String {
         try durableWrite { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM approval_requests WHERE id = ? OR id LIKE ?",
                                              arguments: [request, request + "%"]) else {
                 throw PipelineError("no approval request \(request)")
             }
             let id: String = row["id"], job: String = row["production_job_id"], current: String = row["status"]
-            guard current == "pending" else { throw PipelineError("approval request \(id.prefix(8)) is already \(current)") }
+            guard current == "pending" else { throw DecisionConflict("approval request \(id.prefix(8)) is already \(current)") }
+            if let seen, seen != row["content_hash"] as String {
+                throw DecisionConflict("approval request \(id.prefix(8)): what it reviews changed since it was shown (content hash \(seen.prefix(12)) is stale); look again")
+            }
             let now = PipelineStore.now()
-            try db.execute(sql: "UPDATE approval_requests SET status = ?, feedback = ?, approved_at = ?, approved_by = ? WHERE id = ?",
-                           arguments: [status, feedback, now, by, id])
+            try db.execute(sql: "UPDATE approval_requests SET status = ?, feedback = ?, approved_at = ?, approved_by = ?, choice = ? WHERE id = ?",
+                           arguments: [status, feedback, now, by, choice?.compactText, id])
             var attributes: [String: JSONValue] = ["kijko.step": .string(row["step_id"]), "kijko.approver_role": .string(row["approver_role"]),
                                                    "kijko.approval_type": .string(row["approval_type"]), "kijko.decision": .string(status)]
             if let by { attributes["kijko.approved_by"] = .string(by) }
@@ -105,10 +118,19 @@ extension PipelineStore {
                          "approval": row["approval_type"] as String, "status": status, "at": now]
             if let by { entry["by"] = by }
             if let feedback { entry["feedback"] = feedback }
+            if let choice { entry["choice"] = choice.compactText }
             entries.append(entry)
             try db.execute(sql: "UPDATE production_jobs SET approval_history = ?, run_state = CASE WHEN run_state = 'waiting' THEN 'running' ELSE run_state END, updated_at = ? WHERE id = ?",
                            arguments: [try Self.sortedJSON(entries), now, job])
             return job
         }
     }
+}
+
+/// A decision that cannot be taken as asked: the request was decided already, or its content
+/// changed since the reviewer saw it. Nothing changed.
+public struct DecisionConflict: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }

@@ -50,6 +50,9 @@ extension PipelineStore {
                 """, arguments: [new.id, workflow, new.options.client, new.brief, new.attachments, new.options.budget, new.options.maxCost,
                                  new.settings, now, now])
             try db.execute(sql: "INSERT INTO production_job_templates (production_job_id, template) VALUES (?, ?)", arguments: [new.id, new.snapshot])
+            for member in new.options.members {
+                try db.execute(sql: "INSERT OR IGNORE INTO job_members (production_job_id, user_id) VALUES (?, ?)", arguments: [new.id, member])
+            }
         }
     }
 

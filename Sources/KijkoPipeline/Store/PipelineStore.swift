@@ -256,6 +256,25 @@ public final class PipelineStore: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v3-people") { db in
+            // People who use the server, by role, each with a token (only its SHA-256 is kept);
+            // who was added to which job (a client sees only those); what an approver chose.
+            try db.execute(sql: """
+                CREATE TABLE users (
+                  id TEXT PRIMARY KEY,
+                  name TEXT NOT NULL UNIQUE,
+                  role TEXT NOT NULL,
+                  token_hash TEXT NOT NULL UNIQUE,
+                  created_at TEXT NOT NULL
+                );
+                CREATE TABLE job_members (
+                  production_job_id TEXT NOT NULL REFERENCES production_jobs(id),
+                  user_id TEXT NOT NULL REFERENCES users(id),
+                  PRIMARY KEY (production_job_id, user_id)
+                );
+                ALTER TABLE approval_requests ADD COLUMN choice TEXT;
+                """)
+        }
         return migrator
     }
 

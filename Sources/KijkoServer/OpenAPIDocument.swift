@@ -1,0 +1,2 @@
+/// placeholder replaced below
+enum OpenAPIDocument { static let json = "{}" }
