@@ -149,6 +149,10 @@ let package = Package(
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
+            name: "KijkoServerTests",
+            dependencies: ["KijkoServer", "KijkoPipeline", "KijkoCore", "KijkoTestSupport"]
+        ),
+        .testTarget(
             name: "KijkoLLMTests",
             dependencies: ["KijkoLLM", "KijkoTestSupport"]
         ),

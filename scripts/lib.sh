@@ -82,6 +82,13 @@ ensure_otio_venv() { ensure_venv otio "opentimelineio, otio_cmx3600_adapter" ope
 # OpenTelemetry's own protocol definitions, for the trace exporter's test collector.
 ensure_otel_venv() { ensure_venv otel "opentelemetry.proto.collector.trace.v1.trace_service_pb2" opentelemetry-proto==1.45.2; }
 
+# The dashboard's browser tests: Debian's Chromium and its driver, Selenium (4.40: later ones want a
+# newer certifi than the registry serves) and jsonschema (the OpenAPI conformance check).
+ensure_browser() {
+    if [ "$(uname -s)" = Linux ]; then install_apt chromium chromium-driver; fi
+    ensure_venv web "selenium, jsonschema" selenium==4.40.0 jsonschema==4.23.0
+}
+
 # LangGraph with its SQLite checkpointer: the peer of `scripts/bench pipeline`.
 ensure_langgraph_venv() { ensure_venv langgraph "langgraph, langgraph.checkpoint.sqlite" langgraph langgraph-checkpoint-sqlite; }
 

@@ -43,9 +43,18 @@ enum JobEventStream {
             while !Task.isCancelled {
                 try await Task.sleep(for: interval)
                 var out = ""
-                for event in inbox.take() { out += progressFrame(event) }
+                // Steps this server started since the last look (a fast one may be done before the store is read).
+                var started: Set<String> = []
+                for event in inbox.take() {
+                    if event.kind == .started { started.insert(event.stage) } else { out += progressFrame(event) }
+                }
                 view = JobView(try jobs.store.detail(job: job), folder: folder)
                 let now = Snapshot(view)
+                for step in view.steps where started.contains(step.step) && step.status != "running" {
+                    var running = step
+                    running.status = "running"
+                    out += frame("step.started", running)
+                }
                 out += changes(from: last, to: now, view)
                 last = now
                 if out.isEmpty {

@@ -8,7 +8,7 @@ import KijkoPipeline
 extension Pages {
     static func approvals(pending: [PipelineStore.ApprovalRecord], decided: [PipelineStore.ApprovalRecord], person: PipelineStore.Person,
                           csrf: String?) -> Response {
-        let inbox = pending.map { a in
+        let inbox = pending.map { (a) -> String in
             let mine = person.role.decides(gateRole: a.role)
             return """
             <a class="card" href="/approvals/\(e(a.id))" data-testid="approval-\(e(a.id))">
@@ -17,7 +17,7 @@ extension Pages {
             </a>
             """
         }.joined()
-        let history = decided.suffix(30).reversed().map { a in
+        let history = decided.suffix(30).reversed().map { (a) -> String in
             """
             <tr><td><a href="/approvals/\(e(a.id))">\(e(a.approval))</a></td><td>\(badge(a.status))</td><td>\(e(a.by ?? ""))</td>
             <td class="small">\(e(a.feedback ?? ""))</td><td class="small">\(PageText.time(a.decidedAt))</td></tr>
@@ -37,7 +37,7 @@ extension Pages {
         <div class="side"><h2>This revision</h2>\(view.artefacts.filter { $0.url != nil }.map { preview($0, folder: folder) }.joined())
         \(contentHTML(a.content?["content"]))</div>
         """
-        let before = previous.map { p in
+        let before = previous.map { (p) -> String in
             """
             <div class="side"><h2>Previous revision</h2><p>\(badge(p.status)) by \(e(p.by ?? "—"))</p>
             \(p.feedback.map { "<p class=\"note\" data-testid=\"previous-feedback\"><strong>Feedback:</strong> \(e($0))</p>" } ?? "")
@@ -45,12 +45,12 @@ extension Pages {
             """
         } ?? ""
         let choices = view.choices.isEmpty || !view.canDecide ? "" : """
-        <fieldset><legend>Choose one</legend>\(view.choices.enumerated().map { i, title in
+        <fieldset><legend>Choose one</legend>\(view.choices.enumerated().map { (i, title) -> String in
             "<label class=\"small\" style=\"display:block;font-weight:400\"><input type=\"radio\" name=\"choice\" value=\"\(i)\"\(i == 0 ? " checked" : "") data-testid=\"choice-\(i)\"> \(e(title))</label>"
         }.joined())</fieldset>
         """
         let form = view.canDecide ? """
-        <form class="stack" method="post" action="/approvals/\(e(a.id))/decide">
+        <h2>Your decision</h2><form class="stack" method="post" action="/approvals/\(e(a.id))/decide">
           \(hidden("csrf", csrf ?? ""))\(hidden("content_hash", a.contentHash))
           \(choices)
           <label for="feedback">Feedback (required to reject)</label>
@@ -59,7 +59,7 @@ extension Pages {
           <button class="danger" name="decision" value="reject" data-testid="reject">Reject with feedback</button></div>
         </form>
         """ : a.status == "pending" ? "<p class=\"note\">This is for the \(e(a.role)) to decide.</p>" : ""
-        let history = view.revisions.map { r in
+        let history = view.revisions.map { (r) -> String in
             "<tr><td>\(PageText.time(r.createdAt))</td><td>\(badge(r.status))</td><td>\(e(r.by ?? ""))</td><td class=\"small\">\(e(r.feedback ?? ""))</td></tr>"
         }.joined()
         return page("Approve \(a.approval)", here: "/approvals", person: person, csrf: csrf, """
@@ -68,8 +68,8 @@ extension Pages {
         \(a.by.map { " · decided by \(e($0))" } ?? "")</p>
         \(flash.map { "<p class=\"note\" data-testid=\"flash\">\(e($0))</p>" } ?? "")
         \(a.feedback.map { "<p class=\"note\"><strong>Feedback:</strong> \(e($0))</p>" } ?? "")
+        <div class="\(previous == nil ? "" : "sides")">\(current)\(before)</div>
         \(form)
-        <div class="sides">\(current)\(before)</div>
         \(history.isEmpty ? "" : "<h2>Earlier decisions on this gate</h2><table><tr><th>Asked</th><th>Decision</th><th>By</th><th>Feedback</th></tr>\(history)</table>")
         """)
     }

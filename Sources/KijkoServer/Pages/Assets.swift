@@ -19,8 +19,8 @@ enum Assets {
     .step.ok{border-left-color:var(--ok)}.step.bad{border-left-color:var(--bad)}.step.run{border-left-color:var(--run)}.step.wait{border-left-color:var(--wait)}
     .step .head{display:flex;flex-wrap:wrap;gap:.4rem .9rem;align-items:baseline}.step .name{font-weight:600}
     .bar{height:6px;background:#eaecf0;border-radius:3px;overflow:hidden;margin:.4rem 0 .1rem}.bar i{display:block;height:100%;background:var(--run);width:0;transition:width .3s}
-    .previews{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:.7rem;margin-top:.5rem}
-    .preview{border:1px solid var(--line);border-radius:6px;padding:.5rem;background:#fcfcfd;overflow:auto;max-height:420px}
+    .previews{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:.7rem;margin-top:.5rem;align-items:start}.files{margin-top:.3rem}
+    .preview{border:1px solid var(--line);border-radius:6px;padding:.5rem .8rem;background:#fcfcfd;overflow:auto;max-height:340px}
     .preview.wide{grid-column:1/-1}.preview img{max-width:100%;display:block}.preview iframe{width:100%;height:380px;border:0;background:#fff}
     .doc h2,.doc h3{font-size:1rem;margin:.7rem 0 .3rem}.doc table{font-size:.85rem}.doc pre{white-space:pre-wrap}
     .player{position:relative;display:inline-block;max-width:100%}.player video{max-width:100%;max-height:360px;display:block;background:#000}
@@ -50,7 +50,7 @@ enum Assets {
           if(r.ok){const box=document.getElementById('live');if(box){box.innerHTML=await r.text();}}
         },150);};
         const source=new EventSource('/api/production/'+job+'/events');
-        ['step.started','step.completed','step.failed','step.state','approval.requested','approval.decided','job.state'].forEach(n=>source.addEventListener(n,refresh));
+        ['snapshot','step.started','step.completed','step.failed','step.state','approval.requested','approval.decided','job.state'].forEach(n=>source.addEventListener(n,refresh));
         source.addEventListener('step.progress',e=>{
           const d=JSON.parse(e.data);const row=document.querySelector('[data-testid="step-'+d.step+'"]');if(!row)return;
           let bar=row.querySelector('.bar i');if(!bar){const b=document.createElement('div');b.className='bar';b.innerHTML='<i></i>';row.appendChild(b);bar=b.firstChild;}

@@ -5,7 +5,7 @@ import KijkoPipeline
 /// The jobs list and a job's page: the live agent tree with each step's files shown in place.
 extension Pages {
     static func jobs(_ jobs: [PipelineStore.JobSummary], person: PipelineStore.Person, csrf: String?) -> Response {
-        let rows = jobs.map { j in
+        let rows = jobs.map { (j) -> String in
             """
             <tr><td><a href="/jobs/\(e(j.id))">\(e(String(j.id.prefix(8))))</a></td><td>\(e(j.workflow))</td>
             <td>\(badge(PageText.state(j.runState)))</td><td class="hide-narrow">\(e(j.status))</td>
@@ -30,7 +30,7 @@ extension Pages {
     /// The part of a job's page its events refresh.
     static func live(_ view: JobView, folder: String) -> String {
         let j = view.job
-        let pending = view.approvals.filter { $0.status == "pending" }.map { a in
+        let pending = view.approvals.filter { $0.status == "pending" }.map { (a) -> String in
             "<p class=\"note\">Waiting for the <strong>\(e(a.role))</strong> to approve the \(e(a.approval)): <a href=\"/approvals/\(e(a.id))\">review it</a></p>"
         }.joined()
         let steps = view.steps.map { stepRow($0, folder: folder) }.joined()
@@ -46,17 +46,23 @@ extension Pages {
         let facts = [s.durationSeconds.map(PageText.seconds), s.cost > 0 ? PageText.money(s.cost) : nil, s.tokens > 0 ? "\(s.tokens) tokens" : nil,
                      s.earlier > 0 ? "revision \(s.earlier)" : nil, s.provenance].compactMap { $0 }.joined(separator: " · ")
         let running = s.status == "running"
-        let previews = s.artefacts.filter { $0.url != nil }.map { preview($0, folder: folder) }.joined()
+        let served = s.artefacts.filter { $0.url != nil }
+        let previews = served.filter { Self.shown.contains($0.type) }.map { preview($0, folder: folder) }.joined()
+        let files = served.filter { !Self.shown.contains($0.type) }.map { "<a href=\"\(e($0.url!))\">\(e($0.name))</a> <span class=\"muted\">\(e($0.type))</span>" }
+            .joined(separator: " · ")
         return """
         <div class="step \(PageText.tone(s.status))" data-testid="step-\(e(s.step))" data-status="\(e(s.status))">
           <div class="head"><span class="name">\(e(s.step))</span><span class="muted small">\(e(s.agent))</span>\(badge(s.status))
           <span class="muted small">\(facts)</span>\(running ? "<span class=\"pct small\"></span>" : "")</div>
           \(running ? "<div class=\"bar\"><i></i></div>" : "")
           \(s.summary.map { "<div class=\"small\">\(e($0))</div>" } ?? "")\(s.error.map { "<div class=\"small note error\">\(e($0))</div>" } ?? "")
-          \(previews.isEmpty ? "" : "<div class=\"previews\">\(previews)</div>")
+          \(files.isEmpty ? "" : "<div class=\"small files\">Files: \(files)</div>")\(previews.isEmpty ? "" : "<div class=\"previews\">\(previews)</div>")
         </div>
         """
     }
+
+    /// Types shown in place (the rest are links).
+    static let shown: Set<String> = ["video", "png", "jpeg", "jpg", "image", "html", "markdown"]
 
     /// A file shown as what it is: a player, a picture, a rendered document, the QC report.
     static func preview(_ a: ArtefactView, folder: String) -> String {
@@ -76,7 +82,7 @@ extension Pages {
         case "html":
             return "<div class=\"preview wide\">\(link)<iframe src=\"\(e(url))\" title=\"\(e(a.name))\" loading=\"lazy\"></iframe></div>"
         case "markdown":
-            return "<div class=\"preview doc\">\(link)\(document(a, folder: folder))</div>"
+            return "<div class=\"preview wide doc\">\(link)\(document(a, folder: folder))</div>"
         default:
             return "<div class=\"preview small\">\(link)<span class=\"muted\">\(e(a.type))</span></div>"
         }

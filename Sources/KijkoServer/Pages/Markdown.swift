@@ -14,7 +14,7 @@ enum Markdown {
             }
             if !table.isEmpty {
                 let rows = table.filter { !$0.allSatisfy { $0.allSatisfy { "-: ".contains($0) } } }
-                out += "<table>" + rows.enumerated().map { i, cells in
+                out += "<table>" + rows.enumerated().map { (i, cells) -> String in
                     "<tr>" + cells.map { i == 0 ? "<th>\(inline($0))</th>" : "<td>\(inline($0))</td>" }.joined() + "</tr>"
                 }.joined() + "</table>\n"
                 table = []

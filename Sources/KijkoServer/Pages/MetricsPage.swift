@@ -5,20 +5,20 @@ import KijkoPipeline
 /// Agents' and workflows' records, with bar charts (drawn as SVG here, no script).
 extension Pages {
     static func metrics(_ m: MetricsView, person: PipelineStore.Person, csrf: String?) -> Response {
-        let agents = m.agents.map { a in
+        let agents = m.agents.map { (a) -> String in
             """
             <tr><td>\(a.traceUrl.map { "<a href=\"\(e($0))\">\(e(a.agent))</a>" } ?? e(a.agent))</td><td class="num">\(a.runs)</td>
             <td class="num">\(String(format: "%.0f%%", a.successRate * 100))</td><td class="num">\(PageText.seconds(a.meanDuration))</td>
             <td class="num">\(PageText.seconds(a.p95Duration))</td><td class="num">\(PageText.money(a.totalCost))</td><td class="num">\(a.tokens)</td></tr>
             """
         }.joined()
-        let workflows = m.workflows.map { w in
+        let workflows = m.workflows.map { (w) -> String in
             """
             <tr><td>\(e(w.workflow))</td><td class="num">\(w.jobs)</td><td class="num">\(w.complete)</td><td class="num">\(w.waiting)</td>
             <td class="num">\(w.failed)</td><td class="num">\(PageText.money(w.meanCost))</td><td class="num">\(PageText.seconds(w.meanDuration))</td></tr>
             """
         }.joined()
-        let cycles = m.approvals.map { c in
+        let cycles = m.approvals.map { (c) -> String in
             """
             <tr><td>\(e(c.role))</td><td>\(e(c.approval))</td><td class="num">\(c.decided)</td><td class="num">\(c.rejected)</td>
             <td class="num">\(PageText.seconds(c.meanSeconds))</td><td class="num">\(PageText.seconds(c.p95Seconds))</td></tr>
@@ -43,7 +43,7 @@ extension Pages {
         guard !rows.isEmpty else { return "" }
         let top = Swift.max(given ?? rows.map(\.value).max() ?? 1, 1e-9)
         let rowHeight = 22, labelWidth = 150, barWidth = 150, height = rows.count * rowHeight + 8
-        let bars = rows.enumerated().map { i, row in
+        let bars = rows.enumerated().map { (i, row) -> String in
             let y = i * rowHeight + 4, w = Int((Swift.max(0, row.value) / top * Double(barWidth)).rounded())
             return """
             <text x="\(labelWidth - 6)" y="\(y + 15)" text-anchor="end" font-size="12" fill="#344054">\(e(String(row.label.prefix(22))))</text>

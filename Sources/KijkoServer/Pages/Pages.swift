@@ -10,10 +10,10 @@ enum Pages {
     /// for the script's posts.
     static func page(_ title: String, here: String, person: PipelineStore.Person?, csrf: String? = nil, job: String? = nil,
                      status: HTTPResponse.Status = .ok, _ body: String) -> Response {
-        let nav = person == nil ? "" : [("/", "Workflows"), ("/jobs", "Jobs"), ("/approvals", "Approvals"), ("/metrics", "Metrics")].map { path, name in
+        let nav = person == nil ? "" : [("/", "Workflows"), ("/jobs", "Jobs"), ("/approvals", "Approvals"), ("/metrics", "Metrics")].map { (path, name) -> String in
             "<a href=\"\(path)\"\(path == here ? " class=\"here\"" : "")>\(name)</a>"
         }.joined()
-        let who = person.map { p in
+        let who = person.map { (p) -> String in
             "<span class=\"who\">\(e(p.name)) · \(e(p.role.rawValue.replacingOccurrences(of: "_", with: " ")))</span>"
                 + "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"\(e(csrf ?? ""))\"><button>Sign out</button></form>"
         } ?? ""

@@ -5,7 +5,7 @@ import KijkoPipeline
 /// The first page (the workflows, each a card) and a workflow's start form.
 extension Pages {
     static func workflows(_ catalog: [WorkflowCatalog], person: PipelineStore.Person, csrf: String?) -> Response {
-        let cards = catalog.map { w in
+        let cards = catalog.map { (w) -> String in
             let gates = w.gates.map { "\(e($0.role)): \(e($0.approval))" }.joined(separator: " · ")
             return """
             <a class="card" href="/start/\(e(w.name))" data-testid="workflow-\(e(w.name))">

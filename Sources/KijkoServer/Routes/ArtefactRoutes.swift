@@ -12,7 +12,7 @@ extension StudioServer {
     func addArtefactRoutes(to router: Router<ServerContext>) {
         let serve: @Sendable (Request, ServerContext) async throws -> Response = { request, context in
             let person = try Access.person(context)
-            let (job, file) = try self.artefact(request.uri.path, person)
+            let file = try self.artefact(request.uri.path, person).file
             return try await ArtefactFile.response(file, request: request, context: context)
         }
         router.get("artefacts/**", use: serve)
