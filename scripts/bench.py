@@ -277,9 +277,56 @@ def bench_pipeline():
     return "a 200-step linear workflow of no-op steps, every step persisted (and 20 steps, to take out start-up)", contenders, per_step
 
 
+def bench_serve():
+    """kijko serve under wrk: GET /api/production/{id}, 64 connections for 10 s, idle and while a 1080p render runs; idle memory."""
+    import json, re, shutil, signal, tempfile
+    folder = tempfile.mkdtemp(prefix="kijko-bench-serve-")
+    db = os.path.join(folder, "studio.sqlite")
+    added = subprocess.run([KIJKO, "users", "add", "bench", "--role", "admin", "--db", db, "--json"], capture_output=True, text=True, check=True)
+    token = json.loads(added.stdout)["token"]
+    server = subprocess.Popen([KIJKO, "serve", "--port", "0", "--db", db, "--json"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        url = json.loads(server.stdout.readline())["url"]
+        import urllib.request
+        request = urllib.request.Request(url + "/api/production/start", method="POST", headers={"Authorization": f"Bearer {token}",
+                                         "Content-Type": "application/json"},
+                                         data=json.dumps({"workflow": "advertising", "brief": "A 30-second spot for a courier company."}).encode())
+        job = json.loads(urllib.request.urlopen(request).read())["job"]
+        time.sleep(2)  # the job reaches its first gate; the server idles
+        rss = next(int(line.split()[1]) for line in open(f"/proc/{server.pid}/status") if line.startswith("VmRSS")) / 1024.0
+        target = f"{url}/api/production/{job}"
+
+        def load(label):
+            out = subprocess.run(["wrk", "-t2", "-c64", "-d10s", "--latency", "-H", f"Authorization: Bearer {token}", target],
+                                 capture_output=True, text=True, check=True).stdout
+            rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+            p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+            p99_ms = float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+            errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|Socket errors: connect|read|write|timeout)\D+(\d+)", out))
+            print(f"  {label:<42} {rate:9.0f} req/s   p99 {p99_ms:7.2f} ms   errors {errors}"
+                  f"   {'(p99 target 25 ms met)' if p99_ms <= 25 and errors == 0 else '(p99 target 25 ms NOT met)'}")
+
+        print(f"bench serve: {__doc_serve__}")
+        print(f"  idle server memory: {rss:.1f} MiB ({'within' if rss <= 50 else 'OVER'} the 50 MiB target)")
+        load("GET /api/production/{id}, idle machine")
+        render = subprocess.Popen([KIJKO, "versions", master_1080p(), "--out", os.path.join(folder, "versions"), "--force",
+                                   "--preset", "youtube", "--preset", "tiktok", "--preset", "instagram-feed-square"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1)
+        load("GET /api/production/{id}, while a render runs")
+        render.wait()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+__doc_serve__ = bench_serve.__doc__
+
+
 BENCHES = {"decode": bench_decode, "probe": bench_probe, "count": bench_count, "synth": bench_synth,
            "assemble": bench_assemble, "versions": bench_versions, "qc": bench_qc, "shots": bench_shots,
-           "pipeline": bench_pipeline}
+           "pipeline": bench_pipeline, "serve": bench_serve}
 
 
 def measure(cmd):
@@ -357,6 +404,9 @@ def main():
     for name in names:
         if name not in BENCHES:
             sys.exit(f"error: no bench named {name} (have: {', '.join(BENCHES)})")
+        if name == "serve":
+            bench_serve()  # a load test: requests per second and latency, not a command timed beside a peer's
+            continue
         run(name, args.runs)
 
 

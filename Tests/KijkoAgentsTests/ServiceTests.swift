@@ -84,9 +84,10 @@ import Testing
         #expect(detail.steps.allSatisfy { $0.earlier == 0 }, "no step ran twice")
         let agentSteps = detail.steps.filter { $0.status == "completed" && !$0.agent.hasPrefix("gate") }
         let firstStep = try #require(ran.first)
-        let started = Set(events.all.filter { $0.kind == .started }.map(\.stage))
-        #expect(started == Set(agentSteps.filter { $0.step != firstStep.step }.map { "\($0.step) (\($0.agent))" }),
+        let started = events.all.filter { $0.kind == .started }
+        #expect(Set(started.map(\.stage)) == Set(agentSteps.filter { $0.step != firstStep.step }.map(\.step)),
                 "a started event for each step run after the first")
+        #expect(started.allSatisfy { event in agentSteps.contains { "\($0.step) (\($0.agent))" == event.message } }, "each names its agent")
         #expect(!finished.autoApproved.isEmpty && finished.index != nil)
     }
 }

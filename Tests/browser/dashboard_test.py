@@ -9,6 +9,7 @@ import json, subprocess, sys, time
 
 from selenium import webdriver
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 url, tokens, kijko, db, shots = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
@@ -18,11 +19,23 @@ for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--win
     options.add_argument(flag)
 options.binary_location = "/usr/bin/chromium"
 driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver"))
-wait = WebDriverWait(driver, 60, poll_frequency=0.2)
+# The job page swaps its live part in as events come: an element read a moment ago may be gone.
+wait = WebDriverWait(driver, 60, poll_frequency=0.2, ignored_exceptions=[StaleElementReferenceException, NoSuchElementException])
 
 
 def by(testid):
     return driver.find_element(By.CSS_SELECTOR, f'[data-testid="{testid}"]')
+
+
+def read(testid, attribute=None):
+    """An element's text (or attribute), read again if the live part was swapped under it."""
+    for _ in range(50):
+        try:
+            element = by(testid)
+            return element.text if attribute is None else element.get_attribute(attribute)
+        except StaleElementReferenceException:
+            time.sleep(0.1)
+    raise AssertionError(f"{testid} kept changing under the reader")
 
 
 def shot(name):
@@ -55,8 +68,8 @@ try:
     job = driver.current_url.rstrip("/").split("/")[-1]
     # The page is not reloaded: the step completes and the job waits, live, through its events.
     driver.execute_script("window.kijkoMarker = 1")
-    wait.until(lambda d: by("job-state").text == "waiting")
-    wait.until(lambda d: by("step-brief_intake").get_attribute("data-status") == "completed")
+    wait.until(lambda d: read("job-state") == "waiting")
+    wait.until(lambda d: read("step-brief_intake", "data-status") == "completed")
     check(driver.execute_script("return window.kijkoMarker") == 1, "the job page reloaded instead of following events")
     shot("job-waiting")
     driver.set_window_size(390, 844)
@@ -89,8 +102,8 @@ try:
 
     # On to the next gate: the concept review waits for the Creative Director.
     driver.get(url + f"/jobs/{job}")
-    wait.until(lambda d: by("step-concept_review").get_attribute("data-status") == "awaiting_approval")
-    check(by("job-state").text == "waiting", "the job does not wait at the concept review")
+    wait.until(lambda d: read("step-concept_review", "data-status") == "awaiting_approval")
+    wait.until(lambda d: read("job-state") == "waiting")
     shot("job-next-gate")
     driver.get(url + "/metrics")
     shot("metrics")
@@ -99,7 +112,7 @@ try:
     subprocess.run([kijko, "users", "grant", "carl", job, "--db", db], check=True, capture_output=True)
     sign_in("carl")
     driver.get(url + f"/jobs/{job}")
-    check(by("job-state").text == "waiting", "the client cannot see a job they were added to")
+    check(read("job-state") == "waiting", "the client cannot see a job they were added to")
     driver.get(url + "/approvals")
     check(not driver.find_elements(By.CSS_SELECTOR, '[data-testid^="approval-"]'), "the client's inbox shows the Creative Director's approvals")
     driver.get(url + f"/approvals/{first_id}")
