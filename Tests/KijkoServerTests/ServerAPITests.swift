@@ -109,6 +109,14 @@ import KijkoTestSupport
         let decided = approvals.first { $0["id"] as? String == conceptID }
         #expect((decided?["choice"] as? [String: Any])?["title"] as? String == choices[1])
         #expect(approvals.filter { $0["by"] as? String == "cleo (creative_director)" }.count == 3)
+        // The script is written for the concept chosen, not the top-ranked one.
+        let script = try server.eventually { () -> [String: Any]? in
+            let steps = try p.request("GET", "/api/production/\(job)", token: cleo).json["steps"] as? [[String: Any]] ?? []
+            return steps.first { $0["step"] as? String == "script" && $0["status"] as? String == "completed" }
+        }
+        let scriptDoc = ((script?["artefacts"] as? [[String: Any]]) ?? []).first { $0["type"] as? String == "markdown" }?["url"] as? String
+        let scriptText = try scriptDoc.map { try p.request("GET", $0, token: cleo).text } ?? ""
+        #expect(scriptText.contains(choices[1]) && !scriptText.contains(choices[0]), "the script does not follow the chosen concept")
         // Metrics see both runs of the VRD and the Creative Director's decisions.
         let metrics = try p.request("GET", "/api/langfuse/agent-metrics", token: server.tokens["ada"]).json
         let vrd = (metrics["agents"] as? [[String: Any]] ?? []).first { $0["agent"] as? String == "vrd" }

@@ -26,6 +26,19 @@ public enum AgentInputs {
         return nil
     }
 
+    /// The concept to make: the one a reviewer chose at a gate (`{"choice": {"index", "title"}}`
+    /// in the gate's output, the title matching the ranked list), else the top-ranked one.
+    public static func chosenConcept(in given: AgentInput) -> Concepts.Concept? {
+        guard let concepts = document(Concepts.self, in: given)?.concepts else { return nil }
+        for (_, text) in given.upstream.sorted(by: { $0.key < $1.key }) where text.contains("\"choice\"") {
+            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)),
+                  case .number(let index)? = value["choice"]?["index"], let title = value["choice"]?["title"]?.stringValue,
+                  index >= 0, index < Double(concepts.count), concepts[Int(index)].title == title else { continue }
+            return concepts[Int(index)]
+        }
+        return concepts.first
+    }
+
     /// The files earlier steps listed, of `type` (e.g. `video`), with the kind of document that listed them.
     public static func artefacts(ofType type: String? = nil, in given: AgentInput) -> [(kind: String, artefact: Artefact)] {
         var found: [(String, Artefact)] = []

@@ -14,14 +14,14 @@ public struct ScriptSmithAgent: DraftingAgent {
 
     public struct Input: Codable, Sendable {
         public var requirements: VideoRequirements?
-        /// The top concept, when concepts were made before the script (advertising).
+        /// The concept chosen at the concept review (else the top one), when concepts were made before the script (advertising).
         public var concept: Concepts.Concept?
         public var targetDuration: Double
     }
 
     public func input(_ given: AgentInput, facts: BriefFacts) throws -> Input {
         let vrd = AgentInputs.document(VideoRequirements.self, in: given)
-        return Input(requirements: vrd, concept: AgentInputs.document(Concepts.self, in: given)?.concepts.first,
+        return Input(requirements: vrd, concept: AgentInputs.chosenConcept(in: given),
                      targetDuration: vrd?.targetDuration ?? facts.target)
     }
 
