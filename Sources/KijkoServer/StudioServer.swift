@@ -35,6 +35,8 @@ public final class StudioServer: Sendable {
     let options: Options
     let hub = EventHub()
     let pool: JobPool
+    let views: JobViewCache
+    let people: PersonCache
 
     public init(jobs: JobsService, options: Options) throws {
         for root in options.mediaRoots {
@@ -46,6 +48,8 @@ public final class StudioServer: Sendable {
         self.jobs = jobs
         self.options = options
         pool = JobPool(jobs: jobs, hub: hub, limit: options.concurrentJobs)
+        views = JobViewCache(store: jobs.store)
+        people = PersonCache(store: jobs.store)
     }
 
     /// Whether `host` is a loopback address (only this machine can reach the server).
@@ -56,7 +60,7 @@ public final class StudioServer: Sendable {
     /// Serves until SIGINT or SIGTERM; `onReady` hears the address once it listens.
     public func run(onReady: @escaping @Sendable (String) -> Void = { _ in }) async throws {
         let router = Router(context: ServerContext.self)
-        router.add(middleware: Authenticator(store: jobs.store))
+        router.add(middleware: Authenticator(people: people))
         addAPIRoutes(to: router)
         addArtefactRoutes(to: router)
         addPageRoutes(to: router)

@@ -280,3 +280,38 @@ final class SharedStatuses: @unchecked Sendable {
         }
     }
 }
+
+/// A media step's progress reaches the browser: a social job from a master renders its platform
+/// versions, and the job's events carry `step.progress` with the fraction done.
+@Suite(.serialized) struct ServerProgressTests {
+    @Test func aRenderReportsProgressThroughTheEvents() throws {
+        let server = try ServerProcess()
+        let master = server.media + "/master.mp4"
+        let made = try Program.run(Program.kijko, ["synth", master, "--size", "640x360", "--duration", "12", "--pattern", "subject"])
+        #expect(made.status == 0, "\(made.stderr)")
+        try server.start()
+        let started = try server.probe.request("POST", "/api/production/start", token: server.tokens["pam"],
+                                               json: ["workflow": "social", "brief": ServerAPITests.brief, "master": "master.mp4"])
+        #expect(started.status == 201, "\(started.text)")
+        let job = try #require(started.json["job"] as? String)
+        let seen = try server.probe.stream("/api/production/\(job)/events", token: server.tokens["pam"]!) { text in
+            text.contains("event: approval.requested") || text.contains("event: step.failed")
+        }
+        let fractions = seen.components(separatedBy: "event: step.progress\ndata: ").dropFirst().compactMap { chunk -> Double? in
+            guard let line = chunk.split(separator: "\n").first,
+                  let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  json["step"] as? String == "platform_versions" else { return nil }
+            return json["fraction"] as? Double
+        }
+        #expect(!seen.contains("event: step.failed"), "\(seen.suffix(1500))")
+        #expect(fractions.count >= 3, "the render reported \(fractions.count) progress events")
+        #expect((fractions.max() ?? 0) >= 0.5 && fractions.allSatisfy { (0...1).contains($0) }, "\(fractions)")
+        // Versions are files of the job: served as video with byte ranges.
+        let steps = try server.probe.request("GET", "/api/production/\(job)", token: server.tokens["pam"]).json["steps"] as? [[String: Any]] ?? []
+        let video = (steps.first { $0["step"] as? String == "platform_versions" }?["artefacts"] as? [[String: Any]] ?? [])
+            .first { $0["type"] as? String == "video" }?["url"] as? String
+        let url = try #require(video)
+        let head = try server.probe.request("GET", url, token: server.tokens["pam"], headers: ["Range": "bytes=0-7"])
+        #expect(head.status == 206 && head.headers["content-type"] == "video/mp4" && head.body.count == 8)
+    }
+}

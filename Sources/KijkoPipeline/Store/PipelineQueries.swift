@@ -123,6 +123,24 @@ extension PipelineStore {
         }
     }
 
+    /// A short text that changes whenever anything ``detail(job:)`` shows of `job` changes (a step
+    /// begun, finished, failed or superseded, a request made or decided, the job's state, a runner
+    /// gone): one cheap query, so a reader can keep the detail it built until the stamp moves.
+    public func jobStamp(_ job: String) throws -> String {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT j.updated_at, j.run_state, j.settings, j.total_cost,
+                  (SELECT COUNT(*) || ':' || COALESCE(MAX(completed_at), '') || ':' || COALESCE(SUM(superseded), 0) || ':' || COALESCE(SUM(length(status)), 0)
+                     FROM agent_executions WHERE production_job_id = j.id) AS executions,
+                  (SELECT COUNT(*) || ':' || COALESCE(MAX(approved_at), '') || ':' || COALESCE(SUM(looped), 0)
+                     FROM approval_requests WHERE production_job_id = j.id) AS approvals
+                FROM production_jobs j WHERE j.id = ?
+                """, arguments: [job]) else { throw PipelineError("no job \(job)") }
+            let state = Self.runState(row["run_state"], settings: row["settings"])
+            return "\(row["updated_at"] as String)|\(state)|\(row["total_cost"] as Double)|\(row["executions"] as String)|\(row["approvals"] as String)"
+        }
+    }
+
     /// What an output says about itself: provenance, files and notes.
     struct Listing: Decodable {
         var provenance: String?

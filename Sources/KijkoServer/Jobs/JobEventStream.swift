@@ -3,6 +3,7 @@ import Hummingbird
 import KijkoAgents
 import KijkoCore
 import KijkoPipeline
+import ServiceLifecycle
 
 /// A job's server-sent events: first a `snapshot` (the job as `GET /api/production/{id}` shows
 /// it), then what changes — read from the store, so changes made by another process (the CLI)
@@ -31,16 +32,16 @@ enum JobEventStream {
         }
     }
 
-    static func response(job: String, jobs: JobsService, hub: EventHub) -> Response {
-        let folder = jobs.store.artefactFolder(job: job)
+    static func response(job: String, views: JobViewCache, hub: EventHub) -> Response {
         let body = ResponseBody { writer in
             let inbox = hub.subscribe(job: job)
             defer { hub.unsubscribe(job: job, inbox) }
-            var view = JobView(try jobs.store.detail(job: job), folder: folder)
+            var view = try views.entry(job).view
             var last = Snapshot(view)
             try await writer.write(ByteBuffer(string: "retry: 2000\n" + frame("snapshot", view)))
             var quiet = 0
-            while !Task.isCancelled {
+            // (A server shutting down ends its streams at once: they would hold the shutdown until their next write.)
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 try await Task.sleep(for: interval)
                 var out = ""
                 // Steps this server started since the last look (a fast one may be done before the store is read).
@@ -48,7 +49,7 @@ enum JobEventStream {
                 for event in inbox.take() {
                     if event.kind == .started { started.insert(event.stage) } else { out += progressFrame(event) }
                 }
-                view = JobView(try jobs.store.detail(job: job), folder: folder)
+                view = try views.entry(job).view
                 let now = Snapshot(view)
                 for step in view.steps where started.contains(step.step) && step.status != "running" {
                     var running = step

@@ -40,7 +40,7 @@ actor JobPool {
                 } catch {
                     hub.publish(job: job, ProgressEvent(.note, stage: "job", message: "\(error)"))
                 }
-                await self.finished(job)
+                self.finished(job)
             }
         }
     }

@@ -31,15 +31,18 @@ extension StudioServer {
             let state = request.uri.queryParameters["state"].map(String.init)
             return JSONResponse.make(["jobs": try self.visibleJobs(person, state: state)])
         }
-        api.get("production/:id") { _, context in
+        api.get("production/:id") { request, context in
             let person = try Access.person(context)
             let job = try Access.visibleJob(try context.parameters.require("id"), person, jobs: self.jobs)
-            return JSONResponse.make(JobView(try self.jobs.store.detail(job: job), folder: self.jobs.store.artefactFolder(job: job)))
+            let entry = try self.views.entry(job)
+            if request.headers[.ifNoneMatch] == entry.etag { return Response(status: .notModified, headers: [.eTag: entry.etag]) }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-cache", .eTag: entry.etag],
+                            body: .init(byteBuffer: ByteBuffer(bytes: entry.body)))
         }
         api.get("production/:id/events") { _, context in
             let person = try Access.person(context)
             let job = try Access.visibleJob(try context.parameters.require("id"), person, jobs: self.jobs)
-            return JobEventStream.response(job: job, jobs: self.jobs, hub: self.hub)
+            return JobEventStream.response(job: job, views: self.views, hub: self.hub)
         }
         api.get("approval") { request, context in
             let person = try Access.person(context)

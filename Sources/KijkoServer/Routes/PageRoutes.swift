@@ -63,7 +63,7 @@ extension StudioServer {
             let person = try Access.person(context)
             let job = try Access.visibleJob(try context.parameters.require("id"), person, jobs: self.jobs)
             let folder = self.jobs.store.artefactFolder(job: job)
-            let view = JobView(try self.jobs.store.detail(job: job), folder: folder)
+            let view = try self.views.entry(job).view
             if request.uri.queryParameters["part"] == "live" { return Pages.fragment(Pages.live(view, folder: folder)) }
             return Pages.job(view, folder: folder, person: person, csrf: Access.csrf(request))
         }
