@@ -278,7 +278,7 @@ def bench_pipeline():
 
 
 def bench_serve():
-    """kijko serve under wrk: GET /api/production/{id}, 64 connections for 10 s, idle and while a 1080p render runs; idle memory."""
+    """kijko serve under wrk: GET /api/production/{id}, 64 connections for 10 s, idle and while two 1080p renders run; idle memory."""
     import json, re, shutil, signal, tempfile
     folder = tempfile.mkdtemp(prefix="kijko-bench-serve-")
     db = os.path.join(folder, "studio.sqlite")
@@ -315,12 +315,13 @@ def bench_serve():
         print(f"  idle server memory: RSS {rss:.1f} MiB ({'within' if rss <= 50 else 'over'} the 50 MiB target), "
               f"private {private:.1f} MiB ({'within' if private <= 50 else 'over'} it)")
         load("GET /api/production/{id}, idle machine")
-        render = subprocess.Popen([KIJKO, "versions", master_1080p(), "--out", os.path.join(folder, "versions"), "--force",
-                                   "--preset", "youtube", "--preset", "tiktok", "--preset", "instagram-feed-square"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        renders = [subprocess.Popen([KIJKO, "versions", master_1080p(), "--out", os.path.join(folder, f"versions-{i}"), "--force",
+                                     "--preset", "youtube", "--preset", "tiktok", "--preset", "instagram-feed-square"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(2)]
         time.sleep(1)
-        load("GET /api/production/{id}, while a render runs")
-        render.wait()
+        load("GET /api/production/{id}, while two renders run")
+        for render in renders:
+            render.wait()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait()

@@ -14,6 +14,8 @@ import KijkoTestSupport
             return
         }
         let server = try ServerProcess()
+        let made = try Program.run(Program.kijko, ["synth", server.media + "/master.mp4", "--size", "640x360", "--duration", "6", "--pattern", "subject"])
+        #expect(made.status == 0, "\(made.stderr)")
         try server.start()
         let shots = Program.root.appendingPathComponent(".build/screenshots").path
         try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)

@@ -21,7 +21,7 @@ enum Assets {
     .bar{height:6px;background:#eaecf0;border-radius:3px;overflow:hidden;margin:.4rem 0 .1rem}.bar i{display:block;height:100%;background:var(--run);width:0;transition:width .3s}
     .previews{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:.7rem;margin-top:.5rem;align-items:start}.files{margin-top:.3rem}
     .preview{border:1px solid var(--line);border-radius:6px;padding:.5rem .8rem;background:#fcfcfd;overflow:auto;max-height:340px}
-    .preview.wide{grid-column:1/-1}.preview img{max-width:100%;display:block}.preview iframe{width:100%;height:380px;border:0;background:#fff}
+    .preview.wide{grid-column:1/-1}.preview.media{max-height:none}.preview img{max-width:100%;display:block}.preview iframe{width:100%;height:380px;border:0;background:#fff}
     .doc h2,.doc h3{font-size:1rem;margin:.7rem 0 .3rem}.doc table{font-size:.85rem}.doc pre{white-space:pre-wrap}
     .player{position:relative;display:inline-block;max-width:100%}.player video{max-width:100%;max-height:360px;display:block;background:#000}
     .safe{position:absolute;inset:0;pointer-events:none;display:none}.safe.on{display:block}
@@ -57,12 +57,12 @@ enum Assets {
           if(d.fraction!=null){bar.style.width=Math.round(d.fraction*100)+'%';const t=row.querySelector('.pct');if(t)t.textContent=Math.round(d.fraction*100)+'%';}
         });
       }
-      document.querySelectorAll('input[type=file][data-into]').forEach(input=>input.addEventListener('change',()=>{
-        const f=input.files[0];if(!f)return;const r=new FileReader();r.onload=()=>{document.getElementById(input.dataset.into).value=r.result;};r.readAsText(f);
-      }));
-      document.querySelectorAll('input[data-safe]').forEach(box=>box.addEventListener('change',()=>{
-        document.getElementById(box.dataset.safe).classList.toggle('on',box.checked);
-      }));
+      // (Listened for on the document: the live part's elements are replaced as events come.)
+      document.addEventListener('change',e=>{
+        const input=e.target;
+        if(input.dataset.into&&input.files){const f=input.files[0];if(!f)return;const r=new FileReader();r.onload=()=>{document.getElementById(input.dataset.into).value=r.result;};r.readAsText(f);}
+        if(input.dataset.safe){const o=document.getElementById(input.dataset.safe);if(o)o.classList.toggle('on',input.checked);}
+      });
     })();
     """
 }

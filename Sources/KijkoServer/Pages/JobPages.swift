@@ -73,14 +73,14 @@ extension Pages {
             let id = "safe-" + String(url.hashValue.magnitude % 1_000_000_007)
             let vertical = a.name.hasPrefix("9:16")
             return """
-            <div class="preview wide">\(link)<div class="player"><video controls preload="metadata" src="\(e(url))"></video>
+            <div class="preview wide media">\(link)<div class="player"><video controls preload="metadata" src="\(e(url))"></video>
             <div class="safe" id="\(id)"><div class="action"></div><div class="title"></div>\(vertical ? "<div class=\"ui-top\"></div><div class=\"ui-bottom\"></div>" : "")</div></div>
             <label class="small"><input type="checkbox" data-safe="\(id)"> safe zones\(vertical ? " and platform UI" : "")</label></div>
             """
         case "png", "jpeg", "jpg", "image":
             return "<div class=\"preview\">\(link)<a href=\"\(e(url))\"><img src=\"\(e(url))\" alt=\"\(e(a.name))\" loading=\"lazy\"></a></div>"
         case "html":
-            return "<div class=\"preview wide\">\(link)<iframe src=\"\(e(url))\" title=\"\(e(a.name))\" loading=\"lazy\"></iframe></div>"
+            return "<div class=\"preview wide media\">\(link)<iframe src=\"\(e(url))\" title=\"\(e(a.name))\" loading=\"lazy\"></iframe></div>"
         case "markdown":
             return "<div class=\"preview wide doc\">\(link)\(document(a, folder: folder))</div>"
         default:

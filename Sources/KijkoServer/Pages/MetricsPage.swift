@@ -42,11 +42,11 @@ extension Pages {
     static func chart(_ title: String, _ rows: [(label: String, value: Double, text: String)], max given: Double? = nil) -> String {
         guard !rows.isEmpty else { return "" }
         let top = Swift.max(given ?? rows.map(\.value).max() ?? 1, 1e-9)
-        let rowHeight = 22, labelWidth = 150, barWidth = 150, height = rows.count * rowHeight + 8
+        let rowHeight = 22, labelWidth = 170, barWidth = 150, height = rows.count * rowHeight + 8
         let bars = rows.enumerated().map { (i, row) -> String in
             let y = i * rowHeight + 4, w = Int((Swift.max(0, row.value) / top * Double(barWidth)).rounded())
             return """
-            <text x="\(labelWidth - 6)" y="\(y + 15)" text-anchor="end" font-size="12" fill="#344054">\(e(String(row.label.prefix(22))))</text>
+            <text x="\(labelWidth - 6)" y="\(y + 15)" text-anchor="end" font-size="12" fill="#344054">\(e(row.label.count > 24 ? String(row.label.prefix(23)) + "…" : row.label))</text>
             <rect x="\(labelWidth)" y="\(y + 3)" width="\(w)" height="15" rx="3" fill="#3538cd"></rect>
             <text x="\(labelWidth + w + 5)" y="\(y + 15)" font-size="12" fill="#667085">\(e(row.text))</text>
             """

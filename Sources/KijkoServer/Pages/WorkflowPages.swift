@@ -26,7 +26,9 @@ extension Pages {
             ?? "<li><strong>\(e(s.id))</strong> <span class=\"muted\">— approval</span></li>" }.joined()
         let media = mediaRoots.isEmpty ? "<p class=\"muted small\">This server takes no footage folders (started without --media-root).</p>" : """
           <label for="media">Footage folder (inside \(mediaRoots.map(e).joined(separator: ", ")))</label>
-          <input type="text" id="media" name="media" placeholder="\(e(mediaRoots[0]))/shoot-day-1">
+          <input type="text" id="media" name="media" placeholder="\(e(mediaRoots[0]))/shoot-day-1" data-testid="media">
+          <label for="master">Finished master, for versions and QC (a file there)</label>
+          <input type="text" id="master" name="master" placeholder="\(e(mediaRoots[0]))/master.mov" data-testid="master">
         """
         return page("Start \(w.name)", here: "/", person: person, csrf: csrf, """
         <h1>Start: \(e(w.name.capitalized))</h1>
