@@ -110,8 +110,11 @@ public final class JobsService: Sendable {
 
     /// Runs `job` on a thread of its own until it completes, fails, stops or waits for people.
     /// Cancelling the task starts no further step; the job goes on when it is run again.
-    public func run(job: String, approveAll: Bool = false, progress: ProgressHandler? = nil) async throws -> RunResult {
-        try await BlockingWork.run("kijko.job") { [self] flag in try perform(job: job, approveAll: approveAll, progress: progress, cancel: flag) }
+    /// With `background`, the job's threads yield to others (a server's requests) on a busy machine.
+    public func run(job: String, approveAll: Bool = false, background: Bool = false, progress: ProgressHandler? = nil) async throws -> RunResult {
+        try await BlockingWork.run("kijko.job", background: background) { [self] flag in
+            try perform(job: job, approveAll: approveAll, progress: progress, cancel: flag)
+        }
     }
 
     /// The same, blocking the calling thread. With `approveAll`, every gate is approved as it is

@@ -34,7 +34,7 @@ actor JobPool {
             let job = queued.removeFirst()
             running[job] = Task { [jobs, hub] in
                 do {
-                    let result = try await jobs.run(job: job, progress: hub.handler(job: job))
+                    let result = try await jobs.run(job: job, background: true, progress: hub.handler(job: job))
                     if let message = result.message { hub.publish(job: job, ProgressEvent(.note, stage: "job", message: message)) }
                     for warning in result.traceWarnings { hub.publish(job: job, ProgressEvent(.note, stage: "traces", message: warning)) }
                 } catch {
