@@ -46,3 +46,24 @@ import Testing
         }
     }
 }
+
+@Suite struct FolderLockTests {
+    @Test func oneHolderAtATime() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-lock-\(UUID().uuidString.prefix(8))/deep/out").path
+        var first: FolderLock? = try FolderLock(folder)
+        #expect(FileManager.default.fileExists(atPath: folder), "the folder and its parents are made")
+        #expect { _ = try FolderLock(folder) } throws: { "\($0)".contains("another kijko run is writing into this --out folder") }
+        #expect(first?.folder == folder)
+        first = nil
+        #expect(!FileManager.default.fileExists(atPath: folder + "/.kijko-lock"), "no lock file once let go")
+        let second = try FolderLock(folder, what: "output")
+        #expect(second.folder == folder)
+        // A file where the folder should be: one line saying so, no Foundation error text.
+        let file = folder + "/plain"
+        try Data().write(to: URL(fileURLWithPath: file))
+        #expect { _ = try FolderLock(file + "/sub") } throws: { error in
+            let text = "\(error)"
+            return text.contains("cannot create the --out folder") && !text.contains("NSCocoaErrorDomain")
+        }
+    }
+}

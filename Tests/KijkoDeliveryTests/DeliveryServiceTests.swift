@@ -41,3 +41,21 @@ import Testing
         #expect(left.filter { $0.hasSuffix(".mp4") || $0.contains(".partial-") }.isEmpty, "\(left)")
     }
 }
+
+/// One versions run at a time into a folder: a second is refused, not let loose on the first's
+/// files; the next run clears what a killed one left, and leaves no lock behind.
+@Suite struct OutputFolderLockTests {
+    @Test func aSecondRunIntoTheSameFolderIsRefused() throws {
+        let request = try DeliveryServiceTests.request()
+        var holder: FolderLock? = try FolderLock(request.outputFolder)
+        #expect { _ = try DeliveryService.performVersions(request) } throws: { "\($0)".contains("another kijko run is writing into this --out folder") }
+        #expect(holder != nil)
+        holder = nil
+        let stale = request.outputFolder + "/.service_youtube.partial-12345.mp4"
+        try Data("half a file".utf8).write(to: URL(fileURLWithPath: stale))
+        let result = try DeliveryService.performVersions(request)
+        #expect(result.allPassed)
+        let left = try FileManager.default.contentsOfDirectory(atPath: request.outputFolder)
+        #expect(!left.contains { $0.contains(".partial-") || $0 == ".kijko-lock" }, "\(left)")
+    }
+}

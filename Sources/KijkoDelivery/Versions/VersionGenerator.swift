@@ -79,7 +79,9 @@ public final class VersionGenerator {
         guard end > start else {
             throw MediaError(file: master, stage: .configure, reason: "--in \(start) s is not before --until \(end) s")
         }
-        try FileManager.default.createDirectory(atPath: request.outputFolder, withIntermediateDirectories: true)
+        // One run at a time into a folder (what a killed run left is removed below, safely: nobody else writes here).
+        let lock = try FolderLock(request.outputFolder)
+        defer { withExtendedLifetime(lock) {} }
 
         let masterRate = videoInfo.frameRate ?? Rational(25, 1)
         let programme = Selection(start: start, end: end, rate: masterRate)

@@ -1,5 +1,6 @@
 import Foundation
 public import KijkoCore
+import KijkoMedia
 
 /// The assembly service, the one way front ends (the CLI, agents, a server) make a rough cut: an
 /// EDL or a shot list and the footage → a plan (EDL, edit notes) → a frame-accurate render.
@@ -90,6 +91,10 @@ public enum AssemblyService {
         }
         guard let timeline = result.timeline else { return result }
         let renderer = TimelineRenderer(timeline: timeline, library: library, settings: request.settings, lenient: request.lenient)
+        // One render at a time into the output's folder (made if missing); a killed render's partial file goes first.
+        let lock = try FolderLock((URL(fileURLWithPath: request.output).standardizedFileURL.path as NSString).deletingLastPathComponent, what: "output")
+        defer { withExtendedLifetime(lock) {} }
+        Muxer.removeStalePartials(for: request.output)
         do {
             let report = try renderer.render(to: request.output, cancel: cancel) { done, total in
                 // (Started once the first frame is out: a timeline that cannot be planned is one error line, nothing else.)

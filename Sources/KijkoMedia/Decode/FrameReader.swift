@@ -133,13 +133,25 @@ public final class FrameReader {
     /// ``skipsDamagedPackets``).
     public private(set) var damagedPackets = 0
     public private(set) var firstDamageAtFrame: Int?
-    private var decodedFrames = 0
+    /// Frames the decoder gave out with damage hidden (error concealment, a corrupt flag), and
+    /// the index of the first: a picture or sound that looks whole but is not.
+    public private(set) var concealedFrames = 0
+    public private(set) var firstConcealedFrame: Int?
+    /// Frames decoded so far (before any trim).
+    public private(set) var decodedFrames = 0
 
     private func nextFromDecoder(into frame: Frame) throws(MediaError) -> Bool {
         var failures = 0
         while true {
             do {
-                if try decoder.receive(into: frame) { decodedFrames += 1; return true }
+                if try decoder.receive(into: frame) {
+                    if frame.pointer.pointee.decode_error_flags != 0 || frame.pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0 {
+                        concealedFrames += 1
+                        if firstConcealedFrame == nil { firstConcealedFrame = decodedFrames }
+                    }
+                    decodedFrames += 1
+                    return true
+                }
             } catch {
                 guard skipsDamagedPackets, failures < 1000 else { throw error }
                 failures += 1

@@ -63,7 +63,25 @@ public struct QCAuditor {
             let damage = "\(reader.damagedPackets) damaged packet\(reader.damagedPackets == 1 ? "" : "s") skipped, the first after frame \(at); the rest was audited"
             note = note.map { "\($0); \(damage)" } ?? damage
         }
-        if let failure = listening.failure, note == nil { note = "sound decoding stopped: \(failure)" }
+        if reader.concealedFrames > 0 {
+            let at = reader.firstConcealedFrame ?? 0
+            damageAt = min(damageAt ?? at, at)
+            let damage = "\(English.count(reader.concealedFrames, "picture")) decoded with damage concealed by the decoder, the first at frame \(at)"
+            note = note.map { "\($0); \(damage)" } ?? damage
+        }
+        if let failure = listening.failure {
+            note = (note.map { $0 + "; " } ?? "") + "sound decoding stopped: \(failure)"
+        }
+        if let audio {
+            var sound: [String] = []
+            if audio.damagedPackets > 0 { sound.append("\(English.count(audio.damagedPackets, "damaged packet")) skipped") }
+            if audio.concealedFrames > 0 { sound.append("\(English.count(audio.concealedFrames, "frame")) decoded with damage concealed") }
+            if audio.decodedFrames == 0 { sound.append("the sound stream the file declares never decoded") }
+            if !sound.isEmpty {
+                note = (note.map { $0 + "; " } ?? "") + "sound: " + sound.joined(separator: ", ")
+                damageAt = damageAt ?? 0
+            }
+        }
         return report(stats: stats, times: analysis.times, sound: listening.result, rate: rate, info: info, note: note, damageAt: damageAt)
     }
 

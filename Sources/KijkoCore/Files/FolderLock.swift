@@ -1,0 +1,80 @@
+import Foundation
+
+/// One run at a time writing into a folder: an exclusive `flock` on `.kijko-lock` inside it,
+/// held while the value lives (the system lets go when the process ends, however it ends; the
+/// file is removed when the holder is done, so a finished folder holds only its outputs). A
+/// second run into the same folder is refused instead of replacing the first's files under it,
+/// and the holder may remove what killed runs left there: nobody else is writing it.
+public final class FolderLock: @unchecked Sendable {
+    public let folder: String
+    private let descriptor: Int32
+
+    /// Takes the folder (creating it and its parents); throws when another run holds it.
+    /// `what` names the option in the message (`--out`).
+    public init(_ folder: String, what: String = "--out") throws(FileError) {
+        self.folder = folder
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw FileError(file: folder, reason: "cannot create the \(what) folder (\(Self.blocker(of: folder) ?? Self.reason(error)))")
+        }
+        let path = (folder as NSString).appendingPathComponent(".kijko-lock")
+        self.path = path
+        // The file is removed when the holder lets go; a run that opened it just before may then hold
+        // a lock on a file no longer there, so the lock counts only if the path is still that file.
+        for _ in 0..<5 {
+            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw FileError(file: folder, reason: "cannot write into the \(what) folder (\(String(cString: strerror(errno))))") }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                close(fd)
+                throw FileError(file: folder, reason: "another kijko run is writing into this \(what) folder; wait for it, or choose another")
+            }
+            var held = stat(), named = stat()
+            if fstat(fd, &held) == 0, stat(path, &named) == 0, held.st_ino == named.st_ino, held.st_dev == named.st_dev {
+                descriptor = fd
+                return
+            }
+            close(fd)
+        }
+        throw FileError(file: folder, reason: "cannot lock the \(what) folder (its lock file keeps changing)")
+    }
+
+    private let path: String
+
+    deinit {
+        // Removed while still held: whoever opens the name next makes a new lock.
+        unlink(path)
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+
+    /// What stands in the way of making `folder`: a file where a folder of its path should be,
+    /// or a parent that cannot be written.
+    static func blocker(of folder: String) -> String? {
+        var path = URL(fileURLWithPath: folder).standardizedFileURL.path
+        while path != "/" && !path.isEmpty {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+                if !isFolder.boolValue { return "\(path) is a file, not a folder" }
+                return access(path, W_OK) == 0 ? nil : "permission denied in \(path)"
+            }
+            path = (path as NSString).deletingLastPathComponent
+        }
+        return nil
+    }
+
+    /// A system error in words (not Foundation's domain and code).
+    static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        switch ns.code {
+        case NSFileWriteFileExistsError, 516: return "a file is in the way"
+        case NSFileWriteNoPermissionError: return "permission denied"
+        case NSFileWriteOutOfSpaceError: return "no space left on the disk"
+        default: return ns.localizedDescription
+        }
+    }
+}
