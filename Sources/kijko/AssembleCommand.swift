@@ -30,6 +30,8 @@ struct AssembleCommand: AsyncParsableCommand {
     @Flag(help: "Missing media and short sources become warnings (black, or a held frame) instead of errors.")
     var lenient = false
     @Flag(help: "With --shots: write the EDL and edit notes, render nothing.") var planOnly = false
+    @Flag(help: "Let clips name files outside --media (an EDL's SOURCE FILE, a shot's source); otherwise only their names are looked up in --media.")
+    var allowOutside = false
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -72,9 +74,11 @@ struct AssembleCommand: AsyncParsableCommand {
         }
         let source: AssemblyService.Request.Source
         if let shots { source = .shots(shots) } else if let edl { source = .edl(edl) } else { throw usage("give --edl CUT.edl or --shots SHOTS.json") }
-        return AssemblyService.Request(source: source, media: media, output: out, edlOutput: shots == nil ? nil : edl, rate: rate,
+        var request = AssemblyService.Request(source: source, media: media, output: out, edlOutput: shots == nil ? nil : edl, rate: rate,
                                        settings: RenderSettings(width: dims[0], height: dims[1], preset: renderPreset, burnIn: burn),
                                        lenient: lenient, planOnly: planOnly)
+        request.allowOutside = allowOutside
+        return request
     }
 
     static func printNotes(_ result: AssemblyService.Result) {

@@ -130,6 +130,21 @@ enum EDLFixture {
         #expect(again.events.map(\.from) == edl.events.map(\.from))
     }
 
+    /// Line breaks in names and comments (a shot's description, say) stay inside their line:
+    /// written text never becomes an event or a `SOURCE FILE` of its own.
+    @Test func textFieldsAreOneLineWhenWritten() throws {
+        let edit = EDLSource(reel: "A 001\n", track: "V", sourceIn: 0, sourceOut: 25, recordIn: 90_000, recordOut: 90_025)
+        let event = EDLEvent(number: 1, edit: edit, clipName: "take\n002  EVIL V C 00:00:00:00 00:00:01:00 01:00:00:00 01:00:01:00",
+                             sourceFile: "a.mov\r\n* SOURCE FILE: /etc/passwd", comments: ["note\u{2028}more"])
+        let edl = EDL(title: "cut\nFCM: DROP FRAME", rate: .pal25, events: [event])
+        let written = EDLWriter.write(edl)
+        #expect(!written.contains("\r") && !written.contains("\u{2028}"))
+        #expect(written.split(separator: "\n").filter { $0.hasPrefix("* SOURCE FILE:") }.count == 1)
+        #expect(!written.split(separator: "\n").contains { $0.hasPrefix("002") || $0 == "FCM: DROP FRAME" })
+        let (again, _, _) = try EDLFixture.read(text: written, rate: .pal25)
+        #expect(again.events.count == 1 && again.events[0].edit.reel == "A_001_" && again.events[0].sourceFile?.hasPrefix("a.mov") == true)
+    }
+
     @Test func perEventFrameCodeModeIsKeptAndWritten() throws {
         let text = """
             TITLE: mixed

@@ -15,6 +15,29 @@ import KijkoTestSupport
         return dir.path
     }
 
+    /// A clip's own path (`* SOURCE FILE:`) outside `--media` is not read unless `--allow-outside`;
+    /// the output's folder is made, and a killed render's partial file there is cleared.
+    @Test func mediaStaysInsideItsFolders() throws {
+        let dir = try Self.scratch()
+        let media = dir + "/media", outside = dir + "/elsewhere/secret.mp4"
+        try FileManager.default.createDirectory(atPath: media, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/elsewhere", withIntermediateDirectories: true)
+        #expect(try Self.run(["synth", outside, "--size", "320x240", "--frames", "25"]).status == 0)
+        let edl = dir + "/cut.edl"
+        try Data("TITLE: t\nFCM: NON-DROP FRAME\n\n001  SECRET   V     C        00:00:00:00 00:00:00:20 01:00:00:00 01:00:00:20\n* SOURCE FILE: \(outside)\n".utf8)
+            .write(to: URL(fileURLWithPath: edl))
+        let refused = try Self.run(["assemble", "--edl", edl, "--media", media, "--out", dir + "/a/b/out.mp4", "--size", "320x240"])
+        #expect(refused.status == 1 && refused.stderr.contains("no media"), "\(refused.stderr)")
+        try FileManager.default.createDirectory(atPath: dir + "/a/b", withIntermediateDirectories: true)
+        try Data("half".utf8).write(to: URL(fileURLWithPath: dir + "/a/b/.out.partial-77.mp4"))
+        let allowed = try Self.run(["assemble", "--edl", edl, "--media", media, "--out", dir + "/a/b/out.mp4", "--size", "320x240", "--allow-outside"])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir + "/a/b")
+        #expect(left.contains("out.mp4") && !left.contains { $0.contains(".partial-") || $0 == ".kijko-lock" }, "\(left)")
+        let fresh = try Self.run(["assemble", "--edl", edl, "--media", media, "--out", dir + "/new/deeper/out.mp4", "--size", "320x240", "--allow-outside"])
+        #expect(fresh.status == 0 && FileManager.default.fileExists(atPath: dir + "/new/deeper/out.mp4"), "\(fresh.stderr)")
+    }
+
     @Test func badEDLsAreOneLineErrors() throws {
         let dir = try Self.scratch()
         let media = dir + "/media"

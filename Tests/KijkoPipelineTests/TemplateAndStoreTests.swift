@@ -22,6 +22,14 @@ import KijkoCore
         #expect(!FileManager.default.fileExists(atPath: typo) && !FileManager.default.fileExists(atPath: base + "/nowhere"))
     }
 
+    /// A `--db` that is a pipe is refused at once (SQLite would wait on it for ever), in one line.
+    @Test func aPipeIsNoStore() throws {
+        let fifo = (try PipelineFixture.scratch() as NSString).deletingLastPathComponent + "/pipe.sqlite"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let run = try Program.run(Program.kijko, ["jobs", "--db", fifo])
+        #expect(run.status == 1 && run.stderr.contains("not a plain file"), "\(run.stderr)")
+    }
+
     /// A relative `--master` or `--media` is kept absolute, so `resume` works from any folder.
     @Test func mediaPathsAreKeptAbsolute() throws {
         let runner = PipelineRunner(store: try PipelineStore(path: try PipelineFixture.scratch()))

@@ -36,14 +36,20 @@ public final class MediaLibrary {
     }
 
     public let folders: [String]
+    /// A clip's own file path is used as it is even outside the folders (`--allow-outside`);
+    /// otherwise only a path inside one of them is, and any other is looked up by its name.
+    public let allowsOutside: Bool
+    private let roots: [String]
     private var byKey: [String: String] = [:]
     private var probed: [String: Source] = [:]
 
     static let mediaExtensions: Set<String> = ["mov", "mp4", "m4v", "mxf", "mkv", "avi", "mts", "m2ts", "webm", "wav", "aif", "aiff", "mpg", "mpeg"]
 
     /// Indexes the media files directly inside `folders` (not recursive).
-    public init(folders: [String]) {
+    public init(folders: [String], allowsOutside: Bool = false) {
         self.folders = folders
+        self.allowsOutside = allowsOutside
+        roots = folders.map { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path }
         for folder in folders {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
             for name in entries.sorted() {
@@ -53,6 +59,12 @@ public final class MediaLibrary {
                 if byKey[key] == nil { byKey[key] = url.path }
             }
         }
+    }
+
+    /// Whether `path` (symbolic links resolved) lies inside one of the folders.
+    func isInside(_ path: String) -> Bool {
+        let resolved = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        return roots.contains { resolved.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
     }
 
     /// Case-folded, trailing dots and spaces removed (EDL reels are often cut at 8 characters: `Z677_4C.`).
@@ -66,7 +78,7 @@ public final class MediaLibrary {
     public func path(for clip: Clip) -> String? {
         var candidates: [String] = []
         if let file = clip.sourceFile {
-            if FileManager.default.fileExists(atPath: file) { return file }
+            if FileManager.default.fileExists(atPath: file), allowsOutside || isInside(file) { return file }
             let base = URL(fileURLWithPath: file.replacingOccurrences(of: "\\", with: "/")).deletingPathExtension().lastPathComponent
             candidates.append(base)
         }

@@ -32,6 +32,9 @@ public enum AssemblyService {
         public var lenient: Bool
         /// With a shot list: write the EDL and edit notes, render nothing.
         public var planOnly: Bool
+        /// A clip's own file path (an EDL's `* SOURCE FILE:`, a shot's `source`) may lie outside
+        /// `media`; otherwise such a path is looked up by its name inside `media` only.
+        public var allowOutside = false
 
         public init(source: Source, media: [String], output: String, edlOutput: String? = nil, rate: String? = nil,
                     settings: RenderSettings = RenderSettings(), lenient: Bool = false, planOnly: Bool = false) {
@@ -77,7 +80,7 @@ public enum AssemblyService {
                 throw ServiceError("\(folder): not a folder")
             }
         }
-        let library = MediaLibrary(folders: request.media)
+        let library = MediaLibrary(folders: request.media, allowsOutside: request.allowOutside)
         var result = Result()
         let label: String
         if case .edl(let path) = request.source {

@@ -51,6 +51,12 @@ public final class PipelineStore: Sendable {
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
         if exists && isFolder.boolValue { throw PipelineError("\(path): a folder, not a database file (give --db a file's path)") }
+        // A pipe, a device or a socket would hang or mislead SQLite: only a plain file is a store.
+        var status = stat()
+        if exists, stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            throw PipelineError("\(path): not a plain file (a pipe, device or socket); give --db a database file's path")
+        }
+        if exists && access(path, R_OK) != 0 { throw PipelineError("\(path): permission denied (cannot read the database)") }
         do {
             if exists { try Self.checkForeign(path) } else { try Self.createAtomically(path, configuration) }
             pool = try DatabasePool(path: path, configuration: configuration)
