@@ -77,11 +77,17 @@ struct RunCommand: AsyncParsableCommand {
 struct ResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "resume", abstract: "Go on with a job: interrupted steps run again, completed ones never.")
     @Argument(help: "Job id (or its first characters).") var job: String
+    @Option(help: "A media folder for a job started without one.") var media: String?
+    @Option(help: "A finished master for a job started without one (a social job's versions).") var master: String?
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let store = store, job = job
-        try await interruptible { try await runJob(try store.service(), job: job, options: store) }
+        let store = store, job = job, media = media, master = master
+        try await interruptible {
+            let service = try store.service()
+            try service.supply(job: job, media: media, master: master)
+            try await runJob(service, job: job, options: store)
+        }
     }
 }
 

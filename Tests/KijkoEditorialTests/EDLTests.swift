@@ -145,6 +145,18 @@ enum EDLFixture {
         #expect(again.events.count == 1 && again.events[0].edit.reel == "A_001_" && again.events[0].sourceFile?.hasPrefix("a.mov") == true)
     }
 
+    /// A huge line is quoted short in its error.
+    @Test func aHugeLineIsQuotedShort() throws {
+        for text in ["TITLE: t\n" + String(repeating: "X", count: 200_000) + " V C 00:00:00:00 00:00:01:00 01:00:00:00 01:00:01:00\n",
+                     "TITLE: t\n001  AX V C 00:00:00:00 00:00:01:00 01:00:00:00 01:00:01:00\nM2   AX 0" + String(repeating: "9", count: 200_000) + " 00:00:00:00\n"] {
+            #expect { _ = try EDLFixture.read(text: text, rate: .pal25) } throws: { error in
+                let line = "\(error)"
+                return line.count < 400 && line.contains("test.edl:")
+            }
+        }
+        #expect(EDLDiagnostic(file: "f", line: 1, message: String(repeating: "y", count: 5000)).message.count == 240)
+    }
+
     @Test func perEventFrameCodeModeIsKeptAndWritten() throws {
         let text = """
             TITLE: mixed

@@ -49,7 +49,7 @@ public struct VersionGeneratorAgent: PipelineAgent {
             guard FileManager.default.fileExists(atPath: master) else { throw AgentError("\(master): the job's master does not exist") }
             return master
         }
-        throw AgentError("no master to make versions from: no rough cut among the job's earlier steps and no --master")
+        throw AgentError("no master to make versions from: no rough cut among the job's earlier steps and no --master (give one: kijko resume JOB --master FILE)")
     }
 
     static func versionSet(_ manifest: Manifest, master: String, manifestPath path: String, sheet: String?) -> VersionSet {

@@ -172,6 +172,17 @@ public final class JobsService: Sendable {
         }
     }
 
+    /// Gives `job` a media folder or a master it was started without (checked to exist, kept
+    /// absolute); the next run uses them — how a job that failed for want of them goes on.
+    public func supply(job: String, media: String?, master: String?) throws {
+        guard media != nil || master != nil else { return }
+        for (option, path) in [("--media", media), ("--master", master)] {
+            if let path, !FileManager.default.fileExists(atPath: path) { throw ServiceError("\(option) \(path): no such file or folder", usage: true) }
+        }
+        func absolute(_ path: String?) -> String? { path.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
+        try store.supply(job: try runner.resolve(job), media: absolute(media), master: absolute(master))
+    }
+
     // MARK: - Reading
 
     /// Every job, oldest first.

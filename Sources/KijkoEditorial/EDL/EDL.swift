@@ -174,11 +174,13 @@ public struct EDLDiagnostic: Error, Codable, Sendable, Equatable, CustomStringCo
     public var event: Int?
     public var message: String
 
+    /// `message` is kept to 240 characters: what it quotes from the file (a 2 MB line, say) is cut
+    /// short, so the error stays one readable line.
     public init(file: String, line: Int, event: Int? = nil, message: String) {
         self.file = file
         self.line = line
         self.event = event
-        self.message = message
+        self.message = message.count > 240 ? String(message.prefix(239)) + "…" : message
     }
 
     public var description: String {

@@ -79,6 +79,21 @@ extension PipelineStore {
         }
     }
 
+    /// Gives a job media or a master it lacked (absolute paths), in one transaction; a job that
+    /// failed for want of them is run again by the next run (its failed step reopens).
+    public func supply(job: String, media: String?, master: String?) throws {
+        try write { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT settings FROM production_jobs WHERE id = ?", arguments: [job]) else {
+                throw PipelineError("no job \(job)")
+            }
+            var settings = (try? JSONDecoder().decode([String: String?].self, from: Data(text.utf8))) ?? [:]
+            if let media { settings["media"] = media }
+            if let master { settings["master"] = master }
+            try db.execute(sql: "UPDATE production_jobs SET settings = ?, updated_at = ? WHERE id = ?",
+                           arguments: [try Self.sortedJSON(settings), PipelineStore.now(), job])
+        }
+    }
+
     /// Lets go of the job when process `pid` holds it.
     func releaseJob(_ job: String, pid: Int32) throws {
         try write { db in
