@@ -117,6 +117,11 @@ let package = Package(
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
+        // Fuzz targets: replays inputs in a normal build; a libFuzzer binary when scripts/fuzz builds it.
+        .executableTarget(
+            name: "kijko-fuzz",
+            dependencies: ["KijkoEditorial", "KijkoMedia", "KijkoPresets", "KijkoPipeline", "KijkoQC"]
+        ),
         .target(
             name: "KijkoTestSupport",
             path: "Sources/KijkoTestSupport"
