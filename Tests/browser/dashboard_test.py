@@ -125,7 +125,10 @@ try:
     by("master").send_keys("master.mp4")
     by("start").click()
     wait.until(lambda d: "/jobs/" in d.current_url)
-    wait.until(lambda d: read("job-state") == "waiting")
+    # The versions render at a lower priority than the server's requests: on a busy machine (the
+    # whole test suite beside it) that takes minutes, so this wait is long; it ends as soon as the job waits.
+    WebDriverWait(driver, 900, poll_frequency=0.5, ignored_exceptions=[StaleElementReferenceException, NoSuchElementException]) \
+        .until(lambda d: read("job-state") == "waiting")
     videos = driver.find_elements(By.CSS_SELECTOR, '[data-testid="step-platform_versions"] video')
     check(len(videos) >= 2, f"the versions are not shown as players ({len(videos)})")
     wait.until(lambda d: d.execute_script("return document.querySelector('[data-testid=\"step-platform_versions\"] video').readyState") >= 1)
