@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 internal import GRDB
 import KijkoLLM
 public import KijkoCore
@@ -298,7 +298,7 @@ extension PipelineStore {
 
 extension PipelineStore {
     /// The `p`th percentile of `values` (nearest rank); 0 for none.
-    static func percentile(_ p: Double, of values: [Double]) -> Double {
+    public static func percentile(_ p: Double, of values: [Double]) -> Double {
         guard !values.isEmpty else { return 0 }
         let sorted = values.sorted()
         let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
@@ -308,7 +308,7 @@ extension PipelineStore {
 
 extension ISO8601DateFormatter {
     /// The store's timestamps: UTC with milliseconds.
-    static var withMilliseconds: ISO8601DateFormatter {
+    public static var withMilliseconds: ISO8601DateFormatter {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter

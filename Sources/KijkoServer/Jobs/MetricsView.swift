@@ -56,7 +56,7 @@ struct MetricsView: Codable, Sendable {
                   tokens: m.totalTokens, llmCalls: m.llmCalls,
                   traceUrl: host.flatMap { h in m.lastJob.map { "\(h)/trace/" + $0.replacingOccurrences(of: "-", with: "") } })
         }
-        let parse = ISO8601DateFormatter.store
+        let parse = ISO8601DateFormatter.withMilliseconds
         workflows = Dictionary(grouping: jobs, by: \.workflow).sorted { $0.key < $1.key }.map { name, group in
             let spans = group.compactMap { job -> Double? in
                 guard let start = parse.date(from: job.createdAt), let end = job.completedAt.flatMap(parse.date) else { return nil }
@@ -72,21 +72,12 @@ struct MetricsView: Codable, Sendable {
             let seconds = group.compactMap { a -> Double? in
                 guard let start = parse.date(from: a.createdAt), let end = a.decidedAt.flatMap(parse.date) else { return nil }
                 return max(0, end.timeIntervalSince(start))
-            }.sorted()
-            let p95 = seconds.isEmpty ? 0 : seconds[min(seconds.count - 1, max(0, Int((0.95 * Double(seconds.count)).rounded(.up)) - 1))]
+            }
+            let p95 = PipelineStore.percentile(95, of: seconds)
             return ApprovalCycle(role: group[0].role, approval: group[0].approval, decided: group.count,
                                  rejected: group.count { $0.status == "rejected" },
                                  meanSeconds: seconds.isEmpty ? 0 : seconds.reduce(0, +) / Double(seconds.count), p95Seconds: p95)
         }
-    }
-}
-
-extension ISO8601DateFormatter {
-    /// The store's timestamps (UTC, milliseconds).
-    static var store: ISO8601DateFormatter {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
     }
 }
 
