@@ -92,11 +92,18 @@ extension PipelineStore {
     /// `running` as stored, unless the process that holds the job is gone (killed mid-run): then
     /// `interrupted`, until `kijko resume` takes it up.
     static func runState(_ stored: String, settings: String?) -> String {
-        guard stored == "running", let settings,
-              let fields = try? JSONDecoder().decode([String: String?].self, from: Data(settings.utf8)),
-              let pid = fields["runner_pid"].flatMap({ $0 }).flatMap(Int32.init) else { return stored }
-        return kill(pid, 0) == 0 || errno == EPERM ? stored : "interrupted"
+        guard stored == "running", let pid = runner(settings) else { return stored }
+        return isAlive(pid) ? stored : "interrupted"
     }
+
+    /// The process a job's settings (JSON text) say runs it, if any.
+    static func runner(_ settings: String?) -> Int32? {
+        guard let settings, let fields = try? JSONDecoder().decode([String: String?].self, from: Data(settings.utf8)) else { return nil }
+        return fields["runner_pid"].flatMap { $0 }.flatMap(Int32.init)
+    }
+
+    /// Whether process `pid` exists (one of another user's counts).
+    static func isAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
 
     public func detail(job: String) throws -> JobDetail {
         try read { db in
@@ -203,8 +210,7 @@ extension PipelineStore {
         return try read { db in
             try Row.fetchAll(db, sql: "SELECT id, settings FROM production_jobs WHERE run_state = 'running' AND updated_at <= ? ORDER BY created_at",
                              arguments: [cutoff]).compactMap { row in
-                let settings = (try? JSONDecoder().decode([String: String?].self, from: Data((row["settings"] as String).utf8))) ?? [:]
-                if let pid = settings["runner_pid"].flatMap({ $0 }).flatMap(Int32.init), kill(pid, 0) == 0 || errno == EPERM { return nil }
+                if let pid = Self.runner(row["settings"]), Self.isAlive(pid) { return nil }
                 return row["id"] as String
             }
         }
