@@ -76,6 +76,20 @@ import KijkoMedia
         #expect(TimecodeRate(parsing: "25df") == nil)
         #expect(TimecodeRate(parsing: "fast") == nil)
     }
+
+    /// Found by the shot-list fuzzer: 3/34 fps counted 0 frames a timecode second and timecode
+    /// text divided by zero. Parsing refuses rates that count no frame or absurdly many; a rate read
+    /// from a file still makes timecode that can be printed.
+    @Test func ratesThatCountNoFrameAreRefused() {
+        for bad in ["3:34", "0.4", "1/3", "2000000", "2147483647/1"] {
+            #expect(TimecodeRate(parsing: bad) == nil, "\(bad)")
+        }
+        #expect(TimecodeRate(parsing: "1")?.nominal == 1)
+        #expect(TimecodeRate(parsing: "1000")?.nominal == 1000)
+        let slow = TimecodeRate(rate: Rational(3, 34))
+        #expect(slow.nominal == 1)
+        #expect(Timecode.string(90, rate: slow) == "00:01:30:00")
+    }
 }
 
 extension TimecodeRate: CustomTestStringConvertible {

@@ -14,10 +14,13 @@ public struct TimecodeRate: Hashable, Sendable, Codable, CustomStringConvertible
     /// Whether frame numbers are dropped to keep timecode on the wall clock.
     public let dropFrame: Bool
 
-    /// - Precondition: `dropFrame` only at 30000/1001 or 60000/1001.
+    /// `dropFrame` counts only at 30000/1001 or 60000/1001. A rate read from a file that rounds
+    /// below 1 (or is not a number) counts 1 frame a timecode second, so arithmetic never divides by
+    /// zero; ``init(parsing:)`` refuses such rates instead.
     public init(rate: Rational, dropFrame: Bool = false) {
         self.rate = rate
-        nominal = Int((rate.doubleValue).rounded())
+        let fps = rate.doubleValue.rounded()
+        nominal = fps.isFinite ? Int(min(max(fps, 1), Self.maximumNominal)) : 1
         self.dropFrame = dropFrame && (nominal == 30 || nominal == 60) && rate.den == 1001
     }
 
@@ -46,10 +49,14 @@ public struct TimecodeRate: Hashable, Sendable, Codable, CustomStringConvertible
             body.removeLast(suffix.count)
             break
         }
-        guard let rate = Rational(parsing: body), rate.num > 0, rate.den > 0 else { return nil }
+        guard let rate = Rational(parsing: body), rate.num > 0, rate.den > 0,
+              (1...Self.maximumNominal).contains(rate.doubleValue.rounded()) else { return nil }
         self.init(rate: rate, dropFrame: drop)
         if drop && !dropFrame { return nil }
     }
+
+    /// The fastest timecode count accepted: 1,000 frames a second (high-speed cameras count no faster).
+    static let maximumNominal: Double = 1000
 
     /// Frame numbers dropped at the start of each minute (except every tenth): 2 at 29.97, 4 at 59.94.
     var droppedPerMinute: Int { dropFrame ? nominal / 15 : 0 }
