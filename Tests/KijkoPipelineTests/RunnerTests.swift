@@ -96,12 +96,34 @@ import KijkoCore
         #expect(seen == ["script_review", "editor_review", "director_approval", "editor_review", "director_approval"], "\(seen)")
     }
 
+    /// On a full disk a step's failure cannot be written, but the job's can: the job is `failed`
+    /// with its step still `running`. `resume` runs that step again instead of repeating the
+    /// failure for ever.
+    @Test func aJobThatFailedMidStepRunsAgainOnResume() throws {
+        let runner = PipelineRunner(store: try PipelineStore(path: try PipelineFixture.scratch()))
+        let job = try runner.start(try PipelineFixture.template("film"), brief: "Trailer. Budget 40k")
+        try runner.store.write { db in
+            try db.execute(sql: """
+                INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, input_data, status, created_at)
+                VALUES ('x', ?, 'requirements', 'vrd', 'llm', '{}', 'running', ?)
+                """, arguments: [job, PipelineStore.now()])
+            try db.execute(sql: "UPDATE production_jobs SET run_state = 'failed', error_message = 'requirements: No space left on device' WHERE id = ?",
+                           arguments: [job])
+        }
+        let outcome = try runner.run(job: job)
+        guard case .waiting = outcome else { Issue.record("\(outcome)"); return }
+        #expect(try runner.store.jobState(job).isDone("script"))
+        #expect(try runner.store.jobs().first?.runState == "waiting")
+    }
+
     @Test func aLoopThatIsSpentFailsTheJob() throws {
         let runner = PipelineRunner(store: try PipelineStore(path: try PipelineFixture.scratch()))
         let job = try runner.start(try PipelineFixture.template("social"), brief: "Teaser clips.")
         let outcome = try PipelineFixture.drive(runner, job: job) { _ in "Not yet" }
         guard case .failed(let why) = outcome else { Issue.record("\(outcome)"); return }
         #expect(why.contains("approval: rejected 4 times, more than the 3 revisions allowed"), "\(why)")
+        // Resuming a spent loop repeats its end: nothing was interrupted.
+        guard case .failed = try runner.run(job: job) else { Issue.record("a spent loop reopened"); return }
     }
 
     @Test func decidedRequestsAndEmptyFeedbackAreErrorsThatChangeNothing() throws {

@@ -58,7 +58,7 @@ extension PipelineStore {
 
     /// Takes the job for process `pid`. When another live process holds it, returns its pid. A
     /// holder that died (killed mid-run) leaves `running` executions: they are marked interrupted
-    /// and superseded, so those steps run again.
+    /// and superseded, so those steps run again (and a job marked failed with them is reopened).
     func claimJob(_ job: String, pid me: Int32) throws -> Int32? {
         try write { db -> Int32? in
             guard let row = try Row.fetchOne(db, sql: "SELECT settings, run_state FROM production_jobs WHERE id = ?",
@@ -72,6 +72,13 @@ extension PipelineStore {
                 UPDATE agent_executions SET status = 'failed', error_message = 'interrupted (the runner stopped mid-step)', superseded = 1
                 WHERE production_job_id = ? AND status = 'running'
                 """, arguments: [job])
+            // A job marked failed while a step was still running failed with that step: its failure
+            // could not be written (a full disk refuses the step's own write first). The step runs
+            // again, so the job is open again, whatever stopped it.
+            if (row["run_state"] as String) == "failed", db.changesCount > 0 {
+                try db.execute(sql: "UPDATE production_jobs SET run_state = 'running', error_message = NULL, updated_at = ? WHERE id = ?",
+                               arguments: [Self.now(), job])
+            }
             if (row["run_state"] as String) == "waiting" {
                 try db.execute(sql: "UPDATE production_jobs SET run_state = 'running' WHERE id = ?", arguments: [job])
             }
