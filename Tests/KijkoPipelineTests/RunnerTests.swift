@@ -96,19 +96,24 @@ import KijkoCore
         #expect(seen == ["script_review", "editor_review", "director_approval", "editor_review", "director_approval"], "\(seen)")
     }
 
-    /// On a full disk a step's failure cannot be written, but the job's can: the job is `failed`
-    /// with its step still `running`. `resume` runs that step again instead of repeating the
-    /// failure for ever.
-    @Test func aJobThatFailedMidStepRunsAgainOnResume() throws {
+    /// On a full disk a step's start or failure cannot be written, but the job's failure can: the
+    /// job is `failed` with its step `running`, or with no trace of the step at all. `resume` runs
+    /// that step again instead of repeating the failure for ever.
+    @Test(arguments: [true, false])
+    func aJobThatFailedMidStepRunsAgainOnResume(stepWasWritten: Bool) throws {
         let runner = PipelineRunner(store: try PipelineStore(path: try PipelineFixture.scratch()))
         let job = try runner.start(try PipelineFixture.template("film"), brief: "Trailer. Budget 40k")
         try runner.store.write { db in
+            if stepWasWritten {
+                try db.execute(sql: """
+                    INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, input_data, status, created_at)
+                    VALUES ('x', ?, 'requirements', 'vrd', 'llm', '{}', 'running', ?)
+                    """, arguments: [job, PipelineStore.now()])
+            }
             try db.execute(sql: """
-                INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, input_data, status, created_at)
-                VALUES ('x', ?, 'requirements', 'vrd', 'llm', '{}', 'running', ?)
-                """, arguments: [job, PipelineStore.now()])
-            try db.execute(sql: "UPDATE production_jobs SET run_state = 'failed', error_message = 'requirements: No space left on device' WHERE id = ?",
-                           arguments: [job])
+                UPDATE production_jobs SET run_state = 'failed',
+                  error_message = 'requirements: SQLite error 13: database or disk is full' WHERE id = ?
+                """, arguments: [job])
         }
         let outcome = try runner.run(job: job)
         guard case .waiting = outcome else { Issue.record("\(outcome)"); return }

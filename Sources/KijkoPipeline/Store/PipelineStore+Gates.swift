@@ -58,7 +58,8 @@ extension PipelineStore {
                 let spent = try Int.fetchOne(db, sql: """
                     SELECT COUNT(*) FROM approval_requests WHERE production_job_id = ? AND step_id = ? AND status = 'rejected'
                     """, arguments: [job, step]) ?? 0
-                try db.execute(sql: "UPDATE approval_requests SET looped = 1 WHERE id = ?", arguments: [id])
+                // 1: this rejection sent the job back; 2: it spent the loop and ended the job.
+                try db.execute(sql: "UPDATE approval_requests SET looped = ? WHERE id = ?", arguments: [spent <= gate.maxLoops ? 1 : 2, id])
                 guard spent <= gate.maxLoops else {
                     let why = "\(step): rejected \(spent) times, more than the \(gate.maxLoops) revisions allowed"
                     try db.execute(sql: "UPDATE production_jobs SET run_state = 'failed', error_message = ?, updated_at = ? WHERE id = ?",

@@ -58,7 +58,7 @@ extension PipelineStore {
 
     /// Takes the job for process `pid`. When another live process holds it, returns its pid. A
     /// holder that died (killed mid-run) leaves `running` executions: they are marked interrupted
-    /// and superseded, so those steps run again (and a job marked failed with them is reopened).
+    /// and superseded, so those steps run again.
     func claimJob(_ job: String, pid me: Int32) throws -> Int32? {
         try write { db -> Int32? in
             guard let row = try Row.fetchOne(db, sql: "SELECT settings, run_state FROM production_jobs WHERE id = ?",
@@ -72,13 +72,6 @@ extension PipelineStore {
                 UPDATE agent_executions SET status = 'failed', error_message = 'interrupted (the runner stopped mid-step)', superseded = 1
                 WHERE production_job_id = ? AND status = 'running'
                 """, arguments: [job])
-            // A job marked failed while a step was still running failed with that step: its failure
-            // could not be written (a full disk refuses the step's own write first). The step runs
-            // again, so the job is open again, whatever stopped it.
-            if (row["run_state"] as String) == "failed", db.changesCount > 0 {
-                try db.execute(sql: "UPDATE production_jobs SET run_state = 'running', error_message = NULL, updated_at = ? WHERE id = ?",
-                               arguments: [Self.now(), job])
-            }
             if (row["run_state"] as String) == "waiting" {
                 try db.execute(sql: "UPDATE production_jobs SET run_state = 'running' WHERE id = ?", arguments: [job])
             }
@@ -119,13 +112,14 @@ extension PipelineStore {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// A job that failed because a step failed runs again from that step; one failed by a spent
-    /// revision loop (no failed execution) stays failed.
+    /// A failed job runs again from where it stopped — its failed step, or one whose start or
+    /// failure could not even be written (a full disk) — unless a gate's spent revision loop ended
+    /// it: that rejection (`looped = 2`) stays final.
     func reopenFailedSteps(_ job: String) throws {
         try write { db in
             guard try String.fetchOne(db, sql: "SELECT run_state FROM production_jobs WHERE id = ?", arguments: [job]) == "failed",
-                  try Bool.fetchOne(db, sql: "SELECT 1 FROM agent_executions WHERE production_job_id = ? AND superseded = 0 AND status = 'failed'",
-                                    arguments: [job]) == true else { return }
+                  try Bool.fetchOne(db, sql: "SELECT 1 FROM approval_requests WHERE production_job_id = ? AND looped = 2",
+                                    arguments: [job]) != true else { return }
             try db.execute(sql: "UPDATE production_jobs SET run_state = 'running', error_message = NULL, updated_at = ? WHERE id = ?",
                            arguments: [PipelineStore.now(), job])
         }

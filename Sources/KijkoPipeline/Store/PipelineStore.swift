@@ -281,6 +281,16 @@ public final class PipelineStore: Sendable {
                 ALTER TABLE approval_requests ADD COLUMN choice TEXT;
                 """)
         }
+        migrator.registerMigration("v4-spent-loops") { db in
+            // `looped = 2` marks the rejection that spent a gate's revisions and so ended its job
+            // (1: a rejection that sent the job back). Only such a job stays failed on resume.
+            try db.execute(sql: """
+                UPDATE approval_requests SET looped = 2 WHERE status = 'rejected' AND looped = 1 AND id IN (
+                  SELECT r.id FROM approval_requests r JOIN production_jobs j ON j.id = r.production_job_id
+                  WHERE j.run_state = 'failed' AND j.error_message LIKE r.step_id || ': rejected % times, more than the %'
+                    AND r.created_at = (SELECT MAX(created_at) FROM approval_requests WHERE production_job_id = r.production_job_id))
+                """)
+        }
         return migrator
     }
 
