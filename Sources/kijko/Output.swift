@@ -185,6 +185,12 @@ private func exit(for error: Error) -> Error {
     case let error as MediaError:
         Output.fail(error.description)
         return ExitCode.failure
+    case let error as FileError:
+        Output.fail(error.description)
+        return ExitCode.failure
+    case let error where FileError.isFileSystem(error):
+        Output.fail(FileError(error).description)
+        return ExitCode.failure
     default:
         Output.fail("\(error)")
         return ExitCode.failure

@@ -59,6 +59,41 @@ import KijkoMedia
         }
     }
 
+    /// An output or store folder that cannot be made, and a file that cannot be read, are one line
+    /// naming the path and what is wrong — never Foundation's error text.
+    @Test func foldersThatCannotBeMadeAndUnreadableFilesAreOneLine() throws {
+        let dir = try Fixture.scratch("folders")
+        let plain = dir + "/plain"
+        _ = FileManager.default.createFile(atPath: plain, contents: Data("x".utf8))
+        let media = try Fixture.media(SynthSpec(width: 160, height: 90, frames: 10))
+        for arguments in [["qc", media, "--out", plain + "/qc"], ["keyframes", media, "--out", plain],
+                          ["versions", media, "--preset", "youtube", "--out", plain + "/v"],
+                          ["run", "film", "--brief", "x", "--db", plain + "/jobs.sqlite"]] {
+            let run = try Fixture.run(Fixture.kijko, arguments)
+            #expect(run.status == 1, "\(arguments[0]): exit \(run.status)")
+            let lines = run.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && run.stderr.contains("cannot create the") && run.stderr.contains("\(plain) is a file, not a folder"),
+                    "\(arguments[0]): \(run.stderr)")
+            #expect(!run.stderr.contains("Cocoa"), "\(run.stderr)")
+        }
+        // Permission: as root (who reads everything) the commands run as nobody.
+        let locked = dir + "/locked.mp4"
+        try FileManager.default.copyItem(atPath: media, toPath: locked)
+        chmod(locked, 0)
+        chmod(dir, 0o755)
+        let asNobody = getuid() == 0 ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : []
+        if !asNobody.isEmpty {
+            let reachable = try Fixture.run(asNobody[0], Array(asNobody.dropFirst()) + [Fixture.kijko, "--version"])
+            guard reachable.status == 0 else { return }  // this checkout is not readable by others: nothing to learn
+        }
+        for arguments in [["probe", locked], ["qc", locked, "--out", dir + "/nobody-may-write"]] {
+            let command = asNobody.isEmpty ? [Fixture.kijko] + arguments : Array(asNobody.dropFirst()) + [Fixture.kijko] + arguments
+            let run = try Fixture.run(asNobody.first ?? Fixture.kijko, asNobody.isEmpty ? arguments : command)
+            #expect(run.status != 0 && run.stderr.split(separator: "\n").count == 1, "\(arguments[0]): \(run.stderr)")
+            #expect(run.stderr.contains("permission denied") && !run.stderr.contains("no such file"), "\(arguments[0]): \(run.stderr)")
+        }
+    }
+
     @Test func badFilterGraphNamesTheProblem() throws {
         #expect(throws: MediaError.self) { try FilterGraph("nosuchfilter=1") }
         do {

@@ -31,7 +31,7 @@ public struct ArtefactFolder: Sendable {
     /// Writes `data` as `file` (through a temporary name) and describes it.
     @discardableResult
     public func write(_ data: Data, as file: String, name: String, type: String) throws -> Artefact {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try FileError.makeFolder(path, what: "artefacts")
         let target = self.file(file)
         try AtomicFile.write(data, to: target)
         return Artefact(name: name, path: target, type: type)
@@ -43,5 +43,5 @@ public struct ArtefactFolder: Sendable {
     }
 
     /// Creates the folder (for engines that write files themselves).
-    public func create() throws { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+    public func create() throws { try FileError.makeFolder(path, what: "artefacts") }
 }

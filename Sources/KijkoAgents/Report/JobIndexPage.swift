@@ -10,7 +10,7 @@ public enum JobIndexPage {
     /// Writes the page (atomically) and returns its path.
     @discardableResult
     public static func write(_ detail: PipelineStore.JobDetail, folder: String, note: String? = nil) throws -> String {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileError.makeFolder(folder, what: "artefacts")
         let path = (folder as NSString).appendingPathComponent("index.html")
         try AtomicFile.write(Data(page(detail, folder: folder, note: note).utf8), to: path)
         return path

@@ -13,11 +13,7 @@ public final class FolderLock: @unchecked Sendable {
     /// `what` names the option in the message (`--out`).
     public init(_ folder: String, what: String = "--out") throws(FileError) {
         self.folder = folder
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw FileError(file: folder, reason: "cannot create the \(what) folder (\(Self.blocker(of: folder) ?? Self.reason(error)))")
-        }
+        try FileError.makeFolder(folder, what: what)
         let path = (folder as NSString).appendingPathComponent(".kijko-lock")
         self.path = path
         // The file is removed when the holder lets go; a run that opened it just before may then hold
@@ -46,35 +42,5 @@ public final class FolderLock: @unchecked Sendable {
         unlink(path)
         flock(descriptor, LOCK_UN)
         close(descriptor)
-    }
-
-    /// What stands in the way of making `folder`: a file where a folder of its path should be,
-    /// or a parent that cannot be written.
-    static func blocker(of folder: String) -> String? {
-        var path = URL(fileURLWithPath: folder).standardizedFileURL.path
-        while path != "/" && !path.isEmpty {
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
-                if !isFolder.boolValue { return "\(path) is a file, not a folder" }
-                return access(path, W_OK) == 0 ? nil : "permission denied in \(path)"
-            }
-            path = (path as NSString).deletingLastPathComponent
-        }
-        return nil
-    }
-
-    /// A system error in words (not Foundation's domain and code).
-    static func reason(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
-        switch ns.code {
-        case NSFileWriteFileExistsError, 516: return "a file is in the way"
-        case NSFileWriteNoPermissionError: return "permission denied"
-        case NSFileWriteOutOfSpaceError: return "no space left on the disk"
-        default: return ns.localizedDescription
-        }
     }
 }

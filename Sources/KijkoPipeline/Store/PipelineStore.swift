@@ -30,7 +30,7 @@ public final class PipelineStore: Sendable {
             throw PipelineError("\(path): no job database there (a job starts one: kijko run …; or check --db / KIJKO_DB)")
         }
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        if !folder.isEmpty { try FileError.makeFolder(folder, what: "--db") }
         let sync = try Self.synchronous()
         self.sync = sync
         var configuration = Configuration()
@@ -335,6 +335,8 @@ public final class PipelineStore: Sendable {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
             throw PipelineError("\(path): the database is damaged (\(error.message ?? "\(error.resultCode)")); "
                                 + "`kijko check-store` lists what is wrong — restore a copy, or run `sqlite3 \(path) .recover`")
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw PipelineError("\(path): the disk is full (nothing of this write was kept); free space, then resume")
         }
     }
 

@@ -14,7 +14,7 @@ public enum QCReportWriter {
     @discardableResult
     public static func write(_ report: QCReport, to folder: String, encoder: JSONEncoder,
                              vision: VisionStage.Request? = nil) throws -> QCReport {
-        try FileManager.default.createDirectory(atPath: folder + "/thumbs", withIntermediateDirectories: true)
+        try FileError.makeFolder(folder + "/thumbs", what: "report")
         var report = report
         var made = 0
         let thumbnailer = Thumbnailer(file: report.file)

@@ -76,6 +76,7 @@ public enum QCService {
         let profile = try QCProfile.named(request.profile)
         let spec = try request.spec.map { try PresetLoader.standard(extra: request.presetFolders).named([$0])[0] }
         let review = try request.reviewer ?? visionRequest(request.vision)
+        try FileError.makeFolder(request.outputFolder)  // before any decoding: a bad --out is said at once
         var results: [FileResult] = []
         let folders = reportFolders(request.files, under: request.outputFolder)
         for (file, folder) in zip(request.files, folders) {
@@ -96,7 +97,6 @@ public enum QCService {
             results.append(FileResult(file: file, folder: folder, report: written, failure: nil))
             progress?(ProgressEvent(.finished, stage: stage, fraction: 1, message: written.status.rawValue))
         }
-        try FileManager.default.createDirectory(atPath: request.outputFolder, withIntermediateDirectories: true)
         let junit = (request.outputFolder as NSString).appendingPathComponent("qc-report.xml")
         try AtomicFile.write(Data(JUnitReport.xml(results.compactMap(\.report),
                                                   unaudited: results.compactMap { r in r.failure.map { (r.file, $0) } }).utf8), to: junit)

@@ -1,5 +1,6 @@
 import Foundation
 public import KijkoMedia
+import KijkoCore
 
 /// `kijko keyframes`: the shots of a file (hard cuts found on a small copy of each frame, camera
 /// flashes and strobes not taken for cuts; dissolves and fades found by their linear blend, the
@@ -42,7 +43,7 @@ public enum KeyframeExtractor {
         }
         var sheet: String?
         if let folder {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try FileError.makeFolder(folder)
             let thumbnailer = Thumbnailer(file: file)
             for i in shots.indices {
                 let path = (folder as NSString).appendingPathComponent(String(format: "shot-%03d.jpg", shots[i].number))
