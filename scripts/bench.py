@@ -56,8 +56,17 @@ def bench_count():
     # Matroska keeps no frame count, so both tools must read every packet.
     src = master("master-1080p25-20s.mkv", ["--size", "1920x1080", "--rate", "25", "--frames", "500"])
     return "count frames of a 20 s 1080p25 mkv by reading packets (no decode)", [
-        ("kijko probe --count-frames", [KIJKO, "probe", "--count-frames", "--json", src]),
+        ("kijko probe --count-packets", [KIJKO, "probe", "--count-packets", "--json", src]),
         ("ffprobe -count_packets", ["ffprobe", "-v", "error", "-count_packets", "-show_streams", "-of", "json", src]),
+    ]
+
+
+def bench_count_decoded():
+    # Both decode every frame of every stream; kijko also counts the damage decoding meets.
+    src = master("master-1080p25-20s.mkv", ["--size", "1920x1080", "--rate", "25", "--frames", "500"])
+    return "count decoded frames of a 20 s 1080p25 mkv with sound (decode everything)", [
+        ("kijko probe --count-frames", [KIJKO, "probe", "--count-frames", "--json", src]),
+        ("ffprobe -count_frames", ["ffprobe", "-v", "error", "-count_frames", "-show_streams", "-of", "json", src]),
     ]
 
 
@@ -335,7 +344,7 @@ def bench_serve():
 __doc_serve__ = bench_serve.__doc__
 
 
-BENCHES = {"decode": bench_decode, "probe": bench_probe, "count": bench_count, "synth": bench_synth,
+BENCHES = {"decode": bench_decode, "probe": bench_probe, "count": bench_count, "count-decoded": bench_count_decoded, "synth": bench_synth,
            "assemble": bench_assemble, "versions": bench_versions, "qc": bench_qc, "shots": bench_shots,
            "pipeline": bench_pipeline, "serve": bench_serve}
 

@@ -46,7 +46,7 @@ enum FuzzTargets {
     /// Opens the input as a media file, probes it and decodes up to 50 pictures and 50 sound frames.
     static func media(_ data: Data) {
         let path = file(data, "mp4")
-        guard (try? Probe.file(path, countFrames: true)) != nil else { return }
+        guard (try? Probe.file(path, counting: .frames)) != nil else { return }
         for type in [MediaType.video, .audio] {
             guard let reader = try? FrameReader(path: path, type: type), let frame = try? Frame() else { continue }
             reader.skipsDamagedPackets = true

@@ -6,16 +6,21 @@ struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
         abstract: "Container and stream properties of a media file.",
-        discussion: "Exits 1 with one line on stderr when the file is missing, empty, truncated or not media.")
+        discussion: """
+            Exits 1 with one line on stderr when the file is missing, empty, truncated or not media. \
+            Damage found by --count-frames is reported, not an error (kijko qc judges a file).
+            """)
 
     @Argument(help: "The media file.") var file: String
     @OptionGroup var global: GlobalOptions
     var json: Bool { global.json }
-    @Flag(help: "Count frames by reading every packet when the container does not say.") var countFrames = false
+    @Flag(help: "Decode every audio and video frame: frames decoded, damaged packets and frames with damage concealed (as ffprobe -count_frames).")
+    var countFrames = false
+    @Flag(help: "Count every packet without decoding (as ffprobe -count_packets; fast).") var countPackets = false
 
     func run() throws {
         try reportingErrors {
-            let info = try Probe.file(file, countFrames: countFrames)
+            let info = try Probe.file(file, counting: countFrames ? .frames : countPackets ? .packets : .none)
             if json { try Output.json(info) } else { print(ProbeText.render(info)) }
         }
     }
@@ -53,6 +58,17 @@ enum ProbeText {
             default:
                 break
             }
+            if let decoded = s.decodedFrames { parts.append("\(decoded) decoded") }
+            else if let packets = s.packetCount, s.type != .audio { parts.append("\(packets) packets read") }
+            if let bad = s.damagedPackets, bad > 0 { parts.append("DAMAGED: \(bad) packet\(bad == 1 ? "" : "s") rejected by the decoder") }
+            if let bad = s.damagedFrames, bad > 0 { parts.append("DAMAGED: \(bad) frame\(bad == 1 ? "" : "s") decoded with damage concealed") }
+            if let decoded = s.decodedFrames, decoded == 0, (s.packetCount ?? 0) > 0 || (s.frameCount ?? 0) > 0 {
+                parts.append("DAMAGED: not one frame decoded (\(s.packetCount ?? 0) packets read)")
+            }
+            if let end = s.endTime, let whole = info.duration, whole - end > ProbeText.shortfall {
+                parts.append(String(format: "SHORT: ends at %.3f s of the file's %.3f s", end, whole))
+            }
+            if let errors = s.decoderErrors, errors > 0 { parts.append("DAMAGED: the decoder logged \(errors) error\(errors == 1 ? "" : "s")") }
             if let b = s.bitRate { parts.append("\(b / 1000) kb/s") }
             if let d = s.duration { parts.append(seconds(d)) }
             if let l = s.language, l != "und" { parts.append(l) }
@@ -62,4 +78,8 @@ enum ProbeText {
     }
 
     static func seconds(_ value: Double) -> String { String(format: "%.3f s", value) }
+
+    /// Seconds a stream may end before the file's duration without being called short (audio
+    /// priming and a last frame's length stay well inside it).
+    static let shortfall = 0.5
 }

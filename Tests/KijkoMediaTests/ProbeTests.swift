@@ -104,12 +104,16 @@ import KijkoMedia
     }
 
     @Test func countsFramesWhenTheContainerDoesNotSay() throws {
-        // Matroska keeps no frame count; --count-frames reads packets.
+        // Matroska keeps no frame count; --count-packets reads packets, --count-frames decodes.
         let dir = try Fixture.scratch()
         let path = dir + "/clip.mkv"
         try Synthesizer.write(SynthSpec(width: 160, height: 90, frames: 30, audioCodec: nil), to: path)
         #expect(try Probe.file(path).first(.video)?.frameCount == nil)
-        #expect(try Probe.file(path, countFrames: true).first(.video)?.frameCount == 30)
+        let packets = try Probe.file(path, counting: .packets).first(.video)
+        #expect(packets?.frameCount == 30 && packets?.packetCount == 30 && packets?.decodedFrames == nil)
+        let decoded = try Probe.file(path, counting: .frames).first(.video)
+        #expect(decoded?.frameCount == 30 && decoded?.decodedFrames == 30)
+        #expect(decoded?.damagedPackets == 0 && decoded?.damagedFrames == 0)
     }
 
     @Test func rotatedClipDecodesUprightLikeFFmpeg() throws {

@@ -2,6 +2,7 @@ import Foundation
 import KijkoTestSupport
 import Testing
 import KijkoMedia
+import KijkoCore
 @testable import KijkoQC
 
 /// A damaged-media corpus made at test time from clean masters — bytes overwritten inside the
@@ -113,6 +114,24 @@ import KijkoMedia
         for arguments in [["probe", damaged, "--count-frames", "--json"], ["keyframes", damaged, "--out", Self.folder + "/keys", "--json"]] {
             let run = try QCFixture.kijko(arguments)
             #expect(!run.signalled && (run.status == 0 || run.stderr.contains(damaged)), "\(mutant): kijko \(arguments[0]): \(run.status) \(run.stderr)")
+            // What probe reads of a damaged file, it reports as damage.
+            if arguments[0] == "probe", run.status == 0 {
+                #expect(try Self.damage(in: run.stdout) > 0, "\(mutant): probe --count-frames shows no damage: \(run.stdout)")
+            }
+        }
+        let cleanProbe = try QCFixture.kijko(["probe", clean, "--count-frames", "--json"])
+        #expect(try Self.damage(in: cleanProbe.stdout) == 0, "\(cleanProbe.stdout)")
+    }
+
+    /// Damage `probe --count-frames --json` reports: packets rejected, frames concealed, errors the
+    /// decoder logged, a declared stream of which not one frame decoded, a stream ending well
+    /// before the file.
+    static func damage(in json: String) throws -> Int {
+        let info = try JSONCoding.decoder.decode(MediaInfo.self, from: Data(json.utf8))
+        return info.streams.filter { $0.type == .video || $0.type == .audio }.reduce(0) { sum, stream in
+            let silent = stream.decodedFrames == 0 && ((stream.packetCount ?? 0) > 0 || (stream.frameCount ?? 0) > 0) ? 1 : 0
+            let short = (info.duration ?? 0) - (stream.endTime ?? info.duration ?? 0) > 0.5 ? 1 : 0
+            return sum + (stream.damagedPackets ?? 0) + (stream.damagedFrames ?? 0) + (stream.decoderErrors ?? 0) + silent + short
         }
     }
 }

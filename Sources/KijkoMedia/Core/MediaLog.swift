@@ -23,10 +23,41 @@ public enum MediaLog {
                 av_log_format_line2(avcl, level, format, args, &line, Int32(line.count), &prefix)
                 let text = string(fromNulTerminated: line).trimmingCharacters(in: .whitespacesAndNewlines)
                 if level <= AV_LOG_ERROR, !text.isEmpty { MediaLog.lastError.withLock { $0 = text } }
+                if level <= AV_LOG_ERROR, let avcl { MediaLog.noteDecoderError(avcl) }
                 if level <= MediaLog.printLevel.load(ordering: .relaxed) {
                     FileHandle.standardError.write(Data((text + "\n").utf8))
                 }
             }
+        }
+    }
+
+    // MARK: - Errors per decoder
+
+    /// Error-level messages per registered decoder (its token), e.g. H.264's "error while
+    /// decoding MB": logged as the damage is met, whatever the threads, where a frame's
+    /// `decode_error_flags` can lose the race with frame threading.
+    private static let decoderErrors = Mutex<[Int: Int]>([:])
+    private static let nextToken = Atomic<Int>(1)
+
+    /// A token for a codec context's `opaque` (frame threads copy it to their own contexts).
+    static func registerDecoder() -> Int {
+        let token = nextToken.add(1, ordering: .relaxed).oldValue
+        decoderErrors.withLock { $0[token] = 0 }
+        return token
+    }
+
+    static func unregisterDecoder(_ token: Int) { _ = decoderErrors.withLock { $0.removeValue(forKey: token) } }
+
+    /// Error messages logged so far by the decoder holding `token`.
+    static func decoderErrorCount(_ token: Int) -> Int { decoderErrors.withLock { $0[token] ?? 0 } }
+
+    private static func noteDecoderError(_ avcl: UnsafeMutableRawPointer) {
+        guard avcl.assumingMemoryBound(to: UnsafePointer<AVClass>?.self).pointee == avcodec_get_class() else { return }
+        let context = avcl.assumingMemoryBound(to: AVCodecContext.self)
+        guard av_codec_is_decoder(context.pointee.codec) != 0, let opaque = context.pointee.opaque else { return }
+        let token = Int(bitPattern: opaque)
+        decoderErrors.withLock { counts in
+            if let count = counts[token] { counts[token] = count + 1 }
         }
     }
 

@@ -44,10 +44,19 @@ public final class Decoder {
             ctx.pointee.skip_loop_filter = AVDISCARD_ALL
             ctx.pointee.flags2 |= AV_CODEC_FLAG2_FAST
         }
+        ctx.pointee.opaque = UnsafeMutableRawPointer(bitPattern: errorToken)
         try check(avcodec_open2(ctx, codec, nil), file, .decode)
     }
 
+    /// This decoder's key in ``MediaLog``'s error counts.
+    private let errorToken = MediaLog.registerDecoder()
+
+    /// Error-level messages the codec has logged so far (damage met while decoding, counted as it
+    /// is met on any thread; a frame's own error flags can miss it under frame threading).
+    public var loggedErrors: Int { MediaLog.decoderErrorCount(errorToken) }
+
     deinit {
+        MediaLog.unregisterDecoder(errorToken)
         var c: UnsafeMutablePointer<AVCodecContext>? = context
         avcodec_free_context(&c)
     }

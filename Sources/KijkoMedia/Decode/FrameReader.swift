@@ -139,6 +139,11 @@ public final class FrameReader {
     public private(set) var firstConcealedFrame: Int?
     /// Frames decoded so far (before any trim).
     public private(set) var decodedFrames = 0
+    /// Error messages the decoder has logged (damage met, on whatever thread), and the count of
+    /// frames given out when the first was noticed: with frame threading the damaged frame is at
+    /// or a few frames after it. Deterministic where a frame's flags are not.
+    public var loggedErrors: Int { decoder.loggedErrors }
+    public private(set) var firstLoggedErrorNearFrame: Int?
 
     private func nextFromDecoder(into frame: Frame) throws(MediaError) -> Bool {
         var failures = 0
@@ -149,6 +154,7 @@ public final class FrameReader {
                         concealedFrames += 1
                         if firstConcealedFrame == nil { firstConcealedFrame = decodedFrames }
                     }
+                    if firstLoggedErrorNearFrame == nil, decoder.loggedErrors > 0 { firstLoggedErrorNearFrame = decodedFrames }
                     decodedFrames += 1
                     return true
                 }
@@ -158,7 +164,10 @@ public final class FrameReader {
                 noteDamage()
                 continue
             }
-            if draining { return false }
+            if draining {
+                if firstLoggedErrorNearFrame == nil, decoder.loggedErrors > 0 { firstLoggedErrorNearFrame = decodedFrames }
+                return false
+            }
             if try input.read(into: packet) {
                 guard packet.streamIndex == streamIndex else { continue }
                 do {

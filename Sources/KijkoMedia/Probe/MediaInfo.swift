@@ -40,6 +40,20 @@ public struct StreamInfo: Codable, Sendable, Equatable {
     public var bitRate: Int?
     /// Frames (video) or packets (audio) in the stream, when the container says or when counted.
     public var frameCount: Int?
+    /// Packets read (ffprobe `nb_read_packets`), when counted.
+    public var packetCount: Int?
+    /// Seconds: where the last packet read ends (its timestamp plus duration), when counted. Well
+    /// before the file's `duration`, the file was cut short.
+    public var endTime: Double?
+    /// Frames decoded (ffprobe `nb_read_frames`), when counted by decoding.
+    public var decodedFrames: Int?
+    /// Packets the decoder rejected (damaged data), when counted by decoding.
+    public var damagedPackets: Int?
+    /// Frames decoded with damage the decoder concealed, when counted by decoding.
+    public var damagedFrames: Int?
+    /// Error messages the decoder logged (damage it met, e.g. H.264's "error while decoding
+    /// MB"), when counted by decoding.
+    public var decoderErrors: Int?
     public var language: String?
     public var startTimecode: String?
 

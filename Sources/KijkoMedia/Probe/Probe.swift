@@ -4,19 +4,43 @@ import Foundation
 /// Reads a file's container and stream properties (what ffprobe's `-show_format -show_streams`
 /// shows, in Kijko's field names).
 public enum Probe {
+    /// What `file` reads beyond the header.
+    public enum Counting: Sendable {
+        /// The header only.
+        case none
+        /// Every packet, demuxed (no decoding; a few hundred MB/s): `packet_count`, and
+        /// `frame_count` where the container keeps none.
+        case packets
+        /// Every audio and video frame, decoded: also `decoded_frames`, `damaged_packets`,
+        /// `damaged_frames` and `decoder_errors` (decoding speed).
+        case frames
+    }
+
     /// Probes `path`.
     ///
-    /// - Parameter countFrames: demux every packet to count frames when the container does not
-    ///   say (no decoding; a few hundred MB/s).
     /// - Throws: ``MediaError`` for a missing, empty, truncated or non-media file.
-    public static func file(_ path: String, countFrames: Bool = false) throws(MediaError) -> MediaInfo {
+    public static func file(_ path: String, counting: Counting = .none) throws(MediaError) -> MediaInfo {
         let input = try Demuxer(path: path)
         try input.verifyIndexWithinFile()
         var info = describe(input)
-        if countFrames, info.streams.contains(where: { $0.frameCount == nil }) {
-            let counts = try countPackets(input)
-            for i in info.streams.indices where info.streams[i].frameCount == nil {
-                info.streams[i].frameCount = counts[i]
+        let counts: [Int: StreamCounter.Counts]
+        switch counting {
+        case .none: return info
+        case .packets: counts = try StreamCounter.packets(input)
+        case .frames: counts = try StreamCounter.frames(input)
+        }
+        for i in info.streams.indices {
+            let count = counts[info.streams[i].index] ?? StreamCounter.Counts()
+            info.streams[i].packetCount = count.packets
+            if let end = count.end { info.streams[i].endTime = micro(Double(end) * info.streams[i].timeBase.doubleValue) }
+            if counting == .frames, info.streams[i].type == .video || info.streams[i].type == .audio {
+                info.streams[i].decodedFrames = count.frames
+                info.streams[i].damagedPackets = count.damagedPackets
+                info.streams[i].damagedFrames = count.damagedFrames
+                info.streams[i].decoderErrors = count.decoderErrors
+            }
+            if info.streams[i].frameCount == nil {
+                info.streams[i].frameCount = info.streams[i].decodedFrames ?? count.packets
             }
         }
         return info
@@ -99,13 +123,6 @@ public enum Probe {
 
     /// Seconds rounded to the microsecond, as ffprobe prints them.
     static func micro(_ seconds: Double) -> Double { (seconds * 1_000_000).rounded() / 1_000_000 }
-
-    static func countPackets(_ input: Demuxer) throws(MediaError) -> [Int: Int] {
-        var counts: [Int: Int] = [:]
-        let packet = try Packet()
-        while try input.read(into: packet) { counts[packet.streamIndex, default: 0] += 1 }
-        return counts
-    }
 
     /// A codec tag as its four characters (`tmcd`), for streams libav has no codec for.
     static func fourCC(_ tag: UInt32) -> String? {

@@ -68,6 +68,13 @@ public struct QCAuditor {
             damageAt = min(damageAt ?? at, at)
             let damage = "\(English.count(reader.concealedFrames, "picture")) decoded with damage concealed by the decoder, the first at frame \(at)"
             note = note.map { "\($0); \(damage)" } ?? damage
+        } else if reader.loggedErrors > 0 {
+            // Frame threading can hand a picture out before its concealment is flagged; the
+            // decoder's own error messages are counted whatever the timing.
+            let at = reader.firstLoggedErrorNearFrame ?? 0
+            damageAt = min(damageAt ?? at, at)
+            let damage = "the picture decoder met damaged data \(English.count(reader.loggedErrors, "time")) and concealed it, the first at or just after frame \(at)"
+            note = note.map { "\($0); \(damage)" } ?? damage
         }
         if let failure = listening.failure {
             note = (note.map { $0 + "; " } ?? "") + "sound decoding stopped: \(failure)"
@@ -76,6 +83,9 @@ public struct QCAuditor {
             var sound: [String] = []
             if audio.damagedPackets > 0 { sound.append("\(English.count(audio.damagedPackets, "damaged packet")) skipped") }
             if audio.concealedFrames > 0 { sound.append("\(English.count(audio.concealedFrames, "frame")) decoded with damage concealed") }
+            else if audio.loggedErrors > audio.damagedPackets {
+                sound.append("the decoder met damaged data \(English.count(audio.loggedErrors - audio.damagedPackets, "time"))")
+            }
             if audio.decodedFrames == 0 { sound.append("the sound stream the file declares never decoded") }
             if !sound.isEmpty {
                 note = (note.map { $0 + "; " } ?? "") + "sound: " + sound.joined(separator: ", ")

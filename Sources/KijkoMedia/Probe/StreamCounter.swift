@@ -1,0 +1,81 @@
+internal import CFFmpeg
+
+/// Reads a whole file for `kijko probe`'s counts: packets per stream (demuxing only, as ffprobe's
+/// `-count_packets`), or frames decoded per audio and video stream in one pass (as
+/// `-count_frames`), with the damage decoding met: packets the decoder rejected and frames it gave
+/// out with damage concealed (`decode_error_flags`, `AV_FRAME_FLAG_CORRUPT`), and the errors the
+/// decoder logged (which frame threading cannot lose).
+struct StreamCounter {
+    struct Counts {
+        var packets = 0
+        var frames = 0
+        var damagedPackets = 0
+        var damagedFrames = 0
+        var decoderErrors = 0
+        /// The latest packet end (pts + duration), in the stream's time base.
+        var end: Int64?
+
+        mutating func saw(_ packet: Packet) {
+            packets += 1
+            if let pts = packet.pts, packet.duration >= 0 {
+                let (sum, overflow) = pts.addingReportingOverflow(packet.duration)
+                if !overflow { end = max(end ?? sum, sum) }
+            }
+        }
+    }
+
+    /// Packets per stream index, without decoding.
+    static func packets(_ input: Demuxer) throws(MediaError) -> [Int: Counts] {
+        var counts: [Int: Counts] = [:]
+        let packet = try Packet()
+        while try input.read(into: packet) { counts[packet.streamIndex, default: Counts()].saw(packet) }
+        return counts
+    }
+
+    /// Packets, decoded frames and damage per stream index; streams with no decoder in this libav
+    /// (and data streams) count packets only.
+    static func frames(_ input: Demuxer) throws(MediaError) -> [Int: Counts] {
+        var counts: [Int: Counts] = [:]
+        var decoders: [Int: Decoder] = [:]
+        for index in 0..<input.streamCount {
+            let type = input.stream(index).pointee.codecpar.pointee.codec_type
+            guard type == AVMEDIA_TYPE_VIDEO || type == AVMEDIA_TYPE_AUDIO else { continue }
+            decoders[index] = try? Decoder(input, stream: index)
+        }
+        let packet = try Packet(), frame = try Frame()
+        func drain(_ index: Int, _ decoder: Decoder) {
+            // A decoder that keeps failing is given up on after as many errors as it had packets
+            // (each receive error is a lost frame; the loop cannot spin).
+            var failures = 0
+            while failures <= counts[index, default: Counts()].packets {
+                do {
+                    guard try decoder.receive(into: frame) else { return }
+                    counts[index, default: Counts()].frames += 1
+                    if frame.pointer.pointee.decode_error_flags != 0 || frame.pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0 {
+                        counts[index, default: Counts()].damagedFrames += 1
+                    }
+                } catch {
+                    failures += 1
+                    counts[index, default: Counts()].damagedPackets += 1
+                }
+            }
+        }
+        while try input.read(into: packet) {
+            let index = packet.streamIndex
+            counts[index, default: Counts()].saw(packet)
+            guard let decoder = decoders[index] else { continue }
+            do {
+                while try !decoder.send(packet) { drain(index, decoder) }
+            } catch {
+                counts[index, default: Counts()].damagedPackets += 1
+            }
+            drain(index, decoder)
+        }
+        for (index, decoder) in decoders {
+            _ = try? decoder.send(nil)
+            drain(index, decoder)
+            counts[index, default: Counts()].decoderErrors = decoder.loggedErrors
+        }
+        return counts
+    }
+}
