@@ -104,6 +104,26 @@ public final class Frame {
         av_get_sample_fmt_name(AVSampleFormat(pointer.pointee.format)).map { String(cString: $0) } ?? "none"
     }
 
+    /// Each channel's short name in order (`FL`, `FR`, `FC`, `LFE`, `BL`, `BR` for 5.1), from the
+    /// frame's layout; a layout that names no positions is read as the default layout for its
+    /// channel count, as players do.
+    public var channelNames: [String] {
+        let count = channelCount
+        var layout = AVChannelLayout()
+        if pointer.pointee.ch_layout.order == AV_CHANNEL_ORDER_UNSPEC {
+            av_channel_layout_default(&layout, Int32(count))
+        } else {
+            _ = av_channel_layout_copy(&layout, &pointer.pointee.ch_layout)
+        }
+        defer { av_channel_layout_uninit(&layout) }
+        return (0..<count).map { index in
+            let channel = av_channel_layout_channel_from_index(&layout, UInt32(index))
+            var text = [CChar](repeating: 0, count: 32)
+            guard channel != AV_CHAN_NONE, av_channel_name(&text, text.count, channel) > 0 else { return "ch\(index + 1)" }
+            return string(fromNulTerminated: text)
+        }
+    }
+
     /// Planar float samples of `channel` (only for `fltp` frames).
     public func floatSamples(channel: Int) -> UnsafeMutableBufferPointer<Float>? {
         guard pointer.pointee.format == AV_SAMPLE_FMT_FLTP.rawValue,

@@ -11,10 +11,10 @@ public final class SoundMeter {
         /// Samples per silence window.
         public var window: Int
         public var silentWindows: [Bool]
-        /// Per window: a channel fault (0 none, 1 a silent channel, 2 a copy of the first, 3 the
-        /// first inverted) and the channel (1-based) it is in.
-        public var channelFaults: [UInt8]
-        public var faultChannels: [Int]
+        /// Per channel, per window: its fault as ``ChannelFault``'s code (0 none).
+        public var channelFaults: [[UInt16]]
+        /// Each channel's name from the stream's layout (`FL`, `LFE` …).
+        public var channelNames: [String]
         /// Clipped sample ranges (any channel).
         public var clips: [Range<Int>]
         public var samples: Int
@@ -31,13 +31,22 @@ public final class SoundMeter {
     private var windowSum: Double = 0
     private var windowCount = 0
     private var silent: [Bool] = []
-    private var faults: [UInt8] = []
-    private var faultChannel: [Int] = []
-    /// Per channel in the current window: energy; and against the first channel, the energy of
-    /// the difference and of the sum.
+    private var faults: [[UInt16]] = []
+    private var names: [String] = []
+    /// Per channel in the current window: energy; per pair of channels (``pairs``), the energy of
+    /// their difference and of their sum.
     private var energy: [Double] = []
     private var apart: [Double] = []
     private var together: [Double] = []
+    private var pairs: [(Int, Int)] = []
+    /// The same sums over the current block of windows, and its size.
+    private var blockEnergy: [Double] = []
+    private var blockApart: [Double] = []
+    private var blockTogether: [Double] = []
+    private var blockCount = 0
+    private var blockSamples = 0
+    /// Mean square under which a channel counts as silent (digital silence, not a quiet passage).
+    private let deadLevel: Double
     private var position = 0
     private var clipStart: [Int?] = []
     private var clipLength: [Int] = []
@@ -52,6 +61,7 @@ public final class SoundMeter {
         silenceLevel = Float(pow(10, (profile.silence?.levelDb ?? -60) / 10))   // mean square
         clipLevel = Float(profile.clipping?.level ?? 0.999)
         clipRun = profile.clipping?.minSamples ?? 3
+        deadLevel = pow(10, (profile.channels?.silenceDb ?? -80) / 10)
     }
 
     /// Measures `frame` (left as it was).
@@ -68,9 +78,10 @@ public final class SoundMeter {
             silent.append(windowSum / Double(windowCount) < Double(silenceLevel))
             closeWindow(count: windowCount)
         }
+        closeBlock()
         for channel in clipStart.indices { closeClip(channel) }
         return Result(loudness: try loudness.finish(), sampleRate: sampleRate, window: window, silentWindows: silent,
-                      channelFaults: faults, faultChannels: faultChannel,
+                      channelFaults: faults, channelNames: names,
                       clips: clips.sorted { $0.lowerBound < $1.lowerBound }, samples: position)
     }
 
@@ -85,8 +96,11 @@ public final class SoundMeter {
             // Locals in the loop: class properties would be checked for exclusive access each time.
             if energy.count != channels {
                 energy = Array(repeating: 0, count: channels)
-                apart = energy
-                together = energy
+                pairs = (0..<channels).flatMap { c in (0..<c).map { ($0, c) } }
+                apart = Array(repeating: 0, count: pairs.count)
+                together = apart
+                faults = Array(repeating: Array(repeating: 0, count: faults.first?.count ?? 0), count: channels)
+                names = out.channelNames
             }
             guard !planes.isEmpty else { continue }
             var sum = windowSum, filled = windowCount
@@ -97,21 +111,23 @@ public final class SoundMeter {
             var i = 0
             while i < count {
                 let n = min(size - filled, count - i)
-                let first = planes[0].baseAddress! + i
                 var squares: Float = 0
                 for (c, plane) in planes.enumerated() {
                     let v = plane.baseAddress! + i
-                    var ee: Float = 0, dd: Float = 0, tt: Float = 0
-                    for k in 0..<n {
-                        let x = v[k], f = first[k]
-                        ee += x * x
-                        dd += (f - x) * (f - x)
-                        tt += (f + x) * (f + x)
-                    }
+                    var ee: Float = 0
+                    for k in 0..<n { ee += v[k] * v[k] }
                     energy[c] += Double(ee)
-                    apart[c] += Double(dd)
-                    together[c] += Double(tt)
                     squares += ee
+                }
+                for (p, (a, c)) in pairs.enumerated() {
+                    let u = planes[a].baseAddress! + i, v = planes[c].baseAddress! + i
+                    var dd: Float = 0, tt: Float = 0
+                    for k in 0..<n {
+                        dd += (u[k] - v[k]) * (u[k] - v[k])
+                        tt += (u[k] + v[k]) * (u[k] + v[k])
+                    }
+                    apart[p] += Double(dd)
+                    together[p] += Double(tt)
                 }
                 sum += Double(squares) / Double(max(1, channels))
                 filled += n
@@ -146,23 +162,81 @@ public final class SoundMeter {
         }
     }
 
-    /// Classifies the window just filled (`count` samples) and clears its sums.
+    /// A pair of channels is the same (or inverted) when, over a block of ``blockWindows``
+    /// windows, the energy of their difference (or sum) is 40 dB under theirs (PCM, or a pair a
+    /// lossy codec coded together); nearly the same when 20 dB under: a copy coded apart by a
+    /// lossy codec (AAC 5.1 at 384 kb/s leaves it 33 dB under, at 192 kb/s 25 dB), or a real
+    /// stereo mix with almost no width. Unrelated channels stay within 1 dB of their energy.
+    static let sameness = 1e-4
+    static let nearness = 1e-2
+    /// Windows in a block judged for copies and inversions (half a second).
+    static let blockWindows = 50
+
+    /// Classifies the window just filled (`count` samples) channel by channel and clears its
+    /// sums: while any channel carries sound, a channel in digital silence is silent, and one
+    /// under the silence level too quiet to judge; while none does, the window is idle. Every ``blockWindows`` windows the block is
+    /// judged for copies and inversions.
     private func closeWindow(count: Int) {
-        let quiet = Double(silenceLevel) * Double(count)
-        var kind: UInt8 = 0, where_ = 0
-        let loudest = energy.max() ?? 0
-        if energy.count > 1, loudest > quiet {
-            for c in energy.indices where kind == 0 {
-                if energy[c] < quiet { kind = 1; where_ = c + 1; continue }
-                guard c > 0, energy[0] > quiet else { continue }
-                let scale = energy[0] + energy[c]
-                if apart[c] < scale * 1e-4 { kind = 2; where_ = c + 1 }
-                else if together[c] < scale * 1e-4 { kind = 3; where_ = c + 1 }
+        let quiet = Double(silenceLevel) * Double(count), dead = deadLevel * Double(count)
+        let live = energy.count > 1 && (energy.max() ?? 0) > quiet
+        if blockEnergy.count != energy.count {
+            blockEnergy = Array(repeating: 0, count: energy.count)
+            blockApart = Array(repeating: 0, count: pairs.count)
+            blockTogether = blockApart
+        }
+        for c in energy.indices {
+            var code = ChannelFault.idle.code(other: 0)
+            if live {
+                if energy[c] < dead { code = ChannelFault.silent.code(other: 0) }
+                else if energy[c] <= quiet { code = ChannelFault.quiet.code(other: 0) }
+                else { code = ChannelFault.none }
+            }
+            faults[c].append(code)
+            blockEnergy[c] += energy[c]
+            energy[c] = 0
+        }
+        for p in apart.indices {
+            blockApart[p] += apart[p]
+            blockTogether[p] += together[p]
+            apart[p] = 0
+            together[p] = 0
+        }
+        blockCount += 1
+        blockSamples += count
+        if blockCount == Self.blockWindows { closeBlock() }
+    }
+
+    /// Judges the block of windows just closed: a channel carrying sound whose difference from (or
+    /// sum with) an earlier channel carrying sound is ``sameness`` under their energy is a copy of
+    /// it (or it inverted) in each of the block's windows not found silent.
+    private func closeBlock() {
+        guard blockCount > 0 else { return }
+        let quiet = Double(silenceLevel) * Double(blockSamples)
+        for c in blockEnergy.indices {
+            guard blockEnergy[c] > quiet else {
+                // Too quiet to judge: no evidence either way.
+                for w in (faults[c].count - blockCount)..<faults[c].count where faults[c][w] == ChannelFault.none {
+                    faults[c][w] = ChannelFault.quiet.code(other: 0)
+                }
+                continue
+            }
+            var code = ChannelFault.none
+            for (p, (a, b)) in pairs.enumerated() where b == c && blockEnergy[a] > quiet {
+                let scale = blockEnergy[a] + blockEnergy[c]
+                if blockApart[p] < scale * Self.sameness { code = ChannelFault.copy.code(other: a); break }
+                if blockTogether[p] < scale * Self.sameness { code = ChannelFault.inverted.code(other: a); break }
+                if blockApart[p] < scale * Self.nearness { code = ChannelFault.nearCopy.code(other: a) }
+                else if blockTogether[p] < scale * Self.nearness { code = ChannelFault.nearInverted.code(other: a) }
+            }
+            guard code != ChannelFault.none else { continue }
+            for w in (faults[c].count - blockCount)..<faults[c].count where ChannelFault.kind(faults[c][w]) != .silent {
+                faults[c][w] = code
             }
         }
-        faults.append(kind)
-        faultChannel.append(where_)
-        for c in energy.indices { energy[c] = 0; apart[c] = 0; together[c] = 0 }
+        for c in blockEnergy.indices { blockEnergy[c] = 0 }
+        for p in blockApart.indices { blockApart[p] = 0; blockTogether[p] = 0 }
+        blockCount = 0
+        blockSamples = 0
     }
 
     private func closeClip(_ channel: Int) {
@@ -170,4 +244,25 @@ public final class SoundMeter {
         clipStart[channel] = nil
         clipLength[channel] = 0
     }
+}
+
+/// A channel's fault in one sound window, packed in 16 bits: the kind, and for a copy or an
+/// inversion the earlier channel (0-based) it repeats.
+public enum ChannelFault: UInt16, Sendable, CaseIterable {
+    case silent = 1, copy = 2, inverted = 3
+    /// Too quiet to judge (a pause in speech): neither for nor against a copy or an inversion.
+    case quiet = 4
+    /// Nearly a copy, or nearly inverted (see ``SoundMeter/nearness``).
+    case nearCopy = 5, nearInverted = 6
+    /// Every channel quiet (a pause in the whole mix): no evidence about any channel.
+    case idle = 7
+
+    static let none: UInt16 = 0
+
+    func code(other: Int) -> UInt16 { rawValue << 8 | UInt16(truncatingIfNeeded: other) }
+
+    /// The kind in `code`, or nil for none.
+    public static func kind(_ code: UInt16) -> ChannelFault? { ChannelFault(rawValue: code >> 8) }
+    /// The other channel (0-based) in `code`.
+    public static func other(_ code: UInt16) -> Int { Int(code & 0xFF) }
 }

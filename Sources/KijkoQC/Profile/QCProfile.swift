@@ -82,6 +82,21 @@ public struct QCProfile: Sendable, Equatable {
         public var minSeconds: Double
     }
 
+    /// Channel faults: a channel silent, a copy of another, or another inverted.
+    public struct Channels: Sendable, Equatable {
+        /// A copy or an inversion lasting at least this long, s.
+        public var minSeconds: Double
+        /// A silent channel lasting at least this long, s (longer: a real mix leaves a channel
+        /// empty between lines of dialogue).
+        public var silentSeconds: Double
+        /// Level under which a channel counts as silent while another carries sound, dBFS (RMS
+        /// over 10 ms): digital silence, not a quiet passage of a real mix.
+        public var silenceDb: Double
+        /// What a silent LFE is: a warning by default (many mixes leave it empty), an error, or
+        /// nothing (nil).
+        public var lfeSilence: QCReport.Severity?
+    }
+
     public struct Clipping: Sendable, Equatable {
         /// Sample magnitude (0…1) counted as clipped, and how many in a row make a clip.
         public var level: Double
@@ -103,8 +118,7 @@ public struct QCProfile: Sendable, Equatable {
     public var truePeakMax: Double?
     public var silence: Silence?
     public var clipping: Clipping?
-    /// Channel faults (a silent, duplicated or inverted channel) lasting at least this long, s.
-    public var channelFaultSeconds: Double?
+    public var channels: Channels?
     public var source: String
 
     /// The profile named `name` (`presets/qc/NAME.yaml`, the user's before Kijko's; only
@@ -172,7 +186,15 @@ public struct QCProfile: Sendable, Equatable {
                 try s.finish()
             }
             if var c = try a.fields("channels") {
-                profile.channelFaultSeconds = try seconds(&c, "min_seconds", 0.5)
+                let lfe: QCReport.Severity?
+                switch try c.string("lfe_silence") ?? "warning" {
+                case "warning": lfe = .warning
+                case "error": lfe = .error
+                case "off": lfe = nil
+                case let other: throw c.fail("lfe_silence", nil, "expected warning, error or off, got \(other)")
+                }
+                profile.channels = Channels(minSeconds: try seconds(&c, "min_seconds", 0.5), silentSeconds: try seconds(&c, "silent_seconds", 1.5),
+                                            silenceDb: try number(&c, "silence_db", -80, -200...0), lfeSilence: lfe)
                 try c.finish()
             }
             if var c = try a.fields("clipping") {

@@ -1,20 +1,57 @@
 import Foundation
 
-/// Channel faults: a channel silent, a copy of channel 1, or channel 1 inverted, for long enough.
+/// Channel faults, each on the channel named by the stream's layout (`channel 4 (LFE)`): a channel
+/// in digital silence while another carries sound, a copy of an earlier channel, or one inverted,
+/// for long enough. A silent LFE is the profile's `lfe_silence` (a warning by default).
 struct ChannelsCheck: QCCheck {
     let info = QCCheckInfo(id: "channels", profileKey: "audio.channels", measures: .sound,
                            summary: "a silent, duplicated or inverted channel", colour: "#98df8a")
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
-        guard let sound = e.sound, let seconds = e.profile.channelFaultSeconds else { return [] }
-        let minimum = e.windows(seconds, sound)
+        guard let sound = e.sound, let rule = e.profile.channels else { return [] }
+        let minimum = e.windows(rule.minSeconds, sound)
+        func name(_ c: Int) -> String {
+            c < sound.channelNames.count ? "channel \(c + 1) (\(sound.channelNames[c]))" : "channel \(c + 1)"
+        }
         var out: [QCFinding] = []
-        for (kind, what) in [(UInt8(1), "silent"), (2, "a copy of channel 1"), (3, "channel 1 inverted")] {
-            for run in Runs.find(sound.channelFaults.map { $0 == kind }, minimum: minimum) {
-                let samples = e.samples(run, sound)
-                let channel = sound.faultChannels[run.lowerBound]
-                out.append(QCFinding(run: e.frames(samples: samples, rate: sound.sampleRate), measured: Double(channel), threshold: nil,
-                                     message: String(format: "channel %d is %@ for %.2f s", channel, what, Double(samples.count) / Double(sound.sampleRate))))
+        for (c, codes) in sound.channelFaults.enumerated() {
+            let isLFE = c < sound.channelNames.count && sound.channelNames[c] == "LFE"
+            for kind in [ChannelFault.silent, .copy, .inverted] {
+                var severity = QCReport.Severity.error
+                if kind == .silent && isLFE {
+                    guard let lfe = rule.lfeSilence else { continue }
+                    severity = lfe
+                }
+                let near: ChannelFault? = kind == .copy ? .nearCopy : kind == .inverted ? .nearInverted : nil
+                // A fault goes on through pauses of the whole mix; a copy or an inversion also
+                // through the channel's own pauses (too quiet to judge, or silent).
+                var judged = false
+                let flags = codes.map { code -> Bool in
+                    let found = ChannelFault.kind(code)
+                    if found == .idle || (kind != .silent && (found == .quiet || found == .silent)) { return judged }
+                    judged = found == kind || (found != nil && found == near)
+                    return judged
+                }
+                let least = kind == .silent ? e.windows(rule.silentSeconds, sound) : minimum
+                for run in Runs.find(flags, minimum: least) {
+                    let samples = e.samples(run, sound)
+                    let span = codes[run.lowerBound..<run.upperBound]
+                    let exact = span.filter { ChannelFault.kind($0) == kind }.count
+                    let nearly = near.map { n in span.filter { ChannelFault.kind($0) == n }.count } ?? 0
+                    let first = span.first { ChannelFault.kind($0) == kind || (near != nil && ChannelFault.kind($0) == near) } ?? 0
+                    let other = name(ChannelFault.other(first))
+                    // Mostly near, not exact: a copy coded apart by a lossy codec, or a mix with
+                    // almost no width; a warning, since a real mix can be that.
+                    let approximate = kind != .silent && nearly > exact
+                    let what = switch kind {
+                    case .copy: approximate ? "nearly a copy of \(other) (20 dB alike)" : "a copy of \(other)"
+                    case .inverted: approximate ? "nearly \(other) inverted (20 dB alike)" : "\(other) inverted"
+                    default: "silent"
+                    }
+                    out.append(QCFinding(run: e.frames(samples: samples, rate: sound.sampleRate), measured: Double(c + 1), threshold: nil,
+                                         message: String(format: "%@ is %@ for %.2f s", name(c), what, Double(samples.count) / Double(sound.sampleRate)),
+                                         severity: approximate ? .warning : severity))
+                }
             }
         }
         return out
