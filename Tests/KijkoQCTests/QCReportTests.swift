@@ -50,6 +50,25 @@ import KijkoPresets
     }
 }
 
+/// Pictures the meter could not measure are never a silent pass: a `decode` error says how many
+/// and from where, and the JUnit case for `decode` fails.
+@Suite struct UnmeasuredPicturesTests {
+    @Test func unmeasuredPicturesFailTheAudit() throws {
+        let file = try QCFixture.media(SynthSpec(width: 320, height: 180, frames: 50))
+        let auditor = QCAuditor(file: file, profile: try QCProfile.named("social", in: QCFixture.profiles))
+        let clean = PictureStatistics(blackShare: 0, lumaOutside: 0, chromaOutside: 0, difference: 0.1, lumaLow: 16, lumaHigh: 235)
+        let stats = Array(repeating: clean, count: 50)
+        let info = try Probe.file(file)
+        let measured = auditor.report(stats: stats, sound: nil, rate: Rational(25, 1), info: info, note: nil)
+        #expect(!measured.issues.contains { $0.check == "decode" }, "\(measured.issues)")
+        let report = auditor.report(stats: stats, sound: nil, rate: Rational(25, 1), info: info, note: nil, unmeasured: (count: 7, first: 12))
+        let decode = try #require(report.issues.first { $0.check == "decode" })
+        #expect(report.status == .fail && decode.severity == .error && decode.startFrame == 12 && decode.endFrame == 19)
+        #expect(decode.message == "7 pictures could not be measured (yuv420p); the audit cannot vouch for them")
+        #expect(JUnitReport.xml([report]).contains("<failure type=\"decode\""))
+    }
+}
+
 /// `--spec`: conformance to a delivery preset, from what the file says of itself.
 @Suite struct SpecCheckTests {
     @Test func departuresAreNamed() throws {

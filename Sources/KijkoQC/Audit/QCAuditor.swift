@@ -92,7 +92,8 @@ public struct QCAuditor {
                 damageAt = damageAt ?? 0
             }
         }
-        return report(stats: stats, times: analysis.times, sound: listening.result, rate: rate, info: info, note: note, damageAt: damageAt)
+        return report(stats: stats, times: analysis.times, sound: listening.result, rate: rate, info: info, note: note, damageAt: damageAt,
+                      unmeasured: analysis.unmeasured > 0 ? (analysis.unmeasured, analysis.firstUnmeasured ?? 0) : nil)
     }
 
     /// Decodes every picture into `queue`; returns how many, and where decoding broke if it did.
@@ -113,7 +114,7 @@ public struct QCAuditor {
     }
 
     func report(stats: [PictureStatistics], times: [Double] = [], sound: SoundMeter.Result?, rate: Rational, info: MediaInfo,
-                note: String?, damageAt: Int? = nil) -> QCReport {
+                note: String?, damageAt: Int? = nil, unmeasured: (count: Int, first: Int)? = nil) -> QCReport {
         var issues: [QCReport.Issue] = []
         let fps = rate.doubleValue
         let clock = FrameClock(times: times, fps: fps)
@@ -125,7 +126,7 @@ public struct QCAuditor {
         }
         // Every check in the registry reads the same measurements.
         let evidence = QCEvidence(stats: stats, sound: sound, profile: profile, info: info, spec: spec, clock: clock, fps: fps,
-                                  note: note, damageAt: damageAt)
+                                  note: note, damageAt: damageAt, unmeasured: unmeasured)
         for check in QCChecks.all {
             for finding in check.findings(evidence) {
                 issue(check.info.id, finding.run, measured: finding.measured, threshold: finding.threshold, finding.message, severity: finding.severity)
@@ -156,6 +157,10 @@ final class PictureWork: @unchecked Sendable {
     let startPTS: Int64
     let done = DispatchSemaphore(value: 0)
     private(set) var stats: [PictureStatistics] = []
+    /// Pictures that could not be measured (a pixel format the meter cannot read, a conversion
+    /// that failed), and the first: counted and reported, never taken as clean.
+    private(set) var unmeasured = 0
+    private(set) var firstUnmeasured: Int?
     /// Each picture's time from the start, seconds, from its timestamp.
     private(set) var times: [Double] = []
 
@@ -189,16 +194,23 @@ final class PictureWork: @unchecked Sendable {
                 if converter == nil { converter = try? FilterGraph("[in]format=yuv444p[out]", inputs: ["in": input]) }
                 guard let graph = converter, let converted = try? Frame(), (try? graph.push(frame)) != nil,
                       (try? graph.pull(into: converted)) == .frame else {
+                    noteUnmeasured()
                     stats.append(Self.unmeasured)
                     continue
                 }
                 frame = converted
             }
             let measured = meter.measure(frame, previous: previous, scratch: &scratch)
+            if measured == nil { noteUnmeasured() }
             stats.append(measured ?? Self.unmeasured)
             previous = frame
         }
         done.signal()
+    }
+
+    private func noteUnmeasured() {
+        if firstUnmeasured == nil { firstUnmeasured = stats.count }
+        unmeasured += 1
     }
 }
 

@@ -60,6 +60,8 @@ struct QCEvidence {
     /// Where decoding broke, if it did.
     let note: String?
     let damageAt: Int?
+    /// Pictures the meter could not measure, and the first: never a silent pass.
+    var unmeasured: (count: Int, first: Int)? = nil
 
     /// Every frame.
     var all: Range<Int> { 0..<stats.count }

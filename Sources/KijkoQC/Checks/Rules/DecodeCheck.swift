@@ -1,4 +1,5 @@
 import Foundation
+import KijkoCore
 
 /// Damage: where decoding broke or packets were skipped, and a picture that stops short of the
 /// frames the file declares (cut off in a copy) — never a quiet pass.
@@ -8,6 +9,16 @@ struct DecodeCheck: QCCheck {
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
         let count = e.stats.count
+        var found: [QCFinding] = []
+        if let (missed, first) = e.unmeasured {
+            let format = e.info.first(.video)?.pixelFormat ?? "its pixel format"
+            found.append(QCFinding(run: first..<min(count, first + missed), measured: Double(missed), threshold: 0,
+                                   message: "\(English.count(missed, "picture")) could not be measured (\(format)); the audit cannot vouch for them"))
+        }
+        return found + damage(e, count: count)
+    }
+
+    private func damage(_ e: QCEvidence, count: Int) -> [QCFinding] {
         if let note = e.note {
             let at = e.damageAt ?? count
             return [QCFinding(run: at..<min(max(at + 1, count), at + 1), measured: nil, threshold: nil, message: note)]
