@@ -76,6 +76,28 @@ ensure_venv() {
     "$dir/bin/pip" install -q "$@" || die "pip could not install $*"
 }
 
+# Real photographs for the detector tests: the pictures scikit-image ships in its wheel
+# (skimage/data: coffee, astronaut, motorcycle, textures …), taken out of the wheel into
+# .build/real-pictures without installing the package.
+ensure_real_pictures() {
+    local dir=.build/real-pictures
+    [ -f "$dir/coffee.png" ] && return 0
+    say "fetching scikit-image's bundled photographs into $dir"
+    mkdir -p "$dir/wheel"
+    python3 -m pip download -q --no-deps --only-binary=:all: scikit-image==0.26.0 -d "$dir/wheel" \
+        || die "pip could not download scikit-image's wheel (for its photographs)"
+    python3 - "$dir" <<'PY' || die "could not take the photographs out of scikit-image's wheel"
+import glob, sys, zipfile
+folder = sys.argv[1]
+wheel = zipfile.ZipFile(glob.glob(folder + "/wheel/scikit_image-*.whl")[0])
+for name in wheel.namelist():
+    if name.startswith("skimage/data/") and name.rsplit(".", 1)[-1] in ("png", "jpg"):
+        with open(folder + "/" + name.rsplit("/", 1)[-1], "wb") as out:
+            out.write(wheel.read(name))
+PY
+    rm -rf "$dir/wheel"
+}
+
 # OpenTimelineIO and its CMX 3600 adapter: the reference reader the EDL tests compare against.
 ensure_otio_venv() { ensure_venv otio "opentimelineio, otio_cmx3600_adapter" opentimelineio==0.18.1 otio-cmx3600-adapter==1.0.0; }
 

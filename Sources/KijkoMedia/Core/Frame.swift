@@ -94,6 +94,14 @@ public final class Frame {
         }
     }
 
+    /// The picture's mean H.264 quantiser (0–51, area-weighted over its blocks) when the decoder
+    /// exported it (``Decoder`` with `quantisers`); nil otherwise. High means few bits: a starved
+    /// encode, whatever the deblocking filter hides.
+    public var meanH264Quantiser: Double? {
+        let qp = kijko_mean_h264_qp(pointer)
+        return qp >= 0 ? qp : nil
+    }
+
     // MARK: audio
 
     public var sampleCount: Int { Int(pointer.pointee.nb_samples) }

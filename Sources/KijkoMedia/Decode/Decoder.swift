@@ -21,7 +21,8 @@ public final class Decoder {
     /// - Throws: ``MediaError`` at stage `.decode` when no decoder exists or it will not open.
     /// - Parameter fast: for analysis only — skips the deblocking filter and takes libav's fast
     ///   paths (pictures are slightly rougher; cut and saliency measures do not notice).
-    public init(_ input: Demuxer, stream: Int, threads: Int = 0, fast: Bool = false) throws(MediaError) {
+    /// - Parameter quantisers: export each picture's quantisers (``Frame/meanH264Quantiser``).
+    public init(_ input: Demuxer, stream: Int, threads: Int = 0, fast: Bool = false, quantisers: Bool = false) throws(MediaError) {
         let st = input.stream(stream)
         let par = st.pointee.codecpar!
         file = input.path
@@ -45,6 +46,7 @@ public final class Decoder {
             ctx.pointee.flags2 |= AV_CODEC_FLAG2_FAST
         }
         ctx.pointee.opaque = UnsafeMutableRawPointer(bitPattern: errorToken)
+        if quantisers { ctx.pointee.export_side_data |= AV_CODEC_EXPORT_DATA_VIDEO_ENC_PARAMS }
         try check(avcodec_open2(ctx, codec, nil), file, .decode)
     }
 

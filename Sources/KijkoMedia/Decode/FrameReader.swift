@@ -33,15 +33,16 @@ public final class FrameReader {
     /// - Parameter applyRotation: turn rotated video upright (ffmpeg's autorotate).
     /// - Throws: ``MediaError`` when the file has no such stream or it cannot be decoded.
     /// - Parameter fastDecode: for analysis only (see ``Decoder``): no deblocking, libav's fast paths.
+    /// - Parameter quantisers: have the decoder export each picture's quantisers (H.264).
     public init(path: String, type: MediaType = .video, applyRotation: Bool = true, threads: Int = 0,
-                fastDecode: Bool = false) throws(MediaError) {
+                fastDecode: Bool = false, quantisers: Bool = false) throws(MediaError) {
         input = try Demuxer(path: path)
         try input.verifyIndexWithinFile()
         guard let index = input.bestStream(type) else {
             throw MediaError(file: path, stage: .probe, reason: "no \(type.rawValue) stream")
         }
         streamIndex = index
-        decoder = try Decoder(input, stream: index, threads: threads, fast: fastDecode)
+        decoder = try Decoder(input, stream: index, threads: threads, fast: fastDecode, quantisers: quantisers)
         let st = input.stream(index)
         timeBase = Rational(st.pointee.time_base)
         let guessed = av_guess_frame_rate(input.context, st, nil)

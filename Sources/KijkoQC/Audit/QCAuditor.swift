@@ -25,7 +25,7 @@ public struct QCAuditor {
         guard info.first(.video) != nil else {
             throw MediaError(file: file, stage: .probe, reason: "no video stream to audit")
         }
-        let reader = try FrameReader(path: file)
+        let reader = try FrameReader(path: file, quantisers: profile.blockiness != nil)
         reader.skipsDamagedPackets = true
         let audio = info.first(.audio) != nil ? try FrameReader(path: file, type: .audio) : nil
         audio?.skipsDamagedPackets = true
@@ -185,6 +185,7 @@ final class PictureWork: @unchecked Sendable {
         var converter: FilterGraph?
         while var frame = queue.take() {
             let pts = frame.pts ?? frame.bestEffortTimestamp
+            let quantiser = frame.meanH264Quantiser
             times.append(pts.map { Double($0 - startPTS) * timeBase.doubleValue } ?? (times.last.map { $0 + 1e-9 } ?? 0))
             // Whether pictures need converting is decided once per pixel format, not per picture.
             if frame.pixelFormat != checkedFormat?.format {
@@ -200,8 +201,9 @@ final class PictureWork: @unchecked Sendable {
                 }
                 frame = converted
             }
-            let measured = meter.measure(frame, previous: previous, scratch: &scratch)
+            var measured = meter.measure(frame, previous: previous, scratch: &scratch)
             if measured == nil { noteUnmeasured() }
+            if let quantiser { measured?.quantiser = Float(quantiser) }
             stats.append(measured ?? Self.unmeasured)
             previous = frame
         }

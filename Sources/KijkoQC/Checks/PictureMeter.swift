@@ -25,6 +25,9 @@ public struct PictureStatistics: Sendable, Equatable {
     /// a blockiness check).
     public var blockEdge: Float = 0
     public var blockInside: Float = 0
+    /// The picture's mean H.264 quantiser (0–51) as its decoder exported it; -1 when unknown
+    /// (another codec, or no blockiness check).
+    public var quantiser: Float = -1
     /// Mean combing steps across fields and within a field (0 without an interlace check, or when
     /// the picture is flagged interlaced).
     public var combAcross: Float = 0

@@ -59,6 +59,9 @@ public struct QCProfile: Sendable, Equatable {
         public var ratioMax: Double
         public var minStep: Int
         public var minSeconds: Double
+        /// The mean H.264 quantiser (0–51) at or over which a picture is starved of bits, however
+        /// well the decoder's deblocking filter hides its blocks.
+        public var maxQuantiser: Double
     }
 
     /// Interlace combing on material flagged progressive: the mean step between a line and its
@@ -160,7 +163,8 @@ public struct QCProfile: Sendable, Equatable {
             }
             if var z = try v.fields("blockiness") {
                 profile.blockiness = Blockiness(edgeShare: try share(&z, "edge_share", 0.3), ratioMax: try number(&z, "ratio_max", 4, 0...1000),
-                                                minStep: try level(&z, "min_step", 2), minSeconds: try seconds(&z, "min_seconds", 0.5))
+                                                minStep: try level(&z, "min_step", 2), minSeconds: try seconds(&z, "min_seconds", 0.5),
+                                                maxQuantiser: try number(&z, "max_quantiser", 40, 0...51))
                 try z.finish()
             }
             if var z = try v.fields("interlace") {
