@@ -55,6 +55,7 @@ import Testing
                 if encode.starved {
                     #expect(blocky.contains { $0.severity == .error && $0.message.contains("starved of bits") }, "\(what)")
                     #expect(blocky.reduce(0) { $0 + $1.end - $1.start } >= 2, "\(what)")
+                    #expect(blocky.allSatisfy { $0.fix?.contains("higher bit rate") == true }, "\(what)")
                 } else {
                     #expect(blocky.isEmpty, "\(what)")
                     #expect(report.issues.filter { $0.severity == .error }.isEmpty, "\(name) generous: \(report.issues.map(\.message))")

@@ -73,6 +73,7 @@ import Testing
             case "lfe-silent":
                 #expect(errors.isEmpty && found.count == 1 && found[0].message.hasPrefix("channel 4 (LFE) is silent"), "\(what)")
                 #expect(found.first.map { $0.start < 0.1 && $0.end > 7.8 } == true, "\(what)")
+                #expect(found.first?.fix?.contains("leave the LFE empty") == true, "\(what)")
             case "bl-silent":
                 #expect(found.count == 1 && errors.count == 1 && found[0].message.hasPrefix("channel 5 (BL) is silent"), "\(what)")
                 #expect(found.first.map { abs($0.start - 2.5) < 0.3 && abs($0.end - 5.5) < 0.3 } == true, "\(what)")

@@ -119,17 +119,18 @@ public struct QCAuditor {
         let fps = rate.doubleValue
         let clock = FrameClock(times: times, fps: fps)
         func issue(_ check: String, _ run: Range<Int>, measured: Double?, threshold: Double?, _ message: String,
-                   severity: QCReport.Severity = .error) {
+                   severity: QCReport.Severity = .error, fix: String?) {
             issues.append(QCReport.Issue(check: check, severity: severity, startFrame: run.lowerBound, endFrame: run.upperBound,
                                          start: clock.time(run.lowerBound), end: clock.time(run.upperBound),
-                                         measured: measured, threshold: threshold, message: message, thumbnail: nil))
+                                         measured: measured, threshold: threshold, message: message, thumbnail: nil, fix: fix))
         }
         // Every check in the registry reads the same measurements.
         let evidence = QCEvidence(stats: stats, sound: sound, profile: profile, info: info, spec: spec, clock: clock, fps: fps,
                                   note: note, damageAt: damageAt, unmeasured: unmeasured)
         for check in QCChecks.all {
             for finding in check.findings(evidence) {
-                issue(check.info.id, finding.run, measured: finding.measured, threshold: finding.threshold, finding.message, severity: finding.severity)
+                issue(check.info.id, finding.run, measured: finding.measured, threshold: finding.threshold, finding.message, severity: finding.severity,
+                      fix: check.fix(finding, evidence))
             }
         }
         let videoDuration = clock.time(stats.count)

@@ -22,6 +22,8 @@ public struct QCReport: Codable, Sendable {
         public var message: String
         /// A JPEG of the run's middle frame, when the report was written with pictures.
         public var thumbnail: String?
+        /// What to do about it (the command or the change that fixes it).
+        public var fix: String? = nil
     }
 
     public struct Measurements: Codable, Sendable {

@@ -14,6 +14,8 @@ protocol QCCheck: Sendable {
     var info: QCCheckInfo { get }
     /// Its findings over the whole audit.
     func findings(_ evidence: QCEvidence) -> [QCFinding]
+    /// What to do about `finding`: the command or the change that fixes it.
+    func fix(_ finding: QCFinding, _ evidence: QCEvidence) -> String
 }
 
 /// What the report, the legend and JUnit say of a check.
@@ -74,6 +76,17 @@ struct QCEvidence {
         clock.frame(at: Double(samples.lowerBound) / Double(rate))..<clock.frame(after: Double(samples.upperBound) / Double(rate))
     }
 
+    /// A delivery preset to name in a fix: the `--spec` one, else `preset`.
+    func preset(or preset: String) -> String { spec?.name ?? preset }
+
+    /// Where `run` lies, for a fix: "the first N frames", "the last N frames", or "frames a–b".
+    func place(_ run: Range<Int>) -> String {
+        if run.lowerBound == 0 && run.upperBound >= stats.count { return "the whole picture" }
+        if run.lowerBound == 0 { return "the first \(run.count) frames" }
+        if run.upperBound >= stats.count { return "the last \(run.count) frames (from frame \(run.lowerBound))" }
+        return String(format: "frames %d–%d (%.2f–%.2f s)", run.lowerBound, run.upperBound - 1, clock.time(run.lowerBound), clock.time(run.upperBound))
+    }
+
     /// Windows of the sound meter as a minimum run length, from seconds.
     func windows(_ seconds: Double, _ sound: SoundMeter.Result) -> Int {
         max(1, Int((seconds * Double(sound.sampleRate) / Double(sound.window)).rounded()))
@@ -83,4 +96,9 @@ struct QCEvidence {
     func samples(_ run: Range<Int>, _ sound: SoundMeter.Result) -> Range<Int> {
         (run.lowerBound * sound.window)..<min(sound.samples, run.upperBound * sound.window)
     }
+}
+
+extension String {
+    /// The text with its first letter upper case (a fix's sentence from a phrase).
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

@@ -43,7 +43,7 @@ public enum HTMLReport {
             rows += "<tr id=\"i\(i)\"><td><span class=\"dot\" style=\"background:\(colours[issue.check] ?? "#000")\"></span>"
                 + "\(escape(issue.check))</td><td>\(issue.severity.rawValue)</td>"
                 + "<td>\(issue.startFrame)–\(issue.endFrame)<br><small>\(String(format: "%.2f–%.2f s", issue.start, issue.end))</small></td>"
-                + "<td>\(escape(issue.message))</td><td>\(issue.measured.map { String(format: "%.3g", $0) } ?? "")</td>"
+                + "<td>\(escape(issue.message))\(issue.fix.map { "<br><small class=\"fix\">Fix: \(escape($0))</small>" } ?? "")</td><td>\(issue.measured.map { String(format: "%.3g", $0) } ?? "")</td>"
                 + "<td>\(issue.threshold.map { String(format: "%.3g", $0) } ?? "")</td><td>\(picture)</td></tr>"
         }
         if rows.isEmpty { rows = "<tr><td colspan=\"7\">No issues.</td></tr>" }

@@ -21,7 +21,8 @@ public enum JUnitReport {
                     line += "/>"
                 } else {
                     failures += 1
-                    let detail = errors.map { "frames \($0.startFrame)-\($0.endFrame): \($0.message)" }.joined(separator: "\n")
+                    let detail = errors.map { "frames \($0.startFrame)-\($0.endFrame): \($0.message)" + ($0.fix.map { "\n  fix: \($0)" } ?? "") }
+                        .joined(separator: "\n")
                     line += ">\n      <failure type=\"\(check)\" message=\"\(escape(errors[0].message))\">\(escape(detail))</failure>\n    </testcase>"
                 }
                 cases.append(line)

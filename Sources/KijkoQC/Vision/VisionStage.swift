@@ -41,7 +41,7 @@ public enum VisionStage {
                     check: "vision", severity: finding.severity == .high ? .error : .warning,
                     startFrame: frame.frame, endFrame: frame.frame + 1, start: Double(frame.frame) / fps, end: Double(frame.frame + 1) / fps,
                     measured: nil, threshold: nil, message: "\(finding.type.rawValue), \(finding.severity.rawValue): \(finding.description)",
-                    thumbnail: frame.image))
+                    thumbnail: frame.image, fix: VisionCheck.fix))
             }
         }
         report.issues.sort { ($0.startFrame, $0.check) < ($1.startFrame, $1.check) }

@@ -13,4 +13,8 @@ struct AVDurationCheck: QCCheck {
         return [QCFinding(run: e.all, measured: audioDuration - videoDuration, threshold: 1 / e.fps,
                           message: String(format: "sound runs %.3f s, picture %.3f s", audioDuration, videoDuration), severity: .warning)]
     }
+
+    func fix(_ f: QCFinding, _ e: QCEvidence) -> String {
+        "Trim or pad the sound to the picture's length (or the picture to the sound's) when rendering"
+    }
 }

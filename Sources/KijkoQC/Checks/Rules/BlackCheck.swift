@@ -12,4 +12,8 @@ struct BlackCheck: QCCheck {
                       message: String(format: "black picture for %.2f s (%d frames)", e.clock.seconds(run), run.count))
         }
     }
+
+    func fix(_ f: QCFinding, _ e: QCEvidence) -> String {
+        "\(e.place(f.run).capitalizedFirst) are black: trim them if they are lead-in or run-out (an EDL event that starts or ends past them, `kijko assemble`), or put the picture back if it dropped out"
+    }
 }

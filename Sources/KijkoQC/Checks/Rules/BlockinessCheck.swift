@@ -27,4 +27,8 @@ struct BlockinessCheck: QCCheck {
                                              worst * 100, seconds))
         }
     }
+
+    func fix(_ f: QCFinding, _ e: QCEvidence) -> String {
+        "Encode again from the source at a higher bit rate (at least double it, or x264 CRF 23 or lower); an encode cannot be repaired by encoding it again"
+    }
 }

@@ -56,4 +56,11 @@ struct ChannelsCheck: QCCheck {
         }
         return out
     }
+
+    func fix(_ f: QCFinding, _ e: QCEvidence) -> String {
+        if f.message.contains("(LFE) is silent") { return "Many mixes leave the LFE empty; confirm it is meant, or route the low-frequency effects to it" }
+        if f.message.contains(" is silent") { return "Route the missing channel: check the channel mapping in the mix and the render" }
+        if f.message.contains("inverted") { return "Flip the channel's polarity (phase) in the mix, or fix the wiring that inverted it" }
+        return "A channel carries another's signal: check the channel mapping in the mix and the render (or, for a near copy, confirm a mono mix is meant)"
+    }
 }

@@ -18,4 +18,8 @@ struct ClippingCheck: QCCheck {
                       message: String(format: "sound clipped at full scale over %.0f ms", Double(clip.count) * 1000 / Double(sound.sampleRate)))
         }
     }
+
+    func fix(_ f: QCFinding, _ e: QCEvidence) -> String {
+        "The sound was clipped before it was encoded; lower the level in the mix and export it again (clipping cannot be undone afterwards)"
+    }
 }

@@ -29,4 +29,8 @@ struct DecodeCheck: QCCheck {
         return [QCFinding(run: count..<declared, measured: Double(count), threshold: Double(declared),
                           message: "the picture ends after \(count) of the \(declared) frames the file declares")]
     }
+
+    func fix(_ f: QCFinding, _ e: QCEvidence) -> String {
+        "The file is damaged or cut short: copy it again from its source, or render it again"
+    }
 }

@@ -49,4 +49,8 @@ struct FlashCheck: QCCheck {
         }
         return Runs.find(over, minimum: 1).map { run in (run, transitions.filter { run.contains($0) }.count / 2) }
     }
+
+    func fix(_ f: QCFinding, _ e: QCEvidence) -> String {
+        "Slow or soften the flashing in \(e.place(f.run)) (fewer than three flashes a second, or less contrast): ITU-R BT.1702 and Ofcom's rule for photosensitive viewers"
+    }
 }

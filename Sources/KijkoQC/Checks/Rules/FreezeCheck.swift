@@ -13,4 +13,8 @@ struct FreezeCheck: QCCheck {
                       message: String(format: "frozen picture for %.2f s (%d frames)", e.clock.seconds(run), run.count))
         }
     }
+
+    func fix(_ f: QCFinding, _ e: QCEvidence) -> String {
+        "\(e.place(f.run).capitalizedFirst) hold one picture: render again if a clip stalled or went missing there, or confirm the still is meant"
+    }
 }

@@ -16,4 +16,8 @@ struct InterlaceCheck: QCCheck {
                              message: String(format: "interlace combing on a picture flagged progressive (%.1fx) for %.2f s", worst, e.clock.seconds(run)))
         }
     }
+
+    func fix(_ f: QCFinding, _ e: QCEvidence) -> String {
+        "Deinterlace when rendering (bwdif or yadif), or flag the stream interlaced if it is meant to be"
+    }
 }

@@ -25,4 +25,8 @@ struct LetterboxCheck: QCCheck {
         }
         return out
     }
+
+    func fix(_ f: QCFinding, _ e: QCEvidence) -> String {
+        "Crop the bars, or reframe the active picture to the delivery's aspect: `kijko versions \(URL(fileURLWithPath: e.info.file).lastPathComponent) --preset \(e.preset(or: "youtube"))` crops and reframes"
+    }
 }

@@ -22,4 +22,8 @@ struct LevelRangeCheck: QCCheck {
                              message: String(format: "%.1f %% of the picture outside %d–%d for %d frames", worst * 100, range.low, range.high, run.count))
         }
     }
+
+    func fix(_ f: QCFinding, _ e: QCEvidence) -> String {
+        "Bring the levels into the legal range in the grade (or with a legaliser) and render again; \(e.place(f.run)) go outside it"
+    }
 }

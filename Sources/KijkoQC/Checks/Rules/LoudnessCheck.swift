@@ -11,4 +11,8 @@ struct LoudnessCheck: QCCheck {
         return [QCFinding(run: e.all, measured: loud.integrated, threshold: target.target,
                           message: String(format: "integrated loudness %.1f LUFS, target %.1f ±%.1f", loud.integrated, target.target, target.tolerance))]
     }
+
+    func fix(_ f: QCFinding, _ e: QCEvidence) -> String {
+        "Normalise the loudness to the target: `kijko versions \(URL(fileURLWithPath: e.info.file).lastPathComponent) --preset \(e.preset(or: "youtube"))` measures and corrects it in two passes"
+    }
 }

@@ -13,4 +13,8 @@ struct SilenceCheck: QCCheck {
                              message: String(format: "silence (under %.0f dBFS) for %.2f s", silence.levelDb, Double(samples.count) / Double(sound.sampleRate)))
         }
     }
+
+    func fix(_ f: QCFinding, _ e: QCEvidence) -> String {
+        "Fill the gap in the sound at \(e.place(f.run)), or confirm the pause is meant"
+    }
 }

@@ -9,4 +9,8 @@ struct SpecConformanceCheck: QCCheck {
         guard let spec = e.spec else { return [] }
         return SpecCheck.departures(e.info, from: spec).map { QCFinding(run: e.all, measured: nil, threshold: nil, message: $0) }
     }
+
+    func fix(_ f: QCFinding, _ e: QCEvidence) -> String {
+        "Render a version for the delivery: `kijko versions \(URL(fileURLWithPath: e.info.file).lastPathComponent) --preset \(e.preset(or: "youtube"))`"
+    }
 }

@@ -10,4 +10,8 @@ struct TruePeakCheck: QCCheck {
         return [QCFinding(run: e.all, measured: loud.truePeak, threshold: ceiling,
                           message: String(format: "true peak %.1f dBTP over %.1f", loud.truePeak, ceiling))]
     }
+
+    func fix(_ f: QCFinding, _ e: QCEvidence) -> String {
+        "Bring the peaks under the ceiling with a true-peak limiter: `kijko versions … --preset \(e.preset(or: "youtube"))` normalises with one"
+    }
 }

@@ -5,4 +5,8 @@ struct VisionCheck: QCCheck {
                            summary: "what the vision model saw on keyframes and failing frames", colour: "#c5b0d5")
 
     func findings(_ e: QCEvidence) -> [QCFinding] { [] }
+
+    func fix(_ f: QCFinding, _ e: QCEvidence) -> String { Self.fix }
+
+    static let fix = "Look at the frame: the vision model's finding is a reviewer's note, to confirm or dismiss"
 }
