@@ -1,6 +1,6 @@
 import ArgumentParser
 
-@main
+/// The `kijko` command and its subcommands (run from `main.swift`).
 struct Kijko: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kijko",

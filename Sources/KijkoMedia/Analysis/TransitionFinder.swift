@@ -110,8 +110,15 @@ struct TransitionFinder {
         let lastHeld = firstHeld + history.count - 1
         let near = (core.lowerBound - window - 1)...(core.upperBound + window + 1)
         let outside = cuts.filter { !near.contains($0) }
-        let before = max(core.lowerBound - 3 * window, outside.last { $0 <= core.lowerBound } ?? .min, firstHeld)
-        let after = min(core.upperBound + 3 * window, (outside.first { $0 > core.upperBound } ?? .max) - 1, lastHeld)
+        var before = max(core.lowerBound - 3 * window, outside.last { $0 <= core.lowerBound } ?? .min, firstHeld)
+        var after = min(core.upperBound + 3 * window, (outside.first { $0 > core.upperBound } ?? .max) - 1, lastHeld)
+        // A fade through black is two blends: out to the black and in from it. The black frame
+        // nearest the run, on either side, is the far end of the one this run belongs to.
+        if let black = (core.upperBound...after).first(where: { luma($0).map(Self.isBlack) == true }) {
+            after = black
+        } else if let black = (before...core.lowerBound).reversed().first(where: { luma($0).map(Self.isBlack) == true }) {
+            before = black
+        }
         guard let a = luma(before), let b = luma(after) else { return }
         var span = 0.0
         var direction = [Double](repeating: 0, count: a.count)
@@ -142,9 +149,10 @@ struct TransitionFinder {
         var travelled = 0.0
         for n in start...end { travelled += step(n) ?? 0 }
         guard travelled >= 0.6, end - start >= 2 else { return }
-        let dark = 24.0
-        func mean(_ y: [UInt8]) -> Double { Double(y.reduce(0) { $0 + Int($1) }) / Double(max(1, y.count)) }
-        let kind: ShotTransition.Kind = mean(a) < dark ? .fadeIn : (mean(b) < dark ? .fadeOut : .dissolve)
+        let kind: ShotTransition.Kind = Self.isBlack(a) ? .fadeIn : (Self.isBlack(b) ? .fadeOut : .dissolve)
         found.append(ShotTransition(kind: kind, startFrame: start, endFrame: end))
     }
+
+    /// A picture whose mean luma is under 24 of 255.
+    static func isBlack(_ y: [UInt8]) -> Bool { Double(y.reduce(0) { $0 + Int($1) }) / Double(max(1, y.count)) < 24 }
 }

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Builds a real-footage shot corpus from scikit-image's bundled photographs with ffmpeg, and
+prints its truth as JSON: a 640x360 25 fps clip of seven shots with camera moves over real
+pictures — pans over detail and texture, a zoom, handheld shake with sensor noise, motion blur, a
+camera flash — joined by hard cuts (one between two shots of the same cup, of one tone), a
+dissolve (onto a dark picture of deep space) and a fade through black.
+
+usage: make_shots.py PICTURES_DIR OUT.mp4  (prints the truth on stdout)
+
+The truth: "cuts" — the first frame of each shot after a hard cut; "dissolves" and "fades" — the
+frames [start, end) of each transition; "calm" — frame ranges inside moving shots (pans, zoom,
+shake, the flash) where nothing may be reported.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+FPS, W, H = 25, 640, 360
+
+# name, picture, seconds, filter to a WxH moving picture (t: seconds into the shot)
+SHOTS = [
+    ("coffee-pan", "coffee.png", 3,
+     "scale=1280:-2,crop=640:360:x='(iw-640)*t/3':y='(ih-360)/2'"),
+    # The same cup, closer and lower: a hard cut between two shots of one tone.
+    ("coffee-close", "coffee.png", 3,
+     "scale=1700:-2,crop=640:360:x='300+20*t':y='(ih-360)*0.6'"),
+    ("motorcycle-zoom", "motorcycle_left.png", 3,
+     "scale=1280:-2,crop=1280:720:0:'(ih-720)/2',zoompan=z='1+0.5*on/75':d=1:x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2':s=640x360:fps=25"),
+    ("hubble-pan", "hubble_deep_field.jpg", 3,
+     "scale=1280:-2,crop=640:360:x='(iw-640)*t/3':y='(ih-360)*t/3'"),
+    # Handheld: small irregular shifts and sensor noise, with a camera flash in the middle.
+    ("astronaut-handheld", "astronaut.png", 4,
+     "scale=900:900,crop=640:360:x='130+14*sin(7*t)+9*sin(17*t)':y='200+10*sin(5*t+1)+6*sin(23*t)',"
+     "noise=alls=14:allf=t,eq=brightness=0.55:enable='between(t,2.0,2.1)'"),
+    # A fast pan over text with motion blur.
+    ("page-blur-pan", "page.png", 3,
+     "scale=1800:-2,crop=640:360:x='(iw-640)*t/3':y='(ih-360)/2',tmix=frames=4"),
+    ("gravel-fast-pan", "gravel.png", 3,
+     "scale=1400:-2,crop=640:360:x='(iw-640)*t/3':y='(ih-360)/3'"),
+]
+# The joins between consecutive shots: a hard cut, or a transition of N frames.
+JOINS = [("cut", 0), ("cut", 0), ("dissolve", 25), ("cut", 0), ("fade", 25), ("cut", 0)]
+
+
+def run(args):
+    done = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        sys.exit(f"ffmpeg failed: {done.stderr.strip()[-600:]}")
+
+
+def main():
+    pictures, out = sys.argv[1], sys.argv[2]
+    work = tempfile.mkdtemp(prefix="kijko-shots-")
+    parts = []
+    for name, picture, seconds, chain in SHOTS:
+        path = os.path.join(work, name + ".mkv")
+        run(["ffmpeg", "-v", "error", "-y", "-loop", "1", "-framerate", str(FPS), "-i", os.path.join(pictures, picture),
+             "-vf", chain + ",format=yuv420p,setsar=1", "-frames:v", str(seconds * FPS), "-r", str(FPS),
+             "-c:v", "ffv1", path])
+        parts.append((path, seconds * FPS))
+    # Join: hard cuts by concatenation, transitions by xfade (which overlaps the shots).
+    inputs, graph = [], []
+    for i, (path, _) in enumerate(parts):
+        inputs += ["-i", path]
+        # One time base and rate for every shot, as xfade wants.
+        graph.append(f"[{i}:v]settb=AVTB,setpts=N/({FPS}*TB)[s{i}]")
+    truth = {"cuts": [], "dissolves": [], "fades": [], "calm": [], "frames": 0}
+    label, length = "[s0]", parts[0][1]
+    truth["calm"].append([5, parts[0][1] - 5])
+    for i, (kind, frames) in enumerate(JOINS, start=1):
+        nxt = f"[s{i}]"
+        out_label = f"[j{i}]"
+        if kind == "cut":
+            graph.append(f"{label}{nxt}concat=n=2:v=1:a=0{out_label}")
+            truth["cuts"].append(length)
+            start = length
+            length += parts[i][1]
+        else:
+            offset = (length - frames) / FPS
+            transition = "fade" if kind == "dissolve" else "fadeblack"
+            graph.append(f"{label}{nxt}xfade=transition={transition}:duration={frames / FPS}:offset={offset}{out_label}")
+            truth["dissolves" if kind == "dissolve" else "fades"].append([length - frames, length])
+            start = length
+            length += parts[i][1] - frames
+        truth["calm"].append([start + 5, length - 5])
+        label = out_label
+    truth["frames"] = length
+    # Inside each shot, five frames away from its cuts and transitions, nothing may be reported.
+    edges = [t for pair in truth["dissolves"] + truth["fades"] for t in pair]
+    for calm in truth["calm"]:
+        for edge in edges:
+            if calm[0] < edge <= calm[1] + 5:
+                calm[1] = min(calm[1], edge - 5)
+    run(["ffmpeg", "-v", "error", "-y", *inputs, "-filter_complex", ";".join(graph), "-map", label,
+         "-c:v", "libx264", "-preset", "fast", "-crf", "18", "-g", "50", "-pix_fmt", "yuv420p", out])
+    for path, _ in parts:
+        os.remove(path)
+    os.rmdir(work)
+    print(json.dumps(truth))
+
+
+if __name__ == "__main__":
+    main()
