@@ -2,6 +2,7 @@ import KijkoPresets
 import Foundation
 import Testing
 import KijkoMedia
+import KijkoCore
 @testable import KijkoQC
 import KijkoPresets
 
@@ -47,6 +48,35 @@ import KijkoPresets
         #expect(!xml.contains("<&>"))
         let page = HTMLReport.page(failing, thumbnails: [:])
         #expect(page.contains("bad &lt;&amp;&gt; &quot;things&quot;") && !page.contains("bad <&>"))
+    }
+}
+
+/// The report a QC operator reads at a glance: graphs on a time axis in timecode from the
+/// master's start timecode — a lane per check with its faults, luma per picture against the legal
+/// range, loudness against the target — and each fault's timecode; the JSON carries the series.
+@Suite struct ReportGraphTests {
+    @Test func graphsRunOnTheMastersTimecode() throws {
+        let spec = SynthSpec(width: 320, height: 180, frames: 250, defects: [Defect(.black, frames: 50..<62), Defect(.silence, frames: 150..<175)],
+                             startTimecode: "10:00:00:00")
+        let file = try QCFixture.media(spec)
+        let report = try QCAuditor(file: file, profile: try QCProfile.named("broadcast-ebu", in: QCFixture.profiles)).run()
+        let line = try #require(report.timeline)
+        #expect(line.startTimecode == "10:00:00:00" && line.lumaMean.count == 250 && line.framesPerPoint == 1)
+        // The black run reads black in the series; the rest does not.
+        #expect(line.lumaHigh[55] <= 20 && line.lumaMean[55] < 20 && line.lumaMean[100] > 40, "\(line.lumaMean[55]) \(line.lumaMean[100])")
+        #expect(line.lumaLegal == [14, 241] && line.loudnessTarget == -23)
+        let loud = try #require(line.shortTerm)
+        #expect(loud.count >= 90 && loud.count <= 101 && (line.momentary?.count ?? 0) == loud.count)
+        // Momentary loudness falls in the silence (6.0–7.0 s) and sits near the tone's level elsewhere.
+        let every = try #require(line.secondsPerLoudnessPoint)
+        #expect((line.momentary?[Int(6.8 / every) - 1] ?? 0) < -50 && abs((line.momentary?[Int(4.0 / every) - 1] ?? 0) - -23) < 3)
+        let page = HTMLReport.page(report, thumbnails: [:])
+        #expect(page.components(separatedBy: "<svg class=\"chart\"").count - 1 == 3, "faults, luma, loudness")
+        #expect(page.contains(">10:00:02:00<") && page.contains("10:00:02:00–10:00:02:12"), "the black run's timecode")
+        #expect(page.contains("legal 14–241") && page.contains("target -23"))
+        let encoded: Data = try JSONCoding.encoder.encode(report)
+        let json = String(decoding: encoded, as: UTF8.self)
+        #expect(json.contains("\"timeline\"") && json.contains("\"luma_mean\"") && json.contains("\"short_term\""))
     }
 }
 

@@ -16,12 +16,24 @@ public struct Loudness: Codable, Sendable, Equatable {
     }
 }
 
+/// Momentary (400 ms) and short-term (3 s) loudness at one moment, LUFS.
+public struct LoudnessPoint: Codable, Sendable, Equatable {
+    /// Seconds from the start of the sound.
+    public var time: Double
+    public var momentary: Double
+    public var shortTerm: Double
+}
+
 /// Feeds audio frames to an `ebur128` graph and reads the running measurement back.
 public final class LoudnessMeter {
     private let graph: FilterGraph
     private let out: Frame
     private var last: Loudness?
     private var channels = 0
+    /// Momentary and short-term loudness every 100 ms (point i at (i + 1) / 10 s), as `ebur128`
+    /// updates them.
+    public private(set) var series: [LoudnessPoint] = []
+    private var samplesOut = 0
 
     /// A meter for frames of `format` (e.g. `reader.frameFormat`), measured after the filter
     /// chain `through` when one is given (a trim, a gain, a limiter: what a deliverable will hear).
@@ -57,6 +69,15 @@ public final class LoudnessMeter {
 
     private func collect() throws(MediaError) {
         while try graph.pull(into: out) == .frame {
+            let rate = max(1, out.sampleRate)
+            samplesOut += out.sampleCount
+            let time = Double(samplesOut) / Double(rate)
+            // One point at each tenth of a second the sound has passed (point i at (i + 1) / 10 s).
+            if let m = out.metadata("lavfi.r128.M").flatMap(Double.init), let s = out.metadata("lavfi.r128.S").flatMap(Double.init) {
+                while Double(series.count + 1) / 10 <= time + 1e-9 {
+                    series.append(LoudnessPoint(time: Double(series.count + 1) / 10, momentary: m, shortTerm: s))
+                }
+            }
             guard let integrated = out.metadata("lavfi.r128.I").flatMap(Double.init) else { continue }
             let range = out.metadata("lavfi.r128.LRA").flatMap(Double.init) ?? 0
             let count = max(channels, out.channelCount)

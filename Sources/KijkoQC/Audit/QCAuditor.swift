@@ -144,8 +144,39 @@ public struct QCAuditor {
             lumaLow: stats.map(\.lumaLow).min(), lumaHigh: stats.map(\.lumaHigh).max(),
             variableFrameRate: clock.isVariable ? true : nil)
         let failed = issues.contains { $0.severity == .error }
-        return QCReport(file: file, profile: profile.name, spec: spec?.name, status: note != nil && stats.isEmpty ? .unreadable : (failed ? .fail : .pass),
-                        measurements: measurements, issues: issues, note: note)
+        var made = QCReport(file: file, profile: profile.name, spec: spec?.name, status: note != nil && stats.isEmpty ? .unreadable : (failed ? .fail : .pass),
+                            measurements: measurements, issues: issues, note: note)
+        made.timeline = timeline(stats: stats, sound: sound, info: info)
+        return made
+    }
+
+    /// The programme over time, thinned to at most ``QCReport/Timeline/most`` points.
+    func timeline(stats: [PictureStatistics], sound: SoundMeter.Result?, info: MediaInfo) -> QCReport.Timeline? {
+        guard !stats.isEmpty else { return nil }
+        let most = QCReport.Timeline.most
+        let per = max(1, (stats.count + most - 1) / most)
+        var low: [Int] = [], mean: [Double] = [], high: [Int] = []
+        for start in stride(from: 0, to: stats.count, by: per) {
+            let group = stats[start..<min(stats.count, start + per)]
+            low.append(group.map(\.lumaLow).min() ?? 0)
+            high.append(group.map(\.lumaHigh).max() ?? 0)
+            mean.append((Double(group.reduce(Float(0)) { $0 + $1.lumaMean }) / Double(group.count) * 10).rounded() / 10)
+        }
+        var line = QCReport.Timeline(startTimecode: info.startTimecode, framesPerPoint: per, lumaLow: low, lumaMean: mean, lumaHigh: high,
+                                     lumaLegal: profile.lumaRange.map { [$0.low, $0.high] }, loudnessTarget: profile.loudness?.target)
+        if let points = sound?.loudnessSeries, !points.isEmpty {
+            let every = max(1, (points.count + most - 1) / most)
+            func thin(_ value: (LoudnessPoint) -> Double) -> [Double] {
+                stride(from: 0, to: points.count, by: every).map { i in
+                    let group = points[i..<min(points.count, i + every)].map(value)
+                    return ((group.max() ?? -70) * 10).rounded() / 10
+                }.map { max(-70, $0) }
+            }
+            line.secondsPerLoudnessPoint = 0.1 * Double(every)
+            line.momentary = thin(\.momentary)
+            line.shortTerm = thin(\.shortTerm)
+        }
+        return line
     }
 }
 

@@ -67,6 +67,30 @@ public struct QCReport: Codable, Sendable {
     public var note: String?
     /// The vision model's review, when `--vision` was asked for (its status says if it ran).
     public var vision: VisionReview?
+    /// The programme over time, for the report's graphs.
+    public var timeline: Timeline? = nil
+
+    /// The programme over time, in at most ``Timeline/most`` points: luma per picture (lowest,
+    /// mean, highest, 8-bit levels), loudness every 100 ms (momentary, short-term, LUFS).
+    public struct Timeline: Codable, Sendable {
+        public static let most = 600
+        /// The master's start timecode (the report's time axis counts from it), if it has one.
+        public var startTimecode: String?
+        /// Frames each luma point covers, and the points: the lowest low, mean mean and highest high
+        /// over them.
+        public var framesPerPoint: Int
+        public var lumaLow: [Int]
+        public var lumaMean: [Double]
+        public var lumaHigh: [Int]
+        /// The legal luma range the profile checks, if it does.
+        public var lumaLegal: [Int]?
+        /// Seconds each loudness point covers, and the points (the quietest is clamped at -70).
+        public var secondsPerLoudnessPoint: Double?
+        public var momentary: [Double]?
+        public var shortTerm: [Double]?
+        /// The profile's integrated loudness target, LUFS.
+        public var loudnessTarget: Double?
+    }
 
     /// Sets `status` from the issues: fail when one is an error (a file that could not be read stays
     /// unreadable).

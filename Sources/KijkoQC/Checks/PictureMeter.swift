@@ -13,6 +13,8 @@ public struct PictureStatistics: Sendable, Equatable {
     public var difference: Double?
     public var lumaLow: Int
     public var lumaHigh: Int
+    /// Mean luma (8-bit levels, every fourth line), for the report's graph.
+    public var lumaMean: Float = 0
     /// Shares of the picture that got brighter / darker by the profile's flash step since the
     /// picture before (0 when there is no flash check or no picture before).
     public var rose: Double = 0
@@ -86,6 +88,7 @@ public struct PictureMeter: Sendable {
         var stats = PictureStatistics(blackShare: Double(l.atOrBelow) / pixels, lumaOutside: Double(l.outside) / pixels,
                                       chromaOutside: Double(outside) / Double(max(1, 2 * p.chromaWidth * p.chromaHeight)),
                                       difference: nil, lumaLow: l.lowest, lumaHigh: l.highest)
+        stats.lumaMean = Float(l.sampledSum) / Float(max(1, l.sampledCount))
         if let q = previous, q.width == p.width, q.height == p.height {
             let total = PlaneScan.difference(p.y, p.yStride, q.y, q.yStride, width: p.width, height: p.height)
             var mean = Double(total) / pixels

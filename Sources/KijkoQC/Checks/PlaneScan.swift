@@ -9,6 +9,9 @@ enum PlaneScan {
         var outside = 0       // pixels < `low` or > `high`
         var lowest = 255
         var highest = 0
+        /// Sum and count of the pixels on every fourth line (for the mean luma the report draws).
+        var sampledSum = 0
+        var sampledCount = 0
     }
 
     @inline(never)
@@ -28,6 +31,12 @@ enum PlaneScan {
                 let p = row[x]
                 rowLow = Swift.min(rowLow, p)
                 rowHigh = Swift.max(rowHigh, p)
+            }
+            if y & 3 == 0 {
+                var sum: UInt32 = 0
+                for x in 0..<width { sum &+= UInt32(row[x]) }
+                result.sampledSum += Int(sum)
+                result.sampledCount += width
             }
             result.atOrBelow += Int(dark)
             result.outside += Int(outside)

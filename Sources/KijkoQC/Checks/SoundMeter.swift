@@ -17,6 +17,8 @@ public final class SoundMeter {
         public var channelNames: [String]
         /// Clipped sample ranges (any channel).
         public var clips: [Range<Int>]
+        /// Momentary and short-term loudness every 100 ms.
+        public var loudnessSeries: [LoudnessPoint] = []
         public var samples: Int
     }
 
@@ -80,9 +82,10 @@ public final class SoundMeter {
         }
         closeBlock()
         for channel in clipStart.indices { closeClip(channel) }
-        return Result(loudness: try loudness.finish(), sampleRate: sampleRate, window: window, silentWindows: silent,
+        let measured = try loudness.finish()
+        return Result(loudness: measured, sampleRate: sampleRate, window: window, silentWindows: silent,
                       channelFaults: faults, channelNames: names,
-                      clips: clips.sorted { $0.lowerBound < $1.lowerBound }, samples: position)
+                      clips: clips.sorted { $0.lowerBound < $1.lowerBound }, loudnessSeries: loudness.series, samples: position)
     }
 
     private func drain() throws(MediaError) {

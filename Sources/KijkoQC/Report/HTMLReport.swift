@@ -14,16 +14,13 @@ public enum HTMLReport {
         let verdict = report.status.rawValue.uppercased()
         let tone = report.status == .pass ? "#1a7f37" : "#cf222e"
         let total = max(1, report.measurements.frames)
-        var strip = ""
-        // Checks on the whole programme (loudness, true peak) are named under the strip, not drawn
-        // over all of it, so the local faults stay visible.
-        let whole = report.issues.filter { $0.startFrame == 0 && $0.endFrame >= total }.map(\.check)
-        for (i, issue) in report.issues.enumerated() where !(issue.startFrame == 0 && issue.endFrame >= total) {
-            let left = Double(issue.startFrame) / Double(total) * 100
-            let width = max(0.4, Double(issue.endFrame - issue.startFrame) / Double(total) * 100)
-            strip += "<a href=\"#i\(i)\" class=\"mark\" title=\"\(escape(issue.check)): \(escape(issue.message))\" "
-                + "style=\"left:\(String(format: "%.3f", left))%;width:\(String(format: "%.3f", width))%;"
-                + "background:\(colours[issue.check] ?? "#000")\"></a>"
+        let fps = report.measurements.frameRate?.doubleValue ?? 25
+        let chart = TimelineChart(duration: report.measurements.videoDuration ?? Double(total) / fps, fps: fps,
+                                  startTimecode: report.timeline?.startTimecode)
+        var graphs = "<h3>Faults</h3>" + chart.issues(report, colours: colours)
+        if let line = report.timeline {
+            graphs += "<h3>Luma</h3>" + chart.luma(line)
+            if let sound = chart.loudness(line) { graphs += "<h3>Loudness</h3>" + sound }
         }
         let m = report.measurements
         func row(_ name: String, _ value: String?) -> String {
@@ -42,7 +39,8 @@ public enum HTMLReport {
             let picture = thumbnails[i].map { "<img alt=\"frame \(issue.startFrame)\" src=\"data:image/jpeg;base64,\($0.base64EncodedString())\">" } ?? ""
             rows += "<tr id=\"i\(i)\"><td><span class=\"dot\" style=\"background:\(colours[issue.check] ?? "#000")\"></span>"
                 + "\(escape(issue.check))</td><td>\(issue.severity.rawValue)</td>"
-                + "<td>\(issue.startFrame)–\(issue.endFrame)<br><small>\(String(format: "%.2f–%.2f s", issue.start, issue.end))</small></td>"
+                + "<td>\(issue.startFrame)–\(issue.endFrame)<br><small>\(chart.timecode(at: issue.start))–\(chart.timecode(at: issue.end))<br>"
+                + "\(String(format: "%.2f–%.2f s", issue.start, issue.end))</small></td>"
                 + "<td>\(escape(issue.message))\(issue.fix.map { "<br><small class=\"fix\">Fix: \(escape($0))</small>" } ?? "")</td><td>\(issue.measured.map { String(format: "%.3g", $0) } ?? "")</td>"
                 + "<td>\(issue.threshold.map { String(format: "%.3g", $0) } ?? "")</td><td>\(picture)</td></tr>"
         }
@@ -65,15 +63,15 @@ public enum HTMLReport {
             body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1f2328}
             .verdict{display:inline-block;padding:4px 14px;border-radius:6px;color:#fff;font-weight:700;background:\(tone)}
             table{border-collapse:collapse;margin:12px 0}th,td{padding:4px 10px;border-bottom:1px solid #d0d7de;text-align:left;vertical-align:top}
-            .strip{position:relative;height:28px;background:#eaeef2;border-radius:4px;margin:8px 0 20px}
-            .mark{position:absolute;top:0;height:28px;opacity:.85}
+            .chart{width:100%;max-width:1100px;display:block;margin:4px 0 12px}h3{margin:14px 0 2px;font-size:14px}
             .dot{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:6px}
             img{width:240px;border-radius:3px}small{color:#656d76}
             </style></head><body>
             <h1><span class="verdict">\(escape(verdict))</span> \(escape(URL(fileURLWithPath: report.file).lastPathComponent))</h1>
             <p>\(escape(report.file)) — profile <b>\(escape(report.profile))</b>\(report.note.map { " — <b>\(escape($0))</b>" } ?? "")</p>
-            <h2>Programme</h2><div class="strip">\(strip)</div>
-            \(whole.isEmpty ? "" : "<p>Over the whole programme: \(escape(whole.joined(separator: ", ")))</p>")
+            <h2>Programme</h2>
+            <p><small>Time axis in timecode from \(escape(chart.timecode(at: 0))); each fault links to its row below.</small></p>
+            \(graphs)
             <h2>Measurements</h2><table>\(measurements)</table>
             <h2>Issues (\(report.issues.count))</h2>
             <table><tr><th>check</th><th>severity</th><th>frames</th><th>what</th><th>measured</th><th>limit</th><th>picture</th></tr>\(rows)</table>
