@@ -35,8 +35,11 @@ static inline double kijko_mean_h264_qp(const AVFrame *frame) {
     if (!sd || sd->size < sizeof(AVVideoEncParams)) return -1;
     AVVideoEncParams *par = (AVVideoEncParams *)sd->data;
     if (par->type != AV_VIDEO_ENC_PARAMS_H264) return -1;
+    /* H.264 above 8 bits carries its quantiser offset by 6 per extra bit: take it off. */
+    const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(frame->format);
+    double offset = desc && desc->comp[0].depth > 8 ? 6.0 * (desc->comp[0].depth - 8) : 0;
     if (par->nb_blocks == 0 || par->block_size < sizeof(AVVideoBlockParams)
-        || par->blocks_offset + (size_t)par->nb_blocks * par->block_size > sd->size) return par->qp;
+        || par->blocks_offset + (size_t)par->nb_blocks * par->block_size > sd->size) return par->qp - offset;
     double sum = 0, area = 0;
     for (unsigned i = 0; i < par->nb_blocks; i++) {
         AVVideoBlockParams *b = av_video_enc_params_block(par, i);
@@ -44,6 +47,6 @@ static inline double kijko_mean_h264_qp(const AVFrame *frame) {
         sum += a * (par->qp + b->delta_qp);
         area += a;
     }
-    return area > 0 ? sum / area : par->qp;
+    return (area > 0 ? sum / area : par->qp) - offset;
 }
 #endif

@@ -65,8 +65,9 @@ enum ProbeText {
             if let decoded = s.decodedFrames, decoded == 0, (s.packetCount ?? 0) > 0 || (s.frameCount ?? 0) > 0 {
                 parts.append("DAMAGED: not one frame decoded (\(s.packetCount ?? 0) packets read)")
             }
-            if let end = s.endTime, let whole = info.duration, whole - end > ProbeText.shortfall {
-                parts.append(String(format: "SHORT: ends at %.3f s of the file's %.3f s", end, whole))
+            if s.type == .video || s.type == .audio, let end = s.endTime, let whole = info.duration,
+               (info.startTime ?? 0) + whole - end > ProbeText.shortfall {
+                parts.append(String(format: "SHORT: ends at %.3f s of the file's %.3f s", end - (info.startTime ?? 0), whole))
             }
             if let errors = s.decoderErrors, errors > 0 { parts.append("DAMAGED: the decoder logged \(errors) error\(errors == 1 ? "" : "s")") }
             if let b = s.bitRate { parts.append("\(b / 1000) kb/s") }

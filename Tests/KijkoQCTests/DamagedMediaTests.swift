@@ -130,7 +130,7 @@ import KijkoCore
         let info = try JSONCoding.decoder.decode(MediaInfo.self, from: Data(json.utf8))
         return info.streams.filter { $0.type == .video || $0.type == .audio }.reduce(0) { sum, stream in
             let silent = stream.decodedFrames == 0 && ((stream.packetCount ?? 0) > 0 || (stream.frameCount ?? 0) > 0) ? 1 : 0
-            let short = (info.duration ?? 0) - (stream.endTime ?? info.duration ?? 0) > 0.5 ? 1 : 0
+            let short = (info.startTime ?? 0) + (info.duration ?? 0) - (stream.endTime ?? .infinity) > 0.5 ? 1 : 0
             return sum + (stream.damagedPackets ?? 0) + (stream.damagedFrames ?? 0) + (stream.decoderErrors ?? 0) + silent + short
         }
     }

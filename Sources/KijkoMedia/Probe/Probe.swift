@@ -33,7 +33,7 @@ public enum Probe {
             let count = counts[info.streams[i].index] ?? StreamCounter.Counts()
             info.streams[i].packetCount = count.packets
             if let end = count.end { info.streams[i].endTime = micro(Double(end) * info.streams[i].timeBase.doubleValue) }
-            if counting == .frames, info.streams[i].type == .video || info.streams[i].type == .audio {
+            if counting == .frames, count.decoded {
                 info.streams[i].decodedFrames = count.frames
                 info.streams[i].damagedPackets = count.damagedPackets
                 info.streams[i].damagedFrames = count.damagedFrames

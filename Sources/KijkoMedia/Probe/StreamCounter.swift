@@ -12,6 +12,8 @@ struct StreamCounter {
         var damagedPackets = 0
         var damagedFrames = 0
         var decoderErrors = 0
+        /// Whether a decoder opened for the stream (else only packets are counted).
+        var decoded = false
         /// The latest packet end (pts + duration), in the stream's time base.
         var end: Int64?
 
@@ -41,6 +43,7 @@ struct StreamCounter {
             let type = input.stream(index).pointee.codecpar.pointee.codec_type
             guard type == AVMEDIA_TYPE_VIDEO || type == AVMEDIA_TYPE_AUDIO else { continue }
             decoders[index] = try? Decoder(input, stream: index)
+            if decoders[index] != nil { counts[index, default: Counts()].decoded = true }
         }
         let packet = try Packet(), frame = try Frame()
         func drain(_ index: Int, _ decoder: Decoder) {
@@ -65,14 +68,24 @@ struct StreamCounter {
             counts[index, default: Counts()].saw(packet)
             guard let decoder = decoders[index] else { continue }
             do {
-                while try !decoder.send(packet) { drain(index, decoder) }
+                // A decoder that neither takes the packet nor gives a frame is given up on.
+                var tries = 0
+                while try !decoder.send(packet) {
+                    drain(index, decoder)
+                    tries += 1
+                    if tries > 64 { counts[index, default: Counts()].damagedPackets += 1; break }
+                }
             } catch {
                 counts[index, default: Counts()].damagedPackets += 1
             }
             drain(index, decoder)
         }
         for (index, decoder) in decoders {
-            _ = try? decoder.send(nil)
+            var tries = 0
+            while tries <= 64, (try? decoder.send(nil)) == false {
+                drain(index, decoder)
+                tries += 1
+            }
             drain(index, decoder)
             counts[index, default: Counts()].decoderErrors = decoder.loggedErrors
         }

@@ -288,7 +288,8 @@ public final class PipelineStore: Sendable {
                 UPDATE approval_requests SET looped = 2 WHERE status = 'rejected' AND looped = 1 AND id IN (
                   SELECT r.id FROM approval_requests r JOIN production_jobs j ON j.id = r.production_job_id
                   WHERE j.run_state = 'failed' AND j.error_message LIKE r.step_id || ': rejected % times, more than the %'
-                    AND r.created_at = (SELECT MAX(created_at) FROM approval_requests WHERE production_job_id = r.production_job_id))
+                    AND r.created_at = (SELECT MAX(created_at) FROM approval_requests
+                                        WHERE production_job_id = r.production_job_id AND step_id = r.step_id AND status = 'rejected'))
                 """)
         }
         return migrator

@@ -68,12 +68,12 @@ public struct QCAuditor {
             damageAt = min(damageAt ?? at, at)
             let damage = "\(English.count(reader.concealedFrames, "picture")) decoded with damage concealed by the decoder, the first at frame \(at)"
             note = note.map { "\($0); \(damage)" } ?? damage
-        } else if reader.loggedErrors > 0 {
+        } else if reader.loggedErrors > reader.damagedPackets {
             // Frame threading can hand a picture out before its concealment is flagged; the
             // decoder's own error messages are counted whatever the timing.
             let at = reader.firstLoggedErrorNearFrame ?? 0
             damageAt = min(damageAt ?? at, at)
-            let damage = "the picture decoder met damaged data \(English.count(reader.loggedErrors, "time")) and concealed it, the first at or just after frame \(at)"
+            let damage = "the picture decoder met damaged data \(English.count(reader.loggedErrors - reader.damagedPackets, "time")) and concealed it, the first at or just after frame \(at)"
             note = note.map { "\($0); \(damage)" } ?? damage
         }
         if let failure = listening.failure {
