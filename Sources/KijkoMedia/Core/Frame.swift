@@ -94,6 +94,12 @@ public final class Frame {
         }
     }
 
+    /// Whether the decoder gave this frame out with damage it concealed (`decode_error_flags`, or
+    /// the corrupt flag).
+    var hasConcealedDamage: Bool {
+        pointer.pointee.decode_error_flags != 0 || pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0
+    }
+
     /// The picture's mean H.264 quantiser (0–51, area-weighted over its blocks) when the decoder
     /// exported it (``Decoder`` with `quantisers`); nil otherwise. High means few bits: a starved
     /// encode, whatever the deblocking filter hides.

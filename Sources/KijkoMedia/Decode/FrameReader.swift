@@ -151,11 +151,11 @@ public final class FrameReader {
         while true {
             do {
                 if try decoder.receive(into: frame) {
-                    if frame.pointer.pointee.decode_error_flags != 0 || frame.pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0 {
+                    if frame.hasConcealedDamage {
                         concealedFrames += 1
                         if firstConcealedFrame == nil { firstConcealedFrame = decodedFrames }
                     }
-                    if firstLoggedErrorNearFrame == nil, decoder.loggedErrors > 0 { firstLoggedErrorNearFrame = decodedFrames }
+                    noteLoggedErrors()
                     decodedFrames += 1
                     return true
                 }
@@ -166,7 +166,7 @@ public final class FrameReader {
                 continue
             }
             if draining {
-                if firstLoggedErrorNearFrame == nil, decoder.loggedErrors > 0 { firstLoggedErrorNearFrame = decodedFrames }
+                noteLoggedErrors()
                 return false
             }
             if try input.read(into: packet) {
@@ -183,6 +183,10 @@ public final class FrameReader {
                 draining = true
             }
         }
+    }
+
+    private func noteLoggedErrors() {
+        if firstLoggedErrorNearFrame == nil, decoder.loggedErrors > 0 { firstLoggedErrorNearFrame = decodedFrames }
     }
 
     private func noteDamage() {

@@ -54,7 +54,7 @@ struct StreamCounter {
                 do {
                     guard try decoder.receive(into: frame) else { return }
                     counts[index, default: Counts()].frames += 1
-                    if frame.pointer.pointee.decode_error_flags != 0 || frame.pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0 {
+                    if frame.hasConcealedDamage {
                         counts[index, default: Counts()].damagedFrames += 1
                     }
                 } catch {
