@@ -187,9 +187,11 @@ import KijkoTestSupport
         let server = try ServerProcess()
         try server.start(environment: ["KIJKO_FAULT_KILL_IN_STEP": "concepts"])
         let (job, approval) = try Self.startAndWait(server)
-        let approved = try server.probe.request("POST", "/api/approval/\(approval["id"] as! String)/approve", token: server.tokens["cleo"],
-                                                json: ["content_hash": approval["content_hash"] as! String])
-        #expect(approved.status == 200)
+        // The run the approval starts may kill the server before the reply is written: a cut connection is
+        // as good as a 200 here, and the resumed job below proves the approval was kept.
+        let approved = try? server.probe.request("POST", "/api/approval/\(approval["id"] as! String)/approve", token: server.tokens["cleo"],
+                                                 json: ["content_hash": approval["content_hash"] as! String])
+        #expect(approved == nil || approved?.status == 200)
         // The server dies (SIGKILL) inside the concepts step.
         #expect(server.eventually { server.isRunning ? nil : true } == true, "the server was not killed in the step")
         server.stop()
