@@ -41,6 +41,8 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
+        // QC's full-frame pixel loops in C: one SSE2 pass a row (plain C elsewhere).
+        .target(name: "CKijkoScan"),
         // Foundation: what every module shares (YAML fields, presets' whereabouts, JSON, files, progress).
         .target(
             name: "KijkoCore",
@@ -77,7 +79,7 @@ let package = Package(
         ),
         .target(
             name: "KijkoQC",
-            dependencies: ["KijkoMedia", "KijkoPresets", "KijkoLLM", "KijkoCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["KijkoMedia", "KijkoPresets", "KijkoLLM", "KijkoCore", "CKijkoScan", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
         // Orchestration.
@@ -144,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KijkoQCTests",
-            dependencies: ["KijkoQC", "KijkoMedia", "KijkoPresets", "KijkoLLM", "KijkoTestSupport"]
+            dependencies: ["KijkoQC", "CKijkoScan", "KijkoMedia", "KijkoPresets", "KijkoLLM", "KijkoTestSupport"]
         ),
         .testTarget(
             name: "KijkoPipelineTests",

@@ -153,30 +153,92 @@ def bench_qc():
     ]
 
 
+def real_shots_1080p():
+    """The real-footage shot corpus (Tests/corpus/make_shots.py) at 1920x1080, built once: returns its
+    path and its truth (cuts, dissolves, fades, calm ranges)."""
+    import json
+    path = os.path.join(MEDIA, "shots-real-1080p25.mp4")
+    truth_path = path + ".truth.json"
+    if not (os.path.exists(path) and os.path.exists(truth_path)):
+        pictures = os.path.join(ROOT, ".build", "real-pictures")
+        print("building the real-footage shot clip at 1080p …", file=sys.stderr)
+        made = subprocess.run([sys.executable, os.path.join(ROOT, "Tests", "corpus", "make_shots.py"), "--size", "1920x1080",
+                               pictures, path], check=True, capture_output=True, text=True)
+        with open(truth_path, "w") as out:
+            out.write(made.stdout)
+    with open(truth_path) as f:
+        return path, json.load(f)
+
+
+def score_shots(name, truth, cuts, transitions):
+    """One detector's line: each planted cut found (at its frame, or a frame off), each dissolve and
+    fade found as a transition (or only as a cut), and the boundaries it reported where there was none.
+    `cuts`: frames where a new shot starts on a cut; `transitions`: (kind, start, end) frame ranges."""
+    spans = {"dissolve": [tuple(d) for d in truth["dissolves"]], "fade": [tuple(f) for f in truth["fades"]]}
+    def within(frame, span, slack=2):
+        return span[0] - slack <= frame <= span[1] + slack
+    exact = sum(1 for c in truth["cuts"] if c in cuts)
+    near = sum(1 for c in truth["cuts"] if c not in cuts and (c - 1 in cuts or c + 1 in cuts))
+    found, as_cut = {}, {}
+    for kind, planted in spans.items():
+        found[kind] = sum(1 for sp in planted if any(t[1] < sp[1] + 2 and t[2] > sp[0] - 2 and
+                                                      (t[0] == kind or (kind == "fade" and t[0].startswith("fade")))
+                                                      for t in transitions))
+        as_cut[kind] = sum(1 for sp in planted if any(within(c, sp) for c in cuts))
+    every = [(c, c) for c in cuts] + [(t[1], t[2]) for t in transitions]
+    true_spans = [(c, c) for c in truth["cuts"]] + spans["dissolve"] + spans["fade"]
+    false = [b for b in every if not any(b[1] >= sp[0] - 2 and b[0] <= sp[1] + 2 for sp in true_spans)]
+    reported = len(every)
+    hits = sum(1 for sp in true_spans if any(b[1] >= sp[0] - 2 and b[0] <= sp[1] + 2 for b in every))
+    precision = (reported - len(false)) / reported if reported else 1.0
+    recall = hits / len(true_spans)
+    def kinds(kind):
+        total = len(spans[kind])
+        text = f"{found[kind]}/{total}"
+        return text + (f" (+{as_cut[kind] - found[kind]} as a cut)" if as_cut[kind] > found[kind] else "")
+    print(f"  {name:<34} cuts {exact}/{len(truth['cuts'])} at the frame" + (f" (+{near} a frame off)" if near else "") +
+          f", dissolves {kinds('dissolve')}, fades {kinds('fade')}, false boundaries {len(false)}"
+          f" {[b[0] for b in false]}; precision {precision:.2f}, recall {recall:.2f}", file=sys.stderr)
+    return sorted(cuts)
+
+
+def scenedetect_cuts(scenedetect, src, out, detector):
+    """The cut frames PySceneDetect lists (the first frame of each scene after the first)."""
+    for f in os.listdir(out):
+        if f.endswith(".csv"):
+            os.remove(os.path.join(out, f))
+    subprocess.run([scenedetect, "-q", "-i", src, "-o", out, detector, "list-scenes", "-s"], check=True, capture_output=True)
+    csv = [f for f in os.listdir(out) if f.endswith(".csv")]
+    if not csv:
+        return []
+    rows = [r for r in open(os.path.join(out, csv[0])).read().splitlines() if r.strip()]
+    header = next(i for i, r in enumerate(rows) if r.startswith("Scene Number"))
+    return [int(r.split(",")[1]) - 1 for r in rows[header + 1:]][1:]
+
+
 def bench_shots():
-    """Shot detection on a 20 s 1080p master: kijko keyframes vs PySceneDetect's content detector."""
-    src = master("master-1080p25-20s-legal.mp4", ["--size", "1920x1080", "--rate", "25", "--frames", "500",
-                                                  "--cuts", "120,260,400"])
+    """Shot detection on a real-looking 1080p clip: kijko keyframes vs PySceneDetect's content and adaptive detectors,
+    scored against the clip's truth before timing."""
+    import json
+    src, truth = real_shots_1080p()
     scenedetect = os.path.join(ROOT, ".build", "scenedetect-venv", "bin", "scenedetect")
     out = os.path.join(MEDIA, "scenedetect")
     os.makedirs(out, exist_ok=True)
-    # Both must find the same cuts: check before timing.
-    kijko_json = subprocess.run([KIJKO, "keyframes", src, "--json"], check=True, capture_output=True, text=True).stdout
-    import json
-    kijko_cuts = [s["start_frame"] for s in json.loads(kijko_json)["shots"]][1:]
-    listing = subprocess.run([scenedetect, "-q", "-i", src, "-o", out, "detect-content", "list-scenes", "-s"],
-                             check=True, capture_output=True, text=True)
-    csv = [f for f in os.listdir(out) if f.endswith(".csv")]
-    peer_cuts = []
-    if csv:
-        rows = [r for r in open(os.path.join(out, csv[0])).read().splitlines() if r.strip()]
-        header = next(i for i, r in enumerate(rows) if r.startswith("Scene Number"))
-        peer_cuts = [int(r.split(",")[1]) - 1 for r in rows[header + 1:]][1:]
-    print(f"cuts: kijko {kijko_cuts}, PySceneDetect {peer_cuts}" + ("" if kijko_cuts == peer_cuts else "  (DIFFER)"),
+    print(f"truth: cuts {truth['cuts']}, dissolves {truth['dissolves']}, fades {truth['fades']} ({truth['frames']} frames)",
           file=sys.stderr)
-    return "find the shots of a 20 s 1080p25 master (cuts at 120, 260, 400)", [
+    result = json.loads(subprocess.run([KIJKO, "keyframes", src, "--json"], check=True, capture_output=True, text=True).stdout)
+    transitions = [(t["kind"], t["start_frame"], t["end_frame"]) for t in result["transitions"]]
+    kijko_cuts = [s["start_frame"] for s in result["shots"][1:]
+                  if not any(t[1] - 1 <= s["start_frame"] <= t[2] + 1 for t in transitions)]
+    cuts = {"kijko keyframes": score_shots("kijko keyframes", truth, kijko_cuts, transitions)}
+    for detector in ("detect-content", "detect-adaptive"):
+        cuts[detector] = score_shots(f"scenedetect {detector}", truth, scenedetect_cuts(scenedetect, src, out, detector), [])
+    print(f"kijko's cuts {cuts['kijko keyframes']}; detect-content's {cuts['detect-content']}", file=sys.stderr)
+    return (f"find the shots of a real-looking 1080p25 clip ({truth['frames']} frames: "
+            f"{len(truth['cuts'])} cuts, a dissolve, a fade, camera moves)"), [
         ("kijko keyframes --json", [KIJKO, "keyframes", src, "--json"]),
         ("scenedetect detect-content", [scenedetect, "-q", "-i", src, "-o", out, "detect-content", "list-scenes", "-n", "-s"]),
+        ("scenedetect detect-adaptive", [scenedetect, "-q", "-i", src, "-o", out, "detect-adaptive", "list-scenes", "-n", "-s"]),
         # The floor for any detector that looks at every frame.
         ("ffmpeg -f null (bare decode)", ["ffmpeg", "-v", "error", "-nostdin", "-i", src, "-f", "null", "-"]),
     ]

@@ -1,4 +1,5 @@
 import KijkoPresets
+import KijkoTestSupport
 import Foundation
 import Testing
 import KijkoMedia
@@ -71,12 +72,34 @@ import KijkoPresets
         let every = try #require(line.secondsPerLoudnessPoint)
         #expect((line.momentary?[Int(6.8 / every) - 1] ?? 0) < -50 && abs((line.momentary?[Int(4.0 / every) - 1] ?? 0) - -23) < 3)
         let page = HTMLReport.page(report, thumbnails: [:])
-        #expect(page.components(separatedBy: "<svg class=\"chart\"").count - 1 == 3, "faults, luma, loudness")
+        #expect(page.components(separatedBy: "<svg class=\"chart\"").count - 1 == 4, "faults, luma, chroma, loudness")
         #expect(page.contains(">10:00:02:00<") && page.contains("10:00:02:00–10:00:02:12"), "the black run's timecode")
         #expect(page.contains("legal 14–241") && page.contains("target -23"))
         let encoded: Data = try JSONCoding.encoder.encode(report)
         let json = String(decoding: encoded, as: UTF8.self)
         #expect(json.contains("\"timeline\"") && json.contains("\"luma_mean\"") && json.contains("\"short_term\""))
+    }
+}
+
+/// The chroma graph: mean Cb and Cr per picture about neutral, and the share of chroma outside the
+/// legal range where a master strays — on a real encode made by ffmpeg (Cr forced to 250 for a second).
+@Suite struct ChromaGraphTests {
+    @Test func illegalChromaIsDrawnWhereItLies() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-chroma-\(UUID().uuidString).mp4").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        _ = try Program.run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=5",
+                                       "-vf", "format=yuv420p,geq=lum='p(X,Y)':cb='cb(X,Y)':cr='if(between(T,2,2.96),250,cr(X,Y))'",
+                                       "-c:v", "libx264", "-crf", "10", "-pix_fmt", "yuv420p", file])
+        let report = try QCAuditor(file: file, profile: try QCProfile.named("broadcast-ebu", in: QCFixture.profiles)).run()
+        let line = try #require(report.timeline)
+        let outside = try #require(line.chromaOutside), cr = try #require(line.crMean), cb = try #require(line.cbMean)
+        #expect(outside.count == 125 && line.chromaTolerated != nil)
+        // Frames 50–74 have every Cr at 250 (outside 16–240): half the chroma samples; none before or after.
+        #expect(outside[50...74].allSatisfy { $0 > 0.45 } && outside[..<50].allSatisfy { $0 == 0 } && outside[75...].allSatisfy { $0 == 0 })
+        #expect(abs(cr[60] - 250) < 1 && abs(cr[20] - 128) < 8 && abs(cb[60] - cb[20]) < 2, "\(cr[60]) \(cr[20])")
+        #expect(report.issues.contains { $0.check == "chroma_range" && $0.startFrame == 50 && $0.endFrame == 75 })
+        let page = HTMLReport.page(report, thumbnails: [:])
+        #expect(page.contains("<h3>Chroma</h3>") && page.contains("mean Cr") && page.contains("outside the legal range"))
     }
 }
 

@@ -5,7 +5,7 @@ pictures — pans over detail and texture, a zoom, handheld shake with sensor no
 camera flash — joined by hard cuts (one between two shots of the same cup, of one tone), a
 dissolve (onto a dark picture of deep space) and a fade through black.
 
-usage: make_shots.py PICTURES_DIR OUT.mp4  (prints the truth on stdout)
+usage: make_shots.py [--size WxH] PICTURES_DIR OUT.mp4  (prints the truth on stdout)
 
 The truth: "cuts" — the first frame of each shot after a hard cut; "dissolves" and "fades" — the
 frames [start, end) of each transition; "calm" — frame ranges inside moving shots (pans, zoom,
@@ -17,29 +17,40 @@ import subprocess
 import sys
 import tempfile
 
-FPS, W, H = 25, 640, 360
+FPS = 25
+# The clip is 640x360 unless --size asks for a multiple of it (1920x1080 for the speed bench): every
+# pixel measure below is given at 640x360 and scaled by K.
+W, H, K = 640, 360, 1
 
-# name, picture, seconds, filter to a WxH moving picture (t: seconds into the shot)
-SHOTS = [
-    ("coffee-pan", "coffee.png", 3,
-     "scale=1280:-2,crop=640:360:x='(iw-640)*t/3':y='(ih-360)/2'"),
-    # The same cup, closer and lower: a hard cut between two shots of one tone.
-    ("coffee-close", "coffee.png", 3,
-     "scale=1700:-2,crop=640:360:x='300+20*t':y='(ih-360)*0.6'"),
-    ("motorcycle-zoom", "motorcycle_left.png", 3,
-     "scale=1280:-2,crop=1280:720:0:'(ih-720)/2',zoompan=z='1+0.5*on/75':d=1:x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2':s=640x360:fps=25"),
-    ("hubble-pan", "hubble_deep_field.jpg", 3,
-     "scale=1280:-2,crop=640:360:x='(iw-640)*t/3':y='(ih-360)*t/3'"),
-    # Handheld: small irregular shifts and sensor noise, with a camera flash in the middle.
-    ("astronaut-handheld", "astronaut.png", 4,
-     "scale=900:900,crop=640:360:x='130+14*sin(7*t)+9*sin(17*t)':y='200+10*sin(5*t+1)+6*sin(23*t)',"
-     "noise=alls=14:allf=t,eq=brightness=0.55:enable='between(t,2.0,2.1)'"),
-    # A fast pan over text with motion blur.
-    ("page-blur-pan", "page.png", 3,
-     "scale=1800:-2,crop=640:360:x='(iw-640)*t/3':y='(ih-360)/2',tmix=frames=4"),
-    ("gravel-fast-pan", "gravel.png", 3,
-     "scale=1400:-2,crop=640:360:x='(iw-640)*t/3':y='(ih-360)/3'"),
-]
+
+def shots():
+    """name, picture, seconds, filter to a WxH moving picture (t: seconds into the shot)."""
+    def p(n):
+        return round(n * K)
+    return [
+        ("coffee-pan", "coffee.png", 3,
+         f"scale={p(1280)}:-2,crop={W}:{H}:x='(iw-{W})*t/3':y='(ih-{H})/2'"),
+        # The same cup, closer and lower: a hard cut between two shots of one tone.
+        ("coffee-close", "coffee.png", 3,
+         f"scale={p(1700)}:-2,crop={W}:{H}:x='{p(300)}+{p(20)}*t':y='(ih-{H})*0.6'"),
+        ("motorcycle-zoom", "motorcycle_left.png", 3,
+         f"scale={p(1280)}:-2,crop={p(1280)}:{p(720)}:0:'(ih-{p(720)})/2',"
+         f"zoompan=z='1+0.5*on/75':d=1:x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2':s={W}x{H}:fps=25"),
+        ("hubble-pan", "hubble_deep_field.jpg", 3,
+         f"scale={p(1280)}:-2,crop={W}:{H}:x='(iw-{W})*t/3':y='(ih-{H})*t/3'"),
+        # Handheld: small irregular shifts and sensor noise, with a camera flash in the middle.
+        ("astronaut-handheld", "astronaut.png", 4,
+         f"scale={p(900)}:{p(900)},crop={W}:{H}:x='{p(130)}+{p(14)}*sin(7*t)+{p(9)}*sin(17*t)':"
+         f"y='{p(200)}+{p(10)}*sin(5*t+1)+{p(6)}*sin(23*t)',"
+         "noise=alls=14:allf=t,eq=brightness=0.55:enable='between(t,2.0,2.1)'"),
+        # A fast pan over text with motion blur.
+        ("page-blur-pan", "page.png", 3,
+         f"scale={p(1800)}:-2,crop={W}:{H}:x='(iw-{W})*t/3':y='(ih-{H})/2',tmix=frames=4"),
+        ("gravel-fast-pan", "gravel.png", 3,
+         f"scale={p(1400)}:-2,crop={W}:{H}:x='(iw-{W})*t/3':y='(ih-{H})/3'"),
+    ]
+
+
 # The joins between consecutive shots: a hard cut, or a transition of N frames.
 JOINS = [("cut", 0), ("cut", 0), ("dissolve", 25), ("cut", 0), ("fade", 25), ("cut", 0)]
 
@@ -51,10 +62,18 @@ def run(args):
 
 
 def main():
-    pictures, out = sys.argv[1], sys.argv[2]
+    global W, H, K
+    args = sys.argv[1:]
+    if len(args) == 4 and args[0] == "--size":
+        W, H = (int(v) for v in args[1].split("x"))
+        K = W / 640
+        args = args[2:]
+    if len(args) != 2 or W * 9 != H * 16:
+        sys.exit("usage: make_shots.py [--size WxH (16:9)] PICTURES_DIR OUT.mp4")
+    pictures, out = args
     work = tempfile.mkdtemp(prefix="kijko-shots-")
     parts = []
-    for name, picture, seconds, chain in SHOTS:
+    for name, picture, seconds, chain in shots():
         path = os.path.join(work, name + ".mkv")
         run(["ffmpeg", "-v", "error", "-y", "-loop", "1", "-framerate", str(FPS), "-i", os.path.join(pictures, picture),
              "-vf", chain + ",format=yuv420p,setsar=1", "-frames:v", str(seconds * FPS), "-r", str(FPS),

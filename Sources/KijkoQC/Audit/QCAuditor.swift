@@ -155,15 +155,25 @@ public struct QCAuditor {
         guard !stats.isEmpty else { return nil }
         let most = QCReport.Timeline.most
         let per = max(1, (stats.count + most - 1) / most)
-        var low: [Int] = [], mean: [Double] = [], high: [Int] = []
+        var low: [Int] = [], mean: [Double] = [], high: [Int] = [], cb: [Double] = [], cr: [Double] = [], outside: [Double] = []
         for start in stride(from: 0, to: stats.count, by: per) {
             let group = stats[start..<min(stats.count, start + per)]
+            func average(_ value: KeyPath<PictureStatistics, Float>) -> Double {
+                (Double(group.reduce(Float(0)) { $0 + $1[keyPath: value] }) / Double(group.count) * 10).rounded() / 10
+            }
             low.append(group.map(\.lumaLow).min() ?? 0)
             high.append(group.map(\.lumaHigh).max() ?? 0)
-            mean.append((Double(group.reduce(Float(0)) { $0 + $1.lumaMean }) / Double(group.count) * 10).rounded() / 10)
+            mean.append(average(\.lumaMean))
+            cb.append(average(\.cbMean))
+            cr.append(average(\.crMean))
+            outside.append(((group.map(\.chromaOutside).max() ?? 0) * 10_000).rounded() / 10_000)
         }
         var line = QCReport.Timeline(startTimecode: info.startTimecode, framesPerPoint: per, lumaLow: low, lumaMean: mean, lumaHigh: high,
                                      lumaLegal: profile.lumaRange.map { [$0.low, $0.high] }, loudnessTarget: profile.loudness?.target)
+        line.cbMean = cb
+        line.crMean = cr
+        line.chromaOutside = profile.chromaRange == nil ? nil : outside
+        line.chromaTolerated = profile.chromaRange?.pictureShare
         if let points = sound?.loudnessSeries, !points.isEmpty {
             let every = max(1, (points.count + most - 1) / most)
             func thin(_ value: (LoudnessPoint) -> Double) -> [Double] {

@@ -71,7 +71,8 @@ public struct QCReport: Codable, Sendable {
     public var timeline: Timeline? = nil
 
     /// The programme over time, in at most ``Timeline/most`` points: luma per picture (lowest,
-    /// mean, highest, 8-bit levels), loudness every 100 ms (momentary, short-term, LUFS).
+    /// mean, highest, 8-bit levels), chroma per picture (mean Cb and Cr, the share outside the legal
+    /// range), loudness every 100 ms (momentary, short-term, LUFS).
     public struct Timeline: Codable, Sendable {
         public static let most = 600
         /// The master's start timecode (the report's time axis counts from it), if it has one.
@@ -84,6 +85,14 @@ public struct QCReport: Codable, Sendable {
         public var lumaHigh: [Int]
         /// The legal luma range the profile checks, if it does.
         public var lumaLegal: [Int]?
+        /// Mean Cb and Cr over each point's pictures (8-bit levels; 128 is neutral).
+        public var cbMean: [Double]? = nil
+        public var crMean: [Double]? = nil
+        /// Per point, the largest share of chroma pixels outside the legal range (0–1), when the
+        /// profile checks chroma.
+        public var chromaOutside: [Double]? = nil
+        /// The share of a picture's chroma the profile lets stray outside the range.
+        public var chromaTolerated: Double? = nil
         /// Seconds each loudness point covers, and the points (the quietest is clamped at -70).
         public var secondsPerLoudnessPoint: Double?
         public var momentary: [Double]?

@@ -13,8 +13,10 @@ public struct PictureStatistics: Sendable, Equatable {
     public var difference: Double?
     public var lumaLow: Int
     public var lumaHigh: Int
-    /// Mean luma (8-bit levels, every fourth line), for the report's graph.
+    /// Mean luma, Cb and Cr (8-bit levels, every fourth line), for the report's graphs.
     public var lumaMean: Float = 0
+    public var cbMean: Float = 128
+    public var crMean: Float = 128
     /// Shares of the picture that got brighter / darker by the profile's flash step since the
     /// picture before (0 when there is no flash check or no picture before).
     public var rose: Double = 0
@@ -77,18 +79,19 @@ public struct PictureMeter: Sendable {
         let luma = profile.lumaRange, chroma = profile.chromaRange
         let l = PlaneScan.count(p.y, stride: p.yStride, width: p.width, height: p.height,
                                 floor: UInt8(profile.black?.lumaMax ?? 32), low: UInt8(luma?.low ?? 0), high: UInt8(luma?.high ?? 255))
-        var outside = 0
-        if let chroma {
-            outside += PlaneScan.outside(p.u, stride: p.uStride, width: p.chromaWidth, height: p.chromaHeight,
-                                         low: UInt8(chroma.low), high: UInt8(chroma.high))
-            outside += PlaneScan.outside(p.v, stride: p.vStride, width: p.chromaWidth, height: p.chromaHeight,
-                                         low: UInt8(chroma.low), high: UInt8(chroma.high))
-        }
+        // Both chroma planes are read whole: for the legal range when the profile has one, and for
+        // the mean the report draws.
+        let chromaLow = UInt8(chroma?.low ?? 0), chromaHigh = UInt8(chroma?.high ?? 255)
+        let cb = PlaneScan.count(p.u, stride: p.uStride, width: p.chromaWidth, height: p.chromaHeight, floor: 0, low: chromaLow, high: chromaHigh)
+        let cr = PlaneScan.count(p.v, stride: p.vStride, width: p.chromaWidth, height: p.chromaHeight, floor: 0, low: chromaLow, high: chromaHigh)
+        let outside = chroma == nil ? 0 : cb.outside + cr.outside
         let pixels = Double(max(1, p.width * p.height))
         var stats = PictureStatistics(blackShare: Double(l.atOrBelow) / pixels, lumaOutside: Double(l.outside) / pixels,
                                       chromaOutside: Double(outside) / Double(max(1, 2 * p.chromaWidth * p.chromaHeight)),
                                       difference: nil, lumaLow: l.lowest, lumaHigh: l.highest)
         stats.lumaMean = Float(l.sampledSum) / Float(max(1, l.sampledCount))
+        stats.cbMean = Float(cb.sampledSum) / Float(max(1, cb.sampledCount))
+        stats.crMean = Float(cr.sampledSum) / Float(max(1, cr.sampledCount))
         if let q = previous, q.width == p.width, q.height == p.height {
             let total = PlaneScan.difference(p.y, p.yStride, q.y, q.yStride, width: p.width, height: p.height)
             var mean = Double(total) / pixels

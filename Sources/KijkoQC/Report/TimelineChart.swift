@@ -3,8 +3,9 @@ import KijkoCore
 
 /// The report's graphs, drawn as inline SVG on one time axis labelled in timecode from the
 /// master's start timecode: where each check's faults lie (a lane per check), luma per picture
-/// (lowest–highest band, mean line, the legal range dashed) and loudness (momentary and
-/// short-term against the target). Printable: strokes and fills, no script.
+/// (lowest–highest band, mean line, the legal range dashed), chroma per picture (mean Cb and Cr
+/// about neutral, the share outside the legal range) and loudness (momentary and short-term
+/// against the target). Printable: strokes and fills, no script.
 struct TimelineChart {
     let duration: Double
     let fps: Double
@@ -84,6 +85,47 @@ struct TimelineChart {
         let key = "<tspan fill=\"#6baed6\">■</tspan> lowest–highest  <tspan fill=\"#08519c\">━</tspan> mean"
             + (t.lumaLegal.map { "  <tspan fill=\"#cf222e\">┅</tspan> legal \($0.map(String.init).joined(separator: "–"))" } ?? "")
         return svg(height: bottom + 40, body + "<text x=\"\(f(left))\" y=\"\(f(bottom + 34))\" font-size=\"11\">\(key) (8-bit levels)</text>")
+    }
+
+    /// Chroma per picture: mean Cb and Cr on 16–240 about neutral 128 (a cast leaves it), and
+    /// under it, when the profile checks chroma, the share of chroma pixels outside the legal range
+    /// against the share it tolerates.
+    func chroma(_ t: QCReport.Timeline, tolerated: Double?) -> String? {
+        guard let cb = t.cbMean, let cr = t.crMean, !cb.isEmpty, cb.count == cr.count else { return nil }
+        let top = 8.0, height = 100.0, bottom = top + height
+        func y(_ level: Double) -> Double { bottom - height * (min(240, max(16, level)) - 16) / 224 }
+        let seconds = { (i: Int) in Double(i * t.framesPerPoint) / max(self.fps, 1e-6) }
+        func points(_ values: [Double]) -> String {
+            values.enumerated().map { "\(f(x(seconds($0.offset)))),\(f(y($0.element)))" }.joined(separator: " ")
+        }
+        var body = ""
+        for level in [16, 72, 128, 184, 240] { body += text(left - 6, y(Double(level)) + 4, "\(level)", anchor: "end", size: 10) }
+        body += line(left, y(128), left + plotWidth, y(128), "#8c959f", dash: true)
+        body += "<polyline points=\"\(points(cb))\" fill=\"none\" stroke=\"#2171b5\" stroke-width=\"1.5\"/>"
+        body += "<polyline points=\"\(points(cr))\" fill=\"none\" stroke=\"#cb181d\" stroke-width=\"1.5\"/>"
+        var end = bottom
+        var key = "<tspan fill=\"#2171b5\">━</tspan> mean Cb  <tspan fill=\"#cb181d\">━</tspan> mean Cr  <tspan fill=\"#8c959f\">┅</tspan> neutral (8-bit levels)"
+        if let outside = t.chromaOutside, outside.count == cb.count {
+            // The strip: bars as high as the share outside, on a scale to twice the tolerated share.
+            let stripTop = bottom + 10, strip = 30.0
+            end = stripTop + strip
+            let scale = max(outside.max() ?? 0, 2 * (tolerated ?? 0), 0.001)
+            let step = plotWidth / Double(max(1, outside.count))
+            body += "<rect x=\"\(f(left))\" y=\"\(f(stripTop))\" width=\"\(f(plotWidth))\" height=\"\(f(strip))\" fill=\"#f6f8fa\"/>"
+            body += text(left - 6, stripTop + 19, "outside", anchor: "end", size: 10)
+            for (i, share) in outside.enumerated() where share > 0 {
+                let h = strip * share / scale
+                body += "<rect x=\"\(f(x(seconds(i))))\" y=\"\(f(end - h))\" width=\"\(f(max(step, 1)))\" height=\"\(f(h))\" fill=\"#cb181d\" fill-opacity=\"0.7\"/>"
+            }
+            if let tolerated {
+                let ty = end - strip * tolerated / scale
+                body += line(left, ty, left + plotWidth, ty, "#1a7f37", dash: true)
+            }
+            key += "  <tspan fill=\"#cb181d\">▮</tspan> outside the legal range (to \(String(format: "%.2g", scale * 100)) %)"
+                + (tolerated.map { "  <tspan fill=\"#1a7f37\">┅</tspan> tolerated \(String(format: "%.2g", $0 * 100)) %" } ?? "")
+        }
+        body = axis(top: top, bottom: end) + body
+        return svg(height: end + 40, body + "<text x=\"\(f(left))\" y=\"\(f(end + 34))\" font-size=\"11\">\(key)</text>")
     }
 
     /// Loudness every 100 ms (thinned): momentary and short-term, LUFS, against the target.
