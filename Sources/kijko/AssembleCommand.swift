@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KijkoEditorial
+import KijkoMedia
 
 /// `kijko assemble`: render a rough cut from an EDL, or from a shot list, and the footage.
 struct AssembleCommand: AsyncParsableCommand {

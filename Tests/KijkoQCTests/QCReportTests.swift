@@ -81,6 +81,20 @@ import KijkoPresets
     }
 }
 
+/// Drop-frame masters: the report's timecode keeps to the clock as the master's own timecode does.
+@Suite struct ReportTimecodeTests {
+    @Test func dropFrameMastersAreLabelledInDropFrame() {
+        let chart = TimelineChart(duration: 700, frameRate: Rational(30000, 1001), startTimecode: "01:00:00;00")
+        // Ten minutes of 29.97 is 17,982 frames: 01:10:00;00, where non-drop counting would read 01:09:59;12.
+        #expect(chart.timecode(at: 600) == "01:10:00;00")
+        #expect(chart.timecode(at: 60.06) == "01:01:00;02", "frames 0 and 1 of minute 1 are skipped")
+        let pal = TimelineChart(duration: 10, frameRate: Rational(25, 1), startTimecode: "10:00:00:00")
+        #expect(pal.timecode(at: 2) == "10:00:02:00" && pal.timecode(at: 0.04) == "10:00:00:01")
+        let none = TimelineChart(duration: 10, frameRate: Rational(30000, 1001), startTimecode: nil)
+        #expect(none.timecode(at: 600) == "00:09:59:12", "no start timecode: non-drop from zero")
+    }
+}
+
 /// The chroma graph: mean Cb and Cr per picture about neutral, and the share of chroma outside the
 /// legal range where a master strays — on a real encode made by ffmpeg (Cr forced to 250 for a second).
 @Suite struct ChromaGraphTests {

@@ -94,3 +94,42 @@ import Testing
         #expect(Set(verdicts["mp4"] ?? []) == Set(verdicts["mov"] ?? []), "\(verdicts)")
     }
 }
+
+/// How a channel's fault windows become runs: through pauses of the whole mix, but never ending in one.
+@Suite struct ChannelFaultRunTests {
+    static func codes(_ parts: [(ChannelFault?, Int)]) -> [UInt16] {
+        parts.flatMap { fault, count in Array(repeating: fault?.code(other: 1) ?? ChannelFault.none, count: count) }
+    }
+
+    @Test func aPauseAfterAFaultIsNotPartOfIt() {
+        // A 0.3 s drop then a 2 s pause of the whole mix, then the channel is back: not 2.3 s of silence.
+        let dropThenPause = Self.codes([(nil, 10), (.silent, 3), (.idle, 20), (nil, 10)])
+        #expect(ChannelsCheck.faultRuns(dropThenPause, kind: .silent, near: nil, minimum: 15).isEmpty)
+        #expect(ChannelsCheck.faultRuns(dropThenPause, kind: .silent, near: nil, minimum: 3) == [10..<13])
+        // A pause inside a fault still joins its two halves.
+        let across = Self.codes([(.silent, 10), (.idle, 5), (.silent, 10), (nil, 4)])
+        #expect(ChannelsCheck.faultRuns(across, kind: .silent, near: nil, minimum: 15) == [0..<25])
+        // A copy runs through the channel's own quiet windows and its near-copy blocks, and stops at the last.
+        let copy = Self.codes([(.copy, 5), (.quiet, 3), (.nearCopy, 5), (.idle, 10), (nil, 2)])
+        #expect(ChannelsCheck.faultRuns(copy, kind: .copy, near: .nearCopy, minimum: 10) == [0..<13])
+        #expect(ChannelsCheck.faultRuns(copy, kind: .inverted, near: .nearInverted, minimum: 1).isEmpty)
+    }
+
+    @Test func aCopyAcrossTwoHalfSecondsIsFound() throws {
+        // FR copies FL for 0.7 s from 1.25 s: across the half-second marks, in no fixed block whole.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-copy-\(UUID().uuidString).mov").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        _ = try Program.run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=3",
+                                       "-f", "lavfi", "-i", "anoisesrc=r=48000:a=0.3:c=white:seed=1:d=3",
+                                       "-f", "lavfi", "-i", "anoisesrc=r=48000:a=0.3:c=pink:seed=7:d=3",
+                                       "-filter_complex", "[1:a][2:a]amerge=inputs=2,aeval='val(0)|if(between(t\\,1.25\\,1.95)\\,val(0)\\,val(1))':c=stereo,"
+                                           + "aformat=channel_layouts=stereo[a]",
+                                       "-map", "0:v", "-map", "[a]", "-c:v", "libx264", "-c:a", "pcm_s16le", file])
+        let report = try QCAuditor(file: file, profile: try QCProfile.named("streaming", in: QCFixture.profiles)).run()
+        let copies = report.issues.filter { $0.check == "channels" }
+        #expect(copies.count == 1, "\(report.issues)")
+        let copy = try #require(copies.first)
+        #expect(copy.message.hasPrefix("channel 2 (FR) is a copy of channel 1 (FL)") && copy.severity == .error)
+        #expect(abs(copy.start - 1.25) <= 0.1 && abs(copy.end - 1.95) <= 0.1, "\(copy.start)–\(copy.end)")
+    }
+}

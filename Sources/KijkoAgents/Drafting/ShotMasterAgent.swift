@@ -2,6 +2,7 @@ import Foundation
 import KijkoCore
 public import KijkoEditorial
 public import KijkoPipeline
+import KijkoMedia
 
 /// ShotMaster: the shot list for the approved script's main version, in the schema the
 /// Assembler's `--shots` reads. Durations are whole frames at the list's rate and add up to the

@@ -1,3 +1,5 @@
+import KijkoMedia
+
 /// Something an editor should know about an assembly: a missing or VFX shot, a take too short, a
 /// slate whose length differs from the plan.
 public struct EditNote: Codable, Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+public import KijkoMedia
 
 /// A CMX 3600 edit decision list as read: the title, and each event with everything its lines said.
 /// Timecodes are kept as frame counts at the list's ``TimecodeRate`` (drop-frame per event, as the

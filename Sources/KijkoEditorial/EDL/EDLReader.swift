@@ -1,4 +1,5 @@
 public import Foundation
+public import KijkoMedia
 
 /// Reads CMX 3600 EDLs as Avid, Premiere, Resolve, Nucoda and Baselight write them.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import KijkoMedia
 
 /// Writes an ``EDL`` as CMX 3600 text in the column layout Avid writes, so that reading it back
 /// gives the same events: transitions as their two lines, `M2` lines, locators, colour decisions

@@ -1,4 +1,5 @@
 import Foundation
+import KijkoMedia
 
 /// Writes a ``Timeline`` as Final Cut Pro 7 XML (`xmeml` version 4), which Premiere Pro and
 /// DaVinci Resolve import: one sequence, its video and audio tracks, clip items with source

@@ -1,6 +1,6 @@
 import Foundation
 public import KijkoCore
-import KijkoMedia
+public import KijkoMedia
 
 /// The assembly service, the one way front ends (the CLI, agents, a server) make a rough cut: an
 /// EDL or a shot list and the footage → a plan (EDL, edit notes) → a frame-accurate render.

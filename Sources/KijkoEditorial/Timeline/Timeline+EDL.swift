@@ -1,4 +1,5 @@
 import Foundation
+import KijkoMedia
 
 extension Timeline {
     /// Track names for an EDL channel code, as OpenTimelineIO names them (V, A1, A2, …).

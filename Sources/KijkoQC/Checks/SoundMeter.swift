@@ -41,12 +41,12 @@ public final class SoundMeter {
     private var apart: [Double] = []
     private var together: [Double] = []
     private var pairs: [(Int, Int)] = []
-    /// The same sums over the current block of windows, and its size.
-    private var blockEnergy: [Double] = []
-    private var blockApart: [Double] = []
-    private var blockTogether: [Double] = []
-    private var blockCount = 0
-    private var blockSamples = 0
+    /// The last ``blockWindows`` windows' sums (energy per channel; per pair, difference and sum;
+    /// samples), the best verdict on each channel in each of them so far, and windows since the
+    /// last block was judged.
+    private var recent: [(energy: [Double], apart: [Double], together: [Double], samples: Int)] = []
+    private var verdicts: [[Verdict]] = []
+    private var sinceJudged = 0
     /// Mean square under which a channel counts as silent (digital silence, not a quiet passage).
     private let deadLevel: Double
     private var position = 0
@@ -80,7 +80,8 @@ public final class SoundMeter {
             silent.append(windowSum / Double(windowCount) < Double(silenceLevel))
             closeWindow(count: windowCount)
         }
-        closeBlock()
+        if sinceJudged > 0 || recent.count < Self.blockWindows { judgeBlock() }
+        while !recent.isEmpty { settleOldest() }
         for channel in clipStart.indices { closeClip(channel) }
         let measured = try loudness.finish()
         return Result(loudness: measured, sampleRate: sampleRate, window: window, silentWindows: silent,
@@ -104,6 +105,9 @@ public final class SoundMeter {
                 together = apart
                 faults = Array(repeating: Array(repeating: 0, count: faults.first?.count ?? 0), count: channels)
                 names = out.channelNames
+                recent = []
+                verdicts = []
+                sinceJudged = 0
             }
             guard !planes.isEmpty else { continue }
             var sum = windowSum, filled = windowCount
@@ -172,21 +176,27 @@ public final class SoundMeter {
     /// stereo mix with almost no width. Unrelated channels stay within 1 dB of their energy.
     static let sameness = 1e-4
     static let nearness = 1e-2
-    /// Windows in a block judged for copies and inversions (half a second).
+    /// Windows in a block judged for copies and inversions (half a second), and windows between
+    /// one block and the next (a tenth of a second): blocks overlap, so a copy of a little over
+    /// half a second is whole in one of them wherever it starts.
     static let blockWindows = 50
+    static let blockHop = 10
+
+    /// What the blocks covering a window found on a channel: the strongest evidence wins — a copy
+    /// or an inversion (4), nearly one (3), judged clean (2), too quiet to judge (1), none yet (0).
+    struct Verdict {
+        var rank: UInt8 = 0
+        var code: UInt16 = 0
+    }
 
     /// Classifies the window just filled (`count` samples) channel by channel and clears its
     /// sums: while any channel carries sound, a channel in digital silence is silent, and one
-    /// under the silence level too quiet to judge; while none does, the window is idle. Every ``blockWindows`` windows the block is
-    /// judged for copies and inversions.
+    /// under the silence level too quiet to judge; while none does, the window is idle. Every
+    /// ``blockHop`` windows the last ``blockWindows`` are judged for copies and inversions.
     private func closeWindow(count: Int) {
         let quiet = Double(silenceLevel) * Double(count), dead = deadLevel * Double(count)
         let live = energy.count > 1 && (energy.max() ?? 0) > quiet
-        if blockEnergy.count != energy.count {
-            blockEnergy = Array(repeating: 0, count: energy.count)
-            blockApart = Array(repeating: 0, count: pairs.count)
-            blockTogether = blockApart
-        }
+        if verdicts.count != energy.count { verdicts = Array(repeating: [], count: energy.count) }
         for c in energy.indices {
             var code = ChannelFault.idle.code(other: 0)
             if live {
@@ -195,51 +205,59 @@ public final class SoundMeter {
                 else { code = ChannelFault.none }
             }
             faults[c].append(code)
-            blockEnergy[c] += energy[c]
-            energy[c] = 0
+            verdicts[c].append(Verdict())
         }
-        for p in apart.indices {
-            blockApart[p] += apart[p]
-            blockTogether[p] += together[p]
-            apart[p] = 0
-            together[p] = 0
-        }
-        blockCount += 1
-        blockSamples += count
-        if blockCount == Self.blockWindows { closeBlock() }
+        recent.append((energy, apart, together, count))
+        for c in energy.indices { energy[c] = 0 }
+        for p in apart.indices { apart[p] = 0; together[p] = 0 }
+        if recent.count > Self.blockWindows { settleOldest() }
+        sinceJudged += 1
+        if recent.count == Self.blockWindows, sinceJudged >= Self.blockHop { judgeBlock() }
     }
 
-    /// Judges the block of windows just closed: a channel carrying sound whose difference from (or
-    /// sum with) an earlier channel carrying sound is ``sameness`` under their energy is a copy of
-    /// it (or it inverted) in each of the block's windows not found silent.
-    private func closeBlock() {
-        guard blockCount > 0 else { return }
-        let quiet = Double(silenceLevel) * Double(blockSamples)
-        for c in blockEnergy.indices {
-            guard blockEnergy[c] > quiet else {
-                // Too quiet to judge: no evidence either way.
-                for w in (faults[c].count - blockCount)..<faults[c].count where faults[c][w] == ChannelFault.none {
-                    faults[c][w] = ChannelFault.quiet.code(other: 0)
-                }
-                continue
-            }
-            var code = ChannelFault.none
-            for (p, (a, b)) in pairs.enumerated() where b == c && blockEnergy[a] > quiet {
-                let scale = blockEnergy[a] + blockEnergy[c]
-                if blockApart[p] < scale * Self.sameness { code = ChannelFault.copy.code(other: a); break }
-                if blockTogether[p] < scale * Self.sameness { code = ChannelFault.inverted.code(other: a); break }
-                if blockApart[p] < scale * Self.nearness { code = ChannelFault.nearCopy.code(other: a) }
-                else if blockTogether[p] < scale * Self.nearness { code = ChannelFault.nearInverted.code(other: a) }
-            }
-            guard code != ChannelFault.none else { continue }
-            for w in (faults[c].count - blockCount)..<faults[c].count where ChannelFault.kind(faults[c][w]) != .silent {
-                faults[c][w] = code
-            }
+    /// Judges the last ``blockWindows`` windows (fewer at the end of a short stream): a channel
+    /// carrying sound whose difference from (or sum with) an earlier channel carrying sound is
+    /// ``sameness`` under their energy is a copy of it (or it inverted) there.
+    private func judgeBlock() {
+        sinceJudged = 0
+        guard !recent.isEmpty, let channels = recent.first?.energy.count else { return }
+        var blockEnergy = [Double](repeating: 0, count: channels)
+        var blockApart = [Double](repeating: 0, count: pairs.count), blockTogether = blockApart
+        var samples = 0
+        for window in recent {
+            for c in 0..<channels { blockEnergy[c] += window.energy[c] }
+            for p in pairs.indices { blockApart[p] += window.apart[p]; blockTogether[p] += window.together[p] }
+            samples += window.samples
         }
-        for c in blockEnergy.indices { blockEnergy[c] = 0 }
-        for p in blockApart.indices { blockApart[p] = 0; blockTogether[p] = 0 }
-        blockCount = 0
-        blockSamples = 0
+        let quiet = Double(silenceLevel) * Double(samples)
+        for c in 0..<channels {
+            var found = Verdict(rank: 1, code: ChannelFault.quiet.code(other: 0))   // too quiet to judge
+            if blockEnergy[c] > quiet {
+                found = Verdict(rank: 2, code: ChannelFault.none)
+                for (p, (a, b)) in pairs.enumerated() where b == c && blockEnergy[a] > quiet {
+                    let scale = blockEnergy[a] + blockEnergy[c]
+                    if blockApart[p] < scale * Self.sameness { found = Verdict(rank: 4, code: ChannelFault.copy.code(other: a)); break }
+                    if blockTogether[p] < scale * Self.sameness { found = Verdict(rank: 4, code: ChannelFault.inverted.code(other: a)); break }
+                    if found.rank < 3, blockApart[p] < scale * Self.nearness { found = Verdict(rank: 3, code: ChannelFault.nearCopy.code(other: a)) }
+                    else if found.rank < 3, blockTogether[p] < scale * Self.nearness { found = Verdict(rank: 3, code: ChannelFault.nearInverted.code(other: a)) }
+                }
+            }
+            for i in verdicts[c].indices where found.rank > verdicts[c][i].rank { verdicts[c][i] = found }
+        }
+    }
+
+    /// The oldest window no later block will cover: its blocks' verdict goes into its fault code
+    /// (a silent window stays silent; a copy or an inversion marks the rest; a block too quiet to
+    /// judge makes a window that was live but unjudged too quiet to judge).
+    private func settleOldest() {
+        recent.removeFirst()
+        for c in verdicts.indices where !verdicts[c].isEmpty {
+            let verdict = verdicts[c].removeFirst()
+            let w = faults[c].count - verdicts[c].count - 1
+            guard w >= 0, ChannelFault.kind(faults[c][w]) != .silent else { continue }
+            if verdict.rank >= 3 { faults[c][w] = verdict.code }
+            else if verdict.rank == 1, faults[c][w] == ChannelFault.none { faults[c][w] = ChannelFault.quiet.code(other: 0) }
+        }
     }
 
     private func closeClip(_ channel: Int) {

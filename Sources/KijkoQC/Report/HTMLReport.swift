@@ -14,8 +14,8 @@ public enum HTMLReport {
         let verdict = report.status.rawValue.uppercased()
         let tone = report.status == .pass ? "#1a7f37" : "#cf222e"
         let total = max(1, report.measurements.frames)
-        let fps = report.measurements.frameRate?.doubleValue ?? 25
-        let chart = TimelineChart(duration: report.measurements.videoDuration ?? Double(total) / fps, fps: fps,
+        let rate = report.measurements.frameRate.flatMap { $0.doubleValue > 0 ? $0 : nil } ?? Rational(25, 1)
+        let chart = TimelineChart(duration: report.measurements.videoDuration ?? Double(total) / rate.doubleValue, frameRate: rate,
                                   startTimecode: report.timeline?.startTimecode)
         var graphs = "<h3>Faults</h3>" + chart.issues(report, colours: colours)
         if let line = report.timeline {

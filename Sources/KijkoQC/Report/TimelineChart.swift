@@ -1,5 +1,6 @@
 import Foundation
 import KijkoCore
+import KijkoMedia
 
 /// The report's graphs, drawn as inline SVG on one time axis labelled in timecode from the
 /// master's start timecode: where each check's faults lie (a lane per check), luma per picture
@@ -8,8 +9,9 @@ import KijkoCore
 /// against the target). Printable: strokes and fills, no script.
 struct TimelineChart {
     let duration: Double
-    let fps: Double
+    let frameRate: Rational
     let startTimecode: String?
+    var fps: Double { frameRate.doubleValue }
     /// Drawing width and the left margin for labels, in SVG units.
     let width = 1000.0, left = 70.0
 
@@ -24,17 +26,17 @@ struct TimelineChart {
         return stride(from: 0.0, through: duration + 1e-9, by: step).map { ($0, timecode(at: $0)) }
     }
 
-    /// `HH:MM:SS:FF` at `seconds` from the start (counted from the start timecode, non-drop).
+    /// The timecode at `seconds` from the start, counted from the start timecode at the master's
+    /// rate: drop-frame (`;`) when the start timecode is, so 29.97 labels keep to the clock.
     func timecode(at seconds: Double) -> String {
-        let nominal = max(1, Int(fps.rounded()))
-        var start = 0
-        if let tc = startTimecode {
-            let fields = tc.split(whereSeparator: { ":;.,".contains($0) }).compactMap { Int($0) }
-            if fields.count == 4 { start = ((fields[0] * 60 + fields[1]) * 60 + fields[2]) * nominal + fields[3] }
-        }
-        let frames = start + Int((seconds * fps).rounded())
-        let f = frames % nominal, s = frames / nominal
-        return String(format: "%02d:%02d:%02d:%02d", s / 3600 % 24, s / 60 % 60, s % 60, f)
+        let start = startTimecode.flatMap { try? Timecode.frames($0, rate: timecodeRate) } ?? 0
+        return Timecode.string(start + Int((seconds * fps).rounded()), rate: timecodeRate)
+    }
+
+    /// The timecode counting of the master: its frame rate, drop-frame when the start timecode
+    /// says so (a `;`, `,` or `.` before the frames).
+    var timecodeRate: TimecodeRate {
+        TimecodeRate(rate: frameRate, dropFrame: startTimecode.map { $0.contains(";") || $0.contains(",") || $0.contains(".") } ?? false)
     }
 
     func axis(top: Double, bottom: Double) -> String {

@@ -23,17 +23,8 @@ struct ChannelsCheck: QCCheck {
                     severity = lfe
                 }
                 let near: ChannelFault? = kind == .copy ? .nearCopy : kind == .inverted ? .nearInverted : nil
-                // A fault goes on through pauses of the whole mix; a copy or an inversion also
-                // through the channel's own pauses (too quiet to judge, or silent).
-                var judged = false
-                let flags = codes.map { code -> Bool in
-                    let found = ChannelFault.kind(code)
-                    if found == .idle || (kind != .silent && (found == .quiet || found == .silent)) { return judged }
-                    judged = found == kind || (found != nil && found == near)
-                    return judged
-                }
                 let least = kind == .silent ? e.windows(rule.silentSeconds, sound) : minimum
-                for run in Runs.find(flags, minimum: least) {
+                for run in Self.faultRuns(codes, kind: kind, near: near, minimum: least) {
                     let samples = e.samples(run, sound)
                     let span = codes[run.lowerBound..<run.upperBound]
                     let exact = span.filter { ChannelFault.kind($0) == kind }.count
@@ -55,6 +46,28 @@ struct ChannelsCheck: QCCheck {
             }
         }
         return out
+    }
+
+    /// The runs of windows where a channel has `kind` of fault (or `near` it), at least `minimum`
+    /// windows long. A fault goes on through pauses of the whole mix, and a copy or an inversion also
+    /// through the channel's own pauses (too quiet to judge, or silent); a run stops at its last
+    /// faulty window, so a pause that ends it is not counted in it.
+    static func faultRuns(_ codes: [UInt16], kind: ChannelFault, near: ChannelFault?, minimum: Int) -> [Range<Int>] {
+        func isFault(_ code: UInt16) -> Bool {
+            let found = ChannelFault.kind(code)
+            return found == kind || (found != nil && found == near)
+        }
+        var judged = false
+        let flags = codes.map { code -> Bool in
+            let found = ChannelFault.kind(code)
+            if found == .idle || (kind != .silent && (found == .quiet || found == .silent)) { return judged }
+            judged = isFault(code)
+            return judged
+        }
+        return Runs.find(flags, minimum: minimum).compactMap { run in
+            guard let last = run.reversed().first(where: { isFault(codes[$0]) }), last + 1 - run.lowerBound >= minimum else { return nil }
+            return run.lowerBound..<(last + 1)
+        }
     }
 
     func fix(_ f: QCFinding, _ e: QCEvidence) -> String {

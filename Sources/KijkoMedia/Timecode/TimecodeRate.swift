@@ -1,5 +1,4 @@
 import Foundation
-public import KijkoMedia
 
 /// A timecode counting rate: the exact playback rate, the frames per timecode second, and whether
 /// frame numbers are dropped (29.97 and 59.94 drop-frame).
