@@ -53,6 +53,51 @@ import KijkoCore
         #expect(tv.durations == [30, 15, 6] && tv.platforms == ["tv"] && tv.budget == 1_200_000 && tv.aspects == ["16:9"])
     }
 
+    @Test(arguments: [
+        ("Budget: EUR 40,000", 40_000.0, "EUR"), ("a €1.2m launch", 1_200_000, "EUR"), ("budget of 40.000 euros", 40_000, "EUR"),
+        ("£25k for the lot", 25_000, "GBP"), ("Budget: $40,000", 40_000, "USD"), ("40,000 CHF all in", 40_000, "CHF"),
+        ("Budget (EUR): 30,000", 30_000, "EUR"), ("JPY 4,500,000", 4_500_000, "JPY"),
+    ])
+    func theBriefsMoneyKeepsItsCurrency(text: String, amount: Double, currency: String) {
+        let facts = BriefFacts("A spot for Acme. \(text).")
+        #expect(facts.budget == amount && facts.currency == currency, "\(text): \(String(describing: facts.budget)) \(String(describing: facts.currency))")
+    }
+
+    @Test func aBudgetWithNoCurrencyHasNone() {
+        let facts = BriefFacts("TV spots for Acme soda, budget 1.2m")
+        #expect(facts.budget == 1_200_000 && facts.currency == nil)
+        #expect(MoneyText.writtenNumber("1,5") == 1.5 && MoneyText.writtenNumber("40.000") == 40_000 && MoneyText.writtenNumber("1,234.5") == 1_234.5)
+    }
+
+    @Test(arguments: [
+        ("TikTok and Instagram: lighter, faster cuts", ["instagram", "tiktok"]),
+        ("For YouTube/TV (16:9) and Reels.", ["tv", "youtube", "instagram"]),
+        ("Post on TikTok, Instagram and X.", ["instagram", "tiktok", "x"]),
+        ("A Gen X audience on YouTube, shot 1920 X 1080.", ["youtube"]),
+        ("LinkedIn; Facebook!", ["facebook", "linkedin"]),
+    ])
+    func platformsAreFoundHoweverPunctuated(text: String, platforms: [String]) {
+        #expect(Set(BriefFacts(text).platforms) == Set(platforms), "\(text): \(BriefFacts(text).platforms)")
+    }
+
+    @Test func aBudgetInEurosIsPricedInEuros() throws {
+        let shots = ShotList(shots: (1...8).map { ShotList.Shot(shot: "\($0)A", duration: 2.5) })
+        let given = try Self.input("A spot. Budget: EUR 30,000", upstream: [shots])
+        let plan = try BudgetPlan.from(try BudgetSolverAgent(context: AgentsFixture.context()).run(given).output)
+        let rates = try RateCard.load(path: AgentsFixture.root.appendingPathComponent("presets/rates.yaml").path)
+        let euro = try #require(rates.exchange["EUR"])
+        #expect(plan.currency == "EUR" && plan.budget == 30_000 && plan.reason.contains("converted from USD"))
+        let ai = try #require(plan.methods.first { $0.method == "ai" }), aiRates = try #require(rates.methods.first { $0.name == "ai" })
+        for (line, usd) in zip(ai.lines, aiRates.lines) { #expect(abs(line.rate - usd.rate * euro) < 0.01, "\(line.item)") }
+        let vrd = try VideoRequirements.from(try VRDAgent(context: AgentsFixture.context()).run(try Self.input("A spot. Budget: EUR 30,000")).output)
+        #expect(vrd.budgetRange.currency == "EUR" && vrd.budgetRange.high == 30_000)
+        // A currency the table has no rate for stops the step there, saying what to add.
+        let rupees = try Self.input("A spot. Budget: INR 2,000,000", upstream: [shots])
+        #expect { try BudgetSolverAgent(context: AgentsFixture.context()).run(rupees) } throws: { error in
+            "\(error)".contains("INR") && "\(error)".contains("exchange")
+        }
+    }
+
     @Test(arguments: [(9_000.0, "ai"), (30_000.0, "hybrid"), (500_000.0, "traditional"), (1_000.0, "ai")])
     func budgetTotalsAddUpExactlyFromTheRates(budget: Double, method: String) throws {
         let shots = ShotList(shots: (1...8).map { ShotList.Shot(shot: "\($0)A", duration: 2.5, vfx: $0 == 8) })

@@ -18,8 +18,11 @@ public struct BriefFacts: Codable, Sendable, Equatable {
     public var platforms: [String]
     /// Aspects asked for or implied by the platforms (`16:9`, `9:16`, `1:1`, `4:5`).
     public var aspects: [String]
-    /// USD, when the brief names an amount.
+    /// The budget, when the brief names an amount (or `--budget` gives one), in ``currency``.
     public var budget: Double?
+    /// The ISO 4217 currency the brief names ("EUR" for "Budget: EUR 40,000", "€40k" or "40,000
+    /// euros"); nil when it names none (the rates table's currency then).
+    public var currency: String?
     /// Meaningful words of the brief, lower-cased, for relevance scores.
     public var keywords: [String]
 
@@ -67,24 +70,41 @@ public struct BriefFacts: Codable, Sendable, Equatable {
         self.durations = durations.isEmpty ? [30] : durations.sorted(by: >)
         let platformWords: [(String, [String])] = [
             ("tv", ["tv", "broadcast", "television"]), ("youtube", ["youtube"]), ("instagram", ["instagram", "reels"]),
-            ("tiktok", ["tiktok", "tik tok"]), ("facebook", ["facebook"]), ("linkedin", ["linkedin"]), ("x", ["twitter", " x "]),
+            ("tiktok", ["tiktok", "tik tok"]), ("facebook", ["facebook"]), ("linkedin", ["linkedin"]), ("x", ["twitter"]),
         ]
-        let padded = " " + lower.replacingOccurrences(of: ",", with: " ").replacingOccurrences(of: ".", with: " ") + " "
-        platforms = platformWords.filter { _, words in words.contains { padded.contains(" \($0.trimmingCharacters(in: .whitespaces)) ") || padded.contains($0 + " ") } }
-            .map(\.0)
+        // Words between spaces, however the brief punctuates them ("Instagram:", "(TikTok)", "YouTube/TV").
+        let padded = " " + String(lower.map { $0.isLetter || $0.isNumber ? $0 : " " }) + " "
+        platforms = platformWords.filter { name, words in
+            name == "x" ? Self.namesX(text) || padded.contains(" twitter ") : words.contains { padded.contains(" \($0) ") }
+        }.map(\.0)
         if platforms.isEmpty { platforms = ["youtube"] }
         var aspects = ["16:9", "9:16", "1:1", "4:5"].filter { lower.contains($0) }
         let implied: [String: [String]] = ["tv": ["16:9"], "youtube": ["16:9"], "instagram": ["9:16", "1:1", "4:5"], "tiktok": ["9:16"],
                                            "facebook": ["1:1", "4:5"], "linkedin": ["1:1"], "x": ["16:9"]]
         for platform in platforms { for aspect in implied[platform] ?? [] where !aspects.contains(aspect) { aspects.append(aspect) } }
         self.aspects = aspects.sorted { ["16:9", "9:16", "1:1", "4:5"].firstIndex(of: $0)! < ["16:9", "9:16", "1:1", "4:5"].firstIndex(of: $1)! }
-        budget = given ?? MoneyText.amount(in: text)
+        let money = MoneyText.money(in: text)
+        budget = given ?? money?.amount
+        currency = money?.currency ?? MoneyText.currency(in: text)
         let stop: Set<String> = ["the", "and", "for", "with", "that", "this", "our", "your", "are", "from", "into", "will", "who", "what",
                                  "about", "their", "they", "them", "have", "has", "not", "but", "all", "can", "each", "its", "one", "two",
                                  "brief", "brand", "audience", "tone", "budget", "second", "seconds", "video", "spot", "film"]
         var seen = Set<String>()
         keywords = lower.split(whereSeparator: { !$0.isLetter }).map(String.init)
             .filter { $0.count > 2 && !stop.contains($0) && seen.insert($0).inserted }
+    }
+
+    /// Whether the brief names X, the platform: a capital X standing alone (not in a size such as
+    /// "1920 X 1080", nor "Gen X") in a sentence that names another platform ("TikTok, Instagram and X").
+    static func namesX(_ text: String) -> Bool {
+        let others = ["youtube", "instagram", "tiktok", "tik tok", "facebook", "linkedin", "reels", "twitter", "snapchat", "pinterest"]
+        for sentence in text.split(whereSeparator: { ".!?\n;".contains($0) }) {
+            let clause = String(sentence)
+            guard clause.range(of: #"(?<![0-9]|[0-9] )(?<!Gen )\bX\b(?! ?[0-9])"#, options: .regularExpression) != nil else { continue }
+            let lower = clause.lowercased()
+            if others.contains(where: { lower.contains($0) }) { return true }
+        }
+        return false
     }
 
     /// A capitalised word that is not the first of a sentence, as a guess at the brand.

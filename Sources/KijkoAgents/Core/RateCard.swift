@@ -23,6 +23,25 @@ public struct RateCard: Sendable, Equatable {
     public var currency: String
     /// ai, hybrid, traditional (in the file's order).
     public var methods: [Method]
+    /// Units of another currency per unit of ``currency`` (`exchange: {EUR: 0.92}`), as the user
+    /// sets them: a brief in that currency is priced at these rates converted.
+    public var exchange: [String: Double] = [:]
+
+    /// The table priced in `code`: itself when it is already, converted at its exchange rate when
+    /// it has one for `code`, else nil.
+    public func priced(in code: String) -> RateCard? {
+        if code == currency { return self }
+        guard let rate = exchange[code] else { return nil }
+        var converted = self
+        converted.currency = code
+        converted.exchange = [:]
+        for m in converted.methods.indices {
+            for l in converted.methods[m].lines.indices {
+                converted.methods[m].lines[l].rate = (converted.methods[m].lines[l].rate * rate * 100).rounded() / 100
+            }
+        }
+        return converted
+    }
 
     public static let units: Set<String> = ["job", "shot", "vfx_shot", "second", "shoot_day", "cast", "cast_day", "location", "location_day",
                                             "prop", "vehicle"]
@@ -58,6 +77,17 @@ public struct RateCard: Sendable, Equatable {
                                  risks: m["risks"] as? [String] ?? [], lines: parsedLines))
         }
         guard !parsed.isEmpty else { throw AgentError("\(path): no methods") }
-        return RateCard(currency: map["currency"] as? String ?? "USD", methods: parsed)
+        var card = RateCard(currency: map["currency"] as? String ?? "USD", methods: parsed)
+        if let exchange = map["exchange"] {
+            guard let table = exchange as? [String: Any] else { throw AgentError("\(path): exchange: expected a map of currency codes to rates") }
+            for (code, value) in table {
+                guard code.count == 3, code.allSatisfy({ $0.isASCII && $0.isUppercase }),
+                      let rate = (value as? Double) ?? (value as? Int).map(Double.init), rate > 0, rate.isFinite else {
+                    throw AgentError("\(path): exchange.\(code): expected a three-letter currency code and a rate > 0")
+                }
+                card.exchange[code] = rate
+            }
+        }
+        return card
     }
 }

@@ -48,11 +48,20 @@ public struct BudgetSolverAgent: DraftingAgent {
     }
 
     public func draft(_ input: Input, facts: BriefFacts, given: AgentInput) throws -> BudgetPlan {
-        BudgetPlan(currency: "USD", budget: input.budget ?? 0, quantities: input.quantities, methods: [], method: "hybrid", reason: "")
+        BudgetPlan(currency: facts.currency ?? "USD", budget: input.budget ?? 0, quantities: input.quantities, methods: [], method: "hybrid", reason: "")
     }
 
     public func finish(_ output: BudgetPlan, input: Input, facts: BriefFacts, given: AgentInput) throws -> Finished<BudgetPlan> {
-        let rates = try RateCard.load(path: context.preset("rates.yaml"))
+        let path = context.preset("rates.yaml")
+        let table = try RateCard.load(path: path)
+        // Priced in the brief's currency: the budget is compared in the money it was given in.
+        let wanted = facts.currency ?? table.currency
+        guard let rates = table.priced(in: wanted) else {
+            throw AgentError("the brief's budget is in \(wanted) and \(path) prices in \(table.currency) with no exchange rate for it: "
+                + "add `exchange: {\(wanted): …}` (\(wanted) per \(table.currency))")
+        }
+        let converted = rates.currency == table.currency ? nil
+            : String(format: "rates converted from %@ at %g %@ per %@ (rates.yaml exchange)", table.currency, table.exchange[wanted] ?? 0, wanted, table.currency)
         let budget = input.budget
         var options: [BudgetPlan.Option] = []
         for method in rates.methods {
@@ -84,6 +93,7 @@ public struct BudgetSolverAgent: DraftingAgent {
             reason = "\(chosen.method): no budget given; the middle option at \(money(chosen.total))"
         }
         if context.client != nil, !output.reason.isEmpty, output.method == chosen.method { reason += ". " + output.reason }
+        if let converted { reason += " (\(converted))" }
         let plan = BudgetPlan(currency: rates.currency, budget: budget ?? 0, quantities: input.quantities, methods: options,
                               method: chosen.method, reason: reason)
         var md = Provenance.header(context) + "# Budget\n\n**Recommended: \(plan.method)** — \(reason)\n\n"

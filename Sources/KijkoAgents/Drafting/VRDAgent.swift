@@ -40,12 +40,22 @@ public struct VRDAgent: DraftingAgent {
                                     "Titles inside the 90% safe area", "Versions reframed for " + facts.aspects.joined(separator: ", ")],
             timeline: Schedule.milestones(from: context.today, [("Brief approved", 0), ("Script approved", 5), ("Shoot", 14),
                                                                 ("Rough cut", 21), ("Final delivery", 28)]),
-            budgetRange: .init(low: (budget * 0.8).rounded(), high: budget.rounded(), currency: "USD"))
+            budgetRange: .init(low: (budget * 0.8).rounded(), high: budget.rounded(), currency: currency(facts)))
+    }
+
+    /// The brief's currency, else the rates table's (USD when it cannot be read).
+    func currency(_ facts: BriefFacts) -> String {
+        facts.currency ?? (try? RateCard.load(path: context.preset("rates.yaml")))?.currency ?? "USD"
     }
 
     public func finish(_ output: VideoRequirements, input: Input, facts: BriefFacts, given: AgentInput) throws -> Finished<VideoRequirements> {
         var notes: [String] = []
         var document = output
+        // A model's range in another currency than the brief's is the brief's money mislabelled.
+        if document.budgetRange.currency != currency(facts) {
+            notes.append("budget range currency \(document.budgetRange.currency) set to the brief's \(currency(facts))")
+            document.budgetRange.currency = currency(facts)
+        }
         if !(document.targetDuration > 0) {
             document.targetDuration = facts.target
             notes.append("target duration missing: set to the brief's \(Int(facts.target)) s")
