@@ -80,6 +80,34 @@ import Testing
         #expect(cost > 0)
     }
 
+    /// A reply that fits the schema but breaks the domain (shots with no length) is asked for again
+    /// with the exact problems; after the re-asks the step fails at its source, naming the field.
+    @Test func aReplyThatBreaksTheDomainIsAskedAgainThenFailsWhereItIs() throws {
+        let script = try AgentUnitTests.input(upstream: [Script.example])
+        for (faults, fails) in [(1, false), (2, false), (3, true)] {
+            let model = try ScriptedModel(faults: ["shot_list": Array(repeating: .breaksRules, count: faults)])
+            var client = model.client()
+            client.reasks = 2
+            let agent = ShotMasterAgent(context: AgentsFixture.context(client: client))
+            if fails {
+                #expect { try agent.run(script) } throws: { error in
+                    let text = "\(error)"
+                    return text.hasPrefix("shot_list:") && text.contains("after 2 re-asks") && text.contains("$.shots[0].duration: 0.0 s is not a shot's length")
+                }
+            } else {
+                let list = try ShotList.from(AgentEnvelope.document(of: agent.run(script).output))
+                #expect(list.shots.allSatisfy { $0.duration > 0 })
+            }
+            #expect(model.requests(of: "shot_list") == min(faults + 1, 3), "\(faults) broken replies")
+        }
+        // A frame rate that is none is refused by the schema itself (an enum of timecode rates).
+        var list = ShotList.example
+        list.frameRate = "Garden drift zephyr"
+        let problems = JSONSchema.problems(try list.json(), against: ShotList.schema)
+        #expect(problems.contains { $0.hasPrefix("$.frame_rate: \"Garden drift zephyr\" is not one of") }, "\(problems)")
+        #expect(JSONSchema.problems(try ShotList.example.json(), against: ShotList.schema).isEmpty)
+    }
+
     @Test func aStepThatExhaustsItsRetriesFailsCleanlyAndResumes() throws {
         let model = try ScriptedModel(faults: ["vrd": [.serverError, .serverError, .serverError]])
         let context = AgentsFixture.context(client: model.client(attempts: 2))

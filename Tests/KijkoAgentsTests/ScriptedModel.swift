@@ -7,9 +7,10 @@ import KijkoCore
 /// An OpenAI-compatible server on 127.0.0.1 that answers each agent by the schema it asks for —
 /// the document type's own example, or ten distinct concepts per batch — with faults planted per
 /// kind: the first requests of a kind can be answered 429, 500, a truncated body, a hang, a reply
-/// that is not JSON, or one that breaks the schema.
+/// that is not JSON, one that breaks the schema, or one that fits the schema but breaks the
+/// document's rules (every duration 0).
 final class ScriptedModel: @unchecked Sendable {
-    enum Fault: Sendable { case tooMany(retryAfter: Int), serverError, truncated, hang(Double), notJSON, breaksSchema }
+    enum Fault: Sendable { case tooMany(retryAfter: Int), serverError, truncated, hang(Double), notJSON, breaksSchema, breaksRules }
 
     private let lock = NSLock()
     private var faults: [String: [Fault]]
@@ -78,6 +79,9 @@ final class ScriptedModel: @unchecked Sendable {
             // The right shape with a value outside an enum and a key the schema does not have.
             let broken = "{\"unexpected\":1," + content.replacingOccurrences(of: "\"WS\"", with: "\"WIDE\"").dropFirst()
             return .json(ChatCompletionReply.body(content: broken, model: "gpt-4o-mini"))
+        case .breaksRules?:
+            let zeroed = content.replacingOccurrences(of: #""duration":[0-9.]+"#, with: #""duration":0"#, options: .regularExpression)
+            return .json(ChatCompletionReply.body(content: zeroed, model: "gpt-4o-mini"))
         case nil: return .json(ChatCompletionReply.body(content: content, model: "gpt-4o-mini", promptTokens: 1000, completionTokens: 200))
         }
     }

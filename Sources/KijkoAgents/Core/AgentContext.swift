@@ -43,7 +43,9 @@ public struct AgentContext: Sendable {
         let pricesFile = Presets.path("models.yaml")
         let prices = FileManager.default.fileExists(atPath: pricesFile) ? try ModelPrices.load(path: pricesFile) : ModelPrices()
         let timeout = environment["KIJKO_LLM_TIMEOUT"].flatMap(Double.init) ?? 120
-        return AgentContext(client: ChatClient(endpoint: endpoint, timeout: timeout, prices: prices),
+        var client = ChatClient(endpoint: endpoint, timeout: timeout, prices: prices)
+        client.reasks = prices.reasks
+        return AgentContext(client: client,
                             concurrency: environment["KIJKO_LLM_CONCURRENCY"].flatMap(Int.init) ?? 4)
     }
 

@@ -16,12 +16,17 @@ public protocol AgentDocument: Codable, Sendable {
     static var enums: [String: [String]] { get }
     /// JSON keys are the properties' names in snake_case (true), or as the type's own coding keys say.
     static var snakeCaseKeys: Bool { get }
+    /// What the domain forbids that a schema cannot say, one line per problem with its JSON path
+    /// (`$.shots[2].duration: …`): a model's reply with any is asked for again. Only what code
+    /// cannot repair belongs here; what it can is repaired in the agent's `finish` and noted.
+    func violations() -> [String]
 }
 
 extension AgentDocument {
     public static var optionalKeys: Set<String> { [] }
     public static var enums: [String: [String]] { [:] }
     public static var snakeCaseKeys: Bool { true }
+    public func violations() -> [String] { [] }
 
     public static var encoder: JSONEncoder {
         let encoder = JSONEncoder()

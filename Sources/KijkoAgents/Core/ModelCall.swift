@@ -4,8 +4,10 @@ public import KijkoPipeline
 import KijkoCore
 
 /// One structured model call for an agent document: the prompt template filled, the document's
-/// schema as `response_format`, the reply checked against the schema (a violation gets the
-/// client's one repair turn), usage and a call record for the trace.
+/// schema as `response_format`, the reply checked against the schema and the document's own rules
+/// (``AgentDocument/violations()``) — a reply that breaks either is asked for again with the exact
+/// problems, up to the client's `reasks` — usage and a call record for the trace. When the last
+/// re-ask still breaks a rule the step fails here, naming the field and the value.
 public enum ModelCall {
     /// `images` (JPEG) go with the user message as data URLs.
     public static func document<D: AgentDocument>(_ type: D.Type, client: ChatClient, prompt: PromptTemplate, values: [String: String],
@@ -25,7 +27,8 @@ public enum ModelCall {
                 let problems = JSONSchema.problems(value, against: schema)
                 if !problems.isEmpty { return problems.prefix(5).joined(separator: "; ") }
                 do { decoded = try D.from(value) } catch { return "\(error)" }
-                return nil
+                let broken = decoded?.violations() ?? []
+                return broken.isEmpty ? nil : broken.prefix(5).joined(separator: "; ")
             }
             let document = try decoded ?? D.from(value)
             let call = LLMCallRecord(model: reply.model, started: started, latency: Date().timeIntervalSince(started),

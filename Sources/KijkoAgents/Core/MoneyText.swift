@@ -9,7 +9,7 @@ public enum MoneyText {
     }
 
     /// Currency codes read as such, and the symbols and words that stand for one.
-    static let codes = ["USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "INR",
+    public static let codes = ["USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "INR",
                         "CNY", "BRL", "MXN", "ZAR", "SGD", "HKD", "KRW", "AED"]
     static let symbols: [String: String] = ["US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"]
     static let words: [String: String] = ["euro": "EUR", "euros": "EUR", "dollar": "USD", "dollars": "USD", "pound": "GBP",

@@ -69,7 +69,7 @@ public struct BudgetPlan: AgentDocument, Equatable {
     }
 
     public static let kind = "budget"
-    public static var enums: [String: [String]] { ["method": ["ai", "hybrid", "traditional"]] }
+    public static var enums: [String: [String]] { ["method": ["ai", "hybrid", "traditional"], "currency": MoneyText.codes] }
 
     public static var example: BudgetPlan {
         BudgetPlan(currency: "USD", budget: 40000, quantities: Quantities(),

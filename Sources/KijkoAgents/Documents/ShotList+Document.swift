@@ -11,7 +11,18 @@ extension ShotList: AgentDocument {
          "source", "reel", "in", "out", "vfx"]
     }
     public static var enums: [String: [String]] {
-        ["shot_type": ["EWS", "WS", "MWS", "MS", "MCU", "CU", "ECU", "OTS", "POV", "INSERT", "AERIAL", "TWO-SHOT"]]
+        ["shot_type": ["EWS", "WS", "MWS", "MS", "MCU", "CU", "ECU", "OTS", "POV", "INSERT", "AERIAL", "TWO-SHOT"],
+         // Timecode rates `kijko assemble --shots` counts in.
+         "frame_rate": ["23.976", "24", "25", "29.97", "29.97df", "30", "50", "59.94", "59.94df", "60"]]
+    }
+
+    /// A shot list has shots, each a length a take can have (over 0, at most 10 minutes).
+    public func violations() -> [String] {
+        var found = shots.isEmpty ? ["$.shots: no shots"] : []
+        for (i, shot) in shots.enumerated() where !(shot.duration > 0 && shot.duration <= 600) {
+            found.append("$.shots[\(i)].duration: \(shot.duration) s is not a shot's length (over 0, at most 600)")
+        }
+        return found
     }
 
     public static var example: ShotList {

@@ -38,6 +38,22 @@ public struct VideoRequirements: AgentDocument, Equatable {
     public var budgetRange: BudgetRange
 
     public static let kind = "vrd"
+    public static var enums: [String: [String]] {
+        ["aspect": ["16:9", "9:16", "1:1", "4:5"], "platform": ["tv", "youtube", "instagram", "tiktok", "facebook", "linkedin", "x"],
+         "format": ["mp4", "mov", "mxf"], "currency": MoneyText.codes]
+    }
+
+    /// Deliverables with lengths, and a budget range that is one.
+    public func violations() -> [String] {
+        var found = deliverables.isEmpty ? ["$.deliverables: no deliverables"] : []
+        for (i, d) in deliverables.enumerated() where !(d.duration > 0 && d.duration <= 600) {
+            found.append("$.deliverables[\(i)].duration: \(d.duration) s is not a version's length (over 0, at most 600)")
+        }
+        if !(budgetRange.low >= 0 && budgetRange.low <= budgetRange.high) {
+            found.append("$.budget_range: \(budgetRange.low)–\(budgetRange.high) is not a range of money (0 ≤ low ≤ high)")
+        }
+        return found
+    }
 
     public static var example: VideoRequirements {
         VideoRequirements(title: "Aurora launch", overview: "A 30-second launch film.", audience: "Urban cyclists 25-40",

@@ -11,6 +11,9 @@ public struct ChatClient: Sendable {
     /// Seconds per try.
     public var timeout: Double
     public var prices: ModelPrices
+    /// How many times a reply that breaks its schema or its rules is asked for again (1 unless set;
+    /// the agents take `reasks` from `presets/models.yaml`).
+    public var reasks = 1
 
     public init(endpoint: LLMEndpoint, retry: RetryPolicy = RetryPolicy(), timeout: Double = 120, prices: ModelPrices = ModelPrices()) {
         self.endpoint = endpoint
@@ -58,7 +61,7 @@ public struct ChatClient: Sendable {
     }
 
     /// A completion whose content is JSON decoded as `T`. With a schema it asks for structured output;
-    /// a reply that does not decode gets one repair turn (the error is sent back). A server that
+    /// a reply that does not decode is asked for again with the error, up to ``reasks`` times. A server that
     /// rejects `response_format: json_schema` (HTTP 400) is asked again in JSON mode, the schema
     /// spelled out in the prompt. `check` may refuse a value that decodes (say, one outside an
     /// enum): its words go back in the repair turn like a decoding error's.
@@ -80,29 +83,36 @@ public struct ChatClient: Sendable {
             if let problem = check?(value) { throw RefusedReply(problem: problem) }
             return value
         }
-        do {
-            return (try decode(first.content), first)
-        } catch {
-            var repair = request
-            repair.messages.append(.assistant(first.content))
-            repair.messages.append(.user("That reply is not valid JSON for the schema (\(Self.decodingProblem(error))). Reply again with only the JSON."))
-            var second: ChatReply
+        // A reply that is not JSON for the schema, or breaks `check`, is asked for again with the
+        // exact problems, up to `reasks` times; usage and waits add up over every call.
+        var reply = first
+        var conversation = request
+        for turn in 0...max(0, reasks) {
+            let problem: String
             do {
-                second = try complete(repair, jsonMode: jsonMode)
+                return (try decode(reply.content), reply)
+            } catch {
+                problem = Self.decodingProblem(error)
+            }
+            guard turn < reasks else {
+                throw LLMError(kind: .schema, message: "the reply broke the document's rules after \(reasks) re-ask\(reasks == 1 ? "" : "s"): \(problem)",
+                               status: nil, attempts: reply.attempts, waits: reply.waits, usage: reply.usage)
+            }
+            conversation.messages.append(.assistant(reply.content))
+            conversation.messages.append(.user("That reply breaks these rules: \(problem). Reply again with only the JSON, with each of them fixed."))
+            var next: ChatReply
+            do {
+                next = try complete(conversation, jsonMode: jsonMode)
             } catch var failure {
-                failure.usage = failure.usage + first.usage
+                failure.usage = failure.usage + reply.usage
                 throw failure
             }
-            second.usage = second.usage + first.usage
-            second.attempts += first.attempts
-            second.waits = first.waits + second.waits
-            do {
-                return (try decode(second.content), second)
-            } catch {
-                throw LLMError(kind: .schema, message: "the reply did not follow the schema, even after a repair turn: \(Self.decodingProblem(error))",
-                               status: nil, attempts: second.attempts, waits: second.waits, usage: second.usage)
-            }
+            next.usage = next.usage + reply.usage
+            next.attempts += reply.attempts
+            next.waits = reply.waits + next.waits
+            reply = next
         }
+        throw LLMError(kind: .schema, message: "no reply", status: nil, attempts: reply.attempts, waits: reply.waits, usage: reply.usage)
     }
 
     // MARK: - Wire format

@@ -17,6 +17,9 @@ public struct ModelPrices: Sendable {
     }
 
     public var prices: [String: Price]
+    /// `reasks:` in the file: how many times an agent asks again for a reply that breaks its
+    /// document's schema or rules before its step fails (2 when the file does not say).
+    public var reasks = 2
 
     public init(_ prices: [String: Price] = [:]) { self.prices = prices }
 
@@ -36,7 +39,15 @@ public struct ModelPrices: Sendable {
             }
             prices[name] = Price(input: input, output: output)
         }
-        return ModelPrices(prices)
+        var loaded = ModelPrices(prices)
+        if let value = root?["reasks"] {
+            guard let count = value as? Int, (0...10).contains(count) else {
+                throw LLMError(kind: .malformed, message: "\(path): reasks must be a whole number from 0 to 10", status: nil, attempts: 0, waits: [],
+                               usage: LLMUsage())
+            }
+            loaded.reasks = count
+        }
+        return loaded
     }
 
     /// USD for the tokens, or nil when the model has no price. A dated or tagged variant
