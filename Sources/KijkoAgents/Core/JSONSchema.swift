@@ -12,7 +12,9 @@ public enum JSONSchema {
         schema(example, key: nil, optional: optional, enums: enums)
     }
 
-    private static func schema(_ value: JSONValue, key: String?, optional: Set<String>, enums: [String: [String]]) -> JSONValue {
+    /// `item`: the value is an array's item, which takes its key's enum but never its nullability
+    /// (an optional list holds no nulls).
+    private static func schema(_ value: JSONValue, key: String?, optional: Set<String>, enums: [String: [String]], item: Bool = false) -> JSONValue {
         var result: JSONValue
         switch value {
         case .null: result = ["type": "null"]
@@ -21,11 +23,11 @@ public enum JSONSchema {
         case .string:
             result = key.flatMap { enums[$0] }.map { JSONValue.enumSchema($0) } ?? ["type": "string"]
         case .array(let items):
-            result = ["type": "array", "items": items.first.map { schema($0, key: key, optional: optional, enums: enums) } ?? ["type": "string"]]
+            result = ["type": "array", "items": items.first.map { schema($0, key: key, optional: optional, enums: enums, item: true) } ?? ["type": "string"]]
         case .object(let fields):
             result = .objectSchema(fields.reduce(into: [:]) { $0[$1.key] = schema($1.value, key: $1.key, optional: optional, enums: enums) })
         }
-        if let key, optional.contains(key), case .object(var fields) = result, case .string(let type)? = fields["type"] {
+        if !item, let key, optional.contains(key), case .object(var fields) = result, case .string(let type)? = fields["type"] {
             fields["type"] = [.string(type), "null"]
             if case .array(let values)? = fields["enum"] { fields["enum"] = .array(values + [.null]) }
             result = .object(fields)
