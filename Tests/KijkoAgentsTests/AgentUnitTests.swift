@@ -141,6 +141,9 @@ import KijkoCore
         // The TikTok post has no #ad on a sponsored brief; the Instagram one has.
         #expect(review.findings.filter { $0.rule == "ad-disclosure" }.map(\.line) == [1])
         #expect(review.verdict == "changes_required")
+        // With nothing to read, nothing is cleared.
+        let nothing = try LegalReview.from(try LegalAgent(context: AgentsFixture.context()).run(try Self.input("A spot.")).output)
+        #expect(nothing.verdict == "not_checked" && nothing.checked.isEmpty && nothing.findings.isEmpty)
     }
 
     @Test func thePaletteIsMeasuredFromTheReferences() throws {

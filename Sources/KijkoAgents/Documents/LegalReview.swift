@@ -16,7 +16,8 @@ public struct LegalReview: AgentDocument, Equatable {
         public var message: String
     }
 
-    /// `clear` (nothing above info), `review` (warnings), `changes_required` (errors).
+    /// `clear` (nothing above info), `review` (warnings), `changes_required` (errors), `not_checked`
+    /// (no script or captions to read: nothing was cleared).
     public var verdict: String
     public var findings: [Finding]
     /// The model's overall judgement, or a note that only the rules were applied.
@@ -26,7 +27,7 @@ public struct LegalReview: AgentDocument, Equatable {
 
     public static let kind = "legal_review"
     public static var enums: [String: [String]] {
-        ["verdict": ["clear", "review", "changes_required"], "severity": ["error", "warning", "info"]]
+        ["verdict": ["clear", "review", "changes_required", "not_checked"], "severity": ["error", "warning", "info"]]
     }
 
     public static var example: LegalReview {

@@ -70,7 +70,9 @@ public struct LegalAgent: DraftingAgent {
             judged.rule = "judgement"
             findings.append(judged)
         }
-        let verdict = findings.contains { $0.severity == "error" } ? "changes_required" : (findings.contains { $0.severity == "warning" } ? "review" : "clear")
+        // With nothing to read nothing was cleared: `not_checked`, never `clear`.
+        let verdict = input.sources.isEmpty ? "not_checked"
+            : findings.contains { $0.severity == "error" } ? "changes_required" : (findings.contains { $0.severity == "warning" } ? "review" : "clear")
         let review = LegalReview(verdict: verdict, findings: findings,
                                  judgement: context.client == nil ? "Rule checks only (offline: no model judgement)." : output.judgement,
                                  checked: input.sources.map(\.path))
