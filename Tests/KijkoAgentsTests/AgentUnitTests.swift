@@ -57,6 +57,8 @@ import KijkoCore
         ("Budget: EUR 40,000", 40_000.0, "EUR"), ("a €1.2m launch", 1_200_000, "EUR"), ("budget of 40.000 euros", 40_000, "EUR"),
         ("£25k for the lot", 25_000, "GBP"), ("Budget: $40,000", 40_000, "USD"), ("40,000 CHF all in", 40_000, "CHF"),
         ("Budget (EUR): 30,000", 30_000, "EUR"), ("JPY 4,500,000", 4_500_000, "JPY"),
+        ("Prices in pounds.\nBudget: USD 40,000", 40_000, "USD"), ("Budget: 40.000,00 €", 40_000, "EUR"), ("USD40k", 40_000, "USD"),
+        ("Budget (2025): €40k", 40_000, "EUR"), ("Budget: 400 000 SEK", 400_000, "SEK"), ("budget: 40,000 EUR", 40_000, "EUR"),
     ])
     func theBriefsMoneyKeepsItsCurrency(text: String, amount: Double, currency: String) {
         let facts = BriefFacts("A spot for Acme. \(text).")
@@ -66,6 +68,9 @@ import KijkoCore
     @Test func aBudgetWithNoCurrencyHasNone() {
         let facts = BriefFacts("TV spots for Acme soda, budget 1.2m")
         #expect(facts.budget == 1_200_000 && facts.currency == nil)
+        // A currency word away from any amount is no budget's currency.
+        let files = BriefFacts("CAD files and a Euro 2024 tie-in for Acme.")
+        #expect(files.budget == nil && files.currency == nil)
         #expect(MoneyText.writtenNumber("1,5") == 1.5 && MoneyText.writtenNumber("40.000") == 40_000 && MoneyText.writtenNumber("1,234.5") == 1_234.5)
     }
 
@@ -75,6 +80,7 @@ import KijkoCore
         ("Post on TikTok, Instagram and X.", ["instagram", "tiktok", "x"]),
         ("A Gen X audience on YouTube, shot 1920 X 1080.", ["youtube"]),
         ("LinkedIn; Facebook!", ["facebook", "linkedin"]),
+        ("Gen-X viewers on TikTok and Instagram", ["instagram", "tiktok"]), ("An X-ray reveal for Instagram.", ["instagram"]),
     ])
     func platformsAreFoundHoweverPunctuated(text: String, platforms: [String]) {
         #expect(Set(BriefFacts(text).platforms) == Set(platforms), "\(text): \(BriefFacts(text).platforms)")

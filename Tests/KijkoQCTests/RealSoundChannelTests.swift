@@ -115,6 +115,22 @@ import Testing
         #expect(ChannelsCheck.faultRuns(copy, kind: .inverted, near: .nearInverted, minimum: 1).isEmpty)
     }
 
+    @Test func aShortCopyBeforeAPauseIsNotMadeLongByIt() throws {
+        // FR copies FL for 0.3 s (1.0–1.3 s), then the whole mix pauses 0.7 s: under the 0.5 s
+        // minimum, so nothing — the pause is not part of the copy.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-copy-pause-\(UUID().uuidString).mov").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        _ = try Program.run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=3",
+                                       "-f", "lavfi", "-i", "anoisesrc=r=48000:a=0.3:c=white:seed=1:d=3",
+                                       "-f", "lavfi", "-i", "anoisesrc=r=48000:a=0.3:c=pink:seed=7:d=3",
+                                       "-filter_complex", "[1:a][2:a]amerge=inputs=2,aeval='if(between(t\\,1.3\\,2)\\,0\\,val(0))|"
+                                           + "if(between(t\\,1.3\\,2)\\,0\\,if(between(t\\,1.0\\,1.3)\\,val(0)\\,val(1)))':c=stereo,"
+                                           + "aformat=channel_layouts=stereo[a]",
+                                       "-map", "0:v", "-map", "[a]", "-c:v", "libx264", "-c:a", "pcm_s16le", file])
+        let report = try QCAuditor(file: file, profile: try QCProfile.named("streaming", in: QCFixture.profiles)).run()
+        #expect(!report.issues.contains { $0.check == "channels" }, "\(report.issues.filter { $0.check == "channels" })")
+    }
+
     @Test func aCopyAcrossTwoHalfSecondsIsFound() throws {
         // FR copies FL for 0.7 s from 1.25 s: across the half-second marks, in no fixed block whole.
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-copy-\(UUID().uuidString).mov").path

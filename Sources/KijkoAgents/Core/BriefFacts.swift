@@ -20,8 +20,8 @@ public struct BriefFacts: Codable, Sendable, Equatable {
     public var aspects: [String]
     /// The budget, when the brief names an amount (or `--budget` gives one), in ``currency``.
     public var budget: Double?
-    /// The ISO 4217 currency the brief names ("EUR" for "Budget: EUR 40,000", "€40k" or "40,000
-    /// euros"); nil when it names none (the rates table's currency then).
+    /// The ISO 4217 currency of the brief's amount ("EUR" for "Budget: EUR 40,000", "€40k" or "40,000
+    /// euros"); nil when it names none beside it (the rates table's currency then).
     public var currency: String?
     /// Meaningful words of the brief, lower-cased, for relevance scores.
     public var keywords: [String]
@@ -85,7 +85,7 @@ public struct BriefFacts: Codable, Sendable, Equatable {
         self.aspects = aspects.sorted { ["16:9", "9:16", "1:1", "4:5"].firstIndex(of: $0)! < ["16:9", "9:16", "1:1", "4:5"].firstIndex(of: $1)! }
         let money = MoneyText.money(in: text)
         budget = given ?? money?.amount
-        currency = money?.currency ?? MoneyText.currency(in: text)
+        currency = money?.currency
         let stop: Set<String> = ["the", "and", "for", "with", "that", "this", "our", "your", "are", "from", "into", "will", "who", "what",
                                  "about", "their", "they", "them", "have", "has", "not", "but", "all", "can", "each", "its", "one", "two",
                                  "brief", "brand", "audience", "tone", "budget", "second", "seconds", "video", "spot", "film"]
@@ -95,12 +95,13 @@ public struct BriefFacts: Codable, Sendable, Equatable {
     }
 
     /// Whether the brief names X, the platform: a capital X standing alone (not in a size such as
-    /// "1920 X 1080", nor "Gen X") in a sentence that names another platform ("TikTok, Instagram and X").
+    /// "1920 X 1080", nor "Gen X", "Generation X", "X-ray") in a sentence that names another
+    /// platform ("TikTok, Instagram and X").
     static func namesX(_ text: String) -> Bool {
         let others = ["youtube", "instagram", "tiktok", "tik tok", "facebook", "linkedin", "reels", "twitter", "snapchat", "pinterest"]
         for sentence in text.split(whereSeparator: { ".!?\n;".contains($0) }) {
             let clause = String(sentence)
-            guard clause.range(of: #"(?<![0-9]|[0-9] )(?<!Gen )\bX\b(?! ?[0-9])"#, options: .regularExpression) != nil else { continue }
+            guard clause.range(of: #"(?<![0-9]|[0-9] )(?<!Gen |Gen-|Generation )\bX\b(?! ?[0-9])(?!-)"#, options: .regularExpression) != nil else { continue }
             let lower = clause.lowercased()
             if others.contains(where: { lower.contains($0) }) { return true }
         }

@@ -15,14 +15,16 @@ public enum MoneyText {
     static let words: [String: String] = ["euro": "EUR", "euros": "EUR", "dollar": "USD", "dollars": "USD", "pound": "GBP",
                                           "pounds": "GBP", "franc": "CHF", "francs": "CHF"]
 
-    private static let number = #"(?<num>\d[\d,.]*\d|\d)\s*(?<unit>k|mn|m|million|thousand)?\b"#
+    /// Thousands set off by spaces ("400 000"), or digits with commas and dots; a unit after it.
+    private static let number = #"(?<num>\d{1,3}(?:[ \x{00A0}]\d{3})+(?:[.,]\d+)?|\d[\d,.]*\d|\d)\s*(?<unit>k|mn|m|million|thousand)?\b"#
     private static let code = codes.joined(separator: "|")
     /// A currency before the amount ("$40,000", "EUR 40.000", "€1.2m"), after it ("40,000 EUR",
     /// "40k euros"), or a budget the amount follows ("budget: 40000", "Budget (EUR): 30,000").
     private static let patterns: [NSRegularExpression] = [
-        #"(?i)(?<cur>US\$|\$|€|£|¥|\b(?:\#(code))\b)\s*"# + number,
-        #"(?i)"# + number + #"\s*(?<cur>€|£|\b(?:\#(code)|euros?|dollars?|pounds?|francs?)\b)"#,
-        #"(?i)\bbudget\b(?:[\s:()–-]|\bof\b|\baround\b|\babout\b|US\$|\$|€|£|¥|\b(?:\#(code))\b)+"# + number,
+        #"(?i)(?<cur>US\$|\$|€|£|¥|\b(?:\#(code))(?![A-Za-z]))\s*"# + number,
+        #"(?i)"# + number + #"\s*(?<cur>€|£|(?<![A-Za-z])(?:\#(code))\b|\b(?:euros?|dollars?|pounds?|francs?)\b)"#,
+        // Not a year in brackets ("Budget (2025): €40k").
+        #"(?i)\bbudget\b(?:[\s:()–-]|\bof\b|\baround\b|\babout\b|US\$|\$|€|£|¥|\b(?:\#(code))\b)+"# + number + #"(?!\s*\))"#,
     ].compactMap { try? NSRegularExpression(pattern: $0) }
 
     /// The first amount of money in `text`, with its currency when the text names one.
@@ -38,17 +40,22 @@ public enum MoneyText {
             default: value *= 1_000_000
             }
         }
-        let currency = Range(match.range(withName: "cur"), in: text).flatMap { currencyCode(String(text[$0])) }
+        var currency = Range(match.range(withName: "cur"), in: text).flatMap { currencyCode(String(text[$0])) }
+        if currency == nil, let whole = Range(match.range, in: text) {
+            // A budget line's currency is on it: passed over before the amount, or just after it
+            // ("Budget: USD 40,000", "budget: 40,000 EUR"); never a currency word elsewhere in the text.
+            let after = text[whole.upperBound...].prefix(12)
+            currency = self.currency(in: String(text[whole])) ?? self.currency(in: String(after))
+        }
         return Money(amount: value, currency: currency)
     }
 
     /// The first amount of money in `text`, in whatever currency it names.
     public static func amount(in text: String) -> Double? { money(in: text)?.amount }
 
-    /// The first currency `text` names anywhere (a code, a symbol or a word), for a brief whose
-    /// amount stands apart from it ("Budget (EUR): 40,000").
+    /// The first currency `text` names (a code in capitals, a symbol or a word).
     public static func currency(in text: String) -> String? {
-        let pattern = #"(?i)(US\$|\$|€|£|¥|\b(?:\#(code)|euros?|dollars?|pounds?|francs?)\b)"#
+        let pattern = #"(US\$|\$|€|£|¥|(?<![A-Za-z])(?:\#(code))(?![A-Za-z])|(?i:\b(?:euros?|dollars?|pounds?|francs?)\b))"#
         guard let regex = try? NSRegularExpression(pattern: pattern),
               let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
               let range = Range(match.range, in: text) else { return nil }
@@ -62,10 +69,17 @@ public enum MoneyText {
         return words[token.lowercased()]
     }
 
-    /// A written number: thousands set off by commas ("40,000.50") or by dots ("40.000"), a
-    /// decimal comma ("1,5"), or plain digits.
-    public static func writtenNumber(_ text: String) -> Double? {
+    /// A written number: thousands set off by commas ("40,000.50"), by dots ("40.000", "40.000,00")
+    /// or by spaces ("400 000"), a decimal comma ("1,5"), or plain digits.
+    public static func writtenNumber(_ written: String) -> Double? {
+        var text = written.replacingOccurrences(of: "\u{00A0}", with: " ")
+        if text.range(of: #"^\d{1,3}( \d{3})+([.,]\d+)?$"#, options: .regularExpression) != nil {
+            text = text.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: ",", with: ".")
+        }
         func matches(_ pattern: String) -> Bool { text.range(of: pattern, options: .regularExpression) != nil }
+        if matches(#"^\d{1,3}(\.\d{3})+,\d{1,2}$"#) {
+            return Double(text.replacingOccurrences(of: ".", with: "").replacingOccurrences(of: ",", with: "."))
+        }
         if matches(#"^\d{1,3}(\.\d{3})+$"#) { return Double(text.replacingOccurrences(of: ".", with: "")) }
         if matches(#"^\d{1,3}(,\d{3})+(\.\d+)?$"#) { return Double(text.replacingOccurrences(of: ",", with: "")) }
         if matches(#"^\d+,\d{1,2}$"#) { return Double(text.replacingOccurrences(of: ",", with: ".")) }

@@ -77,7 +77,7 @@ public struct RateCard: Sendable, Equatable {
                                  risks: m["risks"] as? [String] ?? [], lines: parsedLines))
         }
         guard !parsed.isEmpty else { throw AgentError("\(path): no methods") }
-        var card = RateCard(currency: map["currency"] as? String ?? "USD", methods: parsed)
+        var card = RateCard(currency: (map["currency"] as? String ?? "USD").uppercased(), methods: parsed)
         if let exchange = map["exchange"] {
             guard let table = exchange as? [String: Any] else { throw AgentError("\(path): exchange: expected a map of currency codes to rates") }
             for (code, value) in table {

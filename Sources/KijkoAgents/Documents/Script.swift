@@ -47,13 +47,13 @@ public struct Script: AgentDocument, Equatable {
 
     public static let kind = "script"
 
-    /// A main version with scenes, and every scene a length (code scales them to the target).
+    /// A main version with scenes, and every scene some length (code scales them to the target).
     public func violations() -> [String] {
         var found = main.scenes.isEmpty ? ["$.main.scenes: no scenes"] : []
         for (v, version) in ([main] + alternatives).enumerated() {
             let path = v == 0 ? "$.main" : "$.alternatives[\(v - 1)]"
-            for (i, scene) in version.scenes.enumerated() where !(scene.estimatedDuration > 0 && scene.estimatedDuration <= 600) {
-                found.append("\(path).scenes[\(i)].estimated_duration: \(scene.estimatedDuration) s is not a scene's length (over 0, at most 600)")
+            for (i, scene) in version.scenes.enumerated() where !(scene.estimatedDuration > 0 && scene.estimatedDuration.isFinite) {
+                found.append("\(path).scenes[\(i)].estimated_duration: \(scene.estimatedDuration) s is not a scene's length (over 0)")
             }
         }
         return found

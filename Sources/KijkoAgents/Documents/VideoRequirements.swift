@@ -43,11 +43,11 @@ public struct VideoRequirements: AgentDocument, Equatable {
          "format": ["mp4", "mov", "mxf"], "currency": MoneyText.codes]
     }
 
-    /// Deliverables with lengths, and a budget range that is one.
+    /// Deliverables with lengths (up to four hours: long-form too), and a budget range that is one.
     public func violations() -> [String] {
         var found = deliverables.isEmpty ? ["$.deliverables: no deliverables"] : []
-        for (i, d) in deliverables.enumerated() where !(d.duration > 0 && d.duration <= 600) {
-            found.append("$.deliverables[\(i)].duration: \(d.duration) s is not a version's length (over 0, at most 600)")
+        for (i, d) in deliverables.enumerated() where !(d.duration > 0 && d.duration <= 14_400) {
+            found.append("$.deliverables[\(i)].duration: \(d.duration) s is not a version's length (over 0, at most 4 hours)")
         }
         if !(budgetRange.low >= 0 && budgetRange.low <= budgetRange.high) {
             found.append("$.budget_range: \(budgetRange.low)–\(budgetRange.high) is not a range of money (0 ≤ low ≤ high)")

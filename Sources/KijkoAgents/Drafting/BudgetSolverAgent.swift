@@ -55,7 +55,7 @@ public struct BudgetSolverAgent: DraftingAgent {
         let path = context.preset("rates.yaml")
         let table = try RateCard.load(path: path)
         // Priced in the brief's currency: the budget is compared in the money it was given in.
-        let wanted = facts.currency ?? table.currency
+        let wanted = input.budget == nil ? table.currency : (facts.currency ?? table.currency)
         guard let rates = table.priced(in: wanted) else {
             throw AgentError("the brief's budget is in \(wanted) and \(path) prices in \(table.currency) with no exchange rate for it: "
                 + "add `exchange: {\(wanted): …}` (\(wanted) per \(table.currency))")

@@ -71,7 +71,7 @@ public struct LegalAgent: DraftingAgent {
             findings.append(judged)
         }
         // With nothing to read nothing was cleared: `not_checked`, never `clear`.
-        let verdict = input.sources.isEmpty ? "not_checked"
+        let verdict = input.sources.isEmpty && findings.isEmpty ? "not_checked"
             : findings.contains { $0.severity == "error" } ? "changes_required" : (findings.contains { $0.severity == "warning" } ? "review" : "clear")
         let review = LegalReview(verdict: verdict, findings: findings,
                                  judgement: context.client == nil ? "Rule checks only (offline: no model judgement)." : output.judgement,

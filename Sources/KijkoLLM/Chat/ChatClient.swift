@@ -95,7 +95,8 @@ public struct ChatClient: Sendable {
                 problem = Self.decodingProblem(error)
             }
             guard turn < reasks else {
-                throw LLMError(kind: .schema, message: "the reply broke the document's rules after \(reasks) re-ask\(reasks == 1 ? "" : "s"): \(problem)",
+                let asked = max(0, reasks)
+                throw LLMError(kind: .schema, message: "the reply broke the document's schema or rules after \(asked) re-ask\(asked == 1 ? "" : "s"): \(problem)",
                                status: nil, attempts: reply.attempts, waits: reply.waits, usage: reply.usage)
             }
             conversation.messages.append(.assistant(reply.content))
@@ -105,6 +106,8 @@ public struct ChatClient: Sendable {
                 next = try complete(conversation, jsonMode: jsonMode)
             } catch var failure {
                 failure.usage = failure.usage + reply.usage
+                failure.attempts += reply.attempts
+                failure.waits = reply.waits + failure.waits
                 throw failure
             }
             next.usage = next.usage + reply.usage

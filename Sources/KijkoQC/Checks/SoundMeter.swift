@@ -246,17 +246,18 @@ public final class SoundMeter {
         }
     }
 
-    /// The oldest window no later block will cover: its blocks' verdict goes into its fault code
-    /// (a silent window stays silent; a copy or an inversion marks the rest; a block too quiet to
-    /// judge makes a window that was live but unjudged too quiet to judge).
+    /// The oldest window no later block will cover: its blocks' verdict goes into its fault code.
+    /// A copy or an inversion marks only a window where the channel itself sounded (a silent, quiet
+    /// or idle window keeps its code: a run is carried through those, never made of them); a block
+    /// too quiet to judge makes a window that was live but unjudged too quiet to judge.
     private func settleOldest() {
         recent.removeFirst()
         for c in verdicts.indices where !verdicts[c].isEmpty {
             let verdict = verdicts[c].removeFirst()
             let w = faults[c].count - verdicts[c].count - 1
-            guard w >= 0, ChannelFault.kind(faults[c][w]) != .silent else { continue }
+            guard w >= 0, faults[c][w] == ChannelFault.none else { continue }
             if verdict.rank >= 3 { faults[c][w] = verdict.code }
-            else if verdict.rank == 1, faults[c][w] == ChannelFault.none { faults[c][w] = ChannelFault.quiet.code(other: 0) }
+            else if verdict.rank == 1 { faults[c][w] = ChannelFault.quiet.code(other: 0) }
         }
     }
 
