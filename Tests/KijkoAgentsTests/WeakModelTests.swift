@@ -24,7 +24,7 @@ import Testing
             case .complete: break
             case .failed(let why):
                 // The model's own reply, refused where it was asked for, with the field named.
-                #expect(why.contains("the reply broke the document's schema or rules after 2 re-asks: $."), "\(workflow) seed \(seed): \(why)")
+                #expect(why.contains("the reply did not follow the schema or its rules after 2 re-asks: $."), "\(workflow) seed \(seed): \(why)")
             default:
                 Issue.record("\(workflow) seed \(seed): \(run.outcome)")
             }

@@ -96,11 +96,11 @@ public struct ChatClient: Sendable {
             }
             guard turn < reasks else {
                 let asked = max(0, reasks)
-                throw LLMError(kind: .schema, message: "the reply broke the document's schema or rules after \(asked) re-ask\(asked == 1 ? "" : "s"): \(problem)",
+                throw LLMError(kind: .schema, message: "the reply did not follow the schema or its rules after \(asked) re-ask\(asked == 1 ? "" : "s"): \(problem)",
                                status: nil, attempts: reply.attempts, waits: reply.waits, usage: reply.usage)
             }
             conversation.messages.append(.assistant(reply.content))
-            conversation.messages.append(.user("That reply breaks these rules: \(problem). Reply again with only the JSON, with each of them fixed."))
+            conversation.messages.append(.user("That reply is not valid JSON for the schema and its rules: \(problem). Reply again with only the JSON, with each of them fixed."))
             var next: ChatReply
             do {
                 next = try complete(conversation, jsonMode: jsonMode)

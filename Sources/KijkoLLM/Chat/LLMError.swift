@@ -9,7 +9,7 @@ public struct LLMError: Error, Sendable, CustomStringConvertible {
         case status
         /// The body was not a chat completion.
         case malformed
-        /// The content did not follow the schema, even after a repair turn.
+        /// The content did not follow the schema (or its rules), even after the re-asks.
         case schema
     }
 
