@@ -115,32 +115,32 @@ import Testing
         #expect(ChannelsCheck.faultRuns(copy, kind: .inverted, near: .nearInverted, minimum: 1).isEmpty)
     }
 
-    @Test func aShortCopyBeforeAPauseIsNotMadeLongByIt() throws {
-        // FR copies FL for 0.3 s (1.0–1.3 s), then the whole mix pauses 0.7 s: under the 0.5 s
-        // minimum, so nothing — the pause is not part of the copy.
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-copy-pause-\(UUID().uuidString).mov").path
-        defer { try? FileManager.default.removeItem(atPath: file) }
+    /// A 3 s mov: a test picture, and two channels of unrelated noise (white, pink) mixed by the
+    /// `aeval` expressions `left|right` (`val(0)` the white noise, `val(1)` the pink, `t` seconds), as PCM.
+    static func stereoNoise(_ name: String, _ expressions: String) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-\(name)-\(UUID().uuidString).mov").path
         _ = try Program.run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=3",
                                        "-f", "lavfi", "-i", "anoisesrc=r=48000:a=0.3:c=white:seed=1:d=3",
                                        "-f", "lavfi", "-i", "anoisesrc=r=48000:a=0.3:c=pink:seed=7:d=3",
-                                       "-filter_complex", "[1:a][2:a]amerge=inputs=2,aeval='if(between(t\\,1.3\\,2)\\,0\\,val(0))|"
-                                           + "if(between(t\\,1.3\\,2)\\,0\\,if(between(t\\,1.0\\,1.3)\\,val(0)\\,val(1)))':c=stereo,"
-                                           + "aformat=channel_layouts=stereo[a]",
+                                       "-filter_complex", "[1:a][2:a]amerge=inputs=2,aeval='\(expressions)':c=stereo,aformat=channel_layouts=stereo[a]",
                                        "-map", "0:v", "-map", "[a]", "-c:v", "libx264", "-c:a", "pcm_s16le", file])
+        return file
+    }
+
+    @Test func aShortCopyBeforeAPauseIsNotMadeLongByIt() throws {
+        // FR copies FL for 0.3 s (1.0–1.3 s), then the whole mix pauses 0.7 s: under the 0.5 s
+        // minimum, so nothing — the pause is not part of the copy.
+        let file = try Self.stereoNoise("copy-pause", "if(between(t\\,1.3\\,2)\\,0\\,val(0))|"
+                                            + "if(between(t\\,1.3\\,2)\\,0\\,if(between(t\\,1.0\\,1.3)\\,val(0)\\,val(1)))")
+        defer { try? FileManager.default.removeItem(atPath: file) }
         let report = try QCAuditor(file: file, profile: try QCProfile.named("streaming", in: QCFixture.profiles)).run()
         #expect(!report.issues.contains { $0.check == "channels" }, "\(report.issues.filter { $0.check == "channels" })")
     }
 
     @Test func aCopyAcrossTwoHalfSecondsIsFound() throws {
         // FR copies FL for 0.7 s from 1.25 s: across the half-second marks, in no fixed block whole.
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-copy-\(UUID().uuidString).mov").path
+        let file = try Self.stereoNoise("copy", "val(0)|if(between(t\\,1.25\\,1.95)\\,val(0)\\,val(1))")
         defer { try? FileManager.default.removeItem(atPath: file) }
-        _ = try Program.run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=3",
-                                       "-f", "lavfi", "-i", "anoisesrc=r=48000:a=0.3:c=white:seed=1:d=3",
-                                       "-f", "lavfi", "-i", "anoisesrc=r=48000:a=0.3:c=pink:seed=7:d=3",
-                                       "-filter_complex", "[1:a][2:a]amerge=inputs=2,aeval='val(0)|if(between(t\\,1.25\\,1.95)\\,val(0)\\,val(1))':c=stereo,"
-                                           + "aformat=channel_layouts=stereo[a]",
-                                       "-map", "0:v", "-map", "[a]", "-c:v", "libx264", "-c:a", "pcm_s16le", file])
         let report = try QCAuditor(file: file, profile: try QCProfile.named("streaming", in: QCFixture.profiles)).run()
         let copies = report.issues.filter { $0.check == "channels" }
         #expect(copies.count == 1, "\(report.issues)")

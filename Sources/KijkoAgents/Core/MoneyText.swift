@@ -41,11 +41,11 @@ public enum MoneyText {
             }
         }
         var currency = Range(match.range(withName: "cur"), in: text).flatMap { currencyCode(String(text[$0])) }
-        if currency == nil, let whole = Range(match.range, in: text) {
+        if currency == nil, let matched = Range(match.range, in: text) {
             // A budget line's currency is on it: passed over before the amount, or just after it
             // ("Budget: USD 40,000", "budget: 40,000 EUR"); never a currency word elsewhere in the text.
-            let after = text[whole.upperBound...].prefix(12)
-            currency = self.currency(in: String(text[whole])) ?? self.currency(in: String(after))
+            let after = text[matched.upperBound...].prefix(12)
+            currency = self.currency(in: String(text[matched])) ?? self.currency(in: String(after))
         }
         return Money(amount: value, currency: currency)
     }

@@ -52,9 +52,10 @@ public struct VRDAgent: DraftingAgent {
         var notes: [String] = []
         var document = output
         // A model's range in another currency than the brief's is the brief's money mislabelled.
-        if document.budgetRange.currency != currency(facts) {
-            notes.append("budget range currency \(document.budgetRange.currency) set to the brief's \(currency(facts))")
-            document.budgetRange.currency = currency(facts)
+        let money = currency(facts)
+        if document.budgetRange.currency != money {
+            notes.append("budget range currency \(document.budgetRange.currency) set to the brief's \(money)")
+            document.budgetRange.currency = money
         }
         if !(document.targetDuration > 0) {
             document.targetDuration = facts.target

@@ -87,7 +87,8 @@ public struct ChatClient: Sendable {
         // exact problems, up to `reasks` times; usage and waits add up over every call.
         var reply = first
         var conversation = request
-        for turn in 0...max(0, reasks) {
+        var turn = 0
+        while true {
             let problem: String
             do {
                 return (try decode(reply.content), reply)
@@ -114,8 +115,8 @@ public struct ChatClient: Sendable {
             next.attempts += reply.attempts
             next.waits = reply.waits + next.waits
             reply = next
+            turn += 1
         }
-        throw LLMError(kind: .schema, message: "no reply", status: nil, attempts: reply.attempts, waits: reply.waits, usage: reply.usage)
     }
 
     // MARK: - Wire format

@@ -81,8 +81,9 @@ extension PlaneScan {
     /// Blocking, from a sample of the picture: the share of 8×8 block edges where the step across
     /// the edge stands out — at least `minStep` and more than about twice the steps either side of
     /// it — and the same share at the middles of blocks (8k + 4) as a control. Horizontal edges
-    /// are read on every 16th block row across the whole width, vertical edges on every 16th row. Blocky pictures step at nearly every edge and
-    /// almost nowhere inside; natural pictures step about as often at both.
+    /// are read on every 16th block row across the whole width, vertical edges on every 16th row.
+    /// Blocky pictures step at nearly every edge and almost nowhere inside; natural pictures step
+    /// about as often at both.
     static func blockSteps(_ base: UnsafePointer<UInt8>, stride: Int, width: Int, height: Int, minStep: UInt8)
         -> (edges: Double, middles: Double) {
         var edges: Int64 = 0, middles: Int64 = 0, samples: Int64 = 0

@@ -20,7 +20,7 @@ public enum HTMLReport {
         var graphs = "<h3>Faults</h3>" + chart.issues(report, colours: colours)
         if let line = report.timeline {
             graphs += "<h3>Luma</h3>" + chart.luma(line)
-            if let colour = chart.chroma(line, tolerated: line.chromaTolerated) { graphs += "<h3>Chroma</h3>" + colour }
+            if let colour = chart.chroma(line) { graphs += "<h3>Chroma</h3>" + colour }
             if let sound = chart.loudness(line) { graphs += "<h3>Loudness</h3>" + sound }
         }
         let m = report.measurements

@@ -68,12 +68,15 @@ struct TimelineChart {
         return svg(height: bottom + 22, body)
     }
 
+    /// Seconds from the start of the pictures' point `i` (each covers `framesPerPoint` frames).
+    func seconds(ofPoint i: Int, _ t: QCReport.Timeline) -> Double { Double(i * t.framesPerPoint) / max(fps, 1e-6) }
+
     /// Luma per picture: the band from the lowest to the highest level, the mean, the legal range.
     func luma(_ t: QCReport.Timeline) -> String {
         let top = 8.0, height = 120.0, bottom = top + height
         func y(_ level: Double) -> Double { bottom - height * level / 255 }
         let n = t.lumaMean.count
-        let seconds = { (i: Int) in Double(i * t.framesPerPoint) / max(self.fps, 1e-6) }
+        let seconds = { (i: Int) in self.seconds(ofPoint: i, t) }
         var band = (0..<n).map { "\(f(x(seconds($0)))),\(f(y(Double(t.lumaHigh[$0]))))" }
         band += (0..<n).reversed().map { "\(f(x(seconds($0)))),\(f(y(Double(t.lumaLow[$0]))))" }
         let mean = (0..<n).map { "\(f(x(seconds($0)))),\(f(y(t.lumaMean[$0])))" }.joined(separator: " ")
@@ -92,11 +95,11 @@ struct TimelineChart {
     /// Chroma per picture: mean Cb and Cr on 16–240 about neutral 128 (a cast leaves it), and
     /// under it, when the profile checks chroma, the share of chroma pixels outside the legal range
     /// against the share it tolerates.
-    func chroma(_ t: QCReport.Timeline, tolerated: Double?) -> String? {
+    func chroma(_ t: QCReport.Timeline) -> String? {
         guard let cb = t.cbMean, let cr = t.crMean, !cb.isEmpty, cb.count == cr.count else { return nil }
         let top = 8.0, height = 100.0, bottom = top + height
         func y(_ level: Double) -> Double { bottom - height * (min(240, max(16, level)) - 16) / 224 }
-        let seconds = { (i: Int) in Double(i * t.framesPerPoint) / max(self.fps, 1e-6) }
+        let seconds = { (i: Int) in self.seconds(ofPoint: i, t) }
         func points(_ values: [Double]) -> String {
             values.enumerated().map { "\(f(x(seconds($0.offset)))),\(f(y($0.element)))" }.joined(separator: " ")
         }
@@ -111,6 +114,7 @@ struct TimelineChart {
             // The strip: bars as high as the share outside, on a scale to twice the tolerated share.
             let stripTop = bottom + 10, strip = 30.0
             end = stripTop + strip
+            let tolerated = t.chromaTolerated
             let scale = max(outside.max() ?? 0, 2 * (tolerated ?? 0), 0.001)
             let step = plotWidth / Double(max(1, outside.count))
             body += "<rect x=\"\(f(left))\" y=\"\(f(stripTop))\" width=\"\(f(plotWidth))\" height=\"\(f(strip))\" fill=\"#f6f8fa\"/>"
