@@ -1,4 +1,5 @@
 import Foundation
+import KijkoAgents
 import KijkoPipeline
 
 /// Pending approvals as a table a person reads at a glance: request, job, gate, who approves,
@@ -19,7 +20,17 @@ enum ApprovalsTable {
             out.append("")
             out.append("decide: kijko approve \(first.id.prefix(8)) [--feedback …]   |   kijko reject \(first.id.prefix(8)) --feedback …")
         }
+        for request in pending { out += options(request) }
         return out.joined(separator: "\n")
+    }
+
+    /// The ranked options a request offers (the first five) and how to choose one; none when it offers none.
+    static func options(_ request: PipelineStore.ApprovalRecord, shown: Int = 5) -> [String] {
+        let options = ApprovalChoice.options(in: request.content?["content"])
+        guard !options.isEmpty else { return [] }
+        let more = options.count > shown ? ["    … \(options.count - shown) more (kijko approvals --json)"] : []
+        return ["", "\(request.id.prefix(8)) ranks \(Output.count(options.count, "option")); choose with kijko approve \(request.id.prefix(8)) --choose N (default: 1):"]
+            + options.prefix(shown).enumerated().map { "  \($0.offset + 1). \($0.element)" } + more
     }
 
     /// `2026-11-30 17:04 (12 min ago)` from the store's UTC timestamp.

@@ -39,6 +39,7 @@ func runJob(_ jobs: JobsService, job: String, options: StoreOptions, approveAll:
         for request in result.pendingApprovals {
             print("  approval \(request.id.prefix(8)): \(request.role) to approve the \(request.approval) (step \(request.step))"
                   + "  → kijko approve \(request.id.prefix(8))  |  kijko reject \(request.id.prefix(8)) --feedback …")
+            for line in ApprovalsTable.options(request) where !line.isEmpty { print("  " + line) }
         }
     }
     for warning in result.traceWarnings { Output.warn(warning) }
@@ -206,11 +207,18 @@ struct ApproveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a request; the job goes on unless --no-continue.")
     @Argument(help: "Approval request id (or its first characters).") var request: String
     @Option(help: "Notes.") var feedback: String?
+    @Option(help: ArgumentHelp("The option chosen, by its rank (1 = first), when the review ranks some (concepts).", valueName: "N"))
+    var choose: Int?
     @OptionGroup var decision: DecisionOptions
+
+    func validate() throws {
+        if let choose, choose < 1 { throw ValidationError("--choose: a rank, from 1") }
+    }
 
     func run() async throws {
         let request = request, feedback = feedback, by = decision.decider
-        try await decision.record("approved") { try $0.approve(request, by: by, feedback: feedback) }
+        let choice: JSONValue? = choose.map { .number(Double($0 - 1)) }
+        try await decision.record("approved") { try $0.approve(request, by: by, feedback: feedback, choice: choice) }
     }
 }
 

@@ -65,7 +65,7 @@ final class RandomSchemaModel: @unchecked Sendable {
         default: types = ["string"]
         }
         if types.contains("null"), next(4) == 0 { return .null }
-        switch types.first { $0 != "null" } ?? "null" {
+        switch types.first(where: { $0 != "null" }) ?? "null" {
         case "object":
             var fields: [String: JSONValue] = [:]
             if case .object(let properties)? = rule["properties"] {

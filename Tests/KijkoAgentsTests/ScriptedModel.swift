@@ -96,12 +96,13 @@ final class ScriptedModel: @unchecked Sendable {
                           "canyon", "bakery", "stadium", "lighthouse", "greenhouse", "observatory", "marina", "quarry", "monastery", "circus"]
             let moods = ["sunrise", "midnight", "thunderstorm", "snowfall", "heatwave", "festival"]
             let n = Int(batch) ?? 0
-            var ideas: [ConceptBatch.Idea] = []
+            var ideas: [ConceptIdea] = []
             for k in 0..<10 {
                 let i = n == 3 && k == 9 ? 30 : n * 10 + k
                 let place = places[i % places.count], mood = moods[(i / places.count) % moods.count]
-                ideas.append(ConceptBatch.Idea(title: "\(mood.capitalized) \(place)", logline: "A \(place) story at \(mood).",
-                                               hook: "\(mood) \(place) moment", visualStyle: "\(place) at \(mood)"))
+                ideas.append(ConceptIdea(title: "\(mood.capitalized) \(place)", bigIdea: "A \(place) story at \(mood).",
+                                         visualApproach: "\(place) at \(mood)", keyMessage: "Made for the \(place)", targetEmotion: "awe",
+                                         angle: "\(mood) in a \(place)", hook: "\(mood) \(place) moment"))
             }
             return text(ConceptBatch(concepts: ideas))
         }

@@ -34,17 +34,6 @@ struct ServerUnitTests {
         }
     }
 
-    @Test func choicesAreIndexesOrTitles() throws {
-        let choices = ["Rain", "Sun", "Fog"]
-        #expect(try Decision(choice: .number(1)).chosen(from: choices) == .object(["index": .number(1), "title": "Sun"]))
-        #expect(try Decision(choice: .string("Fog")).chosen(from: choices) == .object(["index": .number(2), "title": "Fog"]))
-        #expect(try Decision(choice: nil).chosen(from: choices) == nil)
-        for bad: JSONValue in [.number(99), .number(-1), .number(0.5), .string("Snow"), .bool(true)] {
-            #expect(throws: APIError.self) { try Decision(choice: bad).chosen(from: choices) }
-        }
-        #expect(throws: APIError.self) { try Decision(choice: .number(0)).chosen(from: []) }
-    }
-
     @Test func markdownIsEscaped() {
         let html = Markdown.html("# Title <b>\n\n- one **two**\n- <script>alert(1)</script>\n\n| a | b |\n|---|---|\n| <i> | 2 |\n\n```\n<raw>\n```")
         #expect(html.contains("<h2>Title &lt;b&gt;</h2>"))

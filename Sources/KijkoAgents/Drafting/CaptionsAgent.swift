@@ -28,7 +28,7 @@ public struct CaptionsAgent: DraftingAgent {
     public func draft(_ input: Input, facts: BriefFacts, given: AgentInput) throws -> Captions {
         let tag = "#" + facts.brand.filter { $0.isLetter || $0.isNumber }.lowercased()
         return Captions(posts: (input.platforms.isEmpty ? ["instagram"] : input.platforms).map { platform in
-            let line = input.concept.map { "\($0.title) — \(input.messages.first ?? $0.logline)" } ?? (input.messages.first ?? facts.product)
+            let line = input.concept.map { "\($0.title) — \(input.messages.first ?? $0.idea.keyMessage)" } ?? (input.messages.first ?? facts.product)
             let caption = (input.paid ? "#ad " : "") + line + (platform == "x" ? "" : " Tell us where you'd take it.")
             return Captions.Post(platform: platform, caption: caption, hashtags: [tag, "#\(platform == "tiktok" ? "fyp" : "newin")"], characters: 0)
         })

@@ -26,7 +26,7 @@ public struct ConceptGeneratorAgent: PipelineAgent {
         var calls: [LLMCallRecord] = []
         var batches = 0
         var removed = 0
-        var kept: [(idea: ConceptBatch.Idea, words: Set<String>)] = []
+        var kept: [(idea: ConceptIdea, words: Set<String>)] = []
         var round = 0
         while kept.count < count, round < 4 {
             let needed = (count - kept.count + Self.batchSize - 1) / Self.batchSize
@@ -49,8 +49,7 @@ public struct ConceptGeneratorAgent: PipelineAgent {
             let relevance = brief.isEmpty ? 0 : Double(entry.words.intersection(brief).count) / Double(min(brief.count, 8))
             let closest = kept.enumerated().filter { $0.offset != index }.map { Self.overlap($0.element.words, entry.words) }.max() ?? 0
             let r = (min(1, relevance) * 1000).rounded() / 1000, u = ((1 - closest) * 1000).rounded() / 1000
-            return Concepts.Concept(rank: 0, title: entry.idea.title, logline: entry.idea.logline, hook: entry.idea.hook,
-                                    visualStyle: entry.idea.visualStyle, relevance: r, uniqueness: u, score: ((0.6 * r + 0.4 * u) * 1000).rounded() / 1000)
+            return Concepts.Concept(rank: 0, idea: entry.idea, relevance: r, uniqueness: u, score: ((0.6 * r + 0.4 * u) * 1000).rounded() / 1000)
         }
         concepts.sort { ($0.score, $1.title) > ($1.score, $0.title) }
         for i in concepts.indices { concepts[i].rank = i + 1 }
@@ -59,8 +58,10 @@ public struct ConceptGeneratorAgent: PipelineAgent {
         let document = Concepts(requested: count, batches: batches, duplicatesRemoved: removed, concepts: concepts)
         let folder = ArtefactFolder(given.workFolder)
         var md = Provenance.header(context) + "# Concepts (\(concepts.count) of \(count), \(batches) batches, \(removed) near-duplicates removed)\n\n"
-        md += "| rank | concept | hook | relevance | uniqueness | score |\n|---|---|---|---|---|---|\n"
-        md += concepts.map { "| \($0.rank) | **\($0.title)** — \($0.logline) | \($0.hook) | \($0.relevance) | \($0.uniqueness) | \($0.score) |\n" }.joined()
+        md += "| rank | concept | key message | emotion | angle | hook | relevance | uniqueness | score |\n|---|---|---|---|---|---|---|---|---|\n"
+        md += concepts.map {
+            "| \($0.rank) | **\($0.title)** — \($0.idea.bigIdea) _\($0.idea.visualApproach)_ | \($0.idea.keyMessage) | \($0.idea.targetEmotion) | \($0.idea.angle) | \($0.idea.hook) | \($0.relevance) | \($0.uniqueness) | \($0.score) |\n"
+        }.joined()
         let artefacts = [try folder.write(Concepts.encoder.encode(document), as: "concepts.json", name: "concepts", type: "json"),
                          try folder.write(md, as: "concepts.md", name: "concepts (ranked)", type: "markdown")]
         return AgentOutput(output: try AgentEnvelope.wrap(Finished(document: document, artefacts: artefacts, notes: notes, summary: concepts.first.map { String(format: "%d concepts; #1 “%@” (score %.3f)", concepts.count, $0.title, $0.score) } ?? "no concepts"),
@@ -69,7 +70,7 @@ public struct ConceptGeneratorAgent: PipelineAgent {
     }
 
     struct Answer: Sendable {
-        var ideas: [ConceptBatch.Idea]
+        var ideas: [ConceptIdea]
         var usage: LLMUsage
         var calls: [LLMCallRecord]
     }
@@ -96,28 +97,31 @@ public struct ConceptGeneratorAgent: PipelineAgent {
     }
 
     /// Offline ideas for batch `n`: brief facts crossed with angles, settings and hooks, all distinct.
-    static func offline(batch n: Int, facts: BriefFacts, trends: TrendReport?) -> [ConceptBatch.Idea] {
+    static func offline(batch n: Int, facts: BriefFacts, trends: TrendReport?) -> [ConceptIdea] {
         let angles = ["Before and after", "A day in the life", "The unexpected hero", "Slow reveal", "Countdown", "Tiny details",
                       "Split screen", "One continuous take", "Reverse chronology", "Street interview"]
         let settings = ["rooftop at dawn", "busy market", "quiet kitchen", "night bus", "coastal road", "school gate", "studio white",
                         "rain-soaked alley", "mountain trail", "office lift"]
         let hooks = ["a sound that stops you", "a question on screen", "a bold colour pop", "a familiar frustration", "a surprising number",
                      "a close-up that puzzles", "a laugh in the first second", "a whispered line", "a hand reaching for it", "silence, then music"]
+        let emotions = ["joy", "relief", "pride", "curiosity", "belonging", "surprise", "calm", "confidence"]
         let trend = trends?.trends.first?.name
+        let messages = facts.messages.isEmpty ? ["\(facts.product) makes the day lighter"] : facts.messages
         return (0..<batchSize).map { k in
             let i = n * batchSize + k
             let angle = angles[i % angles.count], setting = settings[(i / angles.count) % settings.count]
             let hook = hooks[(i * 3 + i / angles.count) % hooks.count]
-            return ConceptBatch.Idea(
+            return ConceptIdea(
                 title: "\(angle): \(setting)",
-                logline: "\(facts.product) for \(facts.audience), told as \(angle.lowercased()) on a \(setting)"
+                bigIdea: "\(facts.product) for \(facts.audience), told as \(angle.lowercased()) on a \(setting)"
                     + (trend.map { ", riding the \($0) trend" } ?? "") + ".",
-                hook: "Open on \(hook).", visualStyle: "\(setting.capitalized), \(facts.tone)")
+                visualApproach: "\(setting.capitalized), \(facts.tone)", keyMessage: messages[i % messages.count],
+                targetEmotion: emotions[(i + i / angles.count) % emotions.count], angle: angle, hook: "Open on \(hook).")
         }
     }
 
-    static func words(_ idea: ConceptBatch.Idea) -> Set<String> {
-        Set("\(idea.title) \(idea.logline) \(idea.hook)".lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+    static func words(_ idea: ConceptIdea) -> Set<String> {
+        Set("\(idea.title) \(idea.bigIdea) \(idea.angle) \(idea.hook)".lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
             .map(String.init).filter { $0.count > 2 })
     }
 

@@ -27,7 +27,7 @@ public struct ScriptSmithAgent: DraftingAgent {
 
     public func draft(_ input: Input, facts: BriefFacts, given: AgentInput) throws -> Script {
         let target = input.targetDuration
-        let place = input.concept?.visualStyle ?? "the city at first light"
+        let place = input.concept?.idea.visualApproach ?? "the city at first light"
         let messages = input.requirements?.keyMessages ?? facts.messages
         func version(_ title: String, _ approach: String, _ beats: [(String, String, Double)]) -> Script.Version {
             let weight = beats.reduce(0) { $0 + $1.2 }

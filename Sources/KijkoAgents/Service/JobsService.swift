@@ -205,9 +205,15 @@ public final class JobsService: Sendable {
 
     /// Approves a request (id or first characters); returns its job. The job does not run: call ``run(job:approveAll:progress:)``.
     /// With `seen`, the decision holds only if what is reviewed is still what the reviewer saw
-    /// (its content hash); `choice` is what they picked.
+    /// (its content hash); `choice` is what they picked: an index from 0 or a title of the ranked
+    /// options the review offers (``ApprovalChoice``), recorded as `{index, title}`.
+    /// - Throws: ``ServiceError`` for a choice the review does not offer; nothing is recorded.
     public func approve(_ request: String, by: String?, feedback: String? = nil, seen: String? = nil, choice: JSONValue? = nil) throws -> String {
-        try runner.approve(request, by: by, feedback: feedback, seen: seen, choice: choice)
+        var chosen: JSONValue?
+        if let choice {
+            chosen = try ApprovalChoice.resolve(choice, options: ApprovalChoice.options(in: try store.approval(request).content?["content"]))
+        }
+        return try runner.approve(request, by: by, feedback: feedback, seen: seen, choice: chosen)
     }
 
     /// Rejects a request with feedback (required); returns its job.

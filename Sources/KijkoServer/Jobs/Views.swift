@@ -115,12 +115,6 @@ struct ApprovalView: Codable, Sendable {
         artefacts = (detail.steps.first { $0.step == reviewed }?.artefacts ?? []).map { ArtefactView($0, job: approval.job, folder: folder) }
         self.revisions = revisions.filter { $0.id != approval.id && $0.createdAt <= approval.createdAt }
         canDecide = approval.status == "pending" && person.role.decides(gateRole: approval.role)
-        choices = Self.choices(in: approval.content?["content"])
-    }
-
-    /// Titles of ranked options in a reviewed output (`concepts: [{title…}]`).
-    static func choices(in content: JSONValue?) -> [String] {
-        guard case .array(let items)? = content?["concepts"] else { return [] }
-        return items.enumerated().map { index, item in item["title"]?.stringValue ?? "option \(index + 1)" }
+        choices = ApprovalChoice.options(in: approval.content?["content"])
     }
 }

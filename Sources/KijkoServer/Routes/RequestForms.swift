@@ -122,22 +122,6 @@ struct Decision {
         if choice == .null { choice = nil }
         return Decision(contentHash: fields.string("content_hash"), feedback: fields.string("feedback"), choice: choice)
     }
-
-    /// The choice as recorded: `{index, title}` of one of `choices`.
-    func chosen(from choices: [String]) throws -> JSONValue? {
-        guard let choice else { return nil }
-        guard !choices.isEmpty else { throw APIError.badRequest("choice: this review offers nothing to choose") }
-        let index: Int?
-        switch choice {
-        case .number(let n) where n == n.rounded() && n >= 0 && n < Double(choices.count): index = Int(n)
-        case .string(let title): index = choices.firstIndex(of: title)
-        default: index = nil
-        }
-        guard let index else {
-            throw APIError.badRequest("choice: an index from 0 to \(choices.count - 1), or one of the titles")
-        }
-        return .object(["index": .number(Double(index)), "title": .string(choices[index])])
-    }
 }
 
 /// `application/x-www-form-urlencoded` bodies.
