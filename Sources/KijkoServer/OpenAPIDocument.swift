@@ -115,20 +115,23 @@ enum OpenAPIDocument {
             "id": {"type": "string"}, "job": {"type": "string"}, "step": {"type": "string"}, "role": {"type": "string"}, "approval": {"type": "string"},
             "status": {"type": "string", "enum": ["pending", "approved", "rejected"]}, "feedback": {"type": "string"}, "by": {"type": "string"},
             "created_at": {"type": "string"}, "decided_at": {"type": "string"}, "content": {"type": "object"},
-            "content_hash": {"type": "string"}, "choice": {"type": "object"}}},
+            "content_hash": {"type": "string"}, "choice": {"type": "object"},
+            "override": {"type": "string", "description": "Why the approver went past a failing QC"}}},
           "Job": {"type": "object", "required": ["job", "brief", "steps", "approvals", "pending_approvals", "events", "page"], "properties": {
             "job": {"$ref": "#/components/schemas/JobSummary"}, "brief": {"type": "string"},
             "steps": {"type": "array", "items": {"$ref": "#/components/schemas/Step"}},
             "approvals": {"type": "array", "items": {"$ref": "#/components/schemas/Approval"}},
             "pending_approvals": {"type": "array", "items": {"type": "string"}}, "events": {"type": "string"}, "page": {"type": "string"}}},
-          "ApprovalView": {"type": "object", "required": ["approval", "workflow", "artefacts", "revisions", "can_decide", "choices"], "properties": {
+          "ApprovalView": {"type": "object", "required": ["approval", "workflow", "artefacts", "revisions", "can_decide", "choices", "held"], "properties": {
             "approval": {"$ref": "#/components/schemas/Approval"}, "workflow": {"type": "string"},
             "artefacts": {"type": "array", "items": {"$ref": "#/components/schemas/Artefact"}},
             "revisions": {"type": "array", "items": {"$ref": "#/components/schemas/Approval"}},
-            "can_decide": {"type": "boolean"}, "choices": {"type": "array", "items": {"type": "string"}}}},
+            "can_decide": {"type": "boolean"}, "choices": {"type": "array", "items": {"type": "string"}},
+            "held": {"type": "array", "items": {"type": "string"}, "description": "Delivered files that failed QC; approving takes an override"}}},
           "Decision": {"type": "object", "required": ["content_hash"], "properties": {
             "content_hash": {"type": "string"}, "feedback": {"type": "string"},
-            "choice": {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string"}], "description": "Index (from 0) or title of one of the choices"}}},
+            "choice": {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string"}], "description": "Index (from 0) or title of one of the choices"},
+            "override": {"type": "string", "description": "Why to approve past a failing QC (required when the approval is held)"}}},
           "Decided": {"type": "object", "required": ["approval", "status", "job", "decided_by"], "properties": {
             "approval": {"type": "string"}, "status": {"type": "string", "enum": ["approved", "rejected"]}, "job": {"type": "string"}, "decided_by": {"type": "string"}}},
           "Metrics": {"type": "object", "required": ["agents", "workflows", "approvals"], "properties": {

@@ -209,6 +209,9 @@ struct ApproveCommand: AsyncParsableCommand {
     @Option(help: "Notes.") var feedback: String?
     @Option(help: ArgumentHelp("The option chosen, by its rank (1 = first), when the review ranks some (concepts).", valueName: "N"))
     var choose: Int?
+    @Option(help: ArgumentHelp("Approve past a failing QC, and why: recorded with who gave it; traffic and distribution then deliver what failed.",
+                               valueName: "REASON"))
+    var override: String?
     @OptionGroup var decision: DecisionOptions
 
     func validate() throws {
@@ -217,8 +220,8 @@ struct ApproveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let request = request, feedback = feedback, by = decision.decider
-        let choice: JSONValue? = choose.map { .number(Double($0 - 1)) }
-        try await decision.record("approved") { try $0.approve(request, by: by, feedback: feedback, choice: choice) }
+        let choice: JSONValue? = choose.map { .number(Double($0 - 1)) }, override = override
+        try await decision.record("approved") { try $0.approve(request, by: by, feedback: feedback, choice: choice, override: override) }
     }
 }
 

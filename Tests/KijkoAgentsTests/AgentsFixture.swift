@@ -56,24 +56,26 @@ enum AgentsFixture {
     }
 
     /// Starts `workflow` (a shipped template) and drives it to its end, approving every gate
-    /// unless `decide` returns feedback for a rejection.
+    /// unless `decide` returns feedback for a rejection, past a failing QC where `override` gives a reason.
     static func run(_ workflow: String, context: AgentContext, brief: String = brief, options: PipelineRunner.JobOptions = .init(),
+                    override: (PipelineStore.ApprovalRecord) -> String? = { _ in nil },
                     decide: (PipelineStore.ApprovalRecord) -> String? = { _ in nil }) throws -> (runner: PipelineRunner, job: String, outcome: PipelineRunner.Outcome) {
         let agents = ProductionAgents.registry(context)
         let runner = PipelineRunner(store: try PipelineStore(path: try scratch() + "/jobs.sqlite"), agents: agents)
         let template = try WorkflowTemplate.named(workflow, in: root.appendingPathComponent("presets/workflows").path, agents: agents.names)
         let job = try runner.start(template, brief: brief, options: options)
-        return (runner, job, try drive(runner, job: job, decide: decide))
+        return (runner, job, try drive(runner, job: job, override: override, decide: decide))
     }
 
-    static func drive(_ runner: PipelineRunner, job: String, decide: (PipelineStore.ApprovalRecord) -> String? = { _ in nil }) throws -> PipelineRunner.Outcome {
+    static func drive(_ runner: PipelineRunner, job: String, override: (PipelineStore.ApprovalRecord) -> String? = { _ in nil },
+                      decide: (PipelineStore.ApprovalRecord) -> String? = { _ in nil }) throws -> PipelineRunner.Outcome {
         var outcome = try runner.run(job: job)
         var rounds = 0
         while case .waiting = outcome, rounds < 30 {
             rounds += 1
             for request in try runner.store.pendingApprovals(job: job) {
                 if let feedback = decide(request) { _ = try runner.reject(request.id, by: "tester", feedback: feedback) }
-                else { _ = try runner.approve(request.id, by: "tester") }
+                else { _ = try runner.approve(request.id, by: "tester", override: override(request)) }
             }
             outcome = try runner.run(job: job)
         }

@@ -38,7 +38,9 @@ import KijkoCore
     @Test func advertisingFromBriefToDeliveries() throws {
         let media = try AgentsFixture.media()
         var rejected = false
-        let run = try AgentsFixture.run("advertising", context: AgentsFixture.context(), options: .init(client: "Aurora", media: media)) { request in
+        let reason = "synthetic footage: the silence is the placeholder's"
+        let run = try AgentsFixture.run("advertising", context: AgentsFixture.context(), options: .init(client: "Aurora", media: media),
+                                        override: { $0.step == "final_approval" ? reason : nil }) { request in
             // The client sends the storyboards back to the script once.
             if request.step == "client_presentation" && !rejected { rejected = true; return "Open on the city, not the home" }
             return nil
@@ -67,12 +69,19 @@ import KijkoCore
         #expect(versions.versions.allSatisfy { $0.pass && abs($0.duration - shots.totalDuration) < 0.1 }, "\(versions.versions.map(\.failedChecks))")
         // QC's report, traffic's clock numbers, distribution's package.
         let qc = try AgentsFixture.document(QCVerdict.self, outputs, "final_qc")
-        #expect(FileManager.default.fileExists(atPath: qc.reportHtml) && qc.vision == "skipped")
+        #expect(FileManager.default.fileExists(atPath: qc.master.reportHtml) && qc.vision == "skipped")
+        // QC audited each version delivered, each against its preset, with its own report.
+        #expect(Set(qc.versions.map(\.file)) == Set(versions.versions.map(\.path)))
+        #expect(qc.versions.allSatisfy { FileManager.default.fileExists(atPath: $0.reportHtml) && $0.preset != nil }, "\(qc.versions)")
+        // The synthetic takes hold silence and, reframed to 9:16, stray luma: QC fails them, and the
+        // client's approval overrode it with a reason, which traffic and distribution carry.
+        #expect(qc.status == "fail" && qc.holds.count == 4, "\(qc.holds)")
         let traffic = try AgentsFixture.document(TrafficSchedule.self, outputs, "traffic")
-        #expect(traffic.deliveries.count == 4 && Set(traffic.deliveries.map(\.clockNumber)).count == 4)
+        #expect(traffic.deliveries.count == 4 && Set(traffic.deliveries.map(\.clockNumber)).count == 4 && traffic.held.isEmpty)
+        #expect(traffic.deliveries.allSatisfy { $0.qc.contains("delivered on override by tester: \(reason)") }, "\(traffic.deliveries.map(\.qc))")
         #expect(traffic.deliveries.allSatisfy { $0.clockNumber.hasPrefix("KJK/AURO") && $0.airDate >= "2027-01-01" })
         let package = try AgentsFixture.document(DeliveryPackage.self, outputs, "distribution")
-        #expect(package.items.count == 4 && package.items.allSatisfy { FileManager.default.fileExists(atPath: $0.path) })
+        #expect(package.items.count == 4 && package.items.allSatisfy { FileManager.default.fileExists(atPath: $0.path) && $0.qc.contains(reason) })
         // The index page links every artefact.
         let detail = try run.runner.store.detail(job: run.job)
         let folder = run.runner.store.artefactFolder(job: run.job)

@@ -6,7 +6,7 @@ public import KijkoCore
 /// An agent that drafts one document: from a model when the context has a client, otherwise
 /// offline (deterministic, from the brief and the upstream documents). Either way the draft then
 /// passes through `finish`, where what must be computed (costs, durations, files) is done in code.
-public protocol DraftingAgent: PipelineAgent {
+public protocol DraftingAgent: PipelineAgent, CostEstimating {
     associatedtype Input: Codable & Sendable
     associatedtype Output: AgentDocument
     var context: AgentContext { get }

@@ -10,6 +10,8 @@ public struct DeliveryPackage: AgentDocument, Equatable {
         public var slate: String
         public var bytes: Int
         public var sha256: String
+        /// `pass`, `not audited`, or the failure and who overrode it, with their reason.
+        public var qc: String
     }
 
     public var folder: String
@@ -19,6 +21,6 @@ public struct DeliveryPackage: AgentDocument, Equatable {
 
     public static var example: DeliveryPackage {
         DeliveryPackage(folder: "/job/deliveries", items: [Item(clockNumber: "KJK/AURO001/030", destination: "youtube", path: "/job/deliveries/youtube/KJK-AURO001-030.mp4",
-                                                                slate: "/job/deliveries/youtube/KJK-AURO001-030.slate.txt", bytes: 1000, sha256: "00")])
+                                                                slate: "/job/deliveries/youtube/KJK-AURO001-030.slate.txt", bytes: 1000, sha256: "00", qc: "pass")])
     }
 }

@@ -3,7 +3,9 @@ public import KijkoPipeline
 import KijkoCore
 
 /// Scheduler: one post per platform with its version and caption, at the platform's usual best
-/// hour (a model may propose other times); files and captions filled from the job in code.
+/// hour (a model may propose other times); files and captions filled from the job in code. Only
+/// versions cleared for delivery are posted (``DeliveryClearance``): one that failed its checks or
+/// QC is held, unless a person overrode the failure with a reason at the approval.
 public struct SchedulerAgent: DraftingAgent {
     public let name = "scheduler"
     public let type = "post"
@@ -15,13 +17,23 @@ public struct SchedulerAgent: DraftingAgent {
     public struct Input: Codable, Sendable {
         public var versions: [VersionSet.Version]
         public var captions: [Captions.Post]
+        /// Versions held back, and why (not shown to the model).
+        var held: [String] = []
+
+        enum CodingKeys: String, CodingKey { case versions, captions }
     }
 
     static let bestHour = ["instagram": 18, "tiktok": 19, "youtube": 17, "facebook": 13, "linkedin": 9, "x": 12]
 
     public func input(_ given: AgentInput, facts: BriefFacts) throws -> Input {
         guard let versions = AgentInputs.document(VersionSet.self, in: given) else { throw AgentError("schedule: no platform versions among the job's earlier steps") }
-        return Input(versions: versions.versions, captions: AgentInputs.document(Captions.self, in: given)?.posts ?? [])
+        let clearance = DeliveryClearance(given)
+        var input = Input(versions: [], captions: AgentInputs.document(Captions.self, in: given)?.posts ?? [])
+        for version in versions.versions {
+            if case .held(let why) = clearance.decide(version.path) { input.held.append("\(version.preset) held, not posted: \(why)") }
+            else { input.versions.append(version) }
+        }
+        return input
     }
 
     public func draft(_ input: Input, facts: BriefFacts, given: AgentInput) throws -> PostingSchedule {
@@ -34,10 +46,10 @@ public struct SchedulerAgent: DraftingAgent {
 
     public func finish(_ output: PostingSchedule, input: Input, facts: BriefFacts, given: AgentInput) throws -> Finished<PostingSchedule> {
         var schedule = output
-        var notes: [String] = []
+        var notes = input.held
         schedule.posts = schedule.posts.compactMap { post in
-            guard let version = input.versions.first(where: { $0.platform == post.platform && $0.pass }) ?? input.versions.first(where: { $0.platform == post.platform }) else {
-                notes.append("\(post.platform): no version made for it; post dropped")
+            guard let version = input.versions.first(where: { $0.platform == post.platform }) else {
+                notes.append("\(post.platform): no version cleared for it; post dropped")
                 return nil
             }
             var fixed = post

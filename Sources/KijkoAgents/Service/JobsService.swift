@@ -99,10 +99,12 @@ public final class JobsService: Sendable {
         public var index: String?
         /// Gates passed by `approveAll`, as `step: role → approval`.
         public var autoApproved: [String] = []
+        /// What holds a gate `approveAll` left for a person: each delivered file that failed QC.
+        public var held: [String] = []
         /// Trace destinations that could not take the spans (not in the JSON; said on stderr).
         public var traceWarnings: [String] = []
 
-        enum CodingKeys: String, CodingKey { case job, outcome, message, pendingApprovals, index, autoApproved }
+        enum CodingKeys: String, CodingKey { case job, outcome, message, pendingApprovals, index, autoApproved, held }
 
         /// The run ended badly: failed or stopped.
         public var failed: Bool { outcome == "failed" || outcome == "stopped" }
@@ -126,15 +128,25 @@ public final class JobsService: Sendable {
         let background = BackgroundExport(exporter)
         let steps: ProgressHandler = { event in progress?(event) }
         var outcome: PipelineRunner.Outcome
-        var approved: [String] = []
+        var approved: [String] = [], holding: [String] = []
         do {
             outcome = try runner.run(job: given, cancel: cancel, progress: steps)
             while approveAll, case .waiting = outcome, cancel?.isCancelled != true {
+                var decided = 0
                 for request in try store.pendingApprovals(job: try runner.resolve(given)) {
+                    // --approve-all never approves past a failing QC: that takes a person and a reason.
+                    let hold = try held(job: request.job)
+                    guard hold.isEmpty else {
+                        holding = hold
+                        progress?(ProgressEvent(.note, stage: request.step, message: "held for a person: QC failed on \(hold.joined(separator: "; "))"))
+                        continue
+                    }
                     _ = try runner.approve(request.id, by: "--approve-all", feedback: "approved automatically by --approve-all; no person reviewed it")
                     approved.append("\(request.step): \(request.role) → \(request.approval)")
                     progress?(ProgressEvent(.note, stage: request.step, message: "auto-approved"))
+                    decided += 1
                 }
+                if decided == 0 { break }
                 outcome = try runner.run(job: given, cancel: cancel, progress: steps)
             }
             background.stop()
@@ -145,6 +157,10 @@ public final class JobsService: Sendable {
         let id = try runner.resolve(given)
         var result = try Self.result(store, job: id, outcome)
         result.autoApproved = approved
+        result.held = holding
+        if !holding.isEmpty {
+            result.message = "held for a person: QC failed on \(holding.joined(separator: "; ")) — reject it for a fix, or approve with --override REASON"
+        }
         // (A job whose steps made no files — a bench of no-op steps — gets no page.)
         if (try? store.hasArtefacts(job: id)) == true {
             let note = approved.isEmpty ? nil
@@ -207,13 +223,38 @@ public final class JobsService: Sendable {
     /// With `seen`, the decision holds only if what is reviewed is still what the reviewer saw
     /// (its content hash); `choice` is what they picked: an index from 0 or a title of the ranked
     /// options the review offers (``ApprovalChoice``), recorded as `{index, title}`.
-    /// - Throws: ``ServiceError`` for a choice the review does not offer; nothing is recorded.
-    public func approve(_ request: String, by: String?, feedback: String? = nil, seen: String? = nil, choice: JSONValue? = nil) throws -> String {
+    /// A gate after a failing QC is held: it takes an `override`, the reason to deliver anyway,
+    /// recorded with who gave it and handed to traffic and distribution.
+    /// - Throws: ``ServiceError`` for a choice the review does not offer, or a held gate approved
+    ///   without an override; nothing is recorded.
+    public func approve(_ request: String, by: String?, feedback: String? = nil, seen: String? = nil, choice: JSONValue? = nil,
+                        override: String? = nil) throws -> String {
+        let approval = try store.approval(request)
         var chosen: JSONValue?
         if let choice {
-            chosen = try ApprovalChoice.resolve(choice, options: ApprovalChoice.options(in: try store.approval(request).content?["content"]))
+            chosen = try ApprovalChoice.resolve(choice, options: ApprovalChoice.options(in: approval.content?["content"]))
         }
-        return try runner.approve(request, by: by, feedback: feedback, seen: seen, choice: chosen)
+        let reason = override?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if approval.status == "pending", reason?.isEmpty != false {
+            let hold = try held(job: approval.job)
+            if !hold.isEmpty {
+                throw ServiceError("approval \(approval.id.prefix(8)) is held: QC failed on \(hold.joined(separator: "; ")). "
+                                   + "Reject it for a fix, or approve it with an override and its reason (--override REASON; \"override\" in the API)")
+            }
+        }
+        return try runner.approve(request, by: by, feedback: feedback, seen: seen, choice: chosen, override: reason?.isEmpty == false ? reason : nil)
+    }
+
+    /// What holds `job`'s next gate: each delivered file its current QC verdict failed, as
+    /// `name: QC fail, N errors (first error)`; empty when QC passed or has not run.
+    public func held(job: String) throws -> [String] { Self.held(in: try store.detail(job: job).results) }
+
+    /// The same, from a job's current results (``PipelineStore/JobDetail/results``).
+    public static func held(in results: [String: JSONValue]) -> [String] {
+        results.keys.sorted().compactMap { step -> QCVerdict? in
+            guard let value = results[step], value["kind"] == .string(QCVerdict.kind) else { return nil }
+            return try? QCVerdict.from(value)
+        }.flatMap(\.holds)
     }
 
     /// Rejects a request with feedback (required); returns its job.

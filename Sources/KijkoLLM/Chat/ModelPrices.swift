@@ -58,4 +58,14 @@ public struct ModelPrices: Sendable {
         guard let price else { return nil }
         return (Double(promptTokens) * price.input + Double(completionTokens) * price.output) / 1_000_000
     }
+
+    /// USD for an estimate before the calls are made: a model with no price counts at the
+    /// dearest listed input and output prices, never $0, and the warning says so.
+    public func estimate(model: String, promptTokens: Int, completionTokens: Int) -> (usd: Double, warning: String?) {
+        if let usd = cost(model: model, promptTokens: promptTokens, completionTokens: completionTokens) { return (usd, nil) }
+        let input = prices.values.map(\.input).max() ?? 0, output = prices.values.map(\.output).max() ?? 0
+        let usd = (Double(promptTokens) * input + Double(completionTokens) * output) / 1_000_000
+        return (usd, String(format: "%@ has no price in models.yaml; its calls are estimated at the dearest listed ($%.2f in, $%.2f out per million tokens)",
+                            model, input, output))
+    }
 }

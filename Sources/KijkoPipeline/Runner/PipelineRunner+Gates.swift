@@ -22,13 +22,32 @@ extension PipelineRunner {
                                                              rerunPhase: template.step(gate.onReject)?.phase ?? "pre-production"))
     }
 
-    /// Stops the job before `steps` when their estimated cost would take it over its maximum.
-    func budgetGuard(_ steps: [WorkflowTemplate.Step], state: JobState, job: String, carrying held: PipelineStore.HeldWrite? = nil) throws -> String? {
+    /// A step's expected cost: its agent's estimate from its model's prices and the tokens its
+    /// runs typically take (learned from the store), or the template's `cost_estimate` when that
+    /// is more.
+    public func estimate(_ step: WorkflowTemplate.Step) throws -> CostEstimate {
+        guard let agentName = step.agent, let agent = agents.agents[agentName] as? any CostEstimating else {
+            return step.costEstimate > 0 ? CostEstimate(usd: step.costEstimate, basis: "the workflow's cost_estimate") : .free
+        }
+        let estimate = agent.estimate(typical: try store.typicalTokens(agent: agentName))
+        return estimate.usd >= step.costEstimate ? estimate : CostEstimate(usd: step.costEstimate, basis: "the workflow's cost_estimate", warning: estimate.warning)
+    }
+
+    /// Stops the job before `steps` when their estimated cost would take it over its maximum;
+    /// says an estimate's warning (an unpriced model) as the steps are reached.
+    func budgetGuard(_ steps: [WorkflowTemplate.Step], state: JobState, job: String, carrying held: PipelineStore.HeldWrite? = nil,
+                     progress: ProgressHandler? = nil) throws -> String? {
+        let estimates = try steps.map { try estimate($0) }
+        for (step, estimate) in zip(steps, estimates) {
+            if let warning = estimate.warning { progress?(ProgressEvent(.note, stage: step.id, message: "warning: \(warning)")) }
+        }
         guard let limit = state.maxCost else { return nil }
-        let next = steps.reduce(0) { $0 + $1.costEstimate }
+        let next = estimates.reduce(0) { $0 + $1.usd }
         guard state.totalCost + next > limit + 1e-9 else { return nil }
-        let why = String(format: "stopped before %@: its estimated $%.2f would take the job's cost from $%.2f over the $%.2f limit",
+        let each = zip(steps, estimates).filter { $0.1.usd > 0 }.map { String(format: "%@ $%.4f (%@)", $0.0.id, $0.1.usd, $0.1.basis) }
+        let why = String(format: "stopped before %@: its estimated $%.4f would take the job's cost from $%.4f over the $%.2f limit",
                          steps.map(\.id).joined(separator: ", "), next, state.totalCost, limit)
+            + (each.isEmpty ? "" : " — " + each.joined(separator: ", "))
         if let held { try store.commit(held) }
         try store.markJob(job, runState: "stopped", error: why)
         return why

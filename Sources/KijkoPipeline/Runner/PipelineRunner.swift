@@ -158,7 +158,7 @@ public final class PipelineRunner: Sendable {
                     try commitHeld()
                     return .stopped(Self.cancelled)
                 }
-                if let stop = try budgetGuard(ready, state: state, job: job, carrying: pending) { return .stopped(stop) }
+                if let stop = try budgetGuard(ready, state: state, job: job, carrying: pending, progress: progress) { return .stopped(stop) }
                 let failures = SharedList<String>()
                 let batch = ready
                 let finished = SharedList<(step: String, output: String, value: JSONValue, cost: Double)>()

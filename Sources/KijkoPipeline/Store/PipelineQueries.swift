@@ -73,6 +73,8 @@ extension PipelineStore {
         public var contentHash: String
         /// What the approver chose, when they chose.
         public var choice: JSONValue?
+        /// Why the approver went past a failing check, when they did.
+        public var override: String?
     }
 
     public func jobs() throws -> [JobSummary] {
@@ -224,7 +226,8 @@ extension PipelineStore {
                            createdAt: r["created_at"], decidedAt: r["approved_at"],
                            content: (r["content_to_review"] as String?).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) },
                            contentHash: r["content_hash"],
-                           choice: (r["choice"] as String?).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) })
+                           choice: (r["choice"] as String?).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) },
+                           override: r["override_reason"])
         }
     }
 }
@@ -318,5 +321,23 @@ extension ISO8601DateFormatter {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter
+    }
+}
+
+extension PipelineStore {
+    /// The tokens `agent`'s steps typically take: the median prompt and completion tokens over
+    /// its last 20 completed runs that called a model (each run's calls summed); nil when none did.
+    public func typicalTokens(agent: String) throws -> TypicalTokens? {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT SUM(c.prompt_tokens) AS prompt, SUM(c.completion_tokens) AS completion
+                FROM llm_calls c JOIN agent_executions e ON e.id = c.agent_execution_id
+                WHERE e.agent_name = ? AND e.status = 'completed'
+                GROUP BY e.id ORDER BY MAX(e.created_at) DESC LIMIT 20
+                """, arguments: [agent])
+            guard !rows.isEmpty else { return nil }
+            func median(_ values: [Int]) -> Int { values.sorted()[values.count / 2] }
+            return TypicalTokens(prompt: median(rows.map { $0["prompt"] ?? 0 }), completion: median(rows.map { $0["completion"] ?? 0 }), runs: rows.count)
+        }
     }
 }

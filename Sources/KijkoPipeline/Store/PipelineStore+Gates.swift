@@ -78,9 +78,13 @@ extension PipelineStore {
         }
     }
 
-    /// What a passed gate's step records as its output: who approved it, and what they chose.
+    /// What a passed gate's step records as its output: who approved it, what they chose, and
+    /// why they approved past a failing check (`override: {by, reason}`).
     static func gateOutput(_ request: Row) -> JSONValue {
         var fields: [String: JSONValue] = ["approved_by": .string(request["approved_by"] as String? ?? "")]
+        if let reason = request["override_reason"] as String? {
+            fields["override"] = .object(["by": .string(request["approved_by"] as String? ?? ""), "reason": .string(reason)])
+        }
         if let choice = (request["choice"] as String?).flatMap({ try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }) {
             fields["choice"] = choice
         }
@@ -90,8 +94,10 @@ extension PipelineStore {
     /// Records a decision on a pending request (id or prefix) in one transaction with its span and
     /// the job's approval history, synced to disk before it returns; returns the request's job.
     /// A request already decided, or whose content hash is not `seen` (when given: the reviewer
-    /// saw other content), is a ``DecisionConflict`` and nothing changes.
-    func decide(_ request: String, status: String, by: String?, feedback: String?, seen: String? = nil, choice: JSONValue? = nil) throws -> String {
+    /// saw other content), is a ``DecisionConflict`` and nothing changes. `override` is the reason
+    /// an approval goes past a failing check.
+    func decide(_ request: String, status: String, by: String?, feedback: String?, seen: String? = nil, choice: JSONValue? = nil,
+                override: String? = nil) throws -> String {
         try durableWrite { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM approval_requests WHERE id = ? OR id LIKE ?",
                                              arguments: [request, request + "%"]) else {
@@ -103,12 +109,13 @@ extension PipelineStore {
                 throw DecisionConflict("approval request \(id.prefix(8)): what it reviews changed since it was shown (content hash \(seen.prefix(12)) is stale); look again")
             }
             let now = PipelineStore.now()
-            try db.execute(sql: "UPDATE approval_requests SET status = ?, feedback = ?, approved_at = ?, approved_by = ?, choice = ? WHERE id = ?",
-                           arguments: [status, feedback, now, by, choice?.compactText, id])
+            try db.execute(sql: "UPDATE approval_requests SET status = ?, feedback = ?, approved_at = ?, approved_by = ?, choice = ?, override_reason = ? WHERE id = ?",
+                           arguments: [status, feedback, now, by, choice?.compactText, override, id])
             var attributes: [String: JSONValue] = ["kijko.step": .string(row["step_id"]), "kijko.approver_role": .string(row["approver_role"]),
                                                    "kijko.approval_type": .string(row["approval_type"]), "kijko.decision": .string(status)]
             if let by { attributes["kijko.approved_by"] = .string(by) }
             if let feedback { attributes["kijko.feedback"] = .string(feedback) }
+            if let override { attributes["kijko.override"] = .string(override) }
             try TraceRecorder.record(db, job: job, span: TraceRecorder.spanID(id), parent: TraceRecorder.rootSpanID(job: job),
                                      execution: row["agent_execution_id"], name: "approval \(row["step_id"] as String): \(status)",
                                      kind: "internal", start: TraceRecorder.nanoseconds(iso: row["created_at"]) ?? TraceRecorder.nanoseconds(),
@@ -120,6 +127,7 @@ extension PipelineStore {
             if let by { entry["by"] = by }
             if let feedback { entry["feedback"] = feedback }
             if let choice { entry["choice"] = choice.compactText }
+            if let override { entry["override"] = override }
             entries.append(entry)
             try db.execute(sql: "UPDATE production_jobs SET approval_history = ?, run_state = CASE WHEN run_state = 'waiting' THEN 'running' ELSE run_state END, updated_at = ? WHERE id = ?",
                            arguments: [try Self.sortedJSON(entries), now, job])

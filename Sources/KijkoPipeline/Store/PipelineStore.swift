@@ -292,6 +292,10 @@ public final class PipelineStore: Sendable {
                                         WHERE production_job_id = r.production_job_id AND step_id = r.step_id AND status = 'rejected'))
                 """)
         }
+        migrator.registerMigration("v5-overrides") { db in
+            // Why a person approved past a failing check (QC), recorded with the decision.
+            try db.execute(sql: "ALTER TABLE approval_requests ADD COLUMN override_reason TEXT")
+        }
         return migrator
     }
 

@@ -106,6 +106,8 @@ struct ApprovalView: Codable, Sendable {
     var canDecide: Bool
     /// Options to choose from, when the reviewed output ranks some (concepts): their titles.
     var choices: [String]
+    /// What holds a pending gate: each delivered file that failed QC; approving it takes an override.
+    var held: [String]
 
     init(_ approval: PipelineStore.ApprovalRecord, detail: PipelineStore.JobDetail, revisions: [PipelineStore.ApprovalRecord],
          folder: String, person: PipelineStore.Person) {
@@ -116,5 +118,6 @@ struct ApprovalView: Codable, Sendable {
         self.revisions = revisions.filter { $0.id != approval.id && $0.createdAt <= approval.createdAt }
         canDecide = approval.status == "pending" && person.role.decides(gateRole: approval.role)
         choices = ApprovalChoice.options(in: approval.content?["content"])
+        held = approval.status == "pending" ? JobsService.held(in: detail.results) : []
     }
 }

@@ -49,10 +49,18 @@ extension Pages {
             "<label class=\"small\" style=\"display:block;font-weight:400\"><input type=\"radio\" name=\"choice\" value=\"\(i)\"\(i == 0 ? " checked" : "") data-testid=\"choice-\(i)\"> \(e(title))</label>"
         }.joined())</fieldset>
         """
+        let held = view.held.isEmpty ? "" : """
+        <div class="note" data-testid="held"><strong>Held: QC failed.</strong> Traffic and distribution wait until this is rejected for a fix,
+        or approved with the reason to deliver anyway.<ul>\(view.held.map { "<li>\(e($0))</li>" }.joined())</ul></div>
+        """
+        let override = view.held.isEmpty || !view.canDecide ? "" : """
+          <label for="override">Override QC — why deliver anyway (required to approve)</label>
+          <textarea id="override" name="override" data-testid="override" style="min-height:3rem"></textarea>
+        """
         let form = view.canDecide ? """
         <h2>Your decision</h2><form class="stack" method="post" action="/approvals/\(e(a.id))/decide">
           \(hidden("csrf", csrf ?? ""))\(hidden("content_hash", a.contentHash))
-          \(choices)
+          \(choices)\(override)
           <label for="feedback">Feedback (required to reject)</label>
           <textarea id="feedback" name="feedback" data-testid="feedback" style="min-height:6rem"></textarea>
           <div class="row"><button name="decision" value="approve" data-testid="approve">Approve</button>
@@ -68,6 +76,7 @@ extension Pages {
         \(a.by.map { " · decided by \(e($0))" } ?? "")</p>
         \(flash.map { "<p class=\"note\" data-testid=\"flash\">\(e($0))</p>" } ?? "")
         \(a.feedback.map { "<p class=\"note\"><strong>Feedback:</strong> \(e($0))</p>" } ?? "")
+        \(held)
         <div class="\(previous == nil ? "" : "sides")">\(current)\(before)</div>
         \(form)
         \(history.isEmpty ? "" : "<h2>Earlier decisions on this gate</h2><table><tr><th>Asked</th><th>Decision</th><th>By</th><th>Feedback</th></tr>\(history)</table>")

@@ -163,7 +163,7 @@ extension StudioServer {
         let by = "\(person.name) (\(person.role.rawValue))"
         let job: String
         if approve {
-            job = try jobs.approve(approval.id, by: by, feedback: decision.feedback, seen: seen, choice: decision.choice)
+            job = try jobs.approve(approval.id, by: by, feedback: decision.feedback, seen: seen, choice: decision.choice, override: decision.override)
         } else {
             guard let feedback = decision.feedback, !feedback.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw APIError.badRequest("feedback: a rejection says what should change")

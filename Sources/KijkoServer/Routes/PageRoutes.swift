@@ -89,7 +89,8 @@ extension StudioServer {
             let approve = fields.string("decision") == "approve"
             var choice: JSONValue?
             if approve, let text = fields.string("choice") { choice = Int(text).map { .number(Double($0)) } ?? .string(text) }
-            let decision = Decision(contentHash: fields.string("content_hash"), feedback: fields.string("feedback"), choice: choice)
+            let decision = Decision(contentHash: fields.string("content_hash"), feedback: fields.string("feedback"), choice: choice,
+                                    override: approve ? fields.string("override") : nil)
             do {
                 let decided = try await self.decide(id, approve: approve, decision, by: person)
                 return Response.redirect(to: "/approvals/\(decided.approval)?decided=\(decided.status)", type: .normal)

@@ -108,19 +108,22 @@ struct StartForm {
     }
 }
 
-/// An approval decision: `{"content_hash", "feedback", "choice"}` as JSON or a form.
+/// An approval decision: `{"content_hash", "feedback", "choice", "override"}` as JSON or a form.
 struct Decision {
     var contentHash: String?
     var feedback: String?
     /// An option's index (from 0) or title, when the review offers choices.
     var choice: JSONValue?
+    /// Why to approve past a failing QC.
+    var override: String?
 
     static func read(_ request: Request, context: ServerContext) async throws -> Decision {
         let fields = try await RequestFields.read(request, context: context)
         var choice = fields.json?["choice"]
         if choice == nil, let text = fields.string("choice") { choice = Int(text).map { .number(Double($0)) } ?? .string(text) }
         if choice == .null { choice = nil }
-        return Decision(contentHash: fields.string("content_hash"), feedback: fields.string("feedback"), choice: choice)
+        return Decision(contentHash: fields.string("content_hash"), feedback: fields.string("feedback"), choice: choice,
+                        override: fields.string("override"))
     }
 }
 
