@@ -101,7 +101,7 @@ enum OpenAPIDocument {
           "JobSummary": {"type": "object", "required": ["id", "workflow", "status", "run_state", "total_cost", "created_at"], "properties": {
             "id": {"type": "string"}, "workflow": {"type": "string"}, "client": {"type": "string"}, "status": {"type": "string"},
             "run_state": {"type": "string"}, "current_agent": {"type": "string"}, "total_cost": {"type": "number"},
-            "error": {"type": "string"}, "created_at": {"type": "string"}, "completed_at": {"type": "string"}}},
+            "cost_estimate": {"type": "number"}, "error": {"type": "string"}, "created_at": {"type": "string"}, "completed_at": {"type": "string"}}},
           "Artefact": {"type": "object", "required": ["name", "type", "path"], "properties": {
             "name": {"type": "string"}, "type": {"type": "string"}, "path": {"type": "string"}, "url": {"type": "string"}}},
           "Step": {"type": "object", "required": ["step", "agent", "status", "cost", "tokens", "earlier", "notes", "artefacts"], "properties": {
@@ -134,18 +134,23 @@ enum OpenAPIDocument {
             "override": {"type": "string", "description": "Why to approve past a failing QC (required when the approval is held)"}}},
           "Decided": {"type": "object", "required": ["approval", "status", "job", "decided_by"], "properties": {
             "approval": {"type": "string"}, "status": {"type": "string", "enum": ["approved", "rejected"]}, "job": {"type": "string"}, "decided_by": {"type": "string"}}},
-          "Metrics": {"type": "object", "required": ["agents", "workflows", "approvals"], "properties": {
+          "Metrics": {"type": "object", "required": ["agents", "workflows", "approvals", "qc"], "properties": {
             "agents": {"type": "array", "items": {"type": "object", "required": ["agent", "runs", "success_rate", "mean_duration", "p95_duration", "total_cost", "tokens"], "properties": {
               "agent": {"type": "string"}, "runs": {"type": "integer"}, "completed": {"type": "integer"}, "failed": {"type": "integer"},
               "success_rate": {"type": "number"}, "mean_duration": {"type": "number"}, "p95_duration": {"type": "number"},
               "total_cost": {"type": "number"}, "mean_cost": {"type": "number"}, "tokens": {"type": "integer"}, "llm_calls": {"type": "integer"},
               "trace_url": {"type": "string"}}}},
-            "workflows": {"type": "array", "items": {"type": "object", "required": ["workflow", "jobs", "complete", "failed", "waiting", "mean_cost"], "properties": {
+            "workflows": {"type": "array", "items": {"type": "object", "required": ["workflow", "jobs", "complete", "failed", "waiting", "mean_cost", "mean_revisions", "max_revisions"], "properties": {
               "workflow": {"type": "string"}, "jobs": {"type": "integer"}, "complete": {"type": "integer"}, "failed": {"type": "integer"},
-              "waiting": {"type": "integer"}, "mean_cost": {"type": "number"}, "mean_duration": {"type": "number"}}}},
-            "approvals": {"type": "array", "items": {"type": "object", "required": ["role", "approval", "decided", "rejected", "mean_seconds", "p95_seconds"], "properties": {
-              "role": {"type": "string"}, "approval": {"type": "string"}, "decided": {"type": "integer"}, "rejected": {"type": "integer"},
-              "mean_seconds": {"type": "number"}, "p95_seconds": {"type": "number"}}}}}}
+              "waiting": {"type": "integer"}, "mean_cost": {"type": "number"}, "estimated_cost": {"type": "number"}, "cost_ratio": {"type": "number"},
+              "mean_duration": {"type": "number"}, "median_duration": {"type": "number"}, "p95_duration": {"type": "number"},
+              "mean_revisions": {"type": "number"}, "max_revisions": {"type": "integer"}}}},
+            "approvals": {"type": "array", "items": {"type": "object", "required": ["role", "approval", "decided", "approved", "rejected", "approval_rate", "mean_seconds", "median_seconds", "p95_seconds", "overridden"], "properties": {
+              "role": {"type": "string"}, "approval": {"type": "string"}, "decided": {"type": "integer"}, "approved": {"type": "integer"},
+              "rejected": {"type": "integer"}, "approval_rate": {"type": "number"}, "mean_seconds": {"type": "number"},
+              "median_seconds": {"type": "number"}, "p95_seconds": {"type": "number"}, "overridden": {"type": "integer"}}}},
+            "qc": {"type": "object", "required": ["audits", "failed", "catch_rate", "overridden"], "properties": {
+              "audits": {"type": "integer"}, "failed": {"type": "integer"}, "catch_rate": {"type": "number"}, "overridden": {"type": "integer"}}}}}
         }
       }
     }

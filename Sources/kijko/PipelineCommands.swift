@@ -238,8 +238,9 @@ struct RejectCommand: AsyncParsableCommand {
 }
 
 struct MetricsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "metrics",
-                                                    abstract: "Per agent: runs, success rate, average duration and cost, tokens (all jobs, or one).")
+    static let configuration = CommandConfiguration(
+        commandName: "metrics",
+        abstract: "A producer's figures: per agent, per workflow (duration, estimated vs actual cost, revisions), per gate (approval cycle and rates), QC's catch rate.")
     @Option(help: "Only this job.") var job: String?
     @OptionGroup var store: StoreOptions
 
@@ -247,11 +248,7 @@ struct MetricsCommand: ParsableCommand {
         try reportingErrors {
             let metrics = try store.service().metrics(job: job)
             if store.json { try Output.json(metrics); return }
-            print("agent                  runs  success  avg time   avg cost     tokens")
-            for m in metrics {
-                print(m.agent.padding(toLength: 22, withPad: " ", startingAt: 0)
-                      + String(format: " %5d  %6.1f %%  %7.3f s  $%8.4f  %9d", m.runs, m.successRate * 100, m.averageDuration, m.averageCost, m.totalTokens))
-            }
+            print(MetricsTable.render(metrics))
         }
     }
 }

@@ -212,9 +212,15 @@ public final class JobsService: Sendable {
         try store.pendingApprovals(job: try job.map(runner.resolve))
     }
 
-    /// Per agent: runs, success rate, durations, cost, tokens (one job's, or all).
-    public func metrics(job: String? = nil) throws -> [PipelineStore.AgentMetrics] {
-        try store.metrics(job: try job.map(runner.resolve))
+    /// The producer's figures (``ProductionMetrics``) over one job (id or its first characters),
+    /// the jobs `among` (ids), or every job.
+    public func metrics(job: String? = nil, among: [String]? = nil) throws -> ProductionMetrics {
+        let ids = try job.map { [try runner.resolve($0)] } ?? among
+        let wanted = ids.map(Set.init)
+        let jobs = try store.jobs().filter { wanted?.contains($0.id) ?? true }
+        return ProductionMetrics(agents: try store.metrics(jobs: ids), jobs: jobs,
+                                 approvals: try store.approvals(status: nil).filter { wanted?.contains($0.job) ?? true },
+                                 qcVerdicts: try store.outputField("status", ofKind: QCVerdict.kind, jobs: ids))
     }
 
     // MARK: - Deciding

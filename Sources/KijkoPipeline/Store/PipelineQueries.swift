@@ -13,6 +13,8 @@ extension PipelineStore {
         public var runState: String
         public var currentAgent: String?
         public var totalCost: Double
+        /// USD the job's workflow estimates a job costs (its `cost_estimate`), when it does.
+        public var costEstimate: Double?
         public var error: String?
         public var createdAt: String
         public var completedAt: String?
@@ -82,13 +84,13 @@ extension PipelineStore {
     }
 
     static let jobSQL = """
-        SELECT j.*, w.name AS workflow_name FROM production_jobs j JOIN production_workflows w ON w.id = j.workflow_id
+        SELECT j.*, w.name AS workflow_name, w.cost_estimate AS workflow_cost_estimate FROM production_jobs j JOIN production_workflows w ON w.id = j.workflow_id
         """
 
     static func summary(_ row: Row) -> JobSummary {
         JobSummary(id: row["id"], workflow: row["workflow_name"], client: row["client_name"], status: row["status"],
                    runState: runState(row["run_state"], settings: row["settings"]), currentAgent: row["current_agent"],
-                   totalCost: row["total_cost"], error: row["error_message"], createdAt: row["created_at"], completedAt: row["completed_at"])
+                   totalCost: row["total_cost"], costEstimate: row["workflow_cost_estimate"], error: row["error_message"], createdAt: row["created_at"], completedAt: row["completed_at"])
     }
 
     /// `running` as stored, unless the process that holds the job is gone (killed mid-run): then
@@ -338,6 +340,23 @@ extension PipelineStore {
             guard !rows.isEmpty else { return nil }
             func median(_ values: [Int]) -> Int { values.sorted()[values.count / 2] }
             return TypicalTokens(prompt: median(rows.map { $0["prompt"] ?? 0 }), completion: median(rows.map { $0["completion"] ?? 0 }), runs: rows.count)
+        }
+    }
+}
+
+extension PipelineStore {
+    /// One field of the output of every completed execution whose output is of `kind` — every
+    /// revision, superseded or not — over the jobs asked about (nil: every job).
+    public func outputField(_ field: String, ofKind kind: String, jobs: [String]? = nil) throws -> [String] {
+        if jobs?.isEmpty == true { return [] }
+        return try read { db in
+            let filter = jobs.map { "AND production_job_id IN (" + Array(repeating: "?", count: $0.count).joined(separator: ", ") + ")" } ?? ""
+            return try String.fetchAll(db, sql: """
+                SELECT json_extract(output_data, '$.' || ?) FROM agent_executions
+                WHERE status = 'completed' AND output_data IS NOT NULL AND json_valid(output_data)
+                  AND json_extract(output_data, '$.kind') = ? AND json_extract(output_data, '$.' || ?) IS NOT NULL \(filter)
+                ORDER BY created_at
+                """, arguments: StatementArguments([field, kind, field] + (jobs ?? [])))
         }
     }
 }

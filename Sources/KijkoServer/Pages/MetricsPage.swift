@@ -1,10 +1,11 @@
 import Foundation
 import Hummingbird
+import KijkoAgents
 import KijkoPipeline
 
 /// Agents' and workflows' records, with bar charts (drawn as SVG here, no script).
 extension Pages {
-    static func metrics(_ m: MetricsView, person: PipelineStore.Person, csrf: String?) -> Response {
+    static func metrics(_ m: ProductionMetrics, person: PipelineStore.Person, csrf: String?) -> Response {
         let agents = m.agents.map { (a) -> String in
             """
             <tr><td>\(a.traceUrl.map { "<a href=\"\(e($0))\">\(e(a.agent))</a>" } ?? e(a.agent))</td><td class="num">\(a.runs)</td>
@@ -15,13 +16,17 @@ extension Pages {
         let workflows = m.workflows.map { (w) -> String in
             """
             <tr><td>\(e(w.workflow))</td><td class="num">\(w.jobs)</td><td class="num">\(w.complete)</td><td class="num">\(w.waiting)</td>
-            <td class="num">\(w.failed)</td><td class="num">\(PageText.money(w.meanCost))</td><td class="num">\(PageText.seconds(w.meanDuration))</td></tr>
+            <td class="num">\(w.failed)</td><td class="num">\(PageText.money(w.meanCost))</td>
+            <td class="num">\(w.estimatedCost.map { PageText.money($0) } ?? "—")\(w.costRatio.map { String(format: " (%.0f%%)", $0 * 100) } ?? "")</td>
+            <td class="num">\(PageText.seconds(w.medianDuration))</td><td class="num">\(PageText.seconds(w.p95Duration))</td>
+            <td class="num">\(String(format: "%.1f", w.meanRevisions))</td></tr>
             """
         }.joined()
         let cycles = m.approvals.map { (c) -> String in
             """
-            <tr><td>\(e(c.role))</td><td>\(e(c.approval))</td><td class="num">\(c.decided)</td><td class="num">\(c.rejected)</td>
-            <td class="num">\(PageText.seconds(c.meanSeconds))</td><td class="num">\(PageText.seconds(c.p95Seconds))</td></tr>
+            <tr><td>\(e(c.role))</td><td>\(e(c.approval))</td><td class="num">\(c.decided)</td><td class="num">\(String(format: "%.0f%%", c.approvalRate * 100))</td>
+            <td class="num">\(c.rejected)</td><td class="num">\(c.overridden)</td>
+            <td class="num">\(PageText.seconds(c.medianSeconds))</td><td class="num">\(PageText.seconds(c.p95Seconds))</td></tr>
             """
         }.joined()
         let charts = [
@@ -29,12 +34,14 @@ extension Pages {
             chart("Success rate per agent", m.agents.map { ($0.agent, $0.successRate, String(format: "%.0f%%", $0.successRate * 100)) }, max: 1),
             chart("Cost per agent (USD)", m.agents.map { ($0.agent, $0.totalCost, PageText.money($0.totalCost)) }),
             chart("Approval cycle time", m.approvals.map { ("\($0.role): \($0.approval)", $0.meanSeconds, PageText.seconds($0.meanSeconds)) }),
+            chart("Approval rate per gate", m.approvals.map { ("\($0.role): \($0.approval)", $0.approvalRate, String(format: "%.0f%%", $0.approvalRate * 100)) }, max: 1),
         ].joined()
         return page("Metrics", here: "/metrics", person: person, csrf: csrf, """
         <h1>Metrics</h1>\(m.agents.isEmpty ? "<p class=\"muted\">No agent has run yet.</p>" : "<div class=\"charts\">\(charts)</div>")
         <h2>Agents</h2><table><tr><th>Agent</th><th class="num">Runs</th><th class="num">Success</th><th class="num">Mean</th><th class="num">p95</th><th class="num">Cost</th><th class="num">Tokens</th></tr>\(agents)</table>
-        <h2>Workflows</h2><table><tr><th>Workflow</th><th class="num">Jobs</th><th class="num">Done</th><th class="num">Waiting</th><th class="num">Failed</th><th class="num">Cost/job</th><th class="num">Time to done</th></tr>\(workflows)</table>
-        <h2>Approvals</h2><table><tr><th>Role</th><th>Approval</th><th class="num">Decided</th><th class="num">Rejected</th><th class="num">Mean wait</th><th class="num">p95</th></tr>\(cycles)</table>
+        <h2>Workflows</h2><table><tr><th>Workflow</th><th class="num">Jobs</th><th class="num">Done</th><th class="num">Waiting</th><th class="num">Failed</th><th class="num">Cost/job</th><th class="num">Estimate (spent)</th><th class="num">Median time</th><th class="num">p95</th><th class="num">Revisions/job</th></tr>\(workflows)</table>
+        <h2>Approvals</h2><table><tr><th>Role</th><th>Approval</th><th class="num">Decided</th><th class="num">Approved</th><th class="num">Rejected</th><th class="num">QC overrides</th><th class="num">Median wait</th><th class="num">p95</th></tr>\(cycles)</table>
+        <h2>QC</h2><p data-testid="qc-catch">\(m.qc.audits == 0 ? "No QC has run yet." : String(format: "%d audits, %d failed: QC caught a fault before delivery in %.0f%% of them; %d approved past a failing QC with a reason.", m.qc.audits, m.qc.failed, m.qc.catchRate * 100, m.qc.overridden))</p>
         """)
     }
 
