@@ -67,6 +67,12 @@ import KijkoCore
         let versions = try AgentsFixture.document(VersionSet.self, outputs, "versions")
         #expect(Set(versions.versions.map(\.aspect)) == ["16:9", "9:16", "1:1", "4:5"])
         #expect(versions.versions.allSatisfy { $0.pass && abs($0.duration - shots.totalDuration) < 0.1 }, "\(versions.versions.map(\.failedChecks))")
+        // A change of aspect is reframed smartly; the master's own aspect is not.
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: versions.manifest))) as? [String: Any]
+        let reframes = (manifest?["deliverables"] as? [[String: Any]] ?? []).reduce(into: [String: String]()) {
+            $0[$1["preset"] as? String ?? ""] = $1["reframe"] as? String
+        }
+        #expect(reframes == ["youtube": "fit", "instagram-reels": "smart", "instagram-feed-square": "smart", "instagram-feed-portrait": "smart"], "\(reframes)")
         // QC's report, traffic's clock numbers, distribution's package.
         let qc = try AgentsFixture.document(QCVerdict.self, outputs, "final_qc")
         #expect(FileManager.default.fileExists(atPath: qc.master.reportHtml) && qc.vision == "skipped")

@@ -23,8 +23,25 @@ public struct BriefFacts: Codable, Sendable, Equatable {
     /// The ISO 4217 currency of the brief's amount ("EUR" for "Budget: EUR 40,000", "€40k" or "40,000
     /// euros"); nil when it names none beside it (the rates table's currency then).
     public var currency: String?
+    /// Dates the brief names, with what each is for (`Deadline`, `Shoot`, `Air date`), in its order.
+    public var dates: [Dated]
+    /// Deliverables the brief lists (`Deliverables: 30s 16:9 YouTube; 15s 9:16 TikTok`, or a list
+    /// under a `Deliverables` heading), as written.
+    public var deliverables: [String]
+    /// What must appear (`Mandatories:`, `Must include:`, `Legal line:` …, or a list under such a
+    /// heading), as written.
+    public var mandatories: [String]
+    /// Whether the brief names a duration (else ``durations`` is the default 30 s).
+    public var namesDuration: Bool
     /// Meaningful words of the brief, lower-cased, for relevance scores.
     public var keywords: [String]
+
+    /// A date and what it is for.
+    public struct Dated: Codable, Sendable, Equatable {
+        public var label: String
+        /// `YYYY-MM-DD`.
+        public var date: String
+    }
 
     /// The longest duration asked for, seconds: the main film's target.
     public var target: Double { durations.first ?? 30 }
@@ -68,6 +85,19 @@ public struct BriefFacts: Codable, Sendable, Equatable {
             }
         }
         self.durations = durations.isEmpty ? [30] : durations.sorted(by: >)
+        namesDuration = !durations.isEmpty
+        dates = lines.flatMap { line in
+            DateText.dates(in: line).map { Dated(label: Self.label(of: line), date: $0) }
+        }
+        deliverables = Self.list(["deliverables", "deliverable", "formats", "versions"], in: lines)
+        mandatories = Self.list(["mandatories", "mandatory", "mandatory elements", "must include", "must haves", "must-haves", "legal line", "legal lines", "legal"],
+                                in: lines)
+        // Bullets that are deliverables or mandatories are not key messages.
+        let listed = Set((deliverables + mandatories).map { $0.lowercased() })
+        if messageText == nil, self.messages.contains(where: { listed.contains($0.lowercased()) }) {
+            let kept = self.messages.filter { !listed.contains($0.lowercased()) }
+            self.messages = kept.isEmpty ? ["\(product) made for \(audience)"] : kept
+        }
         let platformWords: [(String, [String])] = [
             ("tv", ["tv", "broadcast", "television"]), ("youtube", ["youtube"]), ("instagram", ["instagram", "reels"]),
             ("tiktok", ["tiktok", "tik tok"]), ("facebook", ["facebook"]), ("linkedin", ["linkedin"]), ("x", ["twitter"]),
@@ -106,6 +136,44 @@ public struct BriefFacts: Codable, Sendable, Equatable {
             if others.contains(where: { lower.contains($0) }) { return true }
         }
         return false
+    }
+
+    /// What a dated line is about: the words before its colon (`Deadline` in `- Deadline: 15 March
+    /// 2027`), else the line without its dates.
+    static func label(of line: String) -> String {
+        let bare = line.trimmingCharacters(in: CharacterSet(charactersIn: "-*#• ")).trimmingCharacters(in: .whitespaces)
+        if let colon = bare.firstIndex(of: ":"), bare.distance(from: bare.startIndex, to: colon) <= 40 {
+            let head = bare[..<colon].trimmingCharacters(in: .whitespaces)
+            if !head.isEmpty, DateText.dates(in: head).isEmpty { return head }
+        }
+        return String(bare.prefix(60))
+    }
+
+    /// The items of a labelled line (`Label: a; b, c`) or of the list under a heading of that
+    /// name (`## Deliverables` or `Deliverables:` alone, then `- a` lines), for any of `names`.
+    static func list(_ names: [String], in lines: [String]) -> [String] {
+        var items: [String] = []
+        var under = false
+        for line in lines {
+            let bare = line.trimmingCharacters(in: CharacterSet(charactersIn: "#*_ ")).trimmingCharacters(in: .whitespaces)
+            let lower = bare.lowercased()
+            if let name = names.first(where: { lower == $0 || lower == $0 + ":" || lower.hasPrefix($0 + ":") }) {
+                let rest = bare.dropFirst(name.count).drop { $0 == ":" || $0 == " " }
+                if rest.isEmpty { under = true; continue }
+                // A legal line is one item, commas and all; a list splits on semicolons, else commas.
+                let separators: Set<Character> = name.hasPrefix("legal") ? [] : rest.contains(";") ? [";"] : [","]
+                items += rest.split(whereSeparator: { separators.contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                under = false
+                continue
+            }
+            if under, line.hasPrefix("- ") || line.hasPrefix("* ") || line.hasPrefix("• ") {
+                items.append(line.dropFirst(2).trimmingCharacters(in: .whitespaces))
+            } else {
+                under = false
+            }
+        }
+        var seen = Set<String>()
+        return items.filter { seen.insert($0.lowercased()).inserted }
     }
 
     /// A capitalised word that is not the first of a sentence, as a guess at the brand.

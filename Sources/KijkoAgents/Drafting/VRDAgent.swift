@@ -2,7 +2,10 @@ import Foundation
 import KijkoCore
 public import KijkoPipeline
 
-/// VRD: the video requirements document, from the brief.
+/// VRD: the video requirements document, from the brief. What the brief states is kept, with a
+/// model as offline: its currency, its deliverables and every platform it names, its dates in the
+/// timeline, its mandatory elements in the guidelines, the duration it names (a model's draft that
+/// drops or changes one is corrected in code, and the note says what).
 public struct VRDAgent: DraftingAgent {
     public let name = "vrd"
     public let type = "pre-production"
@@ -18,10 +21,10 @@ public struct VRDAgent: DraftingAgent {
     public func input(_ given: AgentInput, facts: BriefFacts) throws -> Input { Input(facts: facts) }
 
     public func draft(_ input: Input, facts: BriefFacts, given: AgentInput) throws -> VideoRequirements {
-        var deliverables: [VideoRequirements.Deliverable] = []
+        var deliverables = facts.deliverables.compactMap { Self.deliverable($0, facts: facts) }
         let platformFor: [String: String] = ["16:9": facts.platforms.contains("tv") ? "tv" : "youtube", "9:16": facts.platforms.contains("tiktok") ? "tiktok" : "instagram",
                                              "1:1": "instagram", "4:5": "instagram"]
-        for duration in facts.durations {
+        for duration in facts.durations where deliverables.isEmpty {
             for aspect in facts.aspects {
                 deliverables.append(.init(name: "\(Int(duration))s \(aspect)", format: "mp4", duration: duration, aspect: aspect,
                                           platform: platformFor[aspect] ?? facts.platforms[0]))
@@ -34,13 +37,35 @@ public struct VRDAgent: DraftingAgent {
             overview: "A \(Int(facts.target))-second film for \(facts.brand) (\(facts.product)), \(facts.tone) in tone, "
                 + "running on \(facts.platforms.joined(separator: ", ")).\(feedback)",
             audience: facts.audience, keyMessages: facts.messages, targetDuration: facts.target, deliverables: deliverables,
-            brandGuidelines: ["\(facts.brand) logo on the end card, clear of safe-area edges", "Tone: \(facts.tone)",
-                              "Supers in the brand typeface, at least 4% of picture height"],
+            brandGuidelines: facts.mandatories.map { "Mandatory: \($0)" }
+                + ["\(facts.brand) logo on the end card, clear of safe-area edges", "Tone: \(facts.tone)",
+                   "Supers in the brand typeface, at least 4% of picture height"],
             technicalRequirements: ["Master 1920x1080, 25 fps, H.264 or ProRes", "Loudness -23 LUFS (broadcast) / -14 LUFS (social)",
                                     "Titles inside the 90% safe area", "Versions reframed for " + facts.aspects.joined(separator: ", ")],
-            timeline: Schedule.milestones(from: context.today, [("Brief approved", 0), ("Script approved", 5), ("Shoot", 14),
-                                                                ("Rough cut", 21), ("Final delivery", 28)]),
+            timeline: Self.withBriefDates(Schedule.milestones(from: context.today, [("Brief approved", 0), ("Script approved", 5), ("Shoot", 14),
+                                                                                    ("Rough cut", 21), ("Final delivery", 28)]), facts: facts).timeline,
             budgetRange: .init(low: (budget * 0.8).rounded(), high: budget.rounded(), currency: currency(facts)))
+    }
+
+    /// The aspect a platform's main version takes.
+    static let aspectFor = ["tv": "16:9", "youtube": "16:9", "instagram": "9:16", "tiktok": "9:16", "facebook": "1:1", "linkedin": "1:1", "x": "16:9"]
+
+    /// A deliverable the brief lists (`15s 9:16 TikTok`), read as one: its duration (else the
+    /// target), its platform (else the brief's first), its aspect (else the platform's).
+    static func deliverable(_ line: String, facts: BriefFacts) -> VideoRequirements.Deliverable? {
+        let words = BriefFacts(line, client: facts.brand)
+        let platform = words.platforms == ["youtube"] && !line.lowercased().contains("youtube") ? facts.platforms[0] : words.platforms[0]
+        let aspect = ["16:9", "9:16", "1:1", "4:5"].first { line.contains($0) } ?? aspectFor[platform] ?? "16:9"
+        let duration = words.namesDuration ? words.durations[0] : facts.target
+        let format = ["mov", "mxf"].first { line.lowercased().contains($0) } ?? "mp4"
+        return .init(name: line, format: format, duration: duration, aspect: aspect, platform: platform)
+    }
+
+    /// `timeline` with every date the brief names that it lacks, in date order; and those added.
+    static func withBriefDates(_ timeline: [VideoRequirements.Milestone], facts: BriefFacts) -> (timeline: [VideoRequirements.Milestone], added: [BriefFacts.Dated]) {
+        let missing = facts.dates.filter { dated in !timeline.contains { $0.date == dated.date } }
+        let all = timeline + missing.map { VideoRequirements.Milestone(milestone: $0.label, date: $0.date) }
+        return (all.enumerated().sorted { ($0.element.date, $0.offset) < ($1.element.date, $1.offset) }.map(\.element), missing)
     }
 
     /// The brief's currency, else the rates table's (USD when it cannot be read).
@@ -60,6 +85,29 @@ public struct VRDAgent: DraftingAgent {
         if !(document.targetDuration > 0) {
             document.targetDuration = facts.target
             notes.append("target duration missing: set to the brief's \(Int(facts.target)) s")
+        } else if facts.namesDuration, !facts.durations.contains(document.targetDuration) {
+            notes.append("target duration \(Int(document.targetDuration)) s is not one the brief names: set to its \(Int(facts.target)) s")
+            document.targetDuration = facts.target
+        }
+        // Every deliverable the brief lists, and a deliverable for every platform it names.
+        for line in facts.deliverables {
+            guard let wanted = Self.deliverable(line, facts: facts),
+                  !document.deliverables.contains(where: { $0.platform == wanted.platform && $0.aspect == wanted.aspect && $0.duration == wanted.duration }) else { continue }
+            document.deliverables.append(wanted)
+            notes.append("the brief's deliverable “\(line)” was missing: added")
+        }
+        for platform in facts.platforms where !document.deliverables.contains(where: { $0.platform == platform }) {
+            let aspect = Self.aspectFor[platform] ?? "16:9"
+            document.deliverables.append(.init(name: "\(Int(document.targetDuration))s \(aspect) \(platform)", format: "mp4",
+                                               duration: document.targetDuration, aspect: aspect, platform: platform))
+            notes.append("the brief names \(platform) and no deliverable was for it: added a \(aspect) version")
+        }
+        let dated = Self.withBriefDates(document.timeline, facts: facts)
+        document.timeline = dated.timeline
+        notes += dated.added.map { "the brief's date \($0.date) (\($0.label)) was missing from the timeline: added" }
+        for mandatory in facts.mandatories where !document.brandGuidelines.contains(where: { $0.localizedCaseInsensitiveContains(mandatory) }) {
+            document.brandGuidelines.insert("Mandatory: \(mandatory)", at: 0)
+            notes.append("the brief's mandatory “\(mandatory)” was missing from the guidelines: added")
         }
         let md = try ArtefactFolder(given.workFolder).write(Provenance.header(context) + document.markdown, as: "vrd.md", name: "VRD", type: "markdown")
         return Finished(document: document, artefacts: [md], notes: notes, summary: "\(Int(document.targetDuration)) s, \(English.count(document.deliverables.count, "deliverable")) (\(Set(document.deliverables.map(\.aspect)).sorted().joined(separator: ", ")))")

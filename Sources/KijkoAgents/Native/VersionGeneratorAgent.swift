@@ -7,6 +7,8 @@ import KijkoPresets
 
 /// Version Generator: every deliverable the VRD asks for, from the rough cut (or the job's
 /// `--master`) in one decode — 16:9, 9:16, 1:1, 4:5, and TV lengths when the brief names TV.
+/// A version of another aspect than the master's is reframed smartly (the crop follows what
+/// matters in each shot); one of the master's own aspect is scaled as its preset says.
 public struct VersionGeneratorAgent: PipelineAgent {
     public let name = "version_generator"
     public let type = "post"
@@ -34,12 +36,32 @@ public struct VersionGeneratorAgent: PipelineAgent {
         let loader = PresetLoader.standard()
         let folder = ArtefactFolder((given.workFolder as NSString).appendingPathComponent("versions"))
         try folder.create()
-        var request = DeliveryService.VersionsRequest(master: master, presets: try loader.named(names), outputFolder: folder.path)
+        var request = DeliveryService.VersionsRequest(master: master, presets: Self.smartWhereReframed(try loader.named(names), master: master),
+                                                      outputFolder: folder.path)
         request.force = true
         // The same service `kijko versions` calls: the same deliverables and manifest.
         let result = try DeliveryService.performVersions(request, progress: given.progress)
         let set = Self.versionSet(result.manifest, master: master, manifestPath: result.manifestPath, sheet: nil)
         return try Self.output(set, given: given)
+    }
+
+    /// `presets` with the smart reframe for every one whose picture's shape differs from the
+    /// master's displayed shape by more than 1 %.
+    static func smartWhereReframed(_ presets: [PlatformPreset], master: String) -> [PlatformPreset] {
+        guard let video = (try? Probe.file(master))?.first(.video), let width = video.width, let height = video.height, width > 0, height > 0 else {
+            return presets
+        }
+        let sar = video.sampleAspectRatio.flatMap { text -> Double? in
+            let parts = text.split(separator: ":").compactMap { Double($0) }
+            return parts.count == 2 && parts[0] > 0 && parts[1] > 0 ? parts[0] / parts[1] : nil
+        } ?? 1
+        let shape = Double(width) * sar / Double(height)
+        return presets.map { preset in
+            var changed = preset
+            let target = Double(preset.width) / Double(max(1, preset.height))
+            if preset.video != nil, abs(target / shape - 1) > 0.01 { changed.reframe = .smart }
+            return changed
+        }
     }
 
     /// The master to make versions from: the rough cut, else the job's `--master`.
