@@ -19,7 +19,7 @@ enum MetricsTable {
             }
         }
         if !m.approvals.isEmpty {
-            out += ["", "gate                                decided  approved  rejected  overrides  median wait    p95 wait"]
+            out += ["", "gate                                decided  approval  rejected  overrides  median wait    p95 wait"]
             for g in m.approvals {
                 out.append("\(g.role): \(g.approval)".padding(toLength: 35, withPad: " ", startingAt: 0)
                            + String(format: " %7d  %7.0f%%  %8d  %9d  %11@ %11@", g.decided, g.approvalRate * 100, g.rejected, g.overridden,

@@ -81,7 +81,7 @@ import KijkoCore
         #expect(qc.versions.allSatisfy { FileManager.default.fileExists(atPath: $0.reportHtml) && $0.preset != nil }, "\(qc.versions)")
         // The synthetic takes hold silence and, reframed to 9:16, stray luma: QC fails them, and the
         // client's approval overrode it with a reason, which traffic and distribution carry.
-        #expect(qc.status == "fail" && qc.holds.count == 4, "\(qc.holds)")
+        #expect(qc.status == "fail" && qc.failures.count == 4, "\(qc.failures)")
         let traffic = try AgentsFixture.document(TrafficSchedule.self, outputs, "traffic")
         #expect(traffic.deliveries.count == 4 && Set(traffic.deliveries.map(\.clockNumber)).count == 4 && traffic.held.isEmpty)
         #expect(traffic.deliveries.allSatisfy { $0.qc.contains("delivered on override by tester: \(reason)") }, "\(traffic.deliveries.map(\.qc))")

@@ -51,6 +51,7 @@ public struct Concepts: AgentDocument, Equatable {
 
         public var title: String { idea.title }
 
+        /// A ranked concept and its scores.
         public init(rank: Int, idea: ConceptIdea, relevance: Double, uniqueness: Double, score: Double) {
             self.rank = rank
             self.idea = idea
@@ -105,6 +106,7 @@ public struct ConceptBatch: AgentDocument, Equatable {
 
     public static var example: ConceptBatch { ConceptBatch(concepts: [.example]) }
 
+    /// An empty batch, or a concept with an empty field.
     public func violations() -> [String] {
         (concepts.isEmpty ? ["$.concepts: empty; a batch needs concepts"] : [])
             + concepts.enumerated().flatMap { $0.element.violations(at: "$.concepts[\($0.offset)]") }

@@ -32,6 +32,12 @@ public struct QCVerdict: AgentDocument, Equatable {
         public var reportJson: String
 
         public var passed: Bool { status == "pass" }
+        /// The version's preset, else the file's name.
+        public var name: String { preset ?? (file as NSString).lastPathComponent }
+        /// `QC fail, 2 errors (the first error's message)`.
+        public var failure: String {
+            "QC \(status), \(English.count(errors, "error"))" + (issues.first { $0.severity == "error" }.map { " (\($0.message))" } ?? "")
+        }
     }
 
     /// Of what is delivered — every version when there are versions, else the master: pass only
@@ -40,7 +46,9 @@ public struct QCVerdict: AgentDocument, Equatable {
     /// Summed over what is delivered.
     public var errors: Int
     public var warnings: Int
+    /// The master's (or rough cut's) own audit.
     public var master: Audit
+    /// Each version's audit, against its preset; empty when the job made none.
     public var versions: [Audit]
     /// The master's vision review: complete, partial, failed, skipped.
     public var vision: String
@@ -52,16 +60,12 @@ public struct QCVerdict: AgentDocument, Equatable {
     public var delivered: [Audit] { versions.isEmpty ? [master] : versions }
 
     /// Each delivered file that failed, as `name: QC fail, N errors (first error)`.
-    public var holds: [String] {
-        delivered.filter { !$0.passed }.map { audit in
-            "\(audit.preset ?? (audit.file as NSString).lastPathComponent): QC \(audit.status), \(English.count(audit.errors, "error"))"
-                + (audit.issues.first { $0.severity == "error" }.map { " (\($0.message))" } ?? "")
-        }
-    }
+    public var failures: [String] { delivered.filter { !$0.passed }.map { "\($0.name): \($0.failure)" } }
 
     /// The audit of a delivered file, by path.
     public func audit(of file: String) -> Audit? { delivered.first { $0.file == file } }
 
+    /// The verdict over the master's audit and the versions': its status and counts are of what is delivered.
     public init(master: Audit, versions: [Audit], vision: String) {
         self.master = master
         self.versions = versions

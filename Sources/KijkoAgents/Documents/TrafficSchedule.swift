@@ -28,8 +28,10 @@ public struct TrafficSchedule: AgentDocument, Equatable {
 
     public var title: String
     public var deliveries: [Delivery]
+    /// Versions kept out: failed their checks or QC, with no override.
     public var held: [Held]
 
+    /// A schedule of `deliveries`, with the versions `held` out of it.
     public init(title: String, deliveries: [Delivery], held: [Held] = []) {
         self.title = title
         self.deliveries = deliveries

@@ -51,13 +51,17 @@ public struct VRDAgent: DraftingAgent {
     static let aspectFor = ["tv": "16:9", "youtube": "16:9", "instagram": "9:16", "tiktok": "9:16", "facebook": "1:1", "linkedin": "1:1", "x": "16:9"]
 
     /// A deliverable the brief lists (`15s 9:16 TikTok`), read as one: its duration (else the
-    /// target), its platform (else the brief's first), its aspect (else the platform's).
+    /// target), its platform (else the brief's first), its aspect (else the platform's); nil for an
+    /// item that names none of the three (`punchy edits`).
     static func deliverable(_ line: String, facts: BriefFacts) -> VideoRequirements.Deliverable? {
         let words = BriefFacts(line, client: facts.brand)
-        let platform = words.platforms == ["youtube"] && !line.lowercased().contains("youtube") ? facts.platforms[0] : words.platforms[0]
+        let lower = " " + String(line.lowercased().map { $0.isLetter || $0.isNumber ? $0 : " " }) + " "
+        let namesPlatform = words.platforms != ["youtube"] || lower.contains(" youtube ")
+        guard words.namesDuration || namesPlatform || ["16:9", "9:16", "1:1", "4:5"].contains(where: line.contains) else { return nil }
+        let platform = namesPlatform ? words.platforms[0] : facts.platforms[0]
         let aspect = ["16:9", "9:16", "1:1", "4:5"].first { line.contains($0) } ?? aspectFor[platform] ?? "16:9"
         let duration = words.namesDuration ? words.durations[0] : facts.target
-        let format = ["mov", "mxf"].first { line.lowercased().contains($0) } ?? "mp4"
+        let format = ["mov", "mxf"].first { lower.contains(" \($0) ") } ?? "mp4"
         return .init(name: line, format: format, duration: duration, aspect: aspect, platform: platform)
     }
 

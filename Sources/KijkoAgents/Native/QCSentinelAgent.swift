@@ -60,8 +60,7 @@ public struct QCSentinelAgent: PipelineAgent {
         var artefacts = [Artefact(name: "QC report", path: master.reportHtml, type: "html"), Artefact(name: "QC report (JSON)", path: master.reportJson, type: "json")]
         artefacts += versions.map { Artefact(name: "QC report: \($0.preset ?? $0.file)", path: $0.reportHtml, type: "html") }
         for failed in verdict.delivered where !failed.passed {
-            notes.append("QC \(failed.status): \(failed.preset ?? (failed.file as NSString).lastPathComponent) — \(English.count(failed.errors, "error"))"
-                         + (failed.issues.first { $0.severity == "error" }.map { ": \($0.message)" + ($0.fix.map { " (fix: \($0))" } ?? "") } ?? ""))
+            notes.append("\(failed.name): \(failed.failure)" + (failed.issues.first { $0.severity == "error" }?.fix.map { " — fix: \($0)" } ?? ""))
         }
         if !verdict.versions.isEmpty && !master.passed && verdict.status == "pass" {
             notes.append("the master fails its own audit (\(English.count(master.errors, "error"))) but every version made from it passes; the versions are what is delivered")
@@ -83,12 +82,16 @@ public struct QCSentinelAgent: PipelineAgent {
         request.profile = target == -24 ? "broadcast-atsc" : target == -23 ? "broadcast-ebu" : "social"
         request.spec = preset == nil ? nil : version.preset
         if preset == nil { notes.append("\(version.preset): no delivery preset of that name to check the version against; audited on its profile only") }
-        let result = try QCService.perform(request, progress: given.progress)
-        guard let written = result.files.first?.report else {
-            return QCVerdict.Audit(file: version.path, preset: version.preset, profile: request.profile, status: "unreadable", errors: 1, warnings: 0,
-                                   issues: [.init(check: "readable", severity: "error", start: 0, end: 0, message: result.files.first?.failure ?? "not audited", fix: nil)],
-                                   reportHtml: "", reportJson: "")
+        let unreadable = { (why: String) in
+            QCVerdict.Audit(file: version.path, preset: version.preset, profile: request.profile, status: "unreadable", errors: 1, warnings: 0,
+                            issues: [.init(check: "readable", severity: "error", start: 0, end: 0, message: why, fix: nil)], reportHtml: "", reportJson: "")
         }
+        let result: QCService.Result
+        do { result = try QCService.perform(request, progress: given.progress) } catch let error as FileError { throw error } catch {
+            // One version QC cannot audit is that version's failure, not the step's.
+            return unreadable("\(error)")
+        }
+        guard let written = result.files.first?.report else { return unreadable(result.files.first?.failure ?? "not audited") }
         return Self.audit(written, file: version.path, preset: version.preset, folder: folder)
     }
 

@@ -36,32 +36,14 @@ public struct VersionGeneratorAgent: PipelineAgent {
         let loader = PresetLoader.standard()
         let folder = ArtefactFolder((given.workFolder as NSString).appendingPathComponent("versions"))
         try folder.create()
-        var request = DeliveryService.VersionsRequest(master: master, presets: Self.smartWhereReframed(try loader.named(names), master: master),
-                                                      outputFolder: folder.path)
+        var request = DeliveryService.VersionsRequest(master: master, presets: try loader.named(names), outputFolder: folder.path)
         request.force = true
+        // Smart for every change of shape; a version of the master's own shape is scaled (the engine's rule).
+        request.reframe = .smart
         // The same service `kijko versions` calls: the same deliverables and manifest.
         let result = try DeliveryService.performVersions(request, progress: given.progress)
         let set = Self.versionSet(result.manifest, master: master, manifestPath: result.manifestPath, sheet: nil)
         return try Self.output(set, given: given)
-    }
-
-    /// `presets` with the smart reframe for every one whose picture's shape differs from the
-    /// master's displayed shape by more than 1 %.
-    static func smartWhereReframed(_ presets: [PlatformPreset], master: String) -> [PlatformPreset] {
-        guard let video = (try? Probe.file(master))?.first(.video), let width = video.width, let height = video.height, width > 0, height > 0 else {
-            return presets
-        }
-        let sar = video.sampleAspectRatio.flatMap { text -> Double? in
-            let parts = text.split(separator: ":").compactMap { Double($0) }
-            return parts.count == 2 && parts[0] > 0 && parts[1] > 0 ? parts[0] / parts[1] : nil
-        } ?? 1
-        let shape = Double(width) * sar / Double(height)
-        return presets.map { preset in
-            var changed = preset
-            let target = Double(preset.width) / Double(max(1, preset.height))
-            if preset.video != nil, abs(target / shape - 1) > 0.01 { changed.reframe = .smart }
-            return changed
-        }
     }
 
     /// The master to make versions from: the rough cut, else the job's `--master`.

@@ -133,9 +133,10 @@ public final class JobsService: Sendable {
             outcome = try runner.run(job: given, cancel: cancel, progress: steps)
             while approveAll, case .waiting = outcome, cancel?.isCancelled != true {
                 var decided = 0
+                holding = []
                 for request in try store.pendingApprovals(job: try runner.resolve(given)) {
                     // --approve-all never approves past a failing QC: that takes a person and a reason.
-                    let hold = try held(job: request.job)
+                    let hold = try held(job: request.job, gate: request.step)
                     guard hold.isEmpty else {
                         holding = hold
                         progress?(ProgressEvent(.note, stage: request.step, message: "held for a person: QC failed on \(hold.joined(separator: "; "))"))
@@ -158,7 +159,7 @@ public final class JobsService: Sendable {
         var result = try Self.result(store, job: id, outcome)
         result.autoApproved = approved
         result.held = holding
-        if !holding.isEmpty {
+        if !holding.isEmpty, case .waiting = outcome {
             result.message = "held for a person: QC failed on \(holding.joined(separator: "; ")) — reject it for a fix, or approve with --override REASON"
         }
         // (A job whose steps made no files — a bench of no-op steps — gets no page.)
@@ -240,27 +241,31 @@ public final class JobsService: Sendable {
         if let choice {
             chosen = try ApprovalChoice.resolve(choice, options: ApprovalChoice.options(in: approval.content?["content"]))
         }
-        let reason = override?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if approval.status == "pending", reason?.isEmpty != false {
-            let hold = try held(job: approval.job)
-            if !hold.isEmpty {
+        let reason = override.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        var overriding: Override?
+        if approval.status == "pending" {
+            let hold = try held(job: approval.job, gate: approval.step)
+            switch (hold.isEmpty, reason) {
+            case (false, nil):
                 throw ServiceError("approval \(approval.id.prefix(8)) is held: QC failed on \(hold.joined(separator: "; ")). "
                                    + "Reject it for a fix, or approve it with an override and its reason (--override REASON; \"override\" in the API)")
+            case (true, _?):
+                throw ServiceError("approval \(approval.id.prefix(8)): nothing holds it; an override is for approving past a failing QC")
+            case (false, let reason?): overriding = Override(reason: reason, past: hold)
+            case (true, nil): break
             }
         }
-        return try runner.approve(request, by: by, feedback: feedback, seen: seen, choice: chosen, override: reason?.isEmpty == false ? reason : nil)
+        return try runner.approve(request, by: by, feedback: feedback, seen: seen, choice: chosen, override: overriding)
     }
 
-    /// What holds `job`'s next gate: each delivered file its current QC verdict failed, as
-    /// `name: QC fail, N errors (first error)`; empty when QC passed or has not run.
-    public func held(job: String) throws -> [String] { Self.held(in: try store.detail(job: job).results) }
-
-    /// The same, from a job's current results (``PipelineStore/JobDetail/results``).
-    public static func held(in results: [String: JSONValue]) -> [String] {
-        results.keys.sorted().compactMap { step -> QCVerdict? in
-            guard let value = results[step], value["kind"] == .string(QCVerdict.kind) else { return nil }
-            return try? QCVerdict.from(value)
-        }.flatMap(\.holds)
+    /// What holds `gate` (a step id) of `job`: each failure of what is delivered (a preset's
+    /// checks, QC) that no earlier override went past, as `name: what failed` — when the gate comes
+    /// after the job's QC step; empty when nothing failed, QC has not run, or the gate is not after it.
+    public func held(job: String, gate: String) throws -> [String] {
+        let outputs = try store.currentOutputs(job: job)
+        guard let qc = outputs.keys.sorted().first(where: { outputs[$0]?["kind"] == .string(QCVerdict.kind) }),
+              try store.template(job: job).downstream(of: qc).contains(gate) else { return [] }
+        return DeliveryClearance(outputs: outputs.mapValues(\.compactText)).unresolved
     }
 
     /// Rejects a request with feedback (required); returns its job.

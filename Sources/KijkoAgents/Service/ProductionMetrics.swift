@@ -6,6 +6,7 @@ public import KijkoPipeline
 /// revisions per job), per gate (approval cycle time, approval and rejection rates) and QC's
 /// catch rate. `kijko metrics --json` and `GET /api/langfuse/agent-metrics` give this object.
 public struct ProductionMetrics: Codable, Sendable {
+    /// One agent's runs over the jobs asked about.
     public struct Agent: Codable, Sendable {
         public var agent: String
         public var runs: Int
@@ -24,6 +25,7 @@ public struct ProductionMetrics: Codable, Sendable {
         public var traceUrl: String?
     }
 
+    /// One workflow's jobs.
     public struct Workflow: Codable, Sendable {
         public var workflow: String
         public var jobs: Int
@@ -45,6 +47,7 @@ public struct ProductionMetrics: Codable, Sendable {
         public var maxRevisions: Int
     }
 
+    /// One kind of gate (role and approval) over its decided requests.
     public struct Gate: Codable, Sendable {
         public var role: String
         public var approval: String
@@ -72,8 +75,11 @@ public struct ProductionMetrics: Codable, Sendable {
         public var overridden: Int
     }
 
+    /// By agent name.
     public var agents: [Agent]
+    /// By workflow name.
     public var workflows: [Workflow]
+    /// By role and approval.
     public var approvals: [Gate]
     public var qc: QC
 

@@ -136,7 +136,19 @@ public final class VersionGenerator {
 
         var entries: [String: Manifest.Entry] = [:]
         var workers: [DeliverableWorker] = []
-        let smartPresets = videoPresets.filter { (request.reframe ?? $0.reframe) == .smart }
+        // A smart reframe is for a change of shape: a preset of the master's own shape is scaled as
+        // it says (fit when it says smart).
+        let shape = info.first(.video).flatMap { v -> Double? in
+            guard let w = v.width, let h = v.height, w > 0, h > 0 else { return nil }
+            let sar = v.sampleAspectRatio.flatMap { Rational(parsing: $0) }.map { Double($0.num) / Double($0.den) } ?? 1
+            return Double(w) * (sar > 0 && sar.isFinite ? sar : 1) / Double(h)
+        }
+        func reframing(_ preset: PlatformPreset) -> PlatformPreset.Reframe {
+            let asked = request.reframe ?? preset.reframe
+            guard asked == .smart, let shape, abs(Double(preset.width) / Double(max(1, preset.height)) / shape - 1) <= 0.01 else { return asked }
+            return preset.reframe == .smart ? .fit : preset.reframe
+        }
+        let smartPresets = videoPresets.filter { reframing($0) == .smart }
         var crops: CropPath?
         if !smartPresets.isEmpty { crops = try smartCropPath(for: smartPresets, analysis: try analysed()) }
         let reader = try FrameReader(path: master)
@@ -145,7 +157,7 @@ public final class VersionGenerator {
         for preset in videoPresets {
             let path = outputPath(preset)
             Muxer.removeStalePartials(for: path)
-            let reframe = request.reframe ?? preset.reframe
+            let reframe = reframing(preset)
             let chosen: (Selection, CutdownPlanner.Plan?)
             switch selections[preset.name] {
             case .success(let value)?: chosen = value
@@ -163,7 +175,7 @@ public final class VersionGenerator {
                                                       cutdown: cutdown, checks: [], pass: false)
                 continue
             }
-            let plan = DeliverablePlan(preset: preset, path: path, reframe: request.reframe, masterRate: masterRate,
+            let plan = DeliverablePlan(preset: preset, path: path, reframe: reframe, masterRate: masterRate,
                                        selection: chosen.0, loudness: try decision(preset, chosen.0))
             let worker = DeliverableWorker(plan: plan, video: reader.frameFormat, audio: audioReader.map(\.frameFormat),
                                            sar: sar, masterRate: masterRate,

@@ -36,5 +36,7 @@ public struct CostEstimate: Sendable, Equatable {
 /// An agent whose steps call a model: it says what a step is expected to cost from its model's
 /// prices and the tokens its runs typically take (``TypicalTokens``), before the step runs.
 public protocol CostEstimating {
+    /// USD a step is expected to cost, from `typical` (its agent's past runs, nil for none) or
+    /// the agent's own default, at its model's price.
     func estimate(typical: TypicalTokens?) -> CostEstimate
 }

@@ -8,10 +8,10 @@ extension PipelineRunner {
     /// nothing changes.
     /// With `seen`, the content hash the reviewer saw must still be the request's; `choice` is
     /// what they picked (one of ranked concepts, say), recorded with the decision and given to
-    /// the steps after the gate; `override` is why they approve past a failing check, given to
-    /// the steps after the gate as `override: {by, reason}`.
+    /// the steps after the gate; `override` is why they approve past failing checks, and which,
+    /// given to the steps after the gate as `override: {by, reason, past}`.
     public func approve(_ request: String, by: String?, feedback: String? = nil, seen: String? = nil, choice: JSONValue? = nil,
-                        override: String? = nil) throws -> String {
+                        override: Override? = nil) throws -> String {
         try store.decide(request, status: "approved", by: by, feedback: feedback, seen: seen, choice: choice, override: override)
     }
 

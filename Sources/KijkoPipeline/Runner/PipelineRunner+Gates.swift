@@ -27,10 +27,10 @@ extension PipelineRunner {
     /// is more.
     public func estimate(_ step: WorkflowTemplate.Step) throws -> CostEstimate {
         guard let agentName = step.agent, let agent = agents.agents[agentName] as? any CostEstimating else {
-            return step.costEstimate > 0 ? CostEstimate(usd: step.costEstimate, basis: "the workflow's cost_estimate") : .free
+            return step.costEstimate > 0 ? CostEstimate(usd: step.costEstimate, basis: "the step's cost_estimate") : .free
         }
         let estimate = agent.estimate(typical: try store.typicalTokens(agent: agentName))
-        return estimate.usd >= step.costEstimate ? estimate : CostEstimate(usd: step.costEstimate, basis: "the workflow's cost_estimate", warning: estimate.warning)
+        return estimate.usd >= step.costEstimate ? estimate : CostEstimate(usd: step.costEstimate, basis: "the step's cost_estimate", warning: estimate.warning)
     }
 
     /// Stops the job before `steps` when their estimated cost would take it over its maximum;

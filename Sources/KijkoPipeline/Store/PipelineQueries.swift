@@ -338,7 +338,7 @@ extension PipelineStore {
                 GROUP BY e.id ORDER BY MAX(e.created_at) DESC LIMIT 20
                 """, arguments: [agent])
             guard !rows.isEmpty else { return nil }
-            func median(_ values: [Int]) -> Int { values.sorted()[values.count / 2] }
+            func median(_ values: [Int]) -> Int { Int(Self.percentile(50, of: values.map(Double.init))) }
             return TypicalTokens(prompt: median(rows.map { $0["prompt"] ?? 0 }), completion: median(rows.map { $0["completion"] ?? 0 }), runs: rows.count)
         }
     }
@@ -358,5 +358,27 @@ extension PipelineStore {
                 ORDER BY created_at
                 """, arguments: StatementArguments([field, kind, field] + (jobs ?? [])))
         }
+    }
+}
+
+extension PipelineStore {
+    /// Each step's current output (completed, not superseded), by step id, read from the
+    /// executions — not the job's summary, which is written when a run stops.
+    public func currentOutputs(job: String) throws -> [String: JSONValue] {
+        try read { db in
+            var outputs: [String: JSONValue] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT step_id, output_data FROM agent_executions
+                WHERE production_job_id = ? AND superseded = 0 AND status = 'completed' AND output_data IS NOT NULL
+                """, arguments: [job]) {
+                if let value = try? JSONDecoder().decode(JSONValue.self, from: Data((row["output_data"] as String).utf8)) { outputs[row["step_id"]] = value }
+            }
+            return outputs
+        }
+    }
+
+    /// The job's snapshot of its workflow graph.
+    public func template(job: String) throws -> WorkflowTemplate {
+        try read { db in try Self.template(of: job, db) }
     }
 }

@@ -79,11 +79,13 @@ extension PipelineStore {
     }
 
     /// What a passed gate's step records as its output: who approved it, what they chose, and
-    /// why they approved past a failing check (`override: {by, reason}`).
+    /// why they approved past failing checks, and which (`override: {by, reason, past}`).
     static func gateOutput(_ request: Row) -> JSONValue {
         var fields: [String: JSONValue] = ["approved_by": .string(request["approved_by"] as String? ?? "")]
         if let reason = request["override_reason"] as String? {
-            fields["override"] = .object(["by": .string(request["approved_by"] as String? ?? ""), "reason": .string(reason)])
+            let past = (request["override_past"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+            fields["override"] = .object(["by": .string(request["approved_by"] as String? ?? ""), "reason": .string(reason),
+                                          "past": .array(past.map { .string($0) })])
         }
         if let choice = (request["choice"] as String?).flatMap({ try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }) {
             fields["choice"] = choice
@@ -94,10 +96,10 @@ extension PipelineStore {
     /// Records a decision on a pending request (id or prefix) in one transaction with its span and
     /// the job's approval history, synced to disk before it returns; returns the request's job.
     /// A request already decided, or whose content hash is not `seen` (when given: the reviewer
-    /// saw other content), is a ``DecisionConflict`` and nothing changes. `override` is the reason
-    /// an approval goes past a failing check.
+    /// saw other content), is a ``DecisionConflict`` and nothing changes. `override` is why an
+    /// approval goes past failing checks, and which.
     func decide(_ request: String, status: String, by: String?, feedback: String?, seen: String? = nil, choice: JSONValue? = nil,
-                override: String? = nil) throws -> String {
+                override: Override? = nil) throws -> String {
         try durableWrite { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM approval_requests WHERE id = ? OR id LIKE ?",
                                              arguments: [request, request + "%"]) else {
@@ -109,13 +111,16 @@ extension PipelineStore {
                 throw DecisionConflict("approval request \(id.prefix(8)): what it reviews changed since it was shown (content hash \(seen.prefix(12)) is stale); look again")
             }
             let now = PipelineStore.now()
-            try db.execute(sql: "UPDATE approval_requests SET status = ?, feedback = ?, approved_at = ?, approved_by = ?, choice = ?, override_reason = ? WHERE id = ?",
-                           arguments: [status, feedback, now, by, choice?.compactText, override, id])
+            try db.execute(sql: """
+                UPDATE approval_requests SET status = ?, feedback = ?, approved_at = ?, approved_by = ?, choice = ?, override_reason = ?, override_past = ?
+                WHERE id = ?
+                """, arguments: [status, feedback, now, by, choice?.compactText, override?.reason,
+                                 try override.map { try PipelineStore.sortedJSON($0.past) }, id])
             var attributes: [String: JSONValue] = ["kijko.step": .string(row["step_id"]), "kijko.approver_role": .string(row["approver_role"]),
                                                    "kijko.approval_type": .string(row["approval_type"]), "kijko.decision": .string(status)]
             if let by { attributes["kijko.approved_by"] = .string(by) }
             if let feedback { attributes["kijko.feedback"] = .string(feedback) }
-            if let override { attributes["kijko.override"] = .string(override) }
+            if let override { attributes["kijko.override"] = .string(override.reason) }
             try TraceRecorder.record(db, job: job, span: TraceRecorder.spanID(id), parent: TraceRecorder.rootSpanID(job: job),
                                      execution: row["agent_execution_id"], name: "approval \(row["step_id"] as String): \(status)",
                                      kind: "internal", start: TraceRecorder.nanoseconds(iso: row["created_at"]) ?? TraceRecorder.nanoseconds(),
@@ -127,7 +132,7 @@ extension PipelineStore {
             if let by { entry["by"] = by }
             if let feedback { entry["feedback"] = feedback }
             if let choice { entry["choice"] = choice.compactText }
-            if let override { entry["override"] = override }
+            if let override { entry["override"] = override.reason }
             entries.append(entry)
             try db.execute(sql: "UPDATE production_jobs SET approval_history = ?, run_state = CASE WHEN run_state = 'waiting' THEN 'running' ELSE run_state END, updated_at = ? WHERE id = ?",
                            arguments: [try Self.sortedJSON(entries), now, job])
@@ -142,4 +147,16 @@ public struct DecisionConflict: Error, CustomStringConvertible, Sendable {
     public let message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+/// A person's approval past failing checks: why, and the failures it goes past (one line each,
+/// as the checks named them), so it clears those and no later ones.
+public struct Override: Sendable, Equatable {
+    public var reason: String
+    public var past: [String]
+
+    public init(reason: String, past: [String]) {
+        self.reason = reason
+        self.past = past
+    }
 }

@@ -293,8 +293,12 @@ public final class PipelineStore: Sendable {
                 """)
         }
         migrator.registerMigration("v5-overrides") { db in
-            // Why a person approved past a failing check (QC), recorded with the decision.
-            try db.execute(sql: "ALTER TABLE approval_requests ADD COLUMN override_reason TEXT")
+            // Why a person approved past a failing check (QC), and the failures it goes past (JSON
+            // list of lines), recorded with the decision.
+            try db.execute(sql: """
+                ALTER TABLE approval_requests ADD COLUMN override_reason TEXT;
+                ALTER TABLE approval_requests ADD COLUMN override_past TEXT;
+                """)
         }
         return migrator
     }

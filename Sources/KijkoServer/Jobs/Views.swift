@@ -110,7 +110,7 @@ struct ApprovalView: Codable, Sendable {
     var held: [String]
 
     init(_ approval: PipelineStore.ApprovalRecord, detail: PipelineStore.JobDetail, revisions: [PipelineStore.ApprovalRecord],
-         folder: String, person: PipelineStore.Person) {
+         folder: String, person: PipelineStore.Person, held: [String]) {
         self.approval = approval
         workflow = detail.job.workflow
         let reviewed = approval.content?["step"]?.stringValue
@@ -118,6 +118,6 @@ struct ApprovalView: Codable, Sendable {
         self.revisions = revisions.filter { $0.id != approval.id && $0.createdAt <= approval.createdAt }
         canDecide = approval.status == "pending" && person.role.decides(gateRole: approval.role)
         choices = ApprovalChoice.options(in: approval.content?["content"])
-        held = approval.status == "pending" ? JobsService.held(in: detail.results) : []
+        self.held = held
     }
 }

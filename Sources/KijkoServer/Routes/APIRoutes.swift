@@ -139,7 +139,8 @@ extension StudioServer {
         }
         return ApprovalView(approval, detail: try jobs.store.detail(job: approval.job),
                             revisions: try jobs.store.approvals(job: approval.job, step: approval.step),
-                            folder: jobs.store.artefactFolder(job: approval.job), person: person)
+                            folder: jobs.store.artefactFolder(job: approval.job), person: person,
+                            held: approval.status == "pending" ? try jobs.held(job: approval.job, gate: approval.step) : [])
     }
 
     struct Decided: Encodable {
