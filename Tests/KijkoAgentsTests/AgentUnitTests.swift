@@ -1,5 +1,5 @@
 import Foundation
-import KijkoAgents
+@testable import KijkoAgents
 import KijkoEditorial
 import KijkoLLM
 import KijkoMedia
@@ -125,6 +125,18 @@ import KijkoCore
         }
         #expect(plan.method == method, "\(budget): \(plan.methods.map { ($0.method, $0.total) })")
         if budget == 1_000 { #expect(plan.reason.contains("no method fits")) }
+    }
+
+    /// A draft whose scenes add up to a third of the VRD's target is scaled to it, and says so.
+    @Test func aScriptIsScaledToItsTarget() throws {
+        let draft = Script(title: "Spot", logline: "x", targetDuration: 30, main: .init(title: "Main", approach: "a", scenes: [
+            .init(number: 1, heading: "EXT. ROAD - DAY", action: "A ride.", dialogue: "", supers: [], estimatedDuration: 4),
+            .init(number: 2, heading: "EXT. HILL - DAY", action: "The top.", dialogue: "", supers: [], estimatedDuration: 6)]), alternatives: [])
+        let agent = ScriptSmithAgent(context: AgentsFixture.context())
+        let given = try Self.input()
+        let finished = try agent.finish(draft, input: .init(requirements: nil, concept: nil, targetDuration: 30), facts: BriefFacts(given.brief), given: given)
+        #expect(finished.document.main.scenes.map(\.estimatedDuration) == [12, 18])
+        #expect(finished.notes.contains { $0.contains("added up to 10.0 s against a 30 s target; scaled to fit") }, "\(finished.notes)")
     }
 
     @Test func legalCitesRuleHitsByLineAndMissingDisclosures() throws {
