@@ -94,10 +94,13 @@ extension StudioServer {
             do {
                 let decided = try await self.decide(id, approve: approve, decision, by: person)
                 return Response.redirect(to: "/approvals/\(decided.approval)?decided=\(decided.status)", type: .normal)
-            } catch let error as APIError where error.status == .badRequest {
+            } catch {
+                // A decision refused as asked (no feedback, held by QC, a choice not offered): said on the page itself.
+                let refused = (error as? APIError).flatMap { $0.status == .badRequest ? $0.message : nil } ?? (error as? ServiceError)?.message
+                guard let refused else { throw error }
                 let view = try self.approvalView(id, person)
                 return Pages.approval(view, folder: self.jobs.store.artefactFolder(job: view.approval.job), person: person,
-                                      csrf: Access.csrf(request), flash: error.message)
+                                      csrf: Access.csrf(request), flash: refused)
             }
         }
         router.get("metrics") { request, context in
