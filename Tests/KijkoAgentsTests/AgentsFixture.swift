@@ -77,7 +77,7 @@ enum AgentsFixture {
                 if let feedback = decide(request) { _ = try runner.reject(request.id, by: "tester", feedback: feedback) }
                 else {
                     // An override goes past what fails at that moment, as the jobs service records it.
-                    let past = DeliveryClearance(outputs: try runner.store.currentOutputs(job: job).mapValues(\.compactText)).unresolved
+                    let past = DeliveryClearance(outputs: try runner.store.currentOutputs(job: job)).unresolved
                     _ = try runner.approve(request.id, by: "tester", override: override(request).map { Override(reason: $0, past: past) })
                 }
             }
@@ -88,17 +88,7 @@ enum AgentsFixture {
 
     /// Each step's current output, by step id.
     static func outputs(_ runner: PipelineRunner, job: String) throws -> [String: JSONValue] {
-        try runner.store.read { db in
-            var outputs: [String: JSONValue] = [:]
-            for row in try String.fetchAll(db, sql: """
-                SELECT step_id || char(1) || output_data FROM agent_executions
-                WHERE production_job_id = ? AND superseded = 0 AND status = 'completed' AND output_data IS NOT NULL
-                """, arguments: [job]) {
-                let parts = row.split(separator: "\u{1}", maxSplits: 1).map(String.init)
-                outputs[parts[0]] = try JSONDecoder().decode(JSONValue.self, from: Data(parts[1].utf8))
-            }
-            return outputs
-        }
+        try runner.store.currentOutputs(job: job)
     }
 
     /// The document of one step's output.

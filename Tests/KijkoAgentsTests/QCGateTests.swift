@@ -105,10 +105,10 @@ import Testing
         worse.versions[1].issues[0].message = "-25.0 LUFS, 11 LU under -14"
         var upstream = try given(true).upstream
         upstream["final_qc"] = try output(QCVerdict(master: pass, versions: worse.versions, vision: "skipped"))
-        guard case .held = DeliveryClearance(outputs: upstream).decide("/v/b.mp4") else { Issue.record("an old override cleared a new failure"); return }
+        guard case .held = DeliveryClearance(AgentInput(brief: "b", workFolder: "/tmp", upstream: upstream)).decide("/v/b.mp4") else { Issue.record("an old override cleared a new failure"); return }
         // A verdict on record that cannot be read clears nothing.
         upstream["final_qc"] = #"{"kind":"qc_report","file":"/m.mp4","status":"pass"}"#
-        let unreadable = DeliveryClearance(outputs: upstream)
+        let unreadable = DeliveryClearance(AgentInput(brief: "b", workFolder: "/tmp", upstream: upstream))
         guard case .held(let why) = unreadable.decide("/v/a.mp4") else { Issue.record("an unreadable verdict cleared a file"); return }
         #expect(unreadable.verdictUnreadable && why.contains("the QC verdict on record cannot be read"), "\(why)")
     }

@@ -109,8 +109,7 @@ public struct BriefFacts: Codable, Sendable, Equatable {
         }.map(\.0)
         if platforms.isEmpty { platforms = ["youtube"] }
         var aspects = ["16:9", "9:16", "1:1", "4:5"].filter { lower.contains($0) }
-        let implied: [String: [String]] = ["tv": ["16:9"], "youtube": ["16:9"], "instagram": ["9:16", "1:1", "4:5"], "tiktok": ["9:16"],
-                                           "facebook": ["1:1", "4:5"], "linkedin": ["1:1"], "x": ["16:9"]]
+        let implied = Self.aspectsOf
         for platform in platforms { for aspect in implied[platform] ?? [] where !aspects.contains(aspect) { aspects.append(aspect) } }
         self.aspects = aspects.sorted { ["16:9", "9:16", "1:1", "4:5"].firstIndex(of: $0)! < ["16:9", "9:16", "1:1", "4:5"].firstIndex(of: $1)! }
         let money = MoneyText.money(in: text)
@@ -137,6 +136,10 @@ public struct BriefFacts: Codable, Sendable, Equatable {
         }
         return false
     }
+
+    /// The aspects each platform takes, its main one first.
+    static let aspectsOf: [String: [String]] = ["tv": ["16:9"], "youtube": ["16:9"], "instagram": ["9:16", "1:1", "4:5"], "tiktok": ["9:16"],
+                                               "facebook": ["1:1", "4:5"], "linkedin": ["1:1"], "x": ["16:9"]]
 
     /// What a dated line is about: the words before its colon (`Deadline` in `- Deadline: 15 March
     /// 2027`), else the line without its dates.

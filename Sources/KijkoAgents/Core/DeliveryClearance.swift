@@ -1,5 +1,5 @@
 import Foundation
-import KijkoCore
+public import KijkoCore
 public import KijkoPipeline
 
 /// Whether a version may go out: it passed its preset's checks and QC, or a person approved past
@@ -32,15 +32,16 @@ public struct DeliveryClearance: Sendable {
     public let overrides: [Overriding]
 
     /// From a step's view of the job's earlier outputs.
-    public init(_ given: AgentInput) { self.init(outputs: given.upstream) }
+    public init(_ given: AgentInput) {
+        self.init(outputs: given.upstream.compactMapValues { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) })
+    }
 
-    /// From the job's current outputs (step → output JSON).
-    public init(outputs: [String: String]) {
+    /// From the job's current outputs (step → output).
+    public init(outputs: [String: JSONValue]) {
         var verdict: QCVerdict?, unreadable = false
         var versions: [VersionSet.Version] = []
         var overrides: [Overriding] = []
-        for (_, text) in outputs.sorted(by: { $0.key < $1.key }) {
-            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { continue }
+        for (_, value) in outputs.sorted(by: { $0.key < $1.key }) {
             switch value["kind"]?.stringValue {
             case QCVerdict.kind?:
                 if let read = try? QCVerdict.from(value) { verdict = read } else { unreadable = true }

@@ -48,7 +48,7 @@ public struct VRDAgent: DraftingAgent {
     }
 
     /// The aspect a platform's main version takes.
-    static let aspectFor = ["tv": "16:9", "youtube": "16:9", "instagram": "9:16", "tiktok": "9:16", "facebook": "1:1", "linkedin": "1:1", "x": "16:9"]
+    static let aspectFor = BriefFacts.aspectsOf.compactMapValues(\.first)
 
     /// A deliverable the brief lists (`15s 9:16 TikTok`), read as one: its duration (else the
     /// target), its platform (else the brief's first), its aspect (else the platform's); nil for an

@@ -265,7 +265,7 @@ public final class JobsService: Sendable {
         let outputs = try store.currentOutputs(job: job)
         guard let qc = outputs.keys.sorted().first(where: { outputs[$0]?["kind"] == .string(QCVerdict.kind) }),
               try store.template(job: job).downstream(of: qc).contains(gate) else { return [] }
-        return DeliveryClearance(outputs: outputs.mapValues(\.compactText)).unresolved
+        return DeliveryClearance(outputs: outputs).unresolved
     }
 
     /// Rejects a request with feedback (required); returns its job.
