@@ -3,8 +3,9 @@ public import KijkoMedia
 /// A delivery specification: what one platform or broadcaster accepts. Loaded from YAML in
 /// `presets/platforms/` (or a folder of the user's), validated on load.
 public struct PlatformPreset: Sendable, Equatable, Codable {
-    /// Video deliverable or still frame grab.
-    public enum Kind: String, Sendable, Codable { case video, still }
+    /// Video deliverable, still frame grab, or an animated display ad (a short silent loop in a
+    /// byte budget: GIF, WebP or MP4).
+    public enum Kind: String, Sendable, Codable { case video, still, display }
 
     /// How the output frame rate follows the master.
     public enum RatePolicy: String, Sendable, Codable {
@@ -75,6 +76,33 @@ public struct PlatformPreset: Sendable, Equatable, Codable {
     public var container: String
     /// For stills: where to grab, seconds (nil: the middle).
     public var stillAt: Double?
+    /// For display ads: how many times the loop plays (IAB: the animation stops within 15 s).
+    public var plays: Int?
+    /// The file's group: a display preset written in several formats is one file naming them all
+    /// (`display-300x250` gives `display-300x250-gif`, `-webp`, `-mp4`); asking for the group asks for each.
+    public var group: String?
     /// The file it was read from.
     public var source: String
+}
+
+extension PlatformPreset {
+    /// This preset at another size (a print still at a poster's pixels, a display ad at a size the
+    /// IAB list lacks), named `name`: even sides, the longer at most 8192 with the shape kept, the
+    /// aspect from the size. Everything else is this preset's.
+    public func resized(width: Int, height: Int, name: String) -> PlatformPreset {
+        var w = max(16, width), h = max(16, height)
+        let longest = max(w, h)
+        if longest > 8192 {
+            w = max(16, Int(Double(w) * 8192 / Double(longest)))
+            h = max(16, Int(Double(h) * 8192 / Double(longest)))
+        }
+        var copy = self
+        copy.name = name
+        copy.width = w / 2 * 2
+        copy.height = h / 2 * 2
+        copy.aspect = Rational(Int32(copy.width), Int32(copy.height)).reduced.ratioDescription
+        copy.group = nil
+        copy.description = "\(description.split(separator: ",").first.map(String.init) ?? name), \(copy.width)x\(copy.height)"
+        return copy
+    }
 }

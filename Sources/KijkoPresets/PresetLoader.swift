@@ -22,8 +22,11 @@ public struct PresetLoader: Sendable {
         for folder in folders {
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
             for name in names where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-                let preset = try Self.load(path: (folder as NSString).appendingPathComponent(name))
-                presets[preset.name] = preset
+                let path = (folder as NSString).appendingPathComponent(name)
+                let loaded = try Self.loadAll(path: path)
+                // A later folder's file replaces the whole group of the same name.
+                if let group = loaded.first?.group { presets = presets.filter { $0.value.group != group } }
+                for preset in loaded { presets[preset.name] = preset }
             }
         }
         return presets
@@ -34,6 +37,8 @@ public struct PresetLoader: Sendable {
         let known = try all()
         var out: [PlatformPreset] = []
         for name in names {
+            let group = known.values.filter { $0.group == name }.sorted { $0.name < $1.name }
+            if known[name] == nil, !group.isEmpty { out += group; continue }
             guard let preset = known[name] else {
                 throw PresetError(file: folders.joined(separator: ", "), message: "no preset named \(name)\(Self.suggestion(for: name, among: Array(known.keys))) (have: \(known.keys.sorted().joined(separator: ", ")))")
             }
@@ -42,12 +47,24 @@ public struct PresetLoader: Sendable {
         return out
     }
 
-    /// Reads one preset file.
+    /// Reads one preset file (the first of its group, for a display preset in several formats).
     public static func load(path: String) throws(PresetError) -> PlatformPreset {
-        try parse(try YAMLFields.document(path), file: path)
+        try loadAll(path: path)[0]
+    }
+
+    /// Reads one preset file: one preset, or one per format of a display preset's `containers`.
+    public static func loadAll(path: String) throws(PresetError) -> [PlatformPreset] {
+        try parseAll(try YAMLFields.document(path), file: path)
     }
 
     static func parse(_ root: Node, file: String) throws(PresetError) -> PlatformPreset {
+        try parseAll(root, file: file)[0]
+    }
+
+    /// The display ad formats Kijko writes.
+    public static let displayContainers = ["gif", "webp", "mp4"]
+
+    static func parseAll(_ root: Node, file: String) throws(PresetError) -> [PlatformPreset] {
         var f = try YAMLFields(root, file: file)
         let name = try f.requiredString("name")
         // The name becomes part of every output's file name: no folders, nothing hidden.
@@ -56,7 +73,7 @@ public struct PresetLoader: Sendable {
         }
         let description = try f.string("description") ?? name
         let kindText = try f.string("kind") ?? "video"
-        guard let kind = PlatformPreset.Kind(rawValue: kindText) else { throw f.fail("kind", nil, "expected video or still, got \(kindText)") }
+        guard let kind = PlatformPreset.Kind(rawValue: kindText) else { throw f.fail("kind", nil, "expected video, still or display, got \(kindText)") }
         let width = try f.requiredInt("width"), height = try f.requiredInt("height")
         for (key, value) in [("width", width), ("height", height)] where value < 16 || value > 8192 || value % 2 != 0 {
             throw f.fail(key, nil, "must be even, 16–8192, got \(value)")
@@ -103,6 +120,9 @@ public struct PresetLoader: Sendable {
         } else if kind == .video {
             throw f.fail("video", nil, "missing")
         }
+        if kind == .display, video != nil {
+            throw f.fail("video", nil, "a display ad's encoding follows its byte budget: give max_file_size_kb, not video settings")
+        }
         var colour = ColourProperties.bt709
         if var c = try f.fields("colour") {
             let wanted = (try c.string("primaries") ?? "bt709", try c.string("transfer") ?? "bt709",
@@ -129,6 +149,10 @@ public struct PresetLoader: Sendable {
             try l.finish()
         }
         let maxMB = try f.double("max_file_size_mb", in: 0.001...1_000_000)
+        let maxKB = try f.double("max_file_size_kb", in: 1...1_000_000_000)
+        if maxMB != nil && maxKB != nil { throw f.fail("max_file_size_kb", nil, "give max_file_size_mb or max_file_size_kb, not both") }
+        let maxBytes = maxKB.map { Int($0 * 1_000) } ?? maxMB.map { Int($0 * 1_000_000) }
+        if kind == .display && maxBytes == nil { throw f.fail("max_file_size_kb", nil, "missing: a display ad is made to fit its byte budget (IAB: 150)") }
         var safe: PlatformPreset.SafeZone?
         if var z = try f.fields("safe_zone") {
             safe = PlatformPreset.SafeZone(top: try z.double("top", in: 0...0.5) ?? 0, bottom: try z.double("bottom", in: 0...0.5) ?? 0,
@@ -139,14 +163,30 @@ public struct PresetLoader: Sendable {
         guard let reframe = PlatformPreset.Reframe(rawValue: reframeText) else {
             throw f.fail("reframe", nil, "expected fit, fill, blur or smart, got \(reframeText)")
         }
-        let container = try f.string("container") ?? (kind == .still ? "png" : "mp4")
+        let container = try f.string("container") ?? (kind == .still ? "png" : kind == .display ? "gif" : "mp4")
+        let containers = try f.strings("containers") { Self.displayContainers.contains($0) ? nil : "expected \(Self.displayContainers.joined(separator: ", ")), got \($0)" }
+        if containers != nil && kind != .display { throw f.fail("containers", nil, "only a display ad is written in several formats") }
+        if kind == .display && !Self.displayContainers.contains(container) {
+            throw f.fail("container", nil, "expected \(Self.displayContainers.joined(separator: ", ")), got \(container)")
+        }
         let stillAt = try f.double("still_at", in: 0...86_400)
+        let plays = try f.int("plays", in: 1...100)
         try f.finish()
-        return PlatformPreset(name: name, description: description, kind: kind, width: width, height: height, aspect: aspect,
-                              ratePolicy: policy, rate: rate, minDuration: minDuration, maxDuration: maxDuration,
-                              optimalDuration: optimal, targetDuration: target, video: video, colour: colour, audio: audio,
-                              loudness: loudness, truePeak: truePeak, maxFileSize: maxMB.map { Int($0 * 1_000_000) },
-                              safeZone: safe, reframe: reframe, container: container, stillAt: stillAt, source: file)
+        if kind == .display && (audio != nil || loudness != nil) { throw f.fail("audio", nil, "a display ad is silent: leave out audio and loudness") }
+        let one = PlatformPreset(name: name, description: description, kind: kind, width: width, height: height, aspect: aspect,
+                                 ratePolicy: policy, rate: rate, minDuration: minDuration, maxDuration: maxDuration,
+                                 optimalDuration: optimal, targetDuration: target, video: video, colour: colour, audio: audio,
+                                 loudness: loudness, truePeak: truePeak, maxFileSize: maxBytes,
+                                 safeZone: safe, reframe: reframe, container: container, stillAt: stillAt, plays: plays, source: file)
+        guard let containers, !containers.isEmpty else { return [one] }
+        return containers.map { format in
+            var preset = one
+            preset.name = "\(name)-\(format)"
+            preset.container = format
+            preset.group = name
+            preset.description = "\(description) (\(format.uppercased()))"
+            return preset
+        }
     }
 
     /// `; did you mean X?` for the known name nearest `name` (edit distance ≤ 3), or "".

@@ -14,7 +14,8 @@ public struct BriefFacts: Codable, Sendable, Equatable {
     public var messages: [String]
     /// Durations asked for, seconds, longest first (30 when the brief names none).
     public var durations: [Double]
-    /// Platforms named (`tv`, `youtube`, `instagram`, `tiktok`, `facebook`, `linkedin`, `x`).
+    /// Platforms named (`tv`, `youtube`, `instagram`, `tiktok`, `facebook`, `linkedin`, `x`; `display`
+    /// for banner ads, `print` for posters and out-of-home).
     public var platforms: [String]
     /// Aspects asked for or implied by the platforms (`16:9`, `9:16`, `1:1`, `4:5`).
     public var aspects: [String]
@@ -101,6 +102,8 @@ public struct BriefFacts: Codable, Sendable, Equatable {
         let platformWords: [(String, [String])] = [
             ("tv", ["tv", "broadcast", "television"]), ("youtube", ["youtube"]), ("instagram", ["instagram", "reels"]),
             ("tiktok", ["tiktok", "tik tok"]), ("facebook", ["facebook"]), ("linkedin", ["linkedin"]), ("x", ["twitter"]),
+            ("display", ["display ad", "display ads", "banner", "banners", "banner ads", "iab", "mpu", "leaderboard", "skyscraper"]),
+            ("print", ["print ad", "print ads", "poster", "posters", "ooh", "out of home", "billboard", "billboards", "48 sheet", "6 sheet"]),
         ]
         // Words between spaces, however the brief punctuates them ("Instagram:", "(TikTok)", "YouTube/TV").
         let padded = " " + String(lower.map { $0.isLetter || $0.isNumber ? $0 : " " }) + " "
@@ -121,6 +124,18 @@ public struct BriefFacts: Codable, Sendable, Equatable {
         var seen = Set<String>()
         keywords = lower.split(whereSeparator: { !$0.isLetter }).map(String.init)
             .filter { $0.count > 2 && !stop.contains($0) && seen.insert($0).inserted }
+    }
+
+    /// Picture sizes a line names (`300x250`, `6096 × 3048 px`), width and height in pixels.
+    public static func sizes(in text: String) -> [(width: Int, height: Int)] {
+        let pattern = #"(?<![0-9])([0-9]{2,5}) ?[x×X] ?([0-9]{2,5})(?![0-9])"#
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
+        let ns = text as NSString
+        return regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).compactMap { match in
+            guard let w = Int(ns.substring(with: match.range(at: 1))), let h = Int(ns.substring(with: match.range(at: 2))),
+                  (16...20_000).contains(w), (16...20_000).contains(h) else { return nil }
+            return (w, h)
+        }
     }
 
     /// Whether the brief names X, the platform: a capital X standing alone (not in a size such as

@@ -73,7 +73,7 @@ public struct DeliveryClearance: Sendable {
             found.append("\(name): the QC verdict on record cannot be read; run QC again")
         } else if let audit {
             if !audit.passed { found.append("\(name): \(audit.failure)") }
-        } else if verdict != nil, version != nil {
+        } else if verdict != nil, let version, version.isVideo {
             found.append("\(name): not audited by QC")
         }
         return found

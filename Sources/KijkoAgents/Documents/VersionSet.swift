@@ -15,6 +15,11 @@ public struct VersionSet: AgentDocument, Equatable {
         /// Every check against the preset passed.
         public var pass: Bool
         public var failedChecks: [String]
+        /// `video`, `still` (print, out-of-home) or `display` (an animated ad); nil on older records: video.
+        public var kind: String?
+
+        /// A video, as QC audits it (stills and display ads are checked against their presets only).
+        public var isVideo: Bool { (kind ?? "video") == "video" }
     }
 
     public var master: String

@@ -29,7 +29,8 @@ public struct SchedulerAgent: DraftingAgent {
         guard let versions = AgentInputs.document(VersionSet.self, in: given) else { throw AgentError("schedule: no platform versions among the job's earlier steps") }
         let clearance = DeliveryClearance(given)
         var input = Input(versions: [], captions: AgentInputs.document(Captions.self, in: given)?.posts ?? [])
-        for version in versions.versions {
+        // Posts are videos: stills and display ads go to print and ad servers, not to a feed.
+        for version in versions.versions where version.isVideo {
             if case .held(let why) = clearance.decide(version.path) { input.held.append("\(version.preset) held, not posted: \(why)") }
             else { input.versions.append(version) }
         }

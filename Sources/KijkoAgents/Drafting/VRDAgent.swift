@@ -56,6 +56,7 @@ public struct VRDAgent: DraftingAgent {
     static func deliverable(_ line: String, facts: BriefFacts) -> VideoRequirements.Deliverable? {
         let words = BriefFacts(line, client: facts.brand)
         let lower = " " + String(line.lowercased().map { $0.isLetter || $0.isNumber ? $0 : " " }) + " "
+        if let picture = picture(line, words: words, facts: facts) { return picture }
         let namesPlatform = words.platforms != ["youtube"] || lower.contains(" youtube ")
         guard words.namesDuration || namesPlatform || ["16:9", "9:16", "1:1", "4:5"].contains(where: line.contains) else { return nil }
         let platform = namesPlatform ? words.platforms[0] : facts.platforms[0]
@@ -63,6 +64,33 @@ public struct VRDAgent: DraftingAgent {
         let duration = words.namesDuration ? words.durations[0] : facts.target
         let format = ["mov", "mxf"].first { lower.contains(" \($0) ") } ?? "mp4"
         return .init(name: line, format: format, duration: duration, aspect: aspect, platform: platform)
+    }
+
+    /// The IAB sizes Kijko makes display ads at (its `display-WxH` presets).
+    static let iabSizes: [(Double, Double)] = [(300, 250), (728, 90), (160, 600), (300, 600), (320, 50)]
+
+    /// A display ad or print still the line asks for (`300x250 banner`, `OOH poster 6096 x 3048`, a
+    /// bare IAB size in a deliverables list): its size when named (else the platform's standard
+    /// ones), a display ad's loop (the line's length up to 15 s, else 6 s), a still's format.
+    static func picture(_ line: String, words: BriefFacts, facts: BriefFacts) -> VideoRequirements.Deliverable? {
+        let lower = " " + String(line.lowercased().map { $0.isLetter || $0.isNumber ? $0 : " " }) + " "
+        let size = BriefFacts.sizes(in: line).first
+        let iab = size.map { s in iabSizes.contains { Int($0.0) == s.width && Int($0.1) == s.height } } ?? false
+        let platform: String
+        if let named = ["display", "print"].first(where: words.platforms.contains) { platform = named }
+        else if size != nil, words.platforms == ["youtube"], !lower.contains(" youtube ") {
+            // A bare size: an IAB one is a banner; another, a still when the brief asks for print.
+            guard iab || facts.platforms.contains("print") || facts.platforms.contains("display") else { return nil }
+            platform = iab || !facts.platforms.contains("print") ? "display" : "print"
+        } else { return nil }
+        let width = size.map { Double($0.width) }, height = size.map { Double($0.height) }
+        if platform == "print" {
+            return .init(name: line, format: lower.contains(" jpg ") || lower.contains(" jpeg ") ? "jpg" : "png", duration: 0,
+                         aspect: "custom", platform: platform, width: width, height: height)
+        }
+        let format = ["webp", "mp4"].first { lower.contains(" \($0) ") } ?? "gif"
+        return .init(name: line, format: format, duration: words.namesDuration ? min(words.durations[0], 15) : 6,
+                     aspect: "custom", platform: platform, width: width, height: height)
     }
 
     /// `timeline` with every date the brief names that it lacks, in date order; and those added.
@@ -96,11 +124,25 @@ public struct VRDAgent: DraftingAgent {
         // Every deliverable the brief lists, and a deliverable for every platform it names.
         for line in facts.deliverables {
             guard let wanted = Self.deliverable(line, facts: facts),
-                  !document.deliverables.contains(where: { $0.platform == wanted.platform && $0.aspect == wanted.aspect && $0.duration == wanted.duration }) else { continue }
+                  !document.deliverables.contains(where: { $0.platform == wanted.platform && $0.aspect == wanted.aspect
+                                                           && ($0.duration == wanted.duration || wanted.platform == "print")
+                                                           && (wanted.width == nil || ($0.width == wanted.width && $0.height == wanted.height)) }) else { continue }
             document.deliverables.append(wanted)
             notes.append("the brief's deliverable “\(line)” was missing: added")
         }
         for platform in facts.platforms where !document.deliverables.contains(where: { $0.platform == platform }) {
+            if platform == "display" {
+                document.deliverables += Self.iabSizes.map { .init(name: String(format: "Display %.0fx%.0f", $0.0, $0.1), format: "gif", duration: 6,
+                                                                   aspect: "custom", platform: "display", width: $0.0, height: $0.1) }
+                notes.append("the brief asks for display ads and none was listed: added the IAB sizes")
+                continue
+            }
+            if platform == "print" {
+                document.deliverables.append(.init(name: "Print still", format: "png", duration: 0, aspect: "custom", platform: "print",
+                                                   width: 3840, height: 2160))
+                notes.append("the brief asks for print and no size was listed: added a 3840x2160 still")
+                continue
+            }
             let aspect = Self.aspectFor[platform] ?? "16:9"
             document.deliverables.append(.init(name: "\(Int(document.targetDuration))s \(aspect) \(platform)", format: "mp4",
                                                duration: document.targetDuration, aspect: aspect, platform: platform))

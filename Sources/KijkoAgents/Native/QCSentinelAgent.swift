@@ -46,7 +46,14 @@ public struct QCSentinelAgent: PipelineAgent {
         let master = Self.audit(written, file: file, preset: nil, folder: folder.path)
         var notes: [String] = []
         var versions: [QCVerdict.Audit] = []
-        let made = AgentInputs.document(VersionSet.self, in: given)?.versions ?? []
+        let all = AgentInputs.document(VersionSet.self, in: given)?.versions ?? []
+        // Stills and display ads are pictures and loops in a byte budget: their presets' checks are their QC.
+        let made = all.filter(\.isVideo)
+        let pictures = all.filter { !$0.isVideo }
+        if !pictures.isEmpty {
+            notes.append("\(English.count(pictures.count, "still or display ad", plural: "stills and display ads")) checked against their presets, not audited as video: "
+                         + pictures.map { "\($0.preset) \($0.pass ? "pass" : "fail")" }.joined(separator: ", "))
+        }
         for (version, folder) in zip(made, QCService.reportFolders(made.map(\.path), under: (root as NSString).appendingPathComponent("versions"))) {
             versions.append(try audit(version, folder: folder, given: given, notes: &notes))
         }

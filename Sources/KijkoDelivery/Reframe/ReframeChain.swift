@@ -19,10 +19,13 @@ public enum ReframeChain {
             return "scale=\(size):force_original_aspect_ratio=increase:flags=bicubic,crop=\(size),setsar=1"
         case .blur:
             // The background needs no detail: blur a small copy, then scale it up.
-            let small = "\(max(16, width / 8 / 2 * 2)):\(max(16, height / 8 / 2 * 2))"
+            let smallWidth = max(16, width / 8 / 2 * 2), smallHeight = max(16, height / 8 / 2 * 2)
+            let small = "\(smallWidth):\(smallHeight)"
+            // The radius fits the chroma planes of the smallest copy (a 320x50 banner's is 20x8).
+            let radius = min(6, min(smallWidth, smallHeight) / 4)
             return "split=2[\(label)bg][\(label)fg];"
                 + "[\(label)bg]scale=\(small):force_original_aspect_ratio=increase,crop=\(small),"
-                + "boxblur=6:2,eq=brightness=-0.08,scale=\(size):flags=bilinear[\(label)b];"
+                + "boxblur=\(radius):2,eq=brightness=-0.08,scale=\(size):flags=bilinear[\(label)b];"
                 + "[\(label)fg]scale=\(size):force_original_aspect_ratio=decrease:flags=bicubic[\(label)f];"
                 + "[\(label)b][\(label)f]overlay=(W-w)/2:(H-h)/2,setsar=1"
         }

@@ -79,7 +79,35 @@ public struct CutdownPlanner {
             // Not enough material before the card (a short programme): the card starts earlier.
             segments[segments.count - 1] = max(programme.lowerBound, cardStart - budget)..<card.upperBound
         }
-        // Adjacent ranges play as one.
+        return Plan(selection: Selection(segments: Self.merged(segments), rate: analysis.frameRate), trimmedFrames: trimmed)
+    }
+
+    /// Plans a cut of whole shots for a platform's optimal length, `range` master frames: the
+    /// opening shot, the shots the end card plays over, and the highest-scoring shots between
+    /// them in their original order while they fit under the range's top. When whole shots cannot
+    /// land in the range (the opening and closing shots alone are too long, or too few fit), it
+    /// is the exact-length plan at the range's top instead.
+    public func plan(within range: ClosedRange<Int>, endCard: Int) throws(Problem) -> Plan {
+        let programme = analysis.frames
+        let shots = analysis.shots.map { $0.clamped(to: programme) }.filter { !$0.isEmpty }
+        let card = max(programme.lowerBound, programme.upperBound - endCard)..<programme.upperBound
+        let closing = shots.filter { $0.overlaps(card) }
+        guard let opening = shots.first, !closing.contains(opening) else { return try plan(frames: range.upperBound, endCard: endCard) }
+        var chosen = [opening] + closing
+        var total = chosen.reduce(0) { $0 + $1.count }
+        guard total <= range.upperBound else { return try plan(frames: range.upperBound, endCard: endCard) }
+        let middle = shots.filter { !chosen.contains($0) }.sorted { analysis.score($0) > analysis.score($1) }
+        for shot in middle where total + shot.count <= range.upperBound {
+            chosen.append(shot)
+            total += shot.count
+        }
+        guard total >= range.lowerBound else { return try plan(frames: range.upperBound, endCard: endCard) }
+        chosen.sort { $0.lowerBound < $1.lowerBound }
+        return Plan(selection: Selection(segments: Self.merged(chosen), rate: analysis.frameRate), trimmedFrames: 0)
+    }
+
+    /// Ranges in play order with adjacent (and overlapping) ones joined.
+    static func merged(_ segments: [Range<Int>]) -> [Range<Int>] {
         var merged: [Range<Int>] = []
         for segment in segments {
             if let last = merged.last, last.upperBound == segment.lowerBound {
@@ -90,6 +118,6 @@ public struct CutdownPlanner {
                 merged.append(segment)
             }
         }
-        return Plan(selection: Selection(segments: merged, rate: analysis.frameRate), trimmedFrames: trimmed)
+        return merged
     }
 }

@@ -9,6 +9,7 @@ public enum DeliverableCheck {
     public static func verify(_ entry: Manifest.Entry, preset: PlatformPreset, expectedLength: Double,
                               masterRate: Rational) -> Manifest.Entry {
         var entry = entry
+        if preset.kind == .display { return verifyDisplay(entry, preset: preset, expectedLength: expectedLength) }
         do {
             let info = try Probe.file(entry.path)
             let attributes = try? FileManager.default.attributesOfItem(atPath: entry.path)
@@ -45,6 +46,63 @@ public enum DeliverableCheck {
             }
             if let maximum = preset.maxFileSize, let size = entry.size {
                 checks.append(Manifest.Check(name: "file_size", pass: size <= maximum, detail: "\(size) bytes, limit \(maximum)"))
+            }
+            entry.measured = measured
+            entry.checks = checks
+            entry.pass = checks.allSatisfy(\.pass)
+        } catch {
+            entry.status = .failed
+            entry.error = "written file cannot be read back: \(error)"
+            entry.pass = false
+        }
+        return entry
+    }
+
+    /// A display ad: size, byte budget, loop length and plays read back from the file itself (a
+    /// GIF's or WebP's blocks; an MP4 probed), the animation within the preset's limit.
+    static func verifyDisplay(_ entry: Manifest.Entry, preset: PlatformPreset, expectedLength: Double) -> Manifest.Entry {
+        var entry = entry
+        do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: entry.path)
+            entry.size = (attributes[.size] as? NSNumber)?.intValue
+            entry.sha256 = try FileDigest.sha256(path: entry.path)
+            var measured: Manifest.Measured
+            var plays: Int?? = .none
+            if preset.container == "mp4" {
+                let info = try Probe.file(entry.path)
+                let video = info.first(.video)
+                measured = Manifest.Measured(duration: video?.duration ?? info.duration, width: video?.width, height: video?.height,
+                                             frameRate: video?.frameRate, videoCodec: video?.codec, audioCodec: info.first(.audio)?.codec)
+            } else {
+                let animation = try AnimationInfo.read(path: entry.path)
+                measured = Manifest.Measured(duration: animation.duration, width: animation.width, height: animation.height,
+                                             videoCodec: animation.format.rawValue)
+                plays = .some(animation.plays)
+            }
+            let length = measured.duration ?? 0
+            var checks = [Manifest.Check(name: "resolution", pass: measured.width == preset.width && measured.height == preset.height,
+                                         detail: "\(measured.width ?? 0)x\(measured.height ?? 0), preset \(preset.width)x\(preset.height)")]
+            // The loop as encoded: its frames at the rate that fitted, to one of its frames (GIF
+            // delays are whole hundredths, WebP's thousandths).
+            let expected = entry.display?.loopSeconds ?? expectedLength
+            let tolerance = 1 / (entry.display?.frameRate ?? 15) + 0.02
+            checks.append(Manifest.Check(name: "duration", pass: abs(length - expected) <= tolerance,
+                                         detail: String(format: "%.2f s loop, expected %.2f s (±%.2f)", length, expected, tolerance)))
+            if measured.audioCodec != nil {
+                checks.append(Manifest.Check(name: "silent", pass: false, detail: "has sound: a display ad starts silent"))
+            }
+            if case .some(let read) = plays {
+                let wanted = entry.display?.plays ?? DisplayAdMaker.plays(preset, loop: length)
+                checks.append(Manifest.Check(name: "plays", pass: read != nil && read == wanted,
+                                             detail: "plays \(read.map(String.init) ?? "forever"), expected \(wanted)"))
+                if let limit = preset.maxDuration {
+                    let total = Double(read ?? Int.max / 2) * length
+                    checks.append(Manifest.Check(name: "animation_length", pass: total <= limit + tolerance,
+                                                 detail: read == nil ? "loops forever, limit \(limit) s" : String(format: "%.2f s animated, limit %g s", total, limit)))
+                }
+            }
+            if let maximum = preset.maxFileSize, let size = entry.size {
+                checks.append(Manifest.Check(name: "file_size", pass: size <= maximum, detail: "\(size) bytes, budget \(maximum)"))
             }
             entry.measured = measured
             entry.checks = checks

@@ -19,6 +19,8 @@ public struct Manifest: Codable, Sendable {
         }
 
         public var preset: String
+        /// The preset's kind: `video`, `still`, `display`.
+        public var kind: String?
         public var path: String
         public var status: Status
         public var error: String?
@@ -27,6 +29,8 @@ public struct Manifest: Codable, Sendable {
         public var reframe: String
         /// The shots a cutdown kept, when the preset's length needed one.
         public var cutdown: Cutdown?
+        /// A display ad's loop and the setting that fitted its budget.
+        public var display: Display?
         /// `linear` (gain only) or `limited` (gain and a true-peak limiter).
         public var loudnessMode: String?
         public var gainDb: Double?
@@ -42,6 +46,27 @@ public struct Manifest: Codable, Sendable {
         /// Frames trimmed from a shot's tail to land on the exact length.
         public var trimmedFrames: Int
         public var endCardSeconds: Double
+        /// Why the version is cut down when its preset names no length (a programme over the platform's limit).
+        public var reason: String?
+    }
+
+    /// A display ad: its loop, how many times it plays, and the encoding ladder it went down.
+    public struct Display: Codable, Sendable, Equatable {
+        /// `gif`, `webp`, `mp4`.
+        public var format: String
+        /// Seconds.
+        public var loopSeconds: Double
+        public var plays: Int
+        public var budgetBytes: Int
+        /// The setting written, nil when none fitted, and its frame rate (frames per second).
+        public var setting: String?
+        public var frameRate: Double?
+        public var attempts: [Attempt]
+
+        public struct Attempt: Codable, Sendable, Equatable {
+            public var setting: String
+            public var bytes: Int
+        }
     }
 
     /// Read back from the written file.

@@ -1,12 +1,14 @@
 public import KijkoPresets
 import Foundation
-import KijkoMedia
+public import KijkoMedia
 
 /// Frame grabs for print and out-of-home: one frame, seeked to exactly, reframed to the
 /// preset's size and written as PNG (lossless, RGB) or JPEG (full-range, high quality).
 public enum StillGrabber {
+    /// - Parameter window: a smart reframe's crop of the master at that frame (of the still's
+    ///   shape), taken before the scale; nil reframes as `reframe` says (smart as fit).
     public static func grab(master: String, preset: PlatformPreset, reframe: PlatformPreset.Reframe,
-                            at seconds: Double, to path: String) throws {
+                            at seconds: Double, window: CropWindow? = nil, to path: String) throws {
         let reader = try FrameReader(path: master)
         try reader.seek(toPTS: reader.startPTS + Int64(seconds / reader.timeBase.doubleValue))
         let frame = try Frame()
@@ -15,8 +17,14 @@ public enum StillGrabber {
         }
         let jpeg = preset.container == "jpg" || preset.container == "jpeg"
         let pixel = jpeg ? "yuvj420p" : "rgb24"
-        let chain = ReframeChain.description(reframe == .smart ? .fit : reframe, width: preset.width, height: preset.height)
-        let graph = try FilterGraph("[in]\(chain),format=\(pixel)[out]", inputs: ["in": reader.frameFormat])
+        var input = reader.frameFormat
+        var chain = ReframeChain.description(reframe == .smart ? .fit : reframe, width: preset.width, height: preset.height)
+        if let window, case let .video(_, _, pix, tb, _, rate) = input {
+            try frame.crop(x: window.x, y: window.y, width: window.width, height: window.height)
+            input = .video(width: window.width, height: window.height, pixelFormat: pix, timeBase: tb, sampleAspectRatio: Rational(1, 1), frameRate: rate)
+            chain = "scale=\(preset.width):\(preset.height):flags=lanczos,setsar=1"
+        }
+        let graph = try FilterGraph("[in]\(chain),format=\(pixel)[out]", inputs: ["in": input])
         try graph.push(frame)
         try graph.push(nil)
         let picture = try Frame()

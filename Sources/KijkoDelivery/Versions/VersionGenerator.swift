@@ -86,6 +86,7 @@ public final class VersionGenerator {
         let masterRate = videoInfo.frameRate ?? Rational(25, 1)
         let programme = Selection(start: start, end: end, rate: masterRate)
         let videoPresets = request.presets.filter { $0.kind == .video }
+        let displayPresets = request.presets.filter { $0.kind == .display }
 
         // One analysis pass, when a smart reframe or a cutdown needs shots.
         var analysis: MasterAnalysis?
@@ -101,8 +102,25 @@ public final class VersionGenerator {
         // What each preset plays: the programme, its first N seconds, or a cutdown.
         var selections: [String: Result<(Selection, CutdownPlanner.Plan?), CutdownPlanner.Problem>] = [:]
         var problems: [String: String] = [:]
+        var reasons: [String: String] = [:]
+        let endCard = Int((request.endCard * masterRate.doubleValue).rounded())
         for preset in videoPresets {
             if let problem = Self.problem(preset, length: programme.duration) { problems[preset.name] = problem; continue }
+            if let window = Self.platformLength(preset, length: programme.duration) {
+                // Over the platform's limit: whole shots to its optimal length.
+                let rate = masterRate.doubleValue
+                let frames = Int((window.lowerBound * rate).rounded(.up))...Int((window.upperBound * rate).rounded(.down))
+                do {
+                    let plan = try CutdownPlanner(analysis: try analysed()).plan(within: frames, endCard: endCard)
+                    selections[preset.name] = .success((plan.selection, plan))
+                    reasons[preset.name] = String(format: "programme runs %.2f s, over %@'s %.0f s limit: cut to %.2f s (its optimal %g–%g s)%@",
+                                                  programme.duration, preset.name, preset.maxDuration ?? 0, plan.selection.duration,
+                                                  window.lowerBound, window.upperBound, plan.trimmedFrames == 0 ? " at shot boundaries" : "")
+                } catch let problem as CutdownPlanner.Problem {
+                    selections[preset.name] = .failure(problem)
+                }
+                continue
+            }
             guard let target = preset.targetDuration else { selections[preset.name] = .success((programme, nil)); continue }
             let frames = Int((target * masterRate.doubleValue).rounded())
             if programme.frameCount <= frames + Int(masterRate.doubleValue / 2) {
@@ -111,7 +129,6 @@ public final class VersionGenerator {
                                                               rate: masterRate), nil))
                 continue
             }
-            let endCard = Int((request.endCard * masterRate.doubleValue).rounded())
             do {
                 let plan = try CutdownPlanner(analysis: try analysed()).plan(frames: frames, endCard: endCard)
                 selections[preset.name] = .success((plan.selection, plan))
@@ -148,7 +165,8 @@ public final class VersionGenerator {
             guard asked == .smart, let shape, abs(Double(preset.width) / Double(max(1, preset.height)) / shape - 1) <= 0.01 else { return asked }
             return preset.reframe == .smart ? .fit : preset.reframe
         }
-        let smartPresets = videoPresets.filter { reframing($0) == .smart }
+        let stillPresets = request.presets.filter { $0.kind == .still }
+        let smartPresets = (videoPresets + displayPresets + stillPresets).filter { reframing($0) == .smart }
         var crops: CropPath?
         if !smartPresets.isEmpty { crops = try smartCropPath(for: smartPresets, analysis: try analysed()) }
         let reader = try FrameReader(path: master)
@@ -169,7 +187,8 @@ public final class VersionGenerator {
                 continue
             }
             let cutdown = chosen.1.map { Manifest.Cutdown(segments: $0.selection.segments.map { [$0.lowerBound, $0.upperBound] },
-                                                          trimmedFrames: $0.trimmedFrames, endCardSeconds: request.endCard) }
+                                                          trimmedFrames: $0.trimmedFrames, endCardSeconds: request.endCard,
+                                                          reason: reasons[preset.name]) }
             if FileManager.default.fileExists(atPath: path) && !request.force {
                 entries[preset.name] = Manifest.Entry(preset: preset.name, path: path, status: .kept, reframe: reframe.rawValue,
                                                       cutdown: cutdown, checks: [], pass: false)
@@ -213,20 +232,54 @@ public final class VersionGenerator {
                     gainDb: plan.preset.loudness == nil ? nil : (plan.gainDb * 100).rounded() / 100, checks: [], pass: false)
             }
         }
-        for preset in request.presets where preset.kind == .still {
+        for preset in stillPresets {
             let path = outputPath(preset)
             Muxer.removeStalePartials(for: path)
-            let reframe = request.reframe ?? preset.reframe
+            let reframe = reframing(preset)
             if FileManager.default.fileExists(atPath: path) && !request.force {
                 entries[preset.name] = Manifest.Entry(preset: preset.name, path: path, status: .kept, reframe: reframe.rawValue,
                                                       checks: [], pass: false)
                 continue
             }
             do {
-                try StillGrabber.grab(master: master, preset: preset, reframe: reframe,
-                                      at: preset.stillAt ?? (start + end) / 2, to: path)
+                let at = preset.stillAt ?? (start + end) / 2
+                let window = reframe == .smart ? crops?.track(aspect: preset.aspect)?.window(at: Int((at * masterRate.doubleValue).rounded())) : nil
+                try StillGrabber.grab(master: master, preset: preset, reframe: reframe, at: at, window: window, to: path)
                 entries[preset.name] = Manifest.Entry(preset: preset.name, path: path, status: .done, reframe: reframe.rawValue,
                                                       checks: [], pass: false)
+            } catch {
+                entries[preset.name] = Self.failed(preset, path: path, reframe: reframe, message: "\(error)")
+            }
+        }
+
+        for preset in displayPresets {
+            try cancel.check()
+            let path = outputPath(preset)
+            Muxer.removeStalePartials(for: path)
+            let reframe = reframing(preset)
+            if FileManager.default.fileExists(atPath: path) && !request.force {
+                entries[preset.name] = Manifest.Entry(preset: preset.name, path: path, status: .kept, reframe: reframe.rawValue,
+                                                      checks: [], pass: false)
+                continue
+            }
+            do {
+                let (selection, plan) = try loop(for: preset, programme: programme, analysed: analysed)
+                selections[preset.name] = .success((selection, plan))
+                let deliverable = DeliverablePlan(preset: preset, path: path, reframe: reframe, masterRate: masterRate,
+                                                  selection: selection, loudness: nil)
+                let (frames, format) = try DisplayAdMaker.frames(master: master, plan: deliverable, masterRate: masterRate,
+                                                                 cropTrack: reframe == .smart ? crops?.track(aspect: preset.aspect) : nil,
+                                                                 cancel: cancel)
+                let outcome = try DisplayAdMaker(preset: preset, path: path).make(frames: frames, format: format,
+                                                                                  rate: deliverable.outputRate, cancel: cancel)
+                var entry = outcome.failure.map { Self.failed(preset, path: path, reframe: reframe, message: $0) }
+                    ?? Manifest.Entry(preset: preset.name, path: path, status: .done, reframe: reframe.rawValue, checks: [], pass: false)
+                entry.display = outcome.display
+                entry.cutdown = plan.map { Manifest.Cutdown(segments: $0.selection.segments.map { [$0.lowerBound, $0.upperBound] },
+                                                            trimmedFrames: $0.trimmedFrames, endCardSeconds: Self.adEndCard(preset, request.endCard)) }
+                entries[preset.name] = entry
+            } catch let error as CancellationError {
+                throw error
             } catch {
                 entries[preset.name] = Self.failed(preset, path: path, reframe: reframe, message: "\(error)")
             }
@@ -235,6 +288,7 @@ public final class VersionGenerator {
         var manifest = Manifest(master: master, cropPath: crops == nil ? nil : request.cropPath, deliverables: [])
         for preset in request.presets {
             guard var entry = entries[preset.name] else { continue }
+            entry.kind = preset.kind.rawValue
             var length = end - start
             if case .success(let chosen)? = selections[preset.name] { length = chosen.0.duration }
             if entry.status != .failed { entry = DeliverableCheck.verify(entry, preset: preset, expectedLength: length,
@@ -284,10 +338,36 @@ public final class VersionGenerator {
         if let target = preset.targetDuration, length < target - 0.5 {
             return String(format: "programme runs %.2f s, shorter than %@'s %.0f s spot", length, preset.name, target)
         }
-        if preset.targetDuration == nil, let maximum = preset.maxDuration, length > maximum + 0.01 {
-            return String(format: "programme runs %.2f s, over %@'s %.0f s limit: give --in/--out", length, preset.name, maximum)
-        }
         return nil
+    }
+
+    /// The length, seconds, a programme over the platform's limit is cut to: the preset's optimal
+    /// range (within its limits), else up to its limit; nil when the programme fits as it is or the
+    /// preset names its own length.
+    static func platformLength(_ preset: PlatformPreset, length: Double) -> ClosedRange<Double>? {
+        guard preset.targetDuration == nil, let maximum = preset.maxDuration, length > maximum + 0.01 else { return nil }
+        let floor = preset.minDuration ?? 0
+        guard let optimal = preset.optimalDuration, optimal.upperBound <= maximum else { return min(floor, maximum)...maximum }
+        return max(floor, optimal.lowerBound)...optimal.upperBound
+    }
+
+    /// A display ad's end card, seconds: the run's, at most a third of the loop.
+    static func adEndCard(_ preset: PlatformPreset, _ endCard: Double) -> Double {
+        min(endCard, (preset.targetDuration ?? 6) / 3)
+    }
+
+    /// What a display ad loops: the programme when it is about the loop's length, its opening when
+    /// it is shorter than that; otherwise a cutdown to the loop's length ending on the end card.
+    func loop(for preset: PlatformPreset, programme: Selection, analysed: () throws -> MasterAnalysis) throws -> (Selection, CutdownPlanner.Plan?) {
+        let rate = programme.rate.doubleValue
+        let frames = max(1, Int(((preset.targetDuration ?? 6) * rate).rounded()))
+        if programme.frameCount <= frames + Int(rate / 2) {
+            let first = programme.segments[0].lowerBound
+            return (Selection(segments: [first..<(first + min(frames, programme.frameCount))], rate: programme.rate), nil)
+        }
+        let plan = try CutdownPlanner(analysis: try analysed()).plan(frames: frames,
+                                                                     endCard: Int((Self.adEndCard(preset, request.endCard) * rate).rounded()))
+        return (plan.selection, plan)
     }
 
     static func failed(_ preset: PlatformPreset, path: String, reframe: PlatformPreset.Reframe, message: String) -> Manifest.Entry {

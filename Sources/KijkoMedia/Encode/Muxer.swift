@@ -97,10 +97,12 @@ public final class Muxer {
         av_dict_set(&context.pointee.metadata, key, value, 0)
     }
 
-    /// Writes the header. mp4/mov get `+faststart` (index first, for streaming).
-    public func start() throws(MediaError) {
+    /// Writes the header. mp4/mov get `+faststart` (index first, for streaming); `options` are the
+    /// container's own (`loop` for gif and webp), as the CLI's output options.
+    public func start(options given: [String: String] = [:]) throws(MediaError) {
         var options: OpaquePointer? = nil
         defer { av_dict_free(&options) }
+        for (key, value) in given { av_dict_set(&options, key, value, 0) }
         let name = formatName
         if name == "mp4" || name == "mov" { av_dict_set(&options, "movflags", "+faststart", 0) }
         try check(avformat_write_header(context, &options), path, .mux)
