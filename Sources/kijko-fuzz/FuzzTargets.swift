@@ -9,7 +9,7 @@ import KijkoQC
 /// when it parses, go on as the product would (write the EDL back and read it again, export the
 /// timeline, decode the first seconds). An error is a fine answer; a crash or a hang is not.
 enum FuzzTargets {
-    static let names = ["edl", "shots", "template", "qc-profile", "preset", "media"]
+    static let names = ["edl", "shots", "template", "qc-profile", "preset", "media", "animation"]
 
     static func run(_ name: String, _ data: Data) {
         switch name {
@@ -19,6 +19,7 @@ enum FuzzTargets {
         case "qc-profile": _ = try? QCProfile.load(path: file(data, "yaml"))
         case "preset": _ = try? PresetLoader.load(path: file(data, "yaml"))
         case "media": media(data)
+        case "animation": _ = AnimationInfo.parse(data)   // a display ad's GIF or WebP blocks
         default: break
         }
     }

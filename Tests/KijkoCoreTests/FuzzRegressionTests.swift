@@ -9,7 +9,7 @@ import Testing
     static let targets: [(String, [String])] = [
         ("edl", ["Fixtures/fuzz/edl", "Fixtures/edl"]), ("shots", ["Fixtures/fuzz/shots", "Fixtures/shots"]),
         ("template", ["Fixtures/fuzz/template", "presets/workflows"]), ("qc-profile", ["Fixtures/fuzz/qc-profile", "presets/qc"]),
-        ("preset", ["Fixtures/fuzz/preset", "presets/platforms"]),
+        ("preset", ["Fixtures/fuzz/preset", "presets/platforms"]), ("animation", ["Fixtures/fuzz/animation"]),
     ]
 
     @Test(arguments: targets.map(\.0))
