@@ -102,6 +102,8 @@ public struct PresetLoader: Sendable {
                 optimal = lo...hi
             }
             try d.finish()
+            if let lo = minDuration, let hi = maxDuration, lo > hi { throw d.fail("max", nil, "is below min") }
+            if let hi = maxDuration, let optimal, optimal.upperBound > hi { throw d.fail("optimal_max", nil, "is over max") }
         }
         var video: PlatformPreset.Video?
         if var v = try f.fields("video") {

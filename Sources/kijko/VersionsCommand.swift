@@ -27,7 +27,7 @@ struct VersionsCommand: AsyncParsableCommand {
                 let all = try loader.all()
                 for name in all.keys.sorted() {
                     let p = all[name]!
-                    print("\(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(p.width)x\(p.height) \(p.aspect.padding(toLength: 5, withPad: " ", startingAt: 0)) \(p.reframe.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(p.description)")
+                    print("\(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(p.width)x\(p.height) \(p.aspect.padding(toLength: 5, withPad: " ", startingAt: 0)) \(p.reframe.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(p.description)\(p.group.map { " — --preset \($0) for all its formats" } ?? "")")
                 }
             }
             return

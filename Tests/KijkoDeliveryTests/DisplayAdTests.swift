@@ -62,6 +62,13 @@ import KijkoCore
         }
         let gif = try #require(manifest.deliverables.first { $0.preset == "display-300x250-gif" }?.display)
         #expect(gif.attempts.count > 1 && gif.attempts[0].bytes > 150_000, "real pictures in motion do not fit a GIF at full rate: \(gif.attempts)")
+        // A second run keeps them, checked against what the first recorded (the service writes the manifest).
+        try JSONCoding.encoder.encode(manifest).write(to: URL(fileURLWithPath: out + "/manifest.json"))
+        let again = try VersionGenerator(.init(master: clip.path, presets: presets, outputFolder: out)).run()
+        #expect(again.deliverables.allSatisfy { kept in kept.status == .kept && kept.pass && kept.display == manifest.deliverables.first { $0.preset == kept.preset }?.display },
+                "\(again.deliverables.filter { !$0.pass }.map { "\($0.preset): \($0.checks.filter { !$0.pass }.map(\.detail))" })")
+        let left = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.contains("partial") }
+        #expect(left.isEmpty, "\(left)")
     }
 
     /// A programme over a platform's limit is cut to its optimal length from whole shots: the
@@ -130,6 +137,11 @@ import KijkoCore
         let forever = try DeliveryFixture.run("ffmpeg", source + ["-loop", "0", folder + "/b.gif"])
         try #require(forever.status == 0)
         #expect(try AnimationInfo.read(path: folder + "/b.gif").plays == nil)
+        // The fuzz target's seeds are animations it reads.
+        for seed in ["seed.gif", "seed.webp"] {
+            let data = try Data(contentsOf: DeliveryFixture.root.appendingPathComponent("Fixtures/fuzz/animation/" + seed))
+            #expect(AnimationInfo.parse(data)?.frames == 3, "\(seed)")
+        }
         for name in ["a.gif", "a.webp"] {
             let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
             for length in [0, 5, 13, 40, data.count / 2, data.count - 1] {

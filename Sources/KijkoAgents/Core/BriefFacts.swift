@@ -44,6 +44,9 @@ public struct BriefFacts: Codable, Sendable, Equatable {
         public var date: String
     }
 
+    /// The first platform a video plays on (`youtube` when the brief names only banners or print).
+    public var videoPlatform: String { platforms.first { $0 != "display" && $0 != "print" } ?? "youtube" }
+
     /// The longest duration asked for, seconds: the main film's target.
     public var target: Double { durations.first ?? 30 }
 

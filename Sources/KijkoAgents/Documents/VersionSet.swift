@@ -29,10 +29,11 @@ public struct VersionSet: AgentDocument, Equatable {
     public var contactSheet: String
 
     public static let kind = "versions"
+    public static var optionalKeys: Set<String> { ["kind"] }
 
     public static var example: VersionSet {
         VersionSet(master: "/job/roughcut.mp4", manifest: "/job/versions/manifest.json",
                    versions: [Version(preset: "youtube", aspect: "16:9", platform: "youtube", path: "/job/versions/youtube.mp4", width: 1920,
-                                      height: 1080, duration: 30, pass: true, failedChecks: [])], contactSheet: "")
+                                      height: 1080, duration: 30, pass: true, failedChecks: [], kind: "video")], contactSheet: "")
     }
 }

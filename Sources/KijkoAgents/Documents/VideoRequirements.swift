@@ -69,6 +69,12 @@ public struct VideoRequirements: AgentDocument, Equatable {
             if d.platform != "print", !(d.duration > 0 && d.duration <= 14_400) {
                 found.append("$.deliverables[\(i)].duration: \(d.duration) s is not a version's length (over 0, at most 4 hours)")
             }
+            if d.aspect == "custom" && !d.isPicture {
+                found.append("$.deliverables[\(i)].aspect: custom is for a display ad or print still; a \(d.platform) video takes 16:9, 9:16, 1:1 or 4:5")
+            }
+            if (d.width == nil) != (d.height == nil) {
+                found.append("$.deliverables[\(i)]: give width and height together, or neither")
+            }
             // A size is whole pixels (none: the platform's standard sizes).
             for (key, value) in [("width", d.width), ("height", d.height)] {
                 if let value, !(value >= 16 && value <= 20_000 && value == value.rounded()) {

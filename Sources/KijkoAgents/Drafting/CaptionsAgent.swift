@@ -21,7 +21,7 @@ public struct CaptionsAgent: DraftingAgent {
 
     public func input(_ given: AgentInput, facts: BriefFacts) throws -> Input {
         let paid = given.brief.range(of: #"\b(paid|sponsored|partner(ship)?|influencer|creator|#ad)\b"#, options: [.regularExpression, .caseInsensitive]) != nil
-        return Input(platforms: facts.platforms.filter { $0 != "tv" }, concept: AgentInputs.chosenConcept(in: given),
+        return Input(platforms: facts.platforms.filter { !["tv", "display", "print"].contains($0) }, concept: AgentInputs.chosenConcept(in: given),
                      messages: facts.messages, paid: paid)
     }
 

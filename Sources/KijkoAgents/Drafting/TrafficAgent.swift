@@ -52,6 +52,23 @@ public struct TrafficAgent: DraftingAgent {
         })
     }
 
+    /// What the file is: a video's size, aspect and length; a still's size; a display ad's loop.
+    static func spec(_ version: VersionSet.Version) -> String {
+        switch version.kind {
+        case "still"?: return "\(version.width)x\(version.height) still"
+        case "display"?: return String(format: "%dx%d display loop, %.2f s", version.width, version.height, version.duration)
+        default: return String(format: "%dx%d %@, %.2f s", version.width, version.height, version.aspect, version.duration)
+        }
+    }
+
+    static func slateLines(_ version: VersionSet.Version) -> [String] {
+        switch version.kind {
+        case "still"?: return ["Still: \(version.width)x\(version.height)"]
+        case "display"?: return ["Display ad: \(version.width)x\(version.height)", String(format: "Loop: %.1f s", version.duration)]
+        default: return [String(format: "Duration: %.0f s", version.duration), "Aspect: \(version.aspect)"]
+        }
+    }
+
     public func finish(_ output: TrafficSchedule, input: Input, facts: BriefFacts, given: AgentInput) throws -> Finished<TrafficSchedule> {
         let brand = String(facts.brand.uppercased().filter { $0.isLetter }.prefix(4)).padding(toLength: 4, withPad: "X", startingAt: 0)
         var schedule = TrafficSchedule(title: input.title, deliveries: [], held: input.held)
@@ -62,9 +79,8 @@ public struct TrafficAgent: DraftingAgent {
             let airDate = proposed?.airDate.count == 10 ? proposed!.airDate : Schedule.day(context.today, plus: 28 + i)
             schedule.deliveries.append(.init(
                 clockNumber: clock, version: version.preset, destination: proposed?.destination ?? version.platform, file: version.path,
-                spec: String(format: "%dx%d %@, %.2f s", version.width, version.height, version.aspect, version.duration),
-                slate: [clock, input.title, "Client: \(input.client)", String(format: "Duration: %.0f s", version.duration),
-                        "Aspect: \(version.aspect)", "Air: \(airDate)"],
+                spec: Self.spec(version),
+                slate: [clock, input.title, "Client: \(input.client)"] + Self.slateLines(version) + ["Air: \(airDate)"],
                 deliverBy: deliverBy, airDate: airDate, qc: input.qc[version.path] ?? "not audited"))
         }
         var csv = CSV.line(["clock_number", "version", "destination", "file", "spec", "deliver_by", "air_date", "qc"]) + "\n"

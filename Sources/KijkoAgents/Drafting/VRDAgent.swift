@@ -27,7 +27,7 @@ public struct VRDAgent: DraftingAgent {
         for duration in facts.durations where deliverables.isEmpty {
             for aspect in facts.aspects {
                 deliverables.append(.init(name: "\(Int(duration))s \(aspect)", format: "mp4", duration: duration, aspect: aspect,
-                                          platform: platformFor[aspect] ?? facts.platforms[0]))
+                                          platform: platformFor[aspect] ?? facts.videoPlatform))
             }
         }
         let budget = facts.budget ?? 25_000
@@ -59,7 +59,7 @@ public struct VRDAgent: DraftingAgent {
         if let picture = picture(line, words: words, facts: facts) { return picture }
         let namesPlatform = words.platforms != ["youtube"] || lower.contains(" youtube ")
         guard words.namesDuration || namesPlatform || ["16:9", "9:16", "1:1", "4:5"].contains(where: line.contains) else { return nil }
-        let platform = namesPlatform ? words.platforms[0] : facts.platforms[0]
+        let platform = namesPlatform ? words.platforms[0] : facts.videoPlatform
         let aspect = ["16:9", "9:16", "1:1", "4:5"].first { line.contains($0) } ?? aspectFor[platform] ?? "16:9"
         let duration = words.namesDuration ? words.durations[0] : facts.target
         let format = ["mov", "mxf"].first { lower.contains(" \($0) ") } ?? "mp4"
@@ -79,8 +79,10 @@ public struct VRDAgent: DraftingAgent {
         let platform: String
         if let named = ["display", "print"].first(where: words.platforms.contains) { platform = named }
         else if size != nil, words.platforms == ["youtube"], !lower.contains(" youtube ") {
-            // A bare size: an IAB one is a banner; another, a still when the brief asks for print.
-            guard iab || facts.platforms.contains("print") || facts.platforms.contains("display") else { return nil }
+            // A bare size: an IAB one is a banner; another, a picture only on a line that names no
+            // length or aspect (`1920x1080 30s master` is a video), when the brief asks for pictures.
+            let video = words.namesDuration || ["16:9", "9:16", "1:1", "4:5"].contains(where: line.contains)
+            guard iab || (!video && (facts.platforms.contains("print") || facts.platforms.contains("display"))) else { return nil }
             platform = iab || !facts.platforms.contains("print") ? "display" : "print"
         } else { return nil }
         let width = size.map { Double($0.width) }, height = size.map { Double($0.height) }

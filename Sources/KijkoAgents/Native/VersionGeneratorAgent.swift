@@ -60,11 +60,14 @@ public struct VersionGeneratorAgent: PipelineAgent {
     /// GIF, WebP and MP4 (Kijko's IAB preset, else one at the size asked), every IAB size when it
     /// names none; a print still at its size (the `still` preset's PNG, or JPEG), 4K when it names none.
     static func presets(for picture: VideoRequirements.Deliverable, loader: PresetLoader, notes: inout [String]) throws -> [PlatformPreset] {
-        let size = picture.width.flatMap { w in picture.height.map { (Int(w.rounded()), Int($0.rounded())) } }
+        // Sizes were checked against the VRD's rules when it was made; a record that breaks them is no size.
+        let size = picture.width.flatMap { w in picture.height.flatMap { h -> (Int, Int)? in
+            (16.0...20_000).contains(w) && (16.0...20_000).contains(h) ? (Int(w.rounded()), Int(h.rounded())) : nil
+        } }
         if picture.platform == "print" {
             let base = try loader.named([picture.format == "jpg" ? "still-jpeg" : "still"])[0]
             guard let (w, h) = size else { return [base] }
-            var still = base.resized(width: w, height: h, name: "print-\(w)x\(h)")
+            var still = base.resized(width: w, height: h, name: "print-\(w)x\(h)" + (picture.format == "jpg" ? "-jpg" : ""))
             still.reframe = .smart
             if still.width / 2 != w / 2 || still.height / 2 != h / 2 {
                 notes.append("print still \(w)x\(h) made at \(still.width)x\(still.height) (8192 px at most): scale it up for print")

@@ -9,6 +9,8 @@ public struct CutdownPlanner {
         public var selection: Selection
         /// Frames trimmed from a shot's tail to land on the exact length (0 when whole shots fit).
         public var trimmedFrames: Int
+        /// Made of whole shots only (``plan(within:endCard:)`` landed in its range).
+        public var wholeShots = false
     }
 
     public enum Problem: Error, Equatable, CustomStringConvertible {
@@ -103,7 +105,7 @@ public struct CutdownPlanner {
         }
         guard total >= range.lowerBound else { return try plan(frames: range.upperBound, endCard: endCard) }
         chosen.sort { $0.lowerBound < $1.lowerBound }
-        return Plan(selection: Selection(segments: Self.merged(chosen), rate: analysis.frameRate), trimmedFrames: 0)
+        return Plan(selection: Selection(segments: Self.merged(chosen), rate: analysis.frameRate), trimmedFrames: 0, wholeShots: true)
     }
 
     /// Ranges in play order with adjacent (and overlapping) ones joined.

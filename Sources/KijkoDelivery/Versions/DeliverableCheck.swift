@@ -12,9 +12,7 @@ public enum DeliverableCheck {
         if preset.kind == .display { return verifyDisplay(entry, preset: preset, expectedLength: expectedLength) }
         do {
             let info = try Probe.file(entry.path)
-            let attributes = try? FileManager.default.attributesOfItem(atPath: entry.path)
-            entry.size = (attributes?[.size] as? NSNumber)?.intValue
-            entry.sha256 = try FileDigest.sha256(path: entry.path)
+            try fingerprint(&entry)
             let video = info.first(.video)
             var measured = Manifest.Measured(duration: info.duration, width: video?.width, height: video?.height,
                                              frameRate: preset.kind == .still ? nil : video?.frameRate,
@@ -58,14 +56,19 @@ public enum DeliverableCheck {
         return entry
     }
 
+    /// The written file's size and SHA-256 into `entry`.
+    static func fingerprint(_ entry: inout Manifest.Entry) throws {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: entry.path)
+        entry.size = (attributes?[.size] as? NSNumber)?.intValue
+        entry.sha256 = try FileDigest.sha256(path: entry.path)
+    }
+
     /// A display ad: size, byte budget, loop length and plays read back from the file itself (a
     /// GIF's or WebP's blocks; an MP4 probed), the animation within the preset's limit.
     static func verifyDisplay(_ entry: Manifest.Entry, preset: PlatformPreset, expectedLength: Double) -> Manifest.Entry {
         var entry = entry
         do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: entry.path)
-            entry.size = (attributes[.size] as? NSNumber)?.intValue
-            entry.sha256 = try FileDigest.sha256(path: entry.path)
+            try fingerprint(&entry)
             var measured: Manifest.Measured
             var plays: Int?? = .none
             if preset.container == "mp4" {
@@ -88,9 +91,8 @@ public enum DeliverableCheck {
             let tolerance = 1 / (entry.display?.frameRate ?? 15) + 0.02
             checks.append(Manifest.Check(name: "duration", pass: abs(length - expected) <= tolerance,
                                          detail: String(format: "%.2f s loop, expected %.2f s (±%.2f)", length, expected, tolerance)))
-            if measured.audioCodec != nil {
-                checks.append(Manifest.Check(name: "silent", pass: false, detail: "has sound: a display ad starts silent"))
-            }
+            checks.append(Manifest.Check(name: "silent", pass: measured.audioCodec == nil,
+                                         detail: measured.audioCodec.map { "has sound (\($0)): a display ad starts silent" } ?? "no sound"))
             if case .some(let read) = plays {
                 let wanted = entry.display?.plays ?? DisplayAdMaker.plays(preset, loop: length)
                 checks.append(Manifest.Check(name: "plays", pass: read != nil && read == wanted,

@@ -46,12 +46,27 @@ public struct DisplayAdMaker {
         self.path = path
     }
 
+    /// Where the ladder's attempts for `path` are written (a partial name beside it).
+    static func scratch(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.deletingPathExtension().lastPathComponent).partial-ladder.\(url.pathExtension)").path
+    }
+
+    /// Removes what a killed run's ladder left for `path`: its attempt and the muxer's partial of it.
+    public static func removeStalePartials(for path: String) {
+        let scratch = scratch(for: path)
+        try? FileManager.default.removeItem(atPath: scratch)
+        Muxer.removeStalePartials(for: scratch)
+    }
+
     /// How many times the loop plays: the preset's `plays`, else as many whole loops as fit the
     /// animation limit (`duration.max`, IAB 15 s), at least one.
     public static func plays(_ preset: PlatformPreset, loop seconds: Double) -> Int {
         if let plays = preset.plays { return plays }
         guard let limit = preset.maxDuration, seconds > 0 else { return 1 }
-        return max(1, Int((limit / seconds + 1e-6).rounded(.down)))
+        // A GIF's loop count is 16 bits; an ad plays a few times.
+        return max(1, Int(min(100, (limit / seconds + 1e-6).rounded(.down))))
     }
 
     /// The ladder for this format at the preset's rate `rate`, for a loop of `seconds`.
@@ -72,7 +87,7 @@ public struct DisplayAdMaker {
                 + [Setting(rate: slower(10), quality: 20), Setting(rate: slower(6), quality: 12)]
         default:
             // Aim under the budget (container overhead, rate control's overshoot), then lower.
-            let first = budget * 8 * 0.85 / max(seconds, 0.5)
+            let first = min(budget * 8 * 0.85 / max(seconds, 0.5), 50_000_000)
             return [1.0, 0.8, 0.64, 0.5].map { Setting(rate: rate, bitRate: max(20_000, Int(first * $0))) }
                 + [Setting(rate: slower(10), bitRate: max(20_000, Int(first * 0.5)))]
         }
@@ -86,10 +101,8 @@ public struct DisplayAdMaker {
         let budget = preset.maxFileSize ?? 150_000
         var display = Manifest.Display(format: preset.container, loopSeconds: (seconds * 1000).rounded() / 1000, plays: plays,
                                        budgetBytes: budget, setting: nil, frameRate: nil, attempts: [])
-        let url = URL(fileURLWithPath: path)
-        let scratch = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.deletingPathExtension().lastPathComponent).partial-ladder.\(url.pathExtension)").path
-        Muxer.removeStalePartials(for: scratch)   // an attempt's own partial, left by a killed run
+        let scratch = Self.scratch(for: path)
+        Self.removeStalePartials(for: path)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         for setting in ladder(rate: rate, seconds: seconds) {
             try cancel.check()

@@ -48,6 +48,14 @@ public struct Manifest: Codable, Sendable {
         public var endCardSeconds: Double
         /// Why the version is cut down when its preset names no length (a programme over the platform's limit).
         public var reason: String?
+
+        /// The edit `plan` made.
+        public init(_ plan: CutdownPlanner.Plan, endCardSeconds: Double, reason: String? = nil) {
+            segments = plan.selection.segments.map { [$0.lowerBound, $0.upperBound] }
+            trimmedFrames = plan.trimmedFrames
+            self.endCardSeconds = endCardSeconds
+            self.reason = reason
+        }
     }
 
     /// A display ad: its loop, how many times it plays, and the encoding ladder it went down.

@@ -109,29 +109,24 @@ public final class VersionGenerator {
             if let window = Self.platformLength(preset, length: programme.duration) {
                 // Over the platform's limit: whole shots to its optimal length.
                 let rate = masterRate.doubleValue
-                let frames = Int((window.lowerBound * rate).rounded(.up))...Int((window.upperBound * rate).rounded(.down))
+                let top = max(1, Int((window.upperBound * rate).rounded(.down)))
+                let frames = min(top, Int((window.lowerBound * rate).rounded(.up)))...top
                 do {
                     let plan = try CutdownPlanner(analysis: try analysed()).plan(within: frames, endCard: endCard)
                     selections[preset.name] = .success((plan.selection, plan))
-                    reasons[preset.name] = String(format: "programme runs %.2f s, over %@'s %.0f s limit: cut to %.2f s (its optimal %g–%g s)%@",
+                    let range = preset.optimalDuration == nil ? "its limit" : String(format: "its optimal %g–%g s", window.lowerBound, window.upperBound)
+                    reasons[preset.name] = String(format: "programme runs %.2f s, over %@'s %.0f s limit: cut to %.2f s (%@)%@",
                                                   programme.duration, preset.name, preset.maxDuration ?? 0, plan.selection.duration,
-                                                  window.lowerBound, window.upperBound, plan.trimmedFrames == 0 ? " at shot boundaries" : "")
+                                                  range, plan.wholeShots ? " at shot boundaries" : ", the last shot trimmed to land on it")
                 } catch let problem as CutdownPlanner.Problem {
                     selections[preset.name] = .failure(problem)
                 }
                 continue
             }
             guard let target = preset.targetDuration else { selections[preset.name] = .success((programme, nil)); continue }
-            let frames = Int((target * masterRate.doubleValue).rounded())
-            if programme.frameCount <= frames + Int(masterRate.doubleValue / 2) {
-                let first = programme.segments[0].lowerBound
-                selections[preset.name] = .success((Selection(segments: [first..<(first + min(frames, programme.frameCount))],
-                                                              rate: masterRate), nil))
-                continue
-            }
             do {
-                let plan = try CutdownPlanner(analysis: try analysed()).plan(frames: frames, endCard: endCard)
-                selections[preset.name] = .success((plan.selection, plan))
+                selections[preset.name] = .success(try Self.cut(programme, to: Int((target * masterRate.doubleValue).rounded()),
+                                                                endCard: endCard, analysed: analysed))
             } catch let problem as CutdownPlanner.Problem {
                 selections[preset.name] = .failure(problem)
             }
@@ -160,8 +155,10 @@ public final class VersionGenerator {
             let sar = v.sampleAspectRatio.flatMap { Rational(parsing: $0) }.map { Double($0.num) / Double($0.den) } ?? 1
             return Double(w) * (sar > 0 && sar.isFinite ? sar : 1) / Double(h)
         }
+        // `request.reframe` is for videos and stills: a display ad keeps its preset's (a strip or a
+        // tower is fitted over a blurred fill, not cropped to a sliver).
         func reframing(_ preset: PlatformPreset) -> PlatformPreset.Reframe {
-            let asked = request.reframe ?? preset.reframe
+            let asked = preset.kind == .display ? preset.reframe : request.reframe ?? preset.reframe
             guard asked == .smart, let shape, abs(Double(preset.width) / Double(max(1, preset.height)) / shape - 1) <= 0.01 else { return asked }
             return preset.reframe == .smart ? .fit : preset.reframe
         }
@@ -186,9 +183,7 @@ public final class VersionGenerator {
                 entries[preset.name] = Self.failed(preset, path: path, reframe: reframe, message: problems[preset.name] ?? "not planned")
                 continue
             }
-            let cutdown = chosen.1.map { Manifest.Cutdown(segments: $0.selection.segments.map { [$0.lowerBound, $0.upperBound] },
-                                                          trimmedFrames: $0.trimmedFrames, endCardSeconds: request.endCard,
-                                                          reason: reasons[preset.name]) }
+            let cutdown = chosen.1.map { Manifest.Cutdown($0, endCardSeconds: request.endCard, reason: reasons[preset.name]) }
             if FileManager.default.fileExists(atPath: path) && !request.force {
                 entries[preset.name] = Manifest.Entry(preset: preset.name, path: path, status: .kept, reframe: reframe.rawValue,
                                                       cutdown: cutdown, checks: [], pass: false)
@@ -252,14 +247,24 @@ public final class VersionGenerator {
             }
         }
 
+        // A kept ad is checked against what the run that made it recorded (its loop, plays, setting).
+        let previous = (try? Data(contentsOf: URL(fileURLWithPath: (request.outputFolder as NSString).appendingPathComponent("manifest.json"))))
+            .flatMap { try? JSONCoding.decoder.decode(Manifest.self, from: $0) }
+        // One decode per loop: a size's GIF, WebP and MP4 share their frames.
+        var loopFrames: (key: String, frames: [Frame], format: FilterInputFormat)?
         for preset in displayPresets {
             try cancel.check()
             let path = outputPath(preset)
             Muxer.removeStalePartials(for: path)
+            DisplayAdMaker.removeStalePartials(for: path)
             let reframe = reframing(preset)
             if FileManager.default.fileExists(atPath: path) && !request.force {
-                entries[preset.name] = Manifest.Entry(preset: preset.name, path: path, status: .kept, reframe: reframe.rawValue,
-                                                      checks: [], pass: false)
+                var entry = Manifest.Entry(preset: preset.name, path: path, status: .kept, reframe: reframe.rawValue, checks: [], pass: false)
+                if let made = previous?.deliverables.first(where: { $0.preset == preset.name && $0.path == path }) {
+                    entry.display = made.display
+                    entry.cutdown = made.cutdown
+                }
+                entries[preset.name] = entry
                 continue
             }
             do {
@@ -267,16 +272,20 @@ public final class VersionGenerator {
                 selections[preset.name] = .success((selection, plan))
                 let deliverable = DeliverablePlan(preset: preset, path: path, reframe: reframe, masterRate: masterRate,
                                                   selection: selection, loudness: nil)
-                let (frames, format) = try DisplayAdMaker.frames(master: master, plan: deliverable, masterRate: masterRate,
-                                                                 cropTrack: reframe == .smart ? crops?.track(aspect: preset.aspect) : nil,
-                                                                 cancel: cancel)
+                let key = "\(selection.segments)|\(reframe)|\(preset.width)x\(preset.height)|\(deliverable.outputRate)"
+                if loopFrames?.key != key {
+                    loopFrames = nil   // the previous loop's frames go before the next are decoded
+                    let made = try DisplayAdMaker.frames(master: master, plan: deliverable, masterRate: masterRate,
+                                                         cropTrack: reframe == .smart ? crops?.track(aspect: preset.aspect) : nil, cancel: cancel)
+                    loopFrames = (key, made.frames, made.format)
+                }
+                guard let (frames, format) = loopFrames.map({ ($0.frames, $0.format) }) else { continue }
                 let outcome = try DisplayAdMaker(preset: preset, path: path).make(frames: frames, format: format,
                                                                                   rate: deliverable.outputRate, cancel: cancel)
                 var entry = outcome.failure.map { Self.failed(preset, path: path, reframe: reframe, message: $0) }
                     ?? Manifest.Entry(preset: preset.name, path: path, status: .done, reframe: reframe.rawValue, checks: [], pass: false)
                 entry.display = outcome.display
-                entry.cutdown = plan.map { Manifest.Cutdown(segments: $0.selection.segments.map { [$0.lowerBound, $0.upperBound] },
-                                                            trimmedFrames: $0.trimmedFrames, endCardSeconds: Self.adEndCard(preset, request.endCard)) }
+                entry.cutdown = plan.map { Manifest.Cutdown($0, endCardSeconds: Self.adEndCard(preset, request.endCard)) }
                 entries[preset.name] = entry
             } catch let error as CancellationError {
                 throw error
@@ -346,8 +355,8 @@ public final class VersionGenerator {
     /// preset names its own length.
     static func platformLength(_ preset: PlatformPreset, length: Double) -> ClosedRange<Double>? {
         guard preset.targetDuration == nil, let maximum = preset.maxDuration, length > maximum + 0.01 else { return nil }
-        let floor = preset.minDuration ?? 0
-        guard let optimal = preset.optimalDuration, optimal.upperBound <= maximum else { return min(floor, maximum)...maximum }
+        let floor = min(preset.minDuration ?? 0, maximum)
+        guard let optimal = preset.optimalDuration, optimal.upperBound <= maximum, floor <= optimal.upperBound else { return floor...maximum }
         return max(floor, optimal.lowerBound)...optimal.upperBound
     }
 
@@ -360,13 +369,19 @@ public final class VersionGenerator {
     /// it is shorter than that; otherwise a cutdown to the loop's length ending on the end card.
     func loop(for preset: PlatformPreset, programme: Selection, analysed: () throws -> MasterAnalysis) throws -> (Selection, CutdownPlanner.Plan?) {
         let rate = programme.rate.doubleValue
-        let frames = max(1, Int(((preset.targetDuration ?? 6) * rate).rounded()))
-        if programme.frameCount <= frames + Int(rate / 2) {
+        return try Self.cut(programme, to: max(1, Int(((preset.targetDuration ?? 6) * rate).rounded())),
+                            endCard: Int((Self.adEndCard(preset, request.endCard) * rate).rounded()), analysed: analysed)
+    }
+
+    /// The programme cut to `frames`: its opening when it runs about that long or shorter (within
+    /// half a second), else a cutdown that ends on its last `endCard` frames.
+    static func cut(_ programme: Selection, to frames: Int, endCard: Int,
+                    analysed: () throws -> MasterAnalysis) throws -> (Selection, CutdownPlanner.Plan?) {
+        if programme.frameCount <= frames + Int(programme.rate.doubleValue / 2) {
             let first = programme.segments[0].lowerBound
             return (Selection(segments: [first..<(first + min(frames, programme.frameCount))], rate: programme.rate), nil)
         }
-        let plan = try CutdownPlanner(analysis: try analysed()).plan(frames: frames,
-                                                                     endCard: Int((Self.adEndCard(preset, request.endCard) * rate).rounded()))
+        let plan = try CutdownPlanner(analysis: try analysed()).plan(frames: frames, endCard: endCard)
         return (plan.selection, plan)
     }
 

@@ -32,7 +32,7 @@ public final class Encoder {
             ctx.pointee.time_base = tb.av
             ctx.pointee.sample_aspect_ratio = sar.av
             if let rate { ctx.pointee.framerate = rate.av }
-            if let gop = settings.gopSize { ctx.pointee.gop_size = Int32(gop) }
+            if let gop = settings.gopSize { ctx.pointee.gop_size = Int32(clamping: gop) }
             if let b = settings.maxBFrames { ctx.pointee.max_b_frames = Int32(b) }
             settings.colour?.apply(to: ctx)
         case let .audio(rate, fmt, layout, _):
@@ -43,7 +43,7 @@ public final class Encoder {
         }
         if let rate = settings.bitRate { ctx.pointee.bit_rate = Int64(rate) }
         if let rate = settings.maxRate { ctx.pointee.rc_max_rate = Int64(rate) }
-        if let size = settings.bufferSize { ctx.pointee.rc_buffer_size = Int32(size) }
+        if let size = settings.bufferSize { ctx.pointee.rc_buffer_size = Int32(clamping: size) }
         ctx.pointee.thread_count = Int32(settings.threads)
         if muxer?.needsGlobalHeader == true { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
 

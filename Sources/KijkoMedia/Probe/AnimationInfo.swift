@@ -96,7 +96,9 @@ public struct AnimationInfo: Sendable, Equatable {
         var i = 12
         var width = 0, height = 0, frames = 0, milliseconds = 0
         var plays: Int?? = .none
-        let end = min(b.count, 8 + u32(b, 4))
+        // The RIFF says how long it is: a file cut short of that is cut short, even at a chunk's end.
+        guard 8 + u32(b, 4) <= b.count else { return nil }
+        let end = 8 + u32(b, 4)
         while i + 8 <= end {
             let size = u32(b, i + 4)
             let body = i + 8
