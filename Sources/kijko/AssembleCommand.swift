@@ -33,6 +33,9 @@ struct AssembleCommand: AsyncParsableCommand {
     @Flag(help: "With --shots: write the EDL and edit notes, render nothing.") var planOnly = false
     @Flag(help: "Let clips name files outside --media (an EDL's SOURCE FILE, a shot's source); otherwise only their names are looked up in --media.")
     var allowOutside = false
+    @Option(help: "An ASC CDL file (.cdl, .ccc, .cc; repeatable): its corrections grade the clips that name them (* ASC_CC_XML ID) or whose name or reel is an id.")
+    var cdl: [String] = []
+    @Flag(help: "Render without the ASC CDL grades the EDL or --cdl files give.") var ignoreCdl = false
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -52,7 +55,8 @@ struct AssembleCommand: AsyncParsableCommand {
             if global.json { try Output.json(result); return }
             if let r = result.render {
                 print("\(out): \(r.frames) frames (\(String(format: "%.2f", r.seconds)) s), \(Output.count(r.clips, "clip")), "
-                      + "\(Output.count(r.transitions, "transition")), \(Output.count(r.gaps, "gap"))")
+                      + "\(Output.count(r.transitions, "transition")), \(Output.count(r.gaps, "gap"))"
+                      + (r.graded.isEmpty ? "" : "; ASC CDL applied to \(r.graded.count == 1 ? "event" : "events") \(r.graded.joined(separator: ", "))"))
             }
             Self.printNotes(result)
         }
@@ -78,6 +82,8 @@ struct AssembleCommand: AsyncParsableCommand {
         var request = AssemblyService.Request(source: source, media: media, output: out, edlOutput: shots == nil ? nil : edl, rate: rate,
                                        settings: RenderSettings(width: dims[0], height: dims[1], preset: renderPreset, burnIn: burn),
                                        lenient: lenient, planOnly: planOnly)
+        request.settings.applyCDL = !ignoreCdl
+        request.cdlFiles = cdl
         request.allowOutside = allowOutside
         return request
     }

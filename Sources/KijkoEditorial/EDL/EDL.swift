@@ -102,7 +102,7 @@ public struct EDLMarker: Codable, Sendable, Equatable {
 }
 
 /// An ASC CDL colour decision (`* ASC_SOP`, `* ASC_SAT`).
-public struct ColorDecision: Codable, Sendable, Equatable {
+public struct ColorDecision: Codable, Sendable, Hashable {
     public var slope: [Double]
     public var offset: [Double]
     public var power: [Double]
@@ -113,6 +113,13 @@ public struct ColorDecision: Codable, Sendable, Equatable {
         self.offset = offset
         self.power = power
         self.saturation = saturation
+    }
+}
+
+extension CDLGrader.Values {
+    /// The numbers of an ASC CDL decision.
+    public init(_ decision: ColorDecision) {
+        self.init(slope: decision.slope, offset: decision.offset, power: decision.power, saturation: decision.saturation)
     }
 }
 

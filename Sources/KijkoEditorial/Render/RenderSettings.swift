@@ -16,6 +16,8 @@ public struct RenderSettings: Sendable {
     public var cutCrossfadeSamples: Int
     /// Burn-ins drawn on the picture.
     public var burnIn: BurnInOptions
+    /// Apply each clip's ASC CDL (from the EDL's `* ASC_SOP`/`* ASC_SAT`, or a CDL file) to its picture.
+    public var applyCDL = true
 
     public init(width: Int = 1920, height: Int = 1080, preset: Preset = .proxy, sampleRate: Int = 48_000,
                 channels: Int = 2, cutCrossfadeSamples: Int = 480, burnIn: BurnInOptions = []) {

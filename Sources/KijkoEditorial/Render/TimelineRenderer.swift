@@ -35,6 +35,8 @@ public struct RenderReport: Codable, Sendable {
     public var gaps: Int
     /// Clips rendered black because no media matched (lenient runs only).
     public var missing: [String]
+    /// Events (or, with no event number, clip names) whose ASC CDL was applied.
+    public var graded: [String]
     public var warnings: [String]
 }
 
@@ -105,6 +107,9 @@ public final class TimelineRenderer {
                 case nil: 1
                 }
                 var source: MediaLibrary.Source?
+                if settings.applyCDL, let cdl = clip.colorDecision, let problem = CDLGrader.Values(cdl).problem {
+                    throw RenderError(event: clip.event, clip: clip.name, message: "its ASC CDL cannot be applied: \(problem)")
+                }
                 if clip.isGenerator {
                     source = nil
                 } else if let path = library.path(for: clip) {
@@ -190,6 +195,8 @@ public final class TimelineRenderer {
         }
 
         var sources: [String: PictureSource] = [:]
+        var graders: [ColorDecision: CDLGrader] = [:]
+        var graded: [String] = []
         var previous: Shot?
         var transitions = 0, gaps = 0, clips = 0
         for element in elements {
@@ -201,6 +208,9 @@ public final class TimelineRenderer {
                 previous = nil
             case .shot(let shot):
                 clips += 1
+                if settings.applyCDL, shot.source != nil, let cdl = shot.clip.colorDecision, !CDLGrader.Values(cdl).isIdentity {
+                    graded.append(shot.clip.event.map { String(format: "%03d", $0) } ?? shot.clip.name)
+                }
                 try burnIn?.begin(recordFrame: timeline.startFrame + written, clipName: shot.clip.name,
                                   event: shot.clip.event.map { String(format: "%03d", $0) } ?? "")
                 let length = min(shot.transition?.frames ?? 0, shot.clip.duration)
@@ -218,10 +228,10 @@ public final class TimelineRenderer {
                                               pixelFormat: settings.pixelFormat, rate: rate)
                 }
                 for k in 0..<shot.clip.duration {
-                    var frame = try picture(shot, offset: k, sources: &sources) ?? card?.reference() ?? black.reference()
+                    var frame = try picture(shot, offset: k, sources: &sources, graders: &graders) ?? card?.reference() ?? black.reference()
                     if k < length {
                         // The outgoing clip continues under the transition.
-                        let a = try previous.flatMap { try picture($0, offset: $0.clip.duration + k, sources: &sources) }
+                        let a = try previous.flatMap { try picture($0, offset: $0.clip.duration + k, sources: &sources, graders: &graders) }
                             ?? black.reference()
                         if let wipe {
                             // xfade may hold frames back until its inputs close: emit in order as they come.
@@ -248,11 +258,23 @@ public final class TimelineRenderer {
         try muxer.finish()
         return RenderReport(output: path, frames: written, seconds: Double(written) / rate.doubleValue,
                             width: settings.width, height: settings.height, frameRate: rate, clips: clips,
-                            transitions: transitions, gaps: gaps, missing: missing, warnings: warnings)
+                            transitions: transitions, gaps: gaps, missing: missing, graded: graded, warnings: warnings)
     }
 
     /// The picture of `shot` at record offset `offset` (which may run past its end, for the
-    /// outgoing side of a transition); nil when the clip has no media.
+    /// outgoing side of a transition), graded by its clip's ASC CDL; nil when the clip has no media.
+    private func picture(_ shot: Shot, offset: Int, sources: inout [String: PictureSource],
+                         graders: inout [ColorDecision: CDLGrader]) throws -> Frame? {
+        guard let frame = try picture(shot, offset: offset, sources: &sources) else { return nil }
+        guard settings.applyCDL, let cdl = shot.clip.colorDecision else { return frame }
+        let grader: CDLGrader
+        if let known = graders[cdl] { grader = known } else {
+            grader = try CDLGrader(CDLGrader.Values(cdl))
+            graders[cdl] = grader
+        }
+        return try grader.grade(frame)
+    }
+
     private func picture(_ shot: Shot, offset: Int, sources: inout [String: PictureSource]) throws -> Frame? {
         guard let source = shot.source else { return nil }
         let picture: PictureSource

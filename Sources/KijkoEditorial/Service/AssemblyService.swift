@@ -35,6 +35,9 @@ public enum AssemblyService {
         /// A clip's own file path (an EDL's `* SOURCE FILE:`, a shot's `source`) may lie outside
         /// `media`; otherwise such a path is looked up by its name inside `media` only.
         public var allowOutside = false
+        /// ASC CDL files (`.cdl`, `.ccc`, `.cc`) whose corrections grade the clips that name them
+        /// (`* ASC_CC_XML ID`) or whose name or reel is a correction's id.
+        public var cdlFiles: [String] = []
 
         public init(source: Source, media: [String], output: String, edlOutput: String? = nil, rate: String? = nil,
                     settings: RenderSettings = RenderSettings(), lenient: Bool = false, planOnly: Bool = false) {
@@ -92,7 +95,21 @@ public enum AssemblyService {
             result = try plan(list, library: library, rate: request.rate, output: request.output, edlOutput: request.edlOutput)
             if request.planOnly { return result }
         }
-        guard let timeline = result.timeline else { return result }
+        guard var timeline = result.timeline else { return result }
+        if request.settings.applyCDL {
+            var corrections: [String: ColorDecision] = [:]
+            do {
+                for file in request.cdlFiles {
+                    for (id, decision) in try CDLFile.read(path: file) {
+                        if corrections[id] != nil { throw CDLFile.Problem(file: file, line: nil, message: "correction \(id) is in another CDL file too") }
+                        corrections[id] = decision
+                    }
+                }
+                timeline = try timeline.graded(by: corrections, files: request.cdlFiles)
+            } catch let problem as CDLFile.Problem {
+                throw ServiceError(problem.description)
+            }
+        }
         let renderer = TimelineRenderer(timeline: timeline, library: library, settings: request.settings, lenient: request.lenient)
         // One render at a time into the output's folder (made if missing); a killed render's partial file goes first.
         let lock = try FolderLock((URL(fileURLWithPath: request.output).standardizedFileURL.path as NSString).deletingLastPathComponent, what: "output")
