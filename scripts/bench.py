@@ -113,16 +113,35 @@ def bench_assemble():
     edl = os.path.join(folder, "bench.edl")
     with open(edl, "w") as f:
         f.write("\n".join(lines) + "\n")
+    # The same cut with an ASC CDL on every event (the grade on), and the peer's way to the same
+    # numbers: lutrgb for slope/offset/power, colorchannelmixer for saturation about Rec. 709 luma.
+    slope, offset, power, sat = (1.2, 1.0, 0.8), (0.05, 0.0, -0.02), (1.0, 1.1, 0.9), 0.8
+    graded_lines = []
+    for line in lines:
+        graded_lines.append(line)
+        if line[:3].isdigit():
+            graded_lines += ["* ASC_SOP (%g %g %g)(%g %g %g)(%g %g %g)" % (*slope, *offset, *power), "* ASC_SAT %g" % sat]
+    edl_graded = os.path.join(folder, "bench-graded.edl")
+    with open(edl_graded, "w") as f:
+        f.write("\n".join(graded_lines) + "\n")
+    lut = ":".join("%s='pow(clip(val/maxval*%g+%g,0,1),%g)*maxval+0.5'" % (c, slope[i], offset[i], power[i]) for i, c in enumerate("rgb"))
+    w = (0.2126, 0.7152, 0.0722)
+    mix = ":".join("%s%s=%.6f" % (o, c, (w[j] + sat * (1 - w[j])) if o == c else w[j] * (1 - sat))
+                   for o in "rgb" for j, c in enumerate("rgb"))
+    grade = f"format=gbrp,lutrgb={lut},colorchannelmixer={mix},"
     order = list(reels)
-    graph, labels = [], []
-    for n, (reel, start, length) in enumerate(events):
-        i = order.index(reel)
-        a0, a1 = start * 1920, (start + length) * 1920
-        graph.append(f"[{i}:v]trim=start_frame={start}:end_frame={start + length},setpts=PTS-STARTPTS,"
-                     f"scale=1920:1080,setsar=1,format=yuv420p[v{n}]")
-        graph.append(f"[{i}:a]atrim=start_sample={a0}:end_sample={a1},asetpts=PTS-STARTPTS[a{n}]")
-        labels.append(f"[v{n}][a{n}]")
-    graph.append("".join(labels) + f"concat=n={len(events)}:v=1:a=1[v][a]")
+    def concat_graph(graded):
+        graph, labels = [], []
+        for n, (reel, start, length) in enumerate(events):
+            i = order.index(reel)
+            a0, a1 = start * 1920, (start + length) * 1920
+            graph.append(f"[{i}:v]trim=start_frame={start}:end_frame={start + length},setpts=PTS-STARTPTS,"
+                         f"scale=1920:1080,setsar=1,{grade if graded else ''}format=yuv420p[v{n}]")
+            graph.append(f"[{i}:a]atrim=start_sample={a0}:end_sample={a1},asetpts=PTS-STARTPTS[a{n}]")
+            labels.append(f"[v{n}][a{n}]")
+        graph.append("".join(labels) + f"concat=n={len(events)}:v=1:a=1[v][a]")
+        return ";".join(graph)
+    graph = concat_graph(False).split(";")
     out_k = os.path.join(folder, "k.mp4")
     out_f = os.path.join(folder, "f.mp4")
     inputs = []
@@ -135,6 +154,12 @@ def bench_assemble():
         ("ffmpeg trim/concat graph", ["ffmpeg", "-v", "error", "-nostdin", "-y", *inputs, "-filter_complex", ";".join(graph),
                                       "-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
                                       "-g", "50", "-c:a", "aac", "-b:a", "192k", "-movflags", "+faststart", out_f]),
+        ("kijko assemble, a CDL on every event", [KIJKO, "assemble", "--edl", edl_graded, "--media", folder, "--out", out_k,
+                                                  "--rate", "25", "--size", "1920x1080"]),
+        ("ffmpeg graph + lutrgb/colorchannelmixer grade", ["ffmpeg", "-v", "error", "-nostdin", "-y", *inputs, "-filter_complex",
+                                                           concat_graph(True), "-map", "[v]", "-map", "[a]", "-c:v", "libx264",
+                                                           "-preset", "veryfast", "-crf", "20", "-g", "50", "-c:a", "aac",
+                                                           "-b:a", "192k", "-movflags", "+faststart", out_f]),
     ]
 
 
