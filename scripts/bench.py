@@ -128,7 +128,9 @@ def bench_assemble():
     w = (0.2126, 0.7152, 0.0722)
     mix = ":".join("%s%s=%.6f" % (o, c, (w[j] + sat * (1 - w[j])) if o == c else w[j] * (1 - sat))
                    for o in "rgb" for j, c in enumerate("rgb"))
-    grade = f"format=gbrp,lutrgb={lut},colorchannelmixer={mix},"
+    # Through 16-bit RGB with accurate rounding and the BT.709 matrix both ways, as Kijko grades.
+    grade = (f"scale=flags=accurate_rnd+full_chroma_int:in_color_matrix=bt709:in_range=tv,format=gbrp16le,"
+             f"lutrgb={lut},colorchannelmixer={mix},scale=flags=accurate_rnd+full_chroma_int:out_color_matrix=bt709:out_range=tv,")
     order = list(reels)
     def concat_graph(graded):
         graph, labels = [], []

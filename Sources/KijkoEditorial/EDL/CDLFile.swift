@@ -60,9 +60,15 @@ public enum CDLFile {
             depth += 1
             let name = Self.local(element)
             if ["ColorDecisionList", "ColorCorrectionCollection", "ColorCorrection"].contains(name) { sawRoot = true }
+            guard problem == nil else { return }
             if name == "ColorCorrection" {
+                if current != nil { fail(parser, "a ColorCorrection inside another"); return }
                 let id = attributes["id"] ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
                 current = (id, parser.lineNumber, ColorDecision())
+            } else if name == "ColorCorrectionRef" {
+                fail(parser, "ColorCorrectionRef \(attributes["ref"] ?? "?") refers to a correction elsewhere: give the .ccc or .cc that holds it instead")
+            } else if ["Slope", "Offset", "Power", "Saturation"].contains(name), current == nil {
+                fail(parser, "\(name) outside a ColorCorrection")
             }
         }
 
@@ -116,21 +122,25 @@ extension Timeline {
     /// their own: the one a clip's `* ASC_CC_XML ID` comment names, else the one whose id is the
     /// clip's name or reel. A comment naming an id no file has is an error (a grade asked for and
     /// not found is never skipped in silence).
-    public func graded(by corrections: [String: ColorDecision], files: [String]) throws(CDLFile.Problem) -> Timeline {
+    /// - Parameter edl: the file the timeline came from, for messages.
+    public func graded(by corrections: [String: ColorDecision], files: [String], edl: String) throws(CDLFile.Problem) -> Timeline {
         var timeline = self
         for t in timeline.tracks.indices {
             for i in timeline.tracks[t].items.indices {
                 guard case .clip(var clip) = timeline.tracks[t].items[i], clip.colorDecision == nil else { continue }
+                // `ASC_CC_XML ID` or `ASC_CC_XML: ID`: the rest of the comment is the id (it may hold colons).
                 let named = clip.comments.lazy.compactMap { comment -> String? in
-                    let words = comment.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" })
-                    guard words.count >= 2, words[0].uppercased() == "ASC_CC_XML" else { return nil }
-                    return String(words[1])
+                    let text = comment.trimmingCharacters(in: .whitespaces)
+                    guard text.uppercased().hasPrefix("ASC_CC_XML") else { return nil }
+                    var rest = text.dropFirst("ASC_CC_XML".count).trimmingCharacters(in: .whitespaces)
+                    if rest.hasPrefix(":") { rest = rest.dropFirst().trimmingCharacters(in: .whitespaces) }
+                    return rest.isEmpty ? nil : rest
                 }.first
                 if let named {
                     guard let decision = corrections[named] else {
-                        throw CDLFile.Problem(file: files.isEmpty ? "the EDL" : files.joined(separator: ", "), line: nil,
-                                              message: "event \(clip.event.map(String.init) ?? clip.name) names ASC_CC_XML \(named), which "
-                                                + (files.isEmpty ? "needs a CDL file: give --cdl FILE" : "no CDL file given has"))
+                        throw CDLFile.Problem(file: edl, line: nil,
+                                              message: "event \(clip.event.map { String(format: "%03d", $0) } ?? clip.name) names ASC_CC_XML \(named), which "
+                                                + (files.isEmpty ? "needs a CDL file: give --cdl FILE" : "none of \(files.joined(separator: ", ")) has"))
                     }
                     clip.colorDecision = decision
                 } else if let decision = corrections[clip.name] ?? clip.reel.flatMap({ corrections[$0] }) {

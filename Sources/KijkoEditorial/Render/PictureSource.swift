@@ -2,14 +2,19 @@ import KijkoMedia
 
 /// Pictures of one source file, conformed to the output format: seeks once, then decodes forward,
 /// holding the last picture when the wanted file frame does not advance (freeze frames, slow
-/// motion, a source slower than the timeline).
+/// motion, a source slower than the timeline). A clip's grade is applied to the decoded picture,
+/// at the source's own depth, before it is conformed.
 final class PictureSource {
     let source: MediaLibrary.Source
     private let reader: FrameReader
     private let conformer: VideoConformer
     private let decoded: Frame
+    /// The decoded picture of `currentIndex`, and it conformed (made when first asked for).
+    private var raw: Frame?
     private var current: Frame?
     private var currentIndex = Int.min
+    /// The last graded picture: by which grader, of which frame (a held frame is graded once).
+    private var graded: (grader: ObjectIdentifier, index: Int, frame: Frame)?
 
     init(_ source: MediaLibrary.Source, width: Int, height: Int, pixelFormat: PixelFormat) throws(MediaError) {
         self.source = source
@@ -18,12 +23,14 @@ final class PictureSource {
         decoded = try Frame()
     }
 
-    /// The conformed picture of file frame `index` (a new reference); nil past the end of the file.
-    func picture(_ index: Int) throws(MediaError) -> Frame? {
+    /// The conformed picture of file frame `index` (a new reference), graded by `grader` when
+    /// given; nil past the end of the file.
+    func picture(_ index: Int, grader: CDLGrader? = nil) throws(MediaError) -> Frame? {
         let wanted = max(0, index)
         // Backwards, or far ahead: seek (to the keyframe before, then decode forward).
-        if current == nil || wanted < currentIndex || wanted > currentIndex + 48 {
+        if raw == nil || wanted < currentIndex || wanted > currentIndex + 48 {
             try reader.seek(toFrame: wanted)
+            raw = nil
             current = nil
             currentIndex = Int.min
         }
@@ -32,6 +39,20 @@ final class PictureSource {
             currentIndex = reader.frameIndex(ofPTS: decoded.pts ?? 0)
             let picture = try Frame()
             picture.take(from: decoded)
+            raw = picture
+            current = nil
+        }
+        guard let raw else { return nil }
+        if let grader {
+            let id = ObjectIdentifier(grader)
+            if let graded, graded.grader == id, graded.index == currentIndex { return try graded.frame.reference() }
+            let picture = try grader.grade(raw)
+            try conformer.conform(picture)
+            graded = (id, currentIndex, picture)
+            return try picture.reference()
+        }
+        if current == nil {
+            let picture = try raw.reference()
             try conformer.conform(picture)
             current = picture
         }

@@ -265,17 +265,13 @@ public final class TimelineRenderer {
     /// outgoing side of a transition), graded by its clip's ASC CDL; nil when the clip has no media.
     private func picture(_ shot: Shot, offset: Int, sources: inout [String: PictureSource],
                          graders: inout [ColorDecision: CDLGrader]) throws -> Frame? {
-        guard let frame = try picture(shot, offset: offset, sources: &sources) else { return nil }
-        guard settings.applyCDL, let cdl = shot.clip.colorDecision else { return frame }
-        let grader: CDLGrader
-        if let known = graders[cdl] { grader = known } else {
-            grader = try CDLGrader(CDLGrader.Values(cdl))
-            graders[cdl] = grader
+        var grader: CDLGrader?
+        if settings.applyCDL, let cdl = shot.clip.colorDecision, !CDLGrader.Values(cdl).isIdentity {
+            if let known = graders[cdl] { grader = known } else {
+                grader = try CDLGrader(CDLGrader.Values(cdl))
+                graders[cdl] = grader
+            }
         }
-        return try grader.grade(frame)
-    }
-
-    private func picture(_ shot: Shot, offset: Int, sources: inout [String: PictureSource]) throws -> Frame? {
         guard let source = shot.source else { return nil }
         let picture: PictureSource
         if let open = sources[source.path] { picture = open } else {
@@ -284,8 +280,8 @@ public final class TimelineRenderer {
         }
         let sourceFrame = Double(shot.clip.source.start) + Double(offset) * shot.scalar
         let index = Int((source.fileFrame(atSourceFrame: sourceFrame, timelineRate: timeline.rate) + 1e-6).rounded(.down))
-        if let frame = try picture.picture(min(index, source.frames - 1)) { return frame }
-        return try picture.picture(source.frames - 1)
+        if let frame = try picture.picture(min(index, source.frames - 1), grader: grader) { return frame }
+        return try picture.picture(source.frames - 1, grader: grader)
     }
 
     private func blackFrame() throws -> Frame {

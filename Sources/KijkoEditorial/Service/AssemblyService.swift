@@ -97,15 +97,15 @@ public enum AssemblyService {
         }
         guard var timeline = result.timeline else { return result }
         if request.settings.applyCDL {
-            var corrections: [String: ColorDecision] = [:]
+            var corrections: [String: (file: String, decision: ColorDecision)] = [:]
             do {
                 for file in request.cdlFiles {
                     for (id, decision) in try CDLFile.read(path: file) {
-                        if corrections[id] != nil { throw CDLFile.Problem(file: file, line: nil, message: "correction \(id) is in another CDL file too") }
-                        corrections[id] = decision
+                        if let other = corrections[id] { throw CDLFile.Problem(file: file, line: nil, message: "correction \(id) is in \(other.file) too") }
+                        corrections[id] = (file, decision)
                     }
                 }
-                timeline = try timeline.graded(by: corrections, files: request.cdlFiles)
+                timeline = try timeline.graded(by: corrections.mapValues(\.decision), files: request.cdlFiles, edl: label)
             } catch let problem as CDLFile.Problem {
                 throw ServiceError(problem.description)
             }

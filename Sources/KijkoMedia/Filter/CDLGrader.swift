@@ -3,9 +3,10 @@ import Foundation
 /// Applies an ASC CDL (v1.2) to pictures: on normalised R′G′B′, per channel
 /// `out = clamp(in × slope + offset)^power`, then saturation about Rec. 709 luma
 /// (`L = 0.2126 R + 0.7152 G + 0.0722 B`, `out = L + sat × (in − L)`), clamped to [0, 1].
-/// The picture goes to 16-bit planar RGB (so an 8- or 10-bit source loses nothing), the slope,
-/// offset and power through a table per channel, the saturation per pixel, and back to the
-/// picture's own format with the matrix and range it came with. One grader per decision; one
+/// Planar RGB is graded at its own depth; another picture goes to 16-bit planar RGB through the
+/// matrix and range it is tagged with (untagged: BT.709 from 720 lines up, else BT.601, limited
+/// range), without dither, and back to its own format the same way (to an 8-bit format swscale's
+/// ordered dither applies). The formula's value is rounded once. One grader per decision; one
 /// thread at a time.
 public final class CDLGrader {
     /// A decision's numbers: three each of slope, offset and power (R, G, B), and saturation.
@@ -49,11 +50,10 @@ public final class CDLGrader {
     }
 
     public let values: Values
-    /// Channel tables (R, G, B) by bit depth: input code value → graded code value.
-    private var tables: [Int: [[UInt16]]] = [:]
-    private var toRGB: FilterGraph?
-    private var fromRGB: FilterGraph?
-    private var graphKey: String?
+    /// Channel tables (R, G, B) by bit depth: input code value → slope, offset and power, in code values (unrounded).
+    private var tables: [Int: [[Float]]] = [:]
+    /// The conversions to 16-bit RGB and back, by picture geometry, format and tags.
+    private var graphs: [String: (to: FilterGraph, back: FilterGraph)] = [:]
 
     /// - Throws: ``MediaError`` (stage `.configure`) naming what is wrong with `values`.
     public init(_ values: Values) throws(MediaError) {
@@ -62,13 +62,12 @@ public final class CDLGrader {
     }
 
     /// The slope, offset and power of each channel at `bits` bits.
-    func tables(bits: Int) -> [[UInt16]] {
+    func tables(bits: Int) -> [[Float]] {
         if let known = tables[bits] { return known }
         let top = Double((1 << bits) - 1)
         let made = (0..<3).map { c in
             (0...Int(top)).map { i in
-                let v = pow(min(1, max(0, Double(i) / top * values.slope[c] + values.offset[c])), values.power[c])
-                return UInt16(min(top, max(0, (v * top).rounded())))
+                Float(pow(min(1, max(0, Double(i) / top * values.slope[c] + values.offset[c])), values.power[c]) * top)
             }
         }
         tables[bits] = made
@@ -93,7 +92,6 @@ public final class CDLGrader {
     /// `frame` graded: a new frame of the same size and format, pts and colour tags kept.
     public func grade(_ frame: Frame) throws(MediaError) -> Frame {
         if values.isIdentity { return try frame.reference() }
-        let colour = frame.colour
         let format = frame.pixelFormat
         if let bits = Self.planarRGB[format.name] {
             // Already R′G′B′: graded at its own depth, no conversion.
@@ -102,21 +100,22 @@ public final class CDLGrader {
             apply(to: out, bits: bits)
             return out
         }
-        let key = "\(frame.width)x\(frame.height)/\(format.name)/\(colour.matrix)/\(colour.range)"
-        if graphKey != key {
+        let colour = frame.colour
+        // The matrix and range it goes to RGB with are the ones it comes back with.
+        let matrix = Self.scaleMatrix(colour.matrixName) ?? (frame.height >= 720 ? "bt709" : "smpte170m")
+        let range = colour.rangeName ?? "tv"
+        let key = "\(frame.width)x\(frame.height)/\(format.name)/\(matrix)/\(range)"
+        if graphs[key] == nil {
             let input = FilterInputFormat.video(width: frame.width, height: frame.height, pixelFormat: format,
                                                 timeBase: Rational(1, 1), sampleAspectRatio: Rational(1, 1))
-            // No dither either way: a grade must not add noise.
-            var into = "scale=flags=accurate_rnd+full_chroma_int+bitexact:sws_dither=none", back = into
-            if let matrix = Self.scaleMatrix(colour.matrixName) { into += ":in_color_matrix=\(matrix)"; back += ":out_color_matrix=\(matrix)" }
-            if let range = colour.rangeName { into += ":in_range=\(range)"; back += ":out_range=\(range)" }
-            toRGB = try FilterGraph("[in]\(into),format=gbrp16le[out]", inputs: ["in": input])
-            fromRGB = try FilterGraph("[in]\(back),format=\(format.name)[out]",
-                                      inputs: ["in": .video(width: frame.width, height: frame.height, pixelFormat: PixelFormat(name: "gbrp16le")!,
-                                                            timeBase: Rational(1, 1), sampleAspectRatio: Rational(1, 1))])
-            graphKey = key
+            let flags = "scale=flags=accurate_rnd+full_chroma_int+bitexact:sws_dither=none"
+            let to = try FilterGraph("[in]\(flags):in_color_matrix=\(matrix):in_range=\(range),format=gbrp16le[out]", inputs: ["in": input])
+            let back = try FilterGraph("[in]\(flags):out_color_matrix=\(matrix):out_range=\(range),format=\(format.name)[out]",
+                                       inputs: ["in": .video(width: frame.width, height: frame.height, pixelFormat: PixelFormat(name: "gbrp16le")!,
+                                                             timeBase: Rational(1, 1), sampleAspectRatio: Rational(1, 1))])
+            graphs[key] = (to, back)
         }
-        guard let toRGB, let fromRGB else { throw MediaError(file: "ASC CDL", stage: .filter, reason: "no graph") }
+        guard let (toRGB, fromRGB) = graphs[key].map({ ($0.to, $0.back) }) else { throw MediaError(file: "ASC CDL", stage: .filter, reason: "no graph") }
         let pts = frame.pts
         let rgb = try Frame()
         try toRGB.push(try frame.reference())
@@ -137,7 +136,7 @@ public final class CDLGrader {
         if bits == 8 { apply(to: rgb, table, as: UInt8.self, top: 255) } else { apply(to: rgb, table, as: UInt16.self, top: Float((1 << bits) - 1)) }
     }
 
-    private func apply<Sample: FixedWidthInteger & UnsignedInteger>(to rgb: Frame, _ table: [[UInt16]], as _: Sample.Type, top: Float) {
+    private func apply<Sample: FixedWidthInteger & UnsignedInteger>(to rgb: Frame, _ table: [[Float]], as _: Sample.Type, top: Float) {
         guard let gPlane = rgb.data(0), let bPlane = rgb.data(1), let rPlane = rgb.data(2) else { return }
         let sat = Float(values.saturation)
         let applySaturation = values.saturation != 1
@@ -153,10 +152,10 @@ public final class CDLGrader {
                         for x in 0..<width {
                             let rv = rTable[min(Int(r[x]), last)], gv = gTable[min(Int(g[x]), last)], bv = bTable[min(Int(b[x]), last)]
                             guard applySaturation else {
-                                r[x] = Sample(truncatingIfNeeded: rv); g[x] = Sample(truncatingIfNeeded: gv); b[x] = Sample(truncatingIfNeeded: bv)
+                                r[x] = Sample(rv.rounded()); g[x] = Sample(gv.rounded()); b[x] = Sample(bv.rounded())
                                 continue
                             }
-                            let rf = Float(rv), gf = Float(gv), bf = Float(bv)
+                            let rf = rv, gf = gv, bf = bv
                             let luma = 0.2126 * rf + 0.7152 * gf + 0.0722 * bf
                             r[x] = Sample(min(top, max(0, (luma + sat * (rf - luma)).rounded())))
                             g[x] = Sample(min(top, max(0, (luma + sat * (gf - luma)).rounded())))
