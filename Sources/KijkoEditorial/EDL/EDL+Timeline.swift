@@ -11,6 +11,7 @@ extension EDL {
         var pending: Transition?
         var previous: (clip: Clip, end: Int)?
         var number = 0
+        var reels = ReelNames()
         for item in track.items {
             switch item {
             case .gap(let frames):
@@ -20,7 +21,7 @@ extension EDL {
                 pending = t
             case .clip(let clip):
                 number += 1
-                let reel = Self.reelName(clip)
+                let reel = reels.name(for: clip)
                 let trackCode = clip.isGenerator ? "V" : "AA/V"
                 var sourceOut = clip.source.start + clip.source.duration
                 if clip.speed == .freeze { sourceOut = clip.source.start + 1 }
@@ -31,7 +32,7 @@ extension EDL {
                 if let t = pending, let prev = previous {
                     event.transition = t.kind
                     event.transitionFrames = t.frames
-                    event.from = t.from ?? EDLSource(reel: Self.reelName(prev.clip), track: trackCode, sourceIn: prev.end,
+                    event.from = t.from ?? EDLSource(reel: reels.name(for: prev.clip), track: trackCode, sourceIn: prev.end,
                                                      sourceOut: prev.end, recordIn: record, recordOut: record)
                     event.clipName = prev.clip.name
                     event.toClipName = clip.name
@@ -62,11 +63,28 @@ extension EDL {
         }
     }
 
-    /// A reel name an EDL can carry: no spaces; `BL` for generated clips.
-    static func reelName(_ clip: Clip) -> String {
-        if clip.isGenerator { return "BL" }
-        let name = clip.reel ?? clip.sourceFile.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? "AX"
-        let cleaned = name.replacingOccurrences(of: " ", with: "_")
-        return cleaned.isEmpty ? "AX" : cleaned
+    /// The legal CMX 3600 reel of each clip in one list: at most 8 letters, digits or `_`; `BL` for
+    /// generated clips. A longer name is cut to 8 (the file keeps its full name in `* SOURCE FILE`
+    /// and the clip in `* FROM CLIP NAME`; the media library finds a file from its first 8
+    /// characters); two names that cut alike get the first 6 and a number, so reels stay distinct.
+    struct ReelNames {
+        private var given: [String: String] = [:]
+        private var taken: [String: String] = [:]
+
+        mutating func name(for clip: Clip) -> String {
+            if clip.isGenerator { return "BL" }
+            let full = clip.reel ?? clip.sourceFile.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? "AX"
+            if let known = given[full] { return known }
+            let legal = String(full.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+            var reel = legal.isEmpty ? "AX" : String(legal.prefix(8))
+            var n = 1
+            while let owner = taken[reel], owner != full {
+                reel = String(legal.prefix(6)) + String(format: "%02d", n)
+                n += 1
+            }
+            given[full] = reel
+            taken[reel] = full
+            return reel
+        }
     }
 }

@@ -6,14 +6,14 @@ import KijkoMedia
 enum PlaceholderCard {
     static func frame(_ placeholder: Placeholder, width: Int, height: Int, pixelFormat: PixelFormat,
                       rate: Rational) throws -> Frame {
-        let text = ([placeholder.title] + placeholder.lines).joined(separator: "\n")
+        let (lines, size) = layout([placeholder.title] + placeholder.lines, width: width, height: height)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-card-\(UUID().uuidString).txt")
-        try Data(text.utf8).write(to: file)
+        try Data(lines.joined(separator: "\n").utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let border = max(2, height / 90)
         let base = "color=c=0x1d2733:s=\(width)x\(height):r=\(rate),drawbox=x=0:y=0:w=iw:h=ih:color=0xe0a030:t=\(border)"
-        let words = "drawtext=textfile=\(file.path):expansion=none:fontcolor=white:fontsize=\(max(8, height / 16))"
-            + ":line_spacing=\(max(2, height / 60)):x=(w-text_w)/2:y=(h-text_h)/2"
+        let words = "drawtext=textfile=\(file.path):expansion=none:fontcolor=white:fontsize=\(size)"
+            + ":line_spacing=\(max(2, size / 4)):x=(w-text_w)/2:y=(h-text_h)/2"
         let graph: FilterGraph
         do {
             graph = try FilterGraph("\(base),\(words),format=\(pixelFormat.name)")
@@ -24,5 +24,42 @@ enum PlaceholderCard {
         let frame = try Frame()
         guard try graph.pull(into: frame) == .frame else { throw RenderError(message: "placeholder card gave no picture") }
         return frame
+    }
+
+    /// The card's lines wrapped at word boundaries to fit inside its border, and the font size
+    /// (pixels) that lets them all fit: from a sixteenth of the height down to a fortieth; a word
+    /// longer than a line is cut, and lines past the card's height end in an ellipsis.
+    static func layout(_ paragraphs: [String], width: Int, height: Int) -> (lines: [String], fontSize: Int) {
+        // A glyph of the default sans font is at most ~0.62 of its size wide; keep 8 % margins.
+        func wrap(_ size: Int) -> [String] {
+            let columns = max(8, Int(Double(width) * 0.84 / (Double(size) * 0.62)))
+            var lines: [String] = []
+            for paragraph in paragraphs {
+                var line = ""
+                for word in paragraph.split(separator: " ").map(String.init) {
+                    var word = word
+                    while word.count > columns { lines.append(String(word.prefix(columns))); word = String(word.dropFirst(columns)) }
+                    if line.isEmpty { line = word } else if line.count + 1 + word.count <= columns { line += " " + word } else {
+                        lines.append(line)
+                        line = word
+                    }
+                }
+                lines.append(line)
+            }
+            return lines
+        }
+        func fits(_ lines: [String], _ size: Int) -> Bool {
+            Double(lines.count) * Double(size) * 1.25 <= Double(height) * 0.84
+        }
+        var size = max(8, height / 16)
+        let smallest = max(8, height / 40)
+        while size > smallest && !fits(wrap(size), size) { size -= max(1, size / 12) }
+        var lines = wrap(size)
+        let room = max(1, Int(Double(height) * 0.84 / (Double(size) * 1.25)))
+        if lines.count > room {
+            lines = Array(lines.prefix(room))
+            lines[room - 1] += " …"
+        }
+        return (lines, size)
     }
 }

@@ -93,10 +93,21 @@ extension Timeline {
         let edit = event.edit
         var speed: Speed?
         if event.freezeFrame || event.speed?.speed == 0 { speed = .freeze } else if let m2 = event.speed { speed = .rate(fps: m2.speed) }
+        // A card Kijko wrote (`BL` with `* PLACEHOLDER: title / line / …`) is a card again.
+        var comments = event.comments
+        var placeholder: Placeholder?
+        if ["BL", "BLACK"].contains(edit.reel.uppercased()), let i = comments.firstIndex(where: { $0.hasPrefix("PLACEHOLDER:") }) {
+            let parts = comments[i].dropFirst("PLACEHOLDER:".count).components(separatedBy: " / ")
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            if let title = parts.first, !title.isEmpty {
+                placeholder = Placeholder(title: title, lines: Array(parts.dropFirst()))
+                comments.remove(at: i)
+            }
+        }
         return Clip(name: clipName(event), reel: edit.reel, sourceFile: event.sourceFile,
                     source: FrameRange(start: edit.sourceIn, duration: edit.sourceDuration),
                     duration: edit.recordDuration, speed: speed,
                     markers: event.markers.map { Marker(frame: $0.recordFrame - timelineStart, name: $0.text, color: $0.color) },
-                    colorDecision: event.colorDecision, comments: event.comments, event: event.number)
+                    colorDecision: event.colorDecision, comments: comments, event: event.number, placeholder: placeholder)
     }
 }
