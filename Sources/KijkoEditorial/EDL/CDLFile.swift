@@ -143,7 +143,8 @@ extension Timeline {
                                                 + (files.isEmpty ? "needs a CDL file: give --cdl FILE" : "none of \(files.joined(separator: ", ")) has"))
                     }
                     clip.colorDecision = decision
-                } else if let decision = corrections[clip.name] ?? clip.reel.flatMap({ corrections[$0] }) {
+                } else if let decision = corrections[clip.name] ?? clip.reel.flatMap({ corrections[$0] })
+                            ?? clip.sourceFile.flatMap({ corrections[URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent] }) {
                     clip.colorDecision = decision
                 } else {
                     continue

@@ -32,8 +32,13 @@ extension EDL {
                 if let t = pending, let prev = previous {
                     event.transition = t.kind
                     event.transitionFrames = t.frames
-                    event.from = t.from ?? EDLSource(reel: reels.name(for: prev.clip), track: trackCode, sourceIn: prev.end,
-                                                     sourceOut: prev.end, recordIn: record, recordOut: record)
+                    if var from = t.from {
+                        from.reel = reels.name(forReel: from.reel)
+                        event.from = from
+                    } else {
+                        event.from = EDLSource(reel: reels.name(for: prev.clip), track: trackCode, sourceIn: prev.end,
+                                               sourceOut: prev.end, recordIn: record, recordOut: record)
+                    }
                     event.clipName = prev.clip.name
                     event.toClipName = clip.name
                 } else {
@@ -52,14 +57,31 @@ extension EDL {
                 event.colorDecision = clip.colorDecision
                 event.markers = clip.markers.map { EDLMarker(recordFrame: timeline.startFrame + $0.frame, color: $0.color, text: $0.name) }
                 event.comments = clip.comments
-                if let card = clip.placeholder {
-                    event.comments.insert("PLACEHOLDER: " + ([card.title] + card.lines).joined(separator: " / "), at: 0)
-                }
+                if let card = clip.placeholder { event.comments.insert(PlaceholderComment.text(card), at: 0) }
                 events.append(event)
                 pending = nil
                 previous = (clip, sourceOut)
                 record += clip.duration
             }
+        }
+    }
+
+    /// A card in an EDL comment, Kijko's own key (`KIJKO PLACEHOLDER: title / line / …`, a `/` or
+    /// `%` inside a part percent-encoded), read back exactly.
+    enum PlaceholderComment {
+        static let key = "KIJKO PLACEHOLDER: "
+
+        static func text(_ card: Placeholder) -> String {
+            key + ([card.title] + card.lines).map { $0.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F") }
+                .joined(separator: " / ")
+        }
+
+        static func card(_ comment: String) -> Placeholder? {
+            guard comment.hasPrefix(key) else { return nil }
+            let parts = comment.dropFirst(key.count).components(separatedBy: " / ")
+                .map { $0.replacingOccurrences(of: "%2F", with: "/").replacingOccurrences(of: "%25", with: "%") }
+            guard let title = parts.first, !title.isEmpty else { return nil }
+            return Placeholder(title: title, lines: Array(parts.dropFirst()))
         }
     }
 
@@ -73,13 +95,17 @@ extension EDL {
 
         mutating func name(for clip: Clip) -> String {
             if clip.isGenerator { return "BL" }
-            let full = clip.reel ?? clip.sourceFile.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? "AX"
+            return name(forReel: clip.reel ?? clip.sourceFile.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? "AX")
+        }
+
+        mutating func name(forReel full: String) -> String {
             if let known = given[full] { return known }
             let legal = String(full.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
             var reel = legal.isEmpty ? "AX" : String(legal.prefix(8))
             var n = 1
             while let owner = taken[reel], owner != full {
-                reel = String(legal.prefix(6)) + String(format: "%02d", n)
+                let suffix = String(format: "%02d", n)
+                reel = String(legal.prefix(8 - suffix.count)) + suffix
                 n += 1
             }
             given[full] = reel

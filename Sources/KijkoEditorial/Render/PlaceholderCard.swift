@@ -30,15 +30,22 @@ enum PlaceholderCard {
     /// (pixels) that lets them all fit: from a sixteenth of the height down to a fortieth; a word
     /// longer than a line is cut, and lines past the card's height end in an ellipsis.
     static func layout(_ paragraphs: [String], width: Int, height: Int) -> (lines: [String], fontSize: Int) {
-        // A glyph of the default sans font is at most ~0.62 of its size wide; keep 8 % margins.
+        // The default sans font's widest capitals are ~0.7 of its size; drawtext's line pitch is
+        // ~1.45 of it. Keep 8 % margins.
+        func columns(_ size: Int) -> Int { max(8, Int(Double(width) * 0.84 / (Double(size) * 0.7))) }
+        func rows(_ size: Int) -> Int { max(1, Int(Double(height) * 0.84 / (Double(size) * 1.45))) }
         func wrap(_ size: Int) -> [String] {
-            let columns = max(8, Int(Double(width) * 0.84 / (Double(size) * 0.62)))
+            let columns = columns(size)
             var lines: [String] = []
             for paragraph in paragraphs {
                 var line = ""
-                for word in paragraph.split(separator: " ").map(String.init) {
-                    var word = word
-                    while word.count > columns { lines.append(String(word.prefix(columns))); word = String(word.dropFirst(columns)) }
+                for piece in paragraph.split(separator: " ").map(String.init) {
+                    var word = piece
+                    if word.count > columns {
+                        // A word longer than a line: what came before it first, then its pieces.
+                        if !line.isEmpty { lines.append(line); line = "" }
+                        while word.count > columns { lines.append(String(word.prefix(columns))); word = String(word.dropFirst(columns)) }
+                    }
                     if line.isEmpty { line = word } else if line.count + 1 + word.count <= columns { line += " " + word } else {
                         lines.append(line)
                         line = word
@@ -48,17 +55,14 @@ enum PlaceholderCard {
             }
             return lines
         }
-        func fits(_ lines: [String], _ size: Int) -> Bool {
-            Double(lines.count) * Double(size) * 1.25 <= Double(height) * 0.84
-        }
-        var size = max(8, height / 16)
         let smallest = max(8, height / 40)
-        while size > smallest && !fits(wrap(size), size) { size -= max(1, size / 12) }
+        var size = max(smallest, height / 16)
+        while size > smallest && wrap(size).count > rows(size) { size = max(smallest, size - max(1, size / 12)) }
         var lines = wrap(size)
-        let room = max(1, Int(Double(height) * 0.84 / (Double(size) * 1.25)))
+        let room = rows(size)
         if lines.count > room {
             lines = Array(lines.prefix(room))
-            lines[room - 1] += " …"
+            lines[room - 1] = String(lines[room - 1].prefix(columns(size) - 2)) + " …"
         }
         return (lines, size)
     }

@@ -93,16 +93,13 @@ extension Timeline {
         let edit = event.edit
         var speed: Speed?
         if event.freezeFrame || event.speed?.speed == 0 { speed = .freeze } else if let m2 = event.speed { speed = .rate(fps: m2.speed) }
-        // A card Kijko wrote (`BL` with `* PLACEHOLDER: title / line / …`) is a card again.
+        // A card Kijko wrote (`BL` with `* KIJKO PLACEHOLDER: title / line / …`) is a card again.
         var comments = event.comments
         var placeholder: Placeholder?
-        if ["BL", "BLACK"].contains(edit.reel.uppercased()), let i = comments.firstIndex(where: { $0.hasPrefix("PLACEHOLDER:") }) {
-            let parts = comments[i].dropFirst("PLACEHOLDER:".count).components(separatedBy: " / ")
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-            if let title = parts.first, !title.isEmpty {
-                placeholder = Placeholder(title: title, lines: Array(parts.dropFirst()))
-                comments.remove(at: i)
-            }
+        if ["BL", "BLACK"].contains(edit.reel.uppercased()),
+           let i = comments.firstIndex(where: { EDL.PlaceholderComment.card($0) != nil }) {
+            placeholder = EDL.PlaceholderComment.card(comments[i])
+            comments.remove(at: i)
         }
         return Clip(name: clipName(event), reel: edit.reel, sourceFile: event.sourceFile,
                     source: FrameRange(start: edit.sourceIn, duration: edit.sourceDuration),
