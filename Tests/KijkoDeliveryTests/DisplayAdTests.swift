@@ -10,22 +10,12 @@ import KijkoCore
 /// scikit-image's photographs into a 20 s clip of seven moving shots (texture, noise, a flash) —
 /// the hard case for a byte budget, where every frame changes.
 @Suite struct DisplayAdTests {
-    struct Truth: Decodable {
-        var cuts: [Int]
-        var dissolves: [[Int]]
-        var fades: [[Int]]
-        var frames: Int
-    }
-
     /// The real-picture clip and its truth, made once per test in a scratch folder.
-    static func realClip() throws -> (path: String, folder: String, truth: Truth) {
-        let pictures = DeliveryFixture.root.appendingPathComponent(".build/real-pictures").path
-        try #require(FileManager.default.fileExists(atPath: pictures + "/coffee.png"), "scikit-image's photographs (scripts/test fetches them)")
+    static func realClip() throws -> (path: String, folder: String, truth: RealShotsClip.Truth) {
+        try #require(RealShotsClip.available, "scikit-image's photographs (scripts/test fetches them)")
         let folder = try DeliveryFixture.scratch()
         let clip = folder + "/shots.mp4"
-        let made = try Program.run("python3", [DeliveryFixture.root.appendingPathComponent("Tests/corpus/make_shots.py").path, pictures, clip])
-        try #require(made.status == 0, "\(made.stderr)")
-        return (clip, folder, try JSONDecoder().decode(Truth.self, from: Data(made.stdout.utf8)))
+        return (clip, folder, try RealShotsClip.make(at: clip))
     }
 
     /// Every format of three IAB sizes (a rectangle, a strip over a blurred fill, a tower) fits the

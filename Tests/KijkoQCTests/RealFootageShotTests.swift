@@ -12,21 +12,10 @@ import KijkoCore
 /// truth. Every cut must be found at its frame, the dissolve and the fade found as such over their
 /// frames, and nothing reported inside the moving shots (the flash included).
 @Suite struct RealFootageShotTests {
-    struct Truth: Decodable {
-        var cuts: [Int]
-        var dissolves: [[Int]]
-        var fades: [[Int]]
-        var calm: [[Int]]
-        var frames: Int
-    }
-
     @Test func cutsDissolvesAndFadesOnRealPictures() throws {
-        let pictures = QCFixture.root.appendingPathComponent(".build/real-pictures").path
-        try #require(FileManager.default.fileExists(atPath: pictures + "/coffee.png"), "scikit-image's photographs (scripts/test fetches them)")
+        try #require(RealShotsClip.available, "scikit-image's photographs (scripts/test fetches them)")
         let clip = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-shots-\(UUID().uuidString.prefix(8)).mp4").path
-        let made = try Program.run("python3", [QCFixture.root.appendingPathComponent("Tests/corpus/make_shots.py").path, pictures, clip])
-        try #require(made.status == 0, "\(made.stderr)")
-        let truth = try JSONDecoder().decode(Truth.self, from: Data(made.stdout.utf8))
+        let truth = try RealShotsClip.make(at: clip)
         let analysis = try KeyframeExtractor.run(file: clip, folder: nil)
         #expect(analysis.frames == truth.frames)
         let transitions = analysis.transitions

@@ -17,9 +17,7 @@ public enum DeliverableCheck {
             var measured = Manifest.Measured(duration: info.duration, width: video?.width, height: video?.height,
                                              frameRate: preset.kind == .still ? nil : video?.frameRate,
                                              videoCodec: video?.codec, audioCodec: info.first(.audio)?.codec)
-            var checks: [Manifest.Check] = []
-            checks.append(Manifest.Check(name: "resolution", pass: video?.width == preset.width && video?.height == preset.height,
-                                         detail: "\(video?.width ?? 0)x\(video?.height ?? 0), preset \(preset.width)x\(preset.height)"))
+            var checks = [resolution(measured, preset)]
             if preset.kind == .video {
                 let rate = DeliverablePlan.rate(for: preset, master: masterRate)
                 checks.append(Manifest.Check(name: "frame_rate", pass: video?.frameRate == rate,
@@ -42,18 +40,36 @@ public enum DeliverableCheck {
                                                  detail: String(format: "%.1f dBTP, ceiling %.1f", loud.truePeak, ceiling)))
                 }
             }
-            if let maximum = preset.maxFileSize, let size = entry.size {
-                checks.append(Manifest.Check(name: "file_size", pass: size <= maximum, detail: "\(size) bytes, limit \(maximum)"))
-            }
-            entry.measured = measured
-            entry.checks = checks
-            entry.pass = checks.allSatisfy(\.pass)
+            settle(&entry, measured: measured, checks: checks, preset: preset, limit: "limit")
         } catch {
-            entry.status = .failed
-            entry.error = "written file cannot be read back: \(error)"
-            entry.pass = false
+            failedReadBack(&entry, error)
         }
         return entry
+    }
+
+    /// The resolution check: the measured picture against the preset's.
+    static func resolution(_ measured: Manifest.Measured, _ preset: PlatformPreset) -> Manifest.Check {
+        Manifest.Check(name: "resolution", pass: measured.width == preset.width && measured.height == preset.height,
+                       detail: "\(measured.width ?? 0)x\(measured.height ?? 0), preset \(preset.width)x\(preset.height)")
+    }
+
+    /// Records the measurements and checks, with the file-size check last (`limit`: how the
+    /// preset's maximum is named), and whether all passed.
+    static func settle(_ entry: inout Manifest.Entry, measured: Manifest.Measured, checks: [Manifest.Check], preset: PlatformPreset, limit: String) {
+        var checks = checks
+        if let maximum = preset.maxFileSize, let size = entry.size {
+            checks.append(Manifest.Check(name: "file_size", pass: size <= maximum, detail: "\(size) bytes, \(limit) \(maximum)"))
+        }
+        entry.measured = measured
+        entry.checks = checks
+        entry.pass = checks.allSatisfy(\.pass)
+    }
+
+    /// A written file that cannot be read back fails.
+    static func failedReadBack(_ entry: inout Manifest.Entry, _ error: Error) {
+        entry.status = .failed
+        entry.error = "written file cannot be read back: \(error)"
+        entry.pass = false
     }
 
     /// The written file's size and SHA-256 into `entry`.
@@ -83,8 +99,7 @@ public enum DeliverableCheck {
                 plays = .some(animation.plays)
             }
             let length = measured.duration ?? 0
-            var checks = [Manifest.Check(name: "resolution", pass: measured.width == preset.width && measured.height == preset.height,
-                                         detail: "\(measured.width ?? 0)x\(measured.height ?? 0), preset \(preset.width)x\(preset.height)")]
+            var checks = [resolution(measured, preset)]
             // The loop as encoded: its frames at the rate that fitted, to one of its frames (GIF
             // delays are whole hundredths, WebP's thousandths).
             let expected = entry.display?.loopSeconds ?? expectedLength
@@ -103,16 +118,9 @@ public enum DeliverableCheck {
                                                  detail: read == nil ? "loops forever, limit \(limit) s" : String(format: "%.2f s animated, limit %g s", total, limit)))
                 }
             }
-            if let maximum = preset.maxFileSize, let size = entry.size {
-                checks.append(Manifest.Check(name: "file_size", pass: size <= maximum, detail: "\(size) bytes, budget \(maximum)"))
-            }
-            entry.measured = measured
-            entry.checks = checks
-            entry.pass = checks.allSatisfy(\.pass)
+            settle(&entry, measured: measured, checks: checks, preset: preset, limit: "budget")
         } catch {
-            entry.status = .failed
-            entry.error = "written file cannot be read back: \(error)"
-            entry.pass = false
+            failedReadBack(&entry, error)
         }
         return entry
     }
