@@ -78,6 +78,9 @@ public struct PlatformPreset: Sendable, Equatable, Codable {
     public var stillAt: Double?
     /// For display ads: how many times the loop plays (IAB: the animation stops within 15 s).
     public var plays: Int?
+    /// A `.cube` LUT every deliverable of this preset is graded by before its reframe (an absolute
+    /// path; the preset file names it relative to itself).
+    public var lut: String? = nil
     /// The file's group: a display preset written in several formats is one file naming them all
     /// (`display-300x250` gives `display-300x250-gif`, `-webp`, `-mp4`); asking for the group asks for each.
     public var group: String?

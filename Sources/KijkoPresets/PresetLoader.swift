@@ -173,13 +173,20 @@ public struct PresetLoader: Sendable {
         }
         let stillAt = try f.double("still_at", in: 0...86_400)
         let plays = try f.int("plays", in: 1...100)
+        var lut = try f.string("lut")
+        if let named = lut {
+            let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+            let path = named.hasPrefix("/") ? named : folder.appendingPathComponent(named).standardizedFileURL.path
+            guard FileManager.default.fileExists(atPath: path) else { throw f.fail("lut", nil, "no such file: \(path)") }
+            lut = path
+        }
         try f.finish()
         if kind == .display && (audio != nil || loudness != nil) { throw f.fail("audio", nil, "a display ad is silent: leave out audio and loudness") }
         let one = PlatformPreset(name: name, description: description, kind: kind, width: width, height: height, aspect: aspect,
                                  ratePolicy: policy, rate: rate, minDuration: minDuration, maxDuration: maxDuration,
                                  optimalDuration: optimal, targetDuration: target, video: video, colour: colour, audio: audio,
                                  loudness: loudness, truePeak: truePeak, maxFileSize: maxBytes,
-                                 safeZone: safe, reframe: reframe, container: container, stillAt: stillAt, plays: plays, source: file)
+                                 safeZone: safe, reframe: reframe, container: container, stillAt: stillAt, plays: plays, lut: lut, source: file)
         guard let containers, !containers.isEmpty else { return [one] }
         return containers.map { format in
             var preset = one

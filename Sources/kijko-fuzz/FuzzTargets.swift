@@ -9,7 +9,7 @@ import KijkoQC
 /// when it parses, go on as the product would (write the EDL back and read it again, export the
 /// timeline, decode the first seconds). An error is a fine answer; a crash or a hang is not.
 enum FuzzTargets {
-    static let names = ["edl", "shots", "template", "qc-profile", "preset", "media", "animation"]
+    static let names = ["edl", "shots", "template", "qc-profile", "preset", "media", "animation", "colour"]
 
     static func run(_ name: String, _ data: Data) {
         switch name {
@@ -20,8 +20,18 @@ enum FuzzTargets {
         case "preset": _ = try? PresetLoader.load(path: file(data, "yaml"))
         case "media": media(data)
         case "animation": _ = AnimationInfo.parse(data)   // a display ad's GIF or WebP blocks
+        case "colour": colour(data)
         default: break
         }
+    }
+
+    /// A `.cube` LUT (graded onto a small picture when it reads) and ASC CDL XML.
+    static func colour(_ data: Data) {
+        _ = try? CDLFile.parse(data, file: "fuzz.ccc")
+        guard let lut = try? CubeLUT.parse(data, file: "fuzz.cube"),
+              let graph = try? FilterGraph("color=c=0x7a5c40:s=16x4,format=gbrp10le"), let frame = try? Frame(),
+              (try? graph.pull(into: frame)) == .frame else { return }
+        _ = try? ColourGrader(lut: lut).grade(frame)
     }
 
     static func edl(_ data: Data) {

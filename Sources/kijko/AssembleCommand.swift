@@ -36,6 +36,8 @@ struct AssembleCommand: AsyncParsableCommand {
     @Option(help: "An ASC CDL file (.cdl, .ccc, .cc; repeatable): its corrections grade the clips that name them (* ASC_CC_XML ID) or whose name or reel is an id.")
     var cdl: [String] = []
     @Flag(help: "Render without the ASC CDL grades the EDL or --cdl files give.") var ignoreCdl = false
+    @Option(help: "A .cube LUT (3D, 1D, or Resolve's shaper and cube) applied to every clip after its CDL, in the source's colour space.")
+    var lut: String?
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -84,6 +86,7 @@ struct AssembleCommand: AsyncParsableCommand {
                                        lenient: lenient, planOnly: planOnly)
         request.settings.applyCDL = !ignoreCdl
         request.cdlFiles = cdl
+        request.lutFile = lut
         request.allowOutside = allowOutside
         return request
     }

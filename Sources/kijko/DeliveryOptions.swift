@@ -14,6 +14,8 @@ struct DeliveryOptions: ParsableArguments {
     @Option(name: .customLong("in"), help: "Start of the section to deliver: seconds or HH:MM:SS:FF.") var inPoint: String?
     @Option(help: "End of the section (exclusive): seconds or HH:MM:SS:FF.") var until: String?
     @Option(help: "Video encoder threads per deliverable (default: the cores shared among the deliverables).") var threads: Int?
+    @Option(help: "A .cube LUT grading every deliverable (over presets' own lut:), before the reframe, in the master's colour space.")
+    var lut: String?
     @Flag(help: "Overwrite existing outputs.") var force = false
 
     var loader: PresetLoader { PresetLoader.standard(extra: presetsDir) }
@@ -34,6 +36,7 @@ struct DeliveryOptions: ParsableArguments {
         request.until = until
         request.encoderThreads = threads
         request.force = force
+        request.lutFile = lut
         return request
     }
 

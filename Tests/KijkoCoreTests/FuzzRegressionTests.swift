@@ -10,6 +10,7 @@ import Testing
         ("edl", ["Fixtures/fuzz/edl", "Fixtures/edl"]), ("shots", ["Fixtures/fuzz/shots", "Fixtures/shots"]),
         ("template", ["Fixtures/fuzz/template", "presets/workflows"]), ("qc-profile", ["Fixtures/fuzz/qc-profile", "presets/qc"]),
         ("preset", ["Fixtures/fuzz/preset", "presets/platforms"]), ("animation", ["Fixtures/fuzz/animation"]),
+        ("colour", ["Fixtures/fuzz/colour"]),
     ]
 
     @Test(arguments: targets.map(\.0))

@@ -9,7 +9,7 @@ import KijkoMedia
 /// of each channel) and on a 10-bit YUV picture; the decisions an editor hands over (EDL
 /// comments, `.ccc`/`.cdl`/`.cc` files, by `* ASC_CC_XML` or by clip name) applied by the render.
 @Suite struct ColourGradeTests {
-    static let look = CDLGrader.Values(slope: [1.2, 1.0, 0.8], offset: [0.05, 0, -0.02], power: [1.0, 1.1, 0.9], saturation: 0.8)
+    static let look = CDL(slope: [1.2, 1.0, 0.8], offset: [0.05, 0, -0.02], power: [1.0, 1.1, 0.9], saturation: 0.8)
 
     /// A picture from a filter graph of sources (`color`, `geq`).
     static func picture(_ description: String) throws -> Frame {
@@ -33,14 +33,14 @@ import KijkoMedia
     /// Every code value of each channel, through the grader, within one code value of the formula
     /// (8-bit gbrp: 256 values; 10-bit gbrp10: 1024) — the channels differ in each pixel, so
     /// saturation mixes real colours.
-    static let vivid = CDLGrader.Values(slope: [0.9, 1.1, 1.0], offset: [0.02, -0.01, 0], power: [1.2, 1.0, 0.8], saturation: 1.5)
+    static let vivid = CDL(slope: [0.9, 1.1, 1.0], offset: [0.02, -0.01, 0], power: [1.2, 1.0, 0.8], saturation: 1.5)
 
     @Test(arguments: [(8, 255, false), (10, 1023, false), (8, 255, true), (10, 1023, true)])
     func theGraderFollowsTheFormulaOnRamps(bits: Int, top: Int, saturated: Bool) throws {
         let look = saturated ? Self.vivid : Self.look
         let format = bits == 8 ? "gbrp" : "gbrp10le"
         let ramp = try Self.picture("color=c=black:s=\(top + 1)x2,format=\(format),geq=r='X':g='\(top)-X':b='mod(X*7\\,\(top + 1))'")
-        let graded = try CDLGrader(look).grade(ramp)
+        let graded = try ColourGrader(cdl: look).grade(ramp)
         #expect(graded.pixelFormat == ramp.pixelFormat && graded.width == ramp.width)
         let before = Self.rgb(ramp, bytes: bits == 8 ? 1 : 2), after = Self.rgb(graded, bytes: bits == 8 ? 1 : 2)
         var worst = 0.0
@@ -55,7 +55,7 @@ import KijkoMedia
         // power 1.1) keeps nearly every one of the 1,024 levels.
         if bits == 10 && !saturated {
             let grey = try Self.picture("color=c=black:s=1024x2,format=gbrp10le,geq=r='X':g='X':b='X'")
-            let out = Self.rgb(try CDLGrader(Self.look).grade(grey), bytes: 2)
+            let out = Self.rgb(try ColourGrader(cdl: Self.look).grade(grey), bytes: 2)
             for channel in [out.map(\.0), out.map(\.1), out.map(\.2)] {
                 #expect(zip(channel, channel.dropFirst()).allSatisfy { $1 >= $0 && $1 - $0 <= 3 }, "\(channel.prefix(40))")
             }
@@ -67,7 +67,7 @@ import KijkoMedia
     /// format and tags; measured back through the same matrix, it follows the formula.
     @Test func aYUVPictureIsGradedInItsOwnMatrix() throws {
         let source = try Self.picture("color=c=0x7a5c40:s=64x16,format=yuv444p10le,setparams=colorspace=bt709:range=tv:color_primaries=bt709:color_trc=bt709")
-        let graded = try CDLGrader(Self.look).grade(source)
+        let graded = try ColourGrader(cdl: Self.look).grade(source)
         #expect(graded.pixelFormat == source.pixelFormat && graded.colour == source.colour)
         func measured(_ frame: Frame) throws -> (Double, Double, Double) {
             let graph = try FilterGraph("[in]scale=in_color_matrix=bt709:in_range=tv,format=gbrp16le[out]",
@@ -86,14 +86,14 @@ import KijkoMedia
     }
 
     @Test func identityAndBadNumbers() throws {
-        let identity = CDLGrader.Values(slope: [1, 1, 1], offset: [0, 0, 0], power: [1, 1, 1], saturation: 1)
+        let identity = CDL(slope: [1, 1, 1], offset: [0, 0, 0], power: [1, 1, 1], saturation: 1)
         #expect(identity.isIdentity && Self.look.problem == nil)
-        for bad in [CDLGrader.Values(slope: [1, 1], offset: [0, 0, 0], power: [1, 1, 1], saturation: 1),
-                    CDLGrader.Values(slope: [1, 1, 1], offset: [0, 0, 0], power: [1, 0, 1], saturation: 1),
-                    CDLGrader.Values(slope: [1, .nan, 1], offset: [0, 0, 0], power: [1, 1, 1], saturation: 1),
-                    CDLGrader.Values(slope: [1, 1, 1], offset: [0, 0, 0], power: [1, 1, 1], saturation: -1)] {
+        for bad in [CDL(slope: [1, 1], offset: [0, 0, 0], power: [1, 1, 1], saturation: 1),
+                    CDL(slope: [1, 1, 1], offset: [0, 0, 0], power: [1, 0, 1], saturation: 1),
+                    CDL(slope: [1, .nan, 1], offset: [0, 0, 0], power: [1, 1, 1], saturation: 1),
+                    CDL(slope: [1, 1, 1], offset: [0, 0, 0], power: [1, 1, 1], saturation: -1)] {
             #expect(bad.problem != nil, "\(bad)")
-            #expect(throws: MediaError.self) { _ = try CDLGrader(bad) }
+            #expect(throws: MediaError.self) { _ = try ColourGrader(cdl: bad) }
         }
     }
 
@@ -133,6 +133,11 @@ import KijkoMedia
             ("<ColorDecisionList>\n<ColorDecision>\n<ColorCorrectionRef ref=\"x\"/>\n</ColorDecision>\n</ColorDecisionList>",
              "show.ccc:3: ColorCorrectionRef x"),
         ]
+        // Bytes that are not UTF-8 in an element's name (FoundationXML traps on them): refused first.
+        let bytes = Data("<?xml \">\n<Col".utf8) + Data([0xFF, 0xFF]) + Data("orCorrection/>".utf8)
+        #expect(throws: CDLFile.Problem(file: "show.ccc", line: 2, message: "not UTF-8 text")) {
+            _ = try CDLFile.parse(bytes, file: "show.ccc")
+        }
         for (text, wanted) in cases {
             do {
                 _ = try CDLFile.parse(Data(text.utf8), file: "show.ccc")
@@ -192,8 +197,8 @@ import KijkoMedia
             let p = Self.rgb(rgb, bytes: 2)[160]
             return (Double(p.0) / 65_535, Double(p.1) / 65_535, Double(p.2) / 65_535)
         }
-        let decisions: [CDLGrader.Values] = [Self.look, CDLGrader.Values(ColorDecision(slope: [0.9, 1, 1.1], offset: [0, 0.01, 0], power: [1, 1, 1.2], saturation: 1.2)),
-                                             CDLGrader.Values(ColorDecision(saturation: 0))]
+        let decisions: [CDL] = [Self.look, CDL(ColorDecision(slope: [0.9, 1, 1.1], offset: [0, 0.01, 0], power: [1, 1, 1.2], saturation: 1.2)),
+                                             CDL(ColorDecision(saturation: 0))]
         for (i, decision) in decisions.enumerated() {
             let source = try colour(folder + "/plain.mov", 12 + 25 * i), result = try colour(folder + "/graded.mov", 12 + 25 * i)
             let want = decision.apply(source)

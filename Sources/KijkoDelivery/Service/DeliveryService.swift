@@ -26,6 +26,8 @@ public enum DeliveryService {
         public var until: String?
         public var encoderThreads: Int?
         public var force = false
+        /// A `.cube` LUT grading every deliverable (over presets' own `lut:`).
+        public var lutFile: String?
 
         public init(master: String, presets: [PlatformPreset], outputFolder: String) {
             self.master = master
@@ -118,6 +120,7 @@ public enum DeliveryService {
         out.cropPath = request.cropPath
         out.lockZoom = request.lockZoom
         out.endCard = request.endCard
+        out.lutFile = request.lutFile
         return out
     }
 

@@ -28,6 +28,8 @@ final class DeliverableWorker: @unchecked Sendable {
     private(set) var failure: String?
     /// The cutdown it plays, for the manifest.
     var cutdown: Manifest.Cutdown?
+    /// The LUT file its frames come graded by (the decoding thread grades them).
+    var lut: String?
     /// Frames encoded so far (read from the decoding thread for progress).
     let framesWritten = Atomic<Int>(0)
 

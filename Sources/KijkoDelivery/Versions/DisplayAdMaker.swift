@@ -123,9 +123,9 @@ public struct DisplayAdMaker {
 
     /// The loop's frames: `plan`'s selection of the master decoded (each segment from its
     /// keyframe), cropped to the smart window when `cropTrack` is given, through the plan's video
-    /// chain (reframe, rate, yuv420p); pts count the output's frames.
-    public static func frames(master: String, plan: DeliverablePlan, masterRate: Rational,
-                              cropTrack: CropPath.Track?, cancel: CancellationFlag? = nil) throws -> (frames: [Frame], format: FilterInputFormat) {
+    /// chain (reframe, rate, yuv420p), graded by `grader` first; pts count the output's frames.
+    public static func frames(master: String, plan: DeliverablePlan, masterRate: Rational, cropTrack: CropPath.Track?,
+                              grader: ColourGrader? = nil, cancel: CancellationFlag? = nil) throws -> (frames: [Frame], format: FilterInputFormat) {
         let reader = try FrameReader(path: master)
         let input = reader.frameFormat
         guard case let .video(_, _, pixelFormat, timeBase, _, frameRate) = input else {
@@ -144,7 +144,7 @@ public struct DisplayAdMaker {
         var videoGraph = try graph(cropped: nil)
         var format: FilterInputFormat? = nil
         var frames: [Frame] = []
-        let frame = try Frame(), out = try Frame()
+        let decoded = try Frame(), out = try Frame()
         func drain() throws {
             while try videoGraph.pull(into: out) == .frame {
                 if format == nil { format = videoGraph.outputFormat() }
@@ -155,11 +155,12 @@ public struct DisplayAdMaker {
         }
         for segment in plan.selection.segments {
             try reader.seek(toFrame: segment.lowerBound)
-            while try reader.next(into: frame) {
+            while try reader.next(into: decoded) {
                 try cancel.check()
-                let index = reader.frameIndex(ofPTS: frame.pts ?? reader.startPTS)
+                let index = reader.frameIndex(ofPTS: decoded.pts ?? reader.startPTS)
                 if index >= segment.upperBound { break }
                 guard index >= segment.lowerBound, let position = plan.selection.position(of: index) else { continue }
+                let frame = try grader?.grade(decoded) ?? decoded
                 frame.pts = rescale(Int64(position), from: plan.selection.rate.inverted, to: timeBase)
                 if let cropTrack, let window = cropTrack.window(at: index) {
                     try frame.crop(x: window.x, y: window.y, width: window.width, height: window.height)

@@ -31,6 +31,8 @@ public struct Manifest: Codable, Sendable {
         public var cutdown: Cutdown?
         /// A display ad's loop and the setting that fitted its budget.
         public var display: Display?
+        /// The `.cube` LUT its picture was graded by, before the reframe.
+        public var lut: String?
         /// `linear` (gain only) or `limited` (gain and a true-peak limiter).
         public var loudnessMode: String?
         public var gainDb: Double?

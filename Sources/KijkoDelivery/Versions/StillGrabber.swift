@@ -7,14 +7,16 @@ public import KijkoMedia
 public enum StillGrabber {
     /// - Parameter window: a smart reframe's crop of the master at that frame (of the still's
     ///   shape), taken before the scale; nil reframes as `reframe` says (smart as fit).
+    /// - Parameter grader: grades the master's frame before the reframe.
     public static func grab(master: String, preset: PlatformPreset, reframe: PlatformPreset.Reframe,
-                            at seconds: Double, window: CropWindow? = nil, to path: String) throws {
+                            at seconds: Double, window: CropWindow? = nil, grader: ColourGrader? = nil, to path: String) throws {
         let reader = try FrameReader(path: master)
         try reader.seek(toPTS: reader.startPTS + Int64(seconds / reader.timeBase.doubleValue))
-        let frame = try Frame()
-        guard try reader.next(into: frame) else {
+        let decoded = try Frame()
+        guard try reader.next(into: decoded) else {
             throw MediaError(file: master, stage: .decode, reason: "no frame at \(seconds) s")
         }
+        let frame = try grader?.grade(decoded) ?? decoded
         let jpeg = preset.container == "jpg" || preset.container == "jpeg"
         let pixel = jpeg ? "yuvj420p" : "rgb24"
         var input = reader.frameFormat

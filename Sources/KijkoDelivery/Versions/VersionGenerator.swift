@@ -27,6 +27,9 @@ public final class VersionGenerator {
         public var lockZoom = false
         /// Seconds at the end of the master kept whole in every cutdown (packshot, logo).
         public var endCard = 2.0
+        /// A `.cube` LUT grading every deliverable (over presets' own `lut:`), before the reframe,
+        /// in the master's colour space.
+        public var lutFile: String?
 
         public init(master: String, presets: [PlatformPreset], reframe: PlatformPreset.Reframe? = nil,
                     outputFolder: String, force: Bool = false, start: Double? = nil, end: Double? = nil,
@@ -79,6 +82,8 @@ public final class VersionGenerator {
         guard end > start else {
             throw MediaError(file: master, stage: .configure, reason: "--in \(start) s is not before --until \(end) s")
         }
+        let grades: DeliverableGrades
+        do { grades = try DeliverableGrades(runLUT: request.lutFile) } catch { throw ServiceError(error.description) }
         // One run at a time into a folder (what a killed run left is removed below, safely: nobody else writes here).
         let lock = try FolderLock(request.outputFolder)
         defer { withExtendedLifetime(lock) {} }
@@ -189,12 +194,17 @@ public final class VersionGenerator {
                                                       cutdown: cutdown, checks: [], pass: false)
                 continue
             }
+            do { _ = try grades.grader(for: preset) } catch {
+                entries[preset.name] = Self.failed(preset, path: path, reframe: reframe, message: error.description)
+                continue
+            }
             let plan = DeliverablePlan(preset: preset, path: path, reframe: reframe, masterRate: masterRate,
                                        selection: chosen.0, loudness: try decision(preset, chosen.0))
             let worker = DeliverableWorker(plan: plan, video: reader.frameFormat, audio: audioReader.map(\.frameFormat),
                                            sar: sar, masterRate: masterRate,
                                            cropTrack: plan.reframe == .smart ? crops?.track(aspect: preset.aspect) : nil)
             worker.cutdown = cutdown
+            worker.lut = grades.file(for: preset)
             workers.append(worker)
         }
 
@@ -206,7 +216,8 @@ public final class VersionGenerator {
             for worker in workers { worker.start() }
             do {
                 try cancel.check()
-                try decode(reader: reader, audio: audioReader, start: start, end: end, workers: workers, cancel: cancel, progress: progress)
+                try decode(reader: reader, audio: audioReader, start: start, end: end, workers: workers, grades: grades,
+                           cancel: cancel, progress: progress)
             } catch {
                 // Workers drop what they made (no partial file stays) and end before the error goes up.
                 for worker in workers { worker.submit(.abandon) }
@@ -222,7 +233,7 @@ public final class VersionGenerator {
                 entries[plan.preset.name] = Self.failed(plan.preset, path: plan.path, reframe: plan.reframe, message: failure)
             } else {
                 entries[plan.preset.name] = Manifest.Entry(
-                    preset: plan.preset.name, path: plan.path, status: .done, reframe: plan.reframe.rawValue, cutdown: worker.cutdown,
+                    preset: plan.preset.name, path: plan.path, status: .done, reframe: plan.reframe.rawValue, cutdown: worker.cutdown, lut: worker.lut,
                     loudnessMode: plan.preset.loudness == nil ? nil : (plan.limited ? "limited" : "linear"),
                     gainDb: plan.preset.loudness == nil ? nil : (plan.gainDb * 100).rounded() / 100, checks: [], pass: false)
             }
@@ -239,9 +250,10 @@ public final class VersionGenerator {
             do {
                 let at = preset.stillAt ?? (start + end) / 2
                 let window = reframe == .smart ? crops?.track(aspect: preset.aspect)?.window(at: Int((at * masterRate.doubleValue).rounded())) : nil
-                try StillGrabber.grab(master: master, preset: preset, reframe: reframe, at: at, window: window, to: path)
+                try StillGrabber.grab(master: master, preset: preset, reframe: reframe, at: at, window: window,
+                                      grader: try grades.grader(for: preset), to: path)
                 entries[preset.name] = Manifest.Entry(preset: preset.name, path: path, status: .done, reframe: reframe.rawValue,
-                                                      checks: [], pass: false)
+                                                      lut: grades.file(for: preset), checks: [], pass: false)
             } catch {
                 entries[preset.name] = Self.failed(preset, path: path, reframe: reframe, message: "\(error)")
             }
@@ -272,11 +284,12 @@ public final class VersionGenerator {
                 selections[preset.name] = .success((selection, plan))
                 let deliverable = DeliverablePlan(preset: preset, path: path, reframe: reframe, masterRate: masterRate,
                                                   selection: selection, loudness: nil)
-                let key = "\(selection.segments)|\(reframe)|\(preset.width)x\(preset.height)|\(deliverable.outputRate)"
+                let key = "\(selection.segments)|\(reframe)|\(preset.width)x\(preset.height)|\(deliverable.outputRate)|\(grades.file(for: preset) ?? "")"
                 if loopFrames?.key != key {
                     loopFrames = nil   // the previous loop's frames go before the next are decoded
                     let made = try DisplayAdMaker.frames(master: master, plan: deliverable, masterRate: masterRate,
-                                                         cropTrack: reframe == .smart ? crops?.track(aspect: preset.aspect) : nil, cancel: cancel)
+                                                         cropTrack: reframe == .smart ? crops?.track(aspect: preset.aspect) : nil,
+                                                         grader: try grades.grader(for: preset), cancel: cancel)
                     loopFrames = (key, made.frames, made.format)
                 }
                 guard let (frames, format) = loopFrames.map({ ($0.frames, $0.format) }) else { continue }
@@ -285,6 +298,7 @@ public final class VersionGenerator {
                 var entry = outcome.failure.map { Self.failed(preset, path: path, reframe: reframe, message: $0) }
                     ?? Manifest.Entry(preset: preset.name, path: path, status: .done, reframe: reframe.rawValue, checks: [], pass: false)
                 entry.display = outcome.display
+                entry.lut = grades.file(for: preset)
                 entry.cutdown = plan.map { Manifest.Cutdown($0, endCardSeconds: Self.adEndCard(preset, request.endCard)) }
                 entries[preset.name] = entry
             } catch let error as CancellationError {
@@ -389,9 +403,11 @@ public final class VersionGenerator {
         Manifest.Entry(preset: preset.name, path: path, status: .failed, error: message, reframe: reframe.rawValue, checks: [], pass: false)
     }
 
-    /// The one decode: picture and sound in time order, each frame referenced to every worker.
+    /// The one decode: picture and sound in time order, each frame referenced to every worker (graded
+    /// first, once per LUT, for the workers a LUT grades).
     private func decode(reader: FrameReader, audio: FrameReader?, start: Double, end: Double,
-                        workers: [DeliverableWorker], cancel: CancellationFlag?, progress: ((Progress) -> Void)?) throws {
+                        workers: [DeliverableWorker], grades: DeliverableGrades, cancel: CancellationFlag?,
+                        progress: ((Progress) -> Void)?) throws {
         let frameSeconds = reader.frameRate.inverted.doubleValue
         let total = Int(((end - start) / frameSeconds).rounded())
         if start > 0 {
@@ -418,7 +434,13 @@ public final class VersionGenerator {
             if at >= end { break }
             let index = reader.frameIndex(ofPTS: frame.pts ?? 0)
             frame.pts = (frame.pts ?? reader.startPTS) - reader.startPTS
-            for worker in workers { worker.submit(.video(try frame.reference(), index)) }
+            // Graded once per LUT, handed to every deliverable it grades.
+            var graded: [String: Frame] = [:]
+            for worker in workers {
+                guard let lut = worker.lut else { worker.submit(.video(try frame.reference(), index)); continue }
+                if graded[lut] == nil { graded[lut] = try grades.grader(file: lut).grade(frame) }
+                worker.submit(.video(try graded[lut]!.reference(), index))
+            }
             try feedAudio(until: at + frameSeconds)
             count += 1
             if let progress, count % 5 == 0 || count == total {

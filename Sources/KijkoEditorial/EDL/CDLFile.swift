@@ -1,20 +1,12 @@
 public import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
+public import KijkoCore
 
 /// ASC CDL XML: a `.cdl` (`ColorDecisionList` of `ColorDecision`s), a `.ccc`
 /// (`ColorCorrectionCollection`) or a `.cc` (one `ColorCorrection`), each correction by its `id`
 /// with its `SOPNode` (`Slope`, `Offset`, `Power`: three numbers each) and `SatNode`
 /// (`Saturation`); a missing node is the identity. An error names the file, the line and what is wrong.
 public enum CDLFile {
-    public struct Problem: Error, CustomStringConvertible, Sendable {
-        public let file: String
-        public let line: Int?
-        public let message: String
-
-        public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
-    }
+    public typealias Problem = FileProblem
 
     /// The corrections in `path`, by id (a correction without one is named after the file).
     public static func read(path: String) throws(Problem) -> [String: ColorDecision] {
@@ -26,95 +18,61 @@ public enum CDLFile {
     }
 
     public static func parse(_ data: Data, file: String) throws(Problem) -> [String: ColorDecision] {
-        let reader = Reader(file: file)
-        let parser = XMLParser(data: data)
-        parser.delegate = reader
-        parser.shouldResolveExternalEntities = false
-        let parsed = parser.parse()
-        if let problem = reader.problem { throw problem }
-        guard parsed else {
-            throw Problem(file: file, line: parser.lineNumber, message: "not XML: \(parser.parserError.map { "\($0.localizedDescription)" } ?? "unreadable")")
+        var corrections: [String: ColorDecision] = [:]
+        var sawRoot = false
+        var current: (id: String, decision: ColorDecision)?
+        var text = ""
+        func fail(_ line: Int, _ message: String) -> Problem { Problem(file: file, line: line, message: message) }
+        for event in try XMLReader.events(data, file: file) {
+            switch event {
+            case .text(let more):
+                text += more
+            case .start(let element, let attributes, let line):
+                text = ""
+                let name = local(element)
+                if ["ColorDecisionList", "ColorCorrectionCollection", "ColorCorrection"].contains(name) { sawRoot = true }
+                if name == "ColorCorrection" {
+                    if current != nil { throw fail(line, "a ColorCorrection inside another") }
+                    current = (attributes["id"] ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent, ColorDecision())
+                } else if name == "ColorCorrectionRef" {
+                    throw fail(line, "ColorCorrectionRef \(attributes["ref"] ?? "?") refers to a correction elsewhere: give the .ccc or .cc that holds it instead")
+                } else if ["Slope", "Offset", "Power", "Saturation"].contains(name), current == nil {
+                    throw fail(line, "\(name) outside a ColorCorrection")
+                }
+            case .end(let element, let line):
+                let name = local(element)
+                let given = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                switch name {
+                case "Slope", "Offset", "Power":
+                    let words = given.split(whereSeparator: \.isWhitespace)
+                    let values = words.compactMap { Double($0) }.filter(\.isFinite)
+                    guard words.count == 3, values.count == 3 else { throw fail(line, "\(name) needs three numbers, got \(given)") }
+                    if name == "Slope" { current?.decision.slope = values }
+                    if name == "Offset" { current?.decision.offset = values }
+                    if name == "Power" { current?.decision.power = values }
+                case "Saturation":
+                    guard let value = Double(given), value.isFinite else { throw fail(line, "Saturation needs a number, got \(given)") }
+                    current?.decision.saturation = value
+                case "ColorCorrection":
+                    if let done = current {
+                        if corrections[done.id] != nil { throw fail(line, "ColorCorrection id \(done.id) is given twice") }
+                        corrections[done.id] = done.decision
+                    }
+                    current = nil
+                default:
+                    break
+                }
+                text = ""
+            }
         }
-        guard reader.depth == 0 else { throw Problem(file: file, line: parser.lineNumber, message: "cut short: an element is never closed") }
-        guard reader.sawRoot else {
+        guard sawRoot else {
             throw Problem(file: file, line: nil, message: "no ColorDecisionList, ColorCorrectionCollection or ColorCorrection: not an ASC CDL file")
         }
-        return reader.corrections
+        return corrections
     }
 
-    final class Reader: NSObject, XMLParserDelegate {
-        let file: String
-        var corrections: [String: ColorDecision] = [:]
-        var problem: Problem?
-        var sawRoot = false
-        /// Elements open.
-        var depth = 0
-        private var current: (id: String, line: Int, decision: ColorDecision)?
-        private var text = ""
-
-        init(file: String) { self.file = file }
-
-        func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
-            text = ""
-            depth += 1
-            let name = Self.local(element)
-            if ["ColorDecisionList", "ColorCorrectionCollection", "ColorCorrection"].contains(name) { sawRoot = true }
-            guard problem == nil else { return }
-            if name == "ColorCorrection" {
-                if current != nil { fail(parser, "a ColorCorrection inside another"); return }
-                let id = attributes["id"] ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-                current = (id, parser.lineNumber, ColorDecision())
-            } else if name == "ColorCorrectionRef" {
-                fail(parser, "ColorCorrectionRef \(attributes["ref"] ?? "?") refers to a correction elsewhere: give the .ccc or .cc that holds it instead")
-            } else if ["Slope", "Offset", "Power", "Saturation"].contains(name), current == nil {
-                fail(parser, "\(name) outside a ColorCorrection")
-            }
-        }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
-
-        func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
-            let name = Self.local(element)
-            depth -= 1
-            guard problem == nil else { return }
-            switch name {
-            case "Slope", "Offset", "Power":
-                let words = text.split(whereSeparator: \.isWhitespace)
-                let values = words.compactMap { Double($0) }.filter(\.isFinite)
-                guard words.count == 3, values.count == 3 else {
-                    fail(parser, "\(name) needs three numbers, got \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
-                    return
-                }
-                if name == "Slope" { current?.decision.slope = values }
-                if name == "Offset" { current?.decision.offset = values }
-                if name == "Power" { current?.decision.power = values }
-            case "Saturation":
-                guard let value = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)), value.isFinite else {
-                    fail(parser, "Saturation needs a number, got \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
-                    return
-                }
-                current?.decision.saturation = value
-            case "ColorCorrection":
-                if let current {
-                    if corrections[current.id] != nil { fail(parser, "ColorCorrection id \(current.id) is given twice") }
-                    corrections[current.id] = current.decision
-                }
-                current = nil
-            default:
-                break
-            }
-            text = ""
-        }
-
-        func fail(_ parser: XMLParser, _ message: String) {
-            problem = Problem(file: file, line: parser.lineNumber, message: message)
-            parser.abortParsing()
-        }
-
-        /// `cdl:Slope` → `Slope`.
-        static func local(_ name: String) -> String { name.split(separator: ":").last.map(String.init) ?? name }
-    }
+    /// `cdl:Slope` → `Slope`.
+    static func local(_ name: String) -> String { name.split(separator: ":").last.map(String.init) ?? name }
 }
 
 extension Timeline {

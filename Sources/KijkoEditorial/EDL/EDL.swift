@@ -116,7 +116,7 @@ public struct ColorDecision: Codable, Sendable, Hashable {
     }
 }
 
-extension CDLGrader.Values {
+extension CDL {
     /// The numbers of an ASC CDL decision.
     public init(_ decision: ColorDecision) {
         self.init(slope: decision.slope, offset: decision.offset, power: decision.power, saturation: decision.saturation)

@@ -25,7 +25,7 @@ final class PictureSource {
 
     /// The conformed picture of file frame `index` (a new reference), graded by `grader` when
     /// given; nil past the end of the file.
-    func picture(_ index: Int, grader: CDLGrader? = nil) throws(MediaError) -> Frame? {
+    func picture(_ index: Int, grader: ColourGrader? = nil) throws(MediaError) -> Frame? {
         let wanted = max(0, index)
         // Backwards, or far ahead: seek (to the keyframe before, then decode forward).
         if raw == nil || wanted < currentIndex || wanted > currentIndex + 48 {

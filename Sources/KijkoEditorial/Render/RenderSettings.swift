@@ -18,6 +18,8 @@ public struct RenderSettings: Sendable {
     public var burnIn: BurnInOptions
     /// Apply each clip's ASC CDL (from the EDL's `* ASC_SOP`/`* ASC_SAT`, or a CDL file) to its picture.
     public var applyCDL = true
+    /// A show LUT applied to every clip's picture after its CDL, in the source's colour space.
+    public var lut: CubeLUT?
 
     public init(width: Int = 1920, height: Int = 1080, preset: Preset = .proxy, sampleRate: Int = 48_000,
                 channels: Int = 2, cutCrossfadeSamples: Int = 480, burnIn: BurnInOptions = []) {

@@ -37,6 +37,8 @@ public struct RenderReport: Codable, Sendable {
     public var missing: [String]
     /// Events (or, with no event number, clip names) whose ASC CDL was applied.
     public var graded: [String]
+    /// The show LUT applied to every clip's picture (its file), if any.
+    public var lut: String?
     public var warnings: [String]
 }
 
@@ -107,7 +109,7 @@ public final class TimelineRenderer {
                 case nil: 1
                 }
                 var source: MediaLibrary.Source?
-                if settings.applyCDL, let cdl = clip.colorDecision, let problem = CDLGrader.Values(cdl).problem {
+                if settings.applyCDL, let cdl = clip.colorDecision, let problem = CDL(cdl).problem {
                     throw RenderError(event: clip.event, clip: clip.name, message: "its ASC CDL cannot be applied: \(problem)")
                 }
                 if clip.isGenerator {
@@ -195,7 +197,7 @@ public final class TimelineRenderer {
         }
 
         var sources: [String: PictureSource] = [:]
-        var graders: [ColorDecision: CDLGrader] = [:]
+        var graders: [CDL: ColourGrader] = [:]
         var graded: [String] = []
         var previous: Shot?
         var transitions = 0, gaps = 0, clips = 0
@@ -208,7 +210,7 @@ public final class TimelineRenderer {
                 previous = nil
             case .shot(let shot):
                 clips += 1
-                if settings.applyCDL, shot.source != nil, let cdl = shot.clip.colorDecision, !CDLGrader.Values(cdl).isIdentity {
+                if settings.applyCDL, shot.source != nil, let cdl = shot.clip.colorDecision, !CDL(cdl).isIdentity {
                     graded.append(shot.clip.event.map { String(format: "%03d", $0) } ?? shot.clip.name)
                 }
                 try burnIn?.begin(recordFrame: timeline.startFrame + written, clipName: shot.clip.name,
@@ -258,17 +260,19 @@ public final class TimelineRenderer {
         try muxer.finish()
         return RenderReport(output: path, frames: written, seconds: Double(written) / rate.doubleValue,
                             width: settings.width, height: settings.height, frameRate: rate, clips: clips,
-                            transitions: transitions, gaps: gaps, missing: missing, graded: graded, warnings: warnings)
+                            transitions: transitions, gaps: gaps, missing: missing, graded: graded, lut: settings.lut?.file, warnings: warnings)
     }
 
     /// The picture of `shot` at record offset `offset` (which may run past its end, for the
-    /// outgoing side of a transition), graded by its clip's ASC CDL; nil when the clip has no media.
+    /// outgoing side of a transition), graded by its clip's ASC CDL and the show LUT; nil when the
+    /// clip has no media.
     private func picture(_ shot: Shot, offset: Int, sources: inout [String: PictureSource],
-                         graders: inout [ColorDecision: CDLGrader]) throws -> Frame? {
-        var grader: CDLGrader?
-        if settings.applyCDL, let cdl = shot.clip.colorDecision, !CDLGrader.Values(cdl).isIdentity {
+                         graders: inout [CDL: ColourGrader]) throws -> Frame? {
+        var grader: ColourGrader?
+        let cdl = settings.applyCDL ? shot.clip.colorDecision.map(CDL.init) ?? CDL() : CDL()
+        if !cdl.isIdentity || settings.lut != nil {
             if let known = graders[cdl] { grader = known } else {
-                grader = try CDLGrader(CDLGrader.Values(cdl))
+                grader = try ColourGrader(cdl: cdl, lut: settings.lut)
                 graders[cdl] = grader
             }
         }

@@ -38,6 +38,8 @@ public enum AssemblyService {
         /// ASC CDL files (`.cdl`, `.ccc`, `.cc`) whose corrections grade the clips that name them
         /// (`* ASC_CC_XML ID`) or whose name or reel is a correction's id.
         public var cdlFiles: [String] = []
+        /// A `.cube` LUT applied to every clip after its CDL (``RenderSettings/lut``).
+        public var lutFile: String?
 
         public init(source: Source, media: [String], output: String, edlOutput: String? = nil, rate: String? = nil,
                     settings: RenderSettings = RenderSettings(), lenient: Bool = false, planOnly: Bool = false) {
@@ -83,6 +85,10 @@ public enum AssemblyService {
                 throw ServiceError("\(folder): not a folder")
             }
         }
+        var settings = request.settings
+        if let file = request.lutFile {
+            do { settings.lut = try CubeLUT.read(path: file) } catch { throw ServiceError(error.description) }
+        }
         let library = MediaLibrary(folders: request.media, allowsOutside: request.allowOutside)
         var result = Result()
         let label: String
@@ -96,7 +102,7 @@ public enum AssemblyService {
             if request.planOnly { return result }
         }
         guard var timeline = result.timeline else { return result }
-        if request.settings.applyCDL {
+        if settings.applyCDL {
             var corrections: [String: (file: String, decision: ColorDecision)] = [:]
             do {
                 for file in request.cdlFiles {
@@ -110,7 +116,7 @@ public enum AssemblyService {
                 throw ServiceError(problem.description)
             }
         }
-        let renderer = TimelineRenderer(timeline: timeline, library: library, settings: request.settings, lenient: request.lenient)
+        let renderer = TimelineRenderer(timeline: timeline, library: library, settings: settings, lenient: request.lenient)
         // One render at a time into the output's folder (made if missing); a killed render's partial file goes first.
         let lock = try FolderLock((URL(fileURLWithPath: request.output).standardizedFileURL.path as NSString).deletingLastPathComponent, what: "output")
         defer { withExtendedLifetime(lock) {} }
