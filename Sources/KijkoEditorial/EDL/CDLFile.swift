@@ -1,5 +1,6 @@
 public import Foundation
 public import KijkoCore
+public import KijkoMedia
 
 /// ASC CDL XML: a `.cdl` (`ColorDecisionList` of `ColorDecision`s), a `.ccc`
 /// (`ColorCorrectionCollection`) or a `.cc` (one `ColorCorrection`), each correction by its `id`
@@ -69,6 +70,31 @@ public enum CDLFile {
             throw Problem(file: file, line: nil, message: "no ColorDecisionList, ColorCorrectionCollection or ColorCorrection: not an ASC CDL file")
         }
         return corrections
+    }
+
+    /// A `.cdl` file: a `ColorDecisionList` holding one `ColorDecision` whose `ColorCorrection` is
+    /// `cdl` under `id` (ASC CDL XML, read by Resolve, Baselight, Nuke and Kijko).
+    public static func document(id: String, _ cdl: CDL, description: String? = nil) -> String {
+        func three(_ v: [Double]) -> String { v.map { String(format: "%.6f", $0) }.joined(separator: " ") }
+        let note = description.map { "\n        <Description>\(Markup.escape($0))</Description>" } ?? ""
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <ColorDecisionList xmlns="urn:ASC:CDL:v1.01">
+              <ColorDecision>
+                <ColorCorrection id="\(Markup.escape(id))">\(note)
+                  <SOPNode>
+                    <Slope>\(three(cdl.slope))</Slope>
+                    <Offset>\(three(cdl.offset))</Offset>
+                    <Power>\(three(cdl.power))</Power>
+                  </SOPNode>
+                  <SatNode>
+                    <Saturation>\(String(format: "%.6f", cdl.saturation))</Saturation>
+                  </SatNode>
+                </ColorCorrection>
+              </ColorDecision>
+            </ColorDecisionList>
+
+            """
     }
 
     /// `cdl:Slope` → `Slope`.

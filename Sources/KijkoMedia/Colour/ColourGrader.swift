@@ -66,6 +66,13 @@ public final class ColourGrader {
         }
     }
 
+    /// The matrix and range `frame` goes to R′G′B′ by, as the scale filter names them: its tags;
+    /// untagged, BT.709 from 720 lines up (else BT.601) and limited range.
+    public static func matrixAndRange(of frame: Frame) -> (matrix: String, range: String) {
+        let colour = frame.colour
+        return (scaleMatrix(colour.matrixName) ?? (frame.height >= 720 ? "bt709" : "smpte170m"), colour.rangeName ?? "tv")
+    }
+
     /// `frame` graded: a new frame of the same size and format, pts and colour tags kept.
     public func grade(_ frame: Frame) throws(MediaError) -> Frame {
         if isIdentity { return try frame.reference() }
@@ -79,8 +86,7 @@ public final class ColourGrader {
         }
         let colour = frame.colour
         // The matrix and range it goes to RGB with are the ones it comes back with.
-        let matrix = Self.scaleMatrix(colour.matrixName) ?? (frame.height >= 720 ? "bt709" : "smpte170m")
-        let range = colour.rangeName ?? "tv"
+        let (matrix, range) = Self.matrixAndRange(of: frame)
         let key = "\(frame.width)x\(frame.height)/\(format.name)/\(matrix)/\(range)"
         if graphs[key] == nil {
             let input = FilterInputFormat.video(width: frame.width, height: frame.height, pixelFormat: format,
