@@ -131,14 +131,27 @@ def bench_assemble():
     # Through 16-bit RGB with accurate rounding and the BT.709 matrix both ways, as Kijko grades.
     grade = (f"scale=flags=accurate_rnd+full_chroma_int:in_color_matrix=bt709:in_range=tv,format=gbrp16le,"
              f"lutrgb={lut},colorchannelmixer={mix},scale=flags=accurate_rnd+full_chroma_int:out_color_matrix=bt709:out_range=tv,")
+    # A 33-point show LUT (a warm film look with channel crosstalk), applied by each side the same
+    # way: Kijko tetrahedrally in 16-bit RGB; ffmpeg's lut3d (tetrahedral) in 16-bit RGB, BT.709 both ways.
+    cube = os.path.join(folder, "bench-look.cube")
+    with open(cube, "w") as f:
+        f.write("TITLE \"bench look\"\nLUT_3D_SIZE 33\n")
+        for b in range(33):
+            for g in range(33):
+                for r in range(33):
+                    x, y, z = r / 32, g / 32, b / 32
+                    f.write("%.6f %.6f %.6f\n" % (min(1, 0.85 * x + 0.15 * y) ** 0.9 + 0.03, 0.1 * x + 0.8 * y + 0.1 * z,
+                                                   0.9 * z ** 0.5 + 0.05 * x))
+    lut3d = (f"scale=flags=accurate_rnd+full_chroma_int:in_color_matrix=bt709:in_range=tv,format=gbrp16le,"
+             f"lut3d=file={cube}:interp=tetrahedral,scale=flags=accurate_rnd+full_chroma_int:out_color_matrix=bt709:out_range=tv,")
     order = list(reels)
-    def concat_graph(graded):
+    def concat_graph(graded, look=None):
         graph, labels = [], []
         for n, (reel, start, length) in enumerate(events):
             i = order.index(reel)
             a0, a1 = start * 1920, (start + length) * 1920
             graph.append(f"[{i}:v]trim=start_frame={start}:end_frame={start + length},setpts=PTS-STARTPTS,"
-                         f"scale=1920:1080,setsar=1,{grade if graded else ''}format=yuv420p[v{n}]")
+                         f"scale=1920:1080,setsar=1,{grade if graded else ''}{look or ''}format=yuv420p[v{n}]")
             graph.append(f"[{i}:a]atrim=start_sample={a0}:end_sample={a1},asetpts=PTS-STARTPTS[a{n}]")
             labels.append(f"[v{n}][a{n}]")
         graph.append("".join(labels) + f"concat=n={len(events)}:v=1:a=1[v][a]")
@@ -162,6 +175,12 @@ def bench_assemble():
                                                            concat_graph(True), "-map", "[v]", "-map", "[a]", "-c:v", "libx264",
                                                            "-preset", "veryfast", "-crf", "20", "-g", "50", "-c:a", "aac",
                                                            "-b:a", "192k", "-movflags", "+faststart", out_f]),
+        ("kijko assemble --lut (33-point .cube)", [KIJKO, "assemble", "--edl", edl, "--media", folder, "--out", out_k,
+                                                   "--rate", "25", "--size", "1920x1080", "--lut", cube]),
+        ("ffmpeg graph + lut3d (tetrahedral)", ["ffmpeg", "-v", "error", "-nostdin", "-y", *inputs, "-filter_complex",
+                                                concat_graph(False, lut3d), "-map", "[v]", "-map", "[a]", "-c:v", "libx264",
+                                                "-preset", "veryfast", "-crf", "20", "-g", "50", "-c:a", "aac",
+                                                "-b:a", "192k", "-movflags", "+faststart", out_f]),
     ]
 
 

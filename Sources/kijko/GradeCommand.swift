@@ -19,12 +19,13 @@ struct GradeMatchCommand: AsyncParsableCommand {
     @Option(help: "The shot the others are matched to (a video or a picture).") var reference: String
     @Argument(help: "The shots to match (videos or pictures).") var shots: [String]
     @Option(help: "Output folder.") var out = "grade"
-    @Option(help: "Pictures measured per shot, spread evenly through it.") var frames = 12
+    @Option(help: "Pictures measured per shot, spread evenly through it (1–240).") var frames = 12
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
+        guard (1...240).contains(frames) else { throw CommandFailure(message: "--frames: expected 1 to 240, got \(frames)", code: 64) }
         var asked = GradeMatchService.Request(reference: reference, shots: shots, outputFolder: out)
-        asked.frames = max(1, min(frames, 240))
+        asked.frames = frames
         let request = asked, global = global
         try await interruptible {
             let bar = global.progress("grade match")

@@ -67,7 +67,7 @@ import KijkoPresets
         #expect(try entry("plain", manifest).lut == nil)
         // A preset's LUT that cannot be read fails its deliverable only, naming the line.
         let failed = try entry("broken", manifest)
-        #expect(failed.status == .failed && failed.error?.hasPrefix(folder + "/bad.cube:3: an entry needs 3 numbers") == true, "\(failed.error ?? "")")
+        #expect(failed.status == .failed && failed.error?.hasPrefix(folder + "/bad.cube:3: an entry needs 3 numbers within ±1e6, got 0 zero 0") == true, "\(failed.error ?? "")")
 
         // The run's LUT grades every deliverable, over a preset's own.
         var request = VersionGenerator.Request(master: master, presets: [rotated, plain], outputFolder: folder + "/run", force: true)
@@ -79,6 +79,19 @@ import KijkoPresets
             let got = try Self.colour(graded.path)
             #expect(Self.near(got, (1 - source.0, 1 - source.1, 1 - source.2)), "\(name): \(got)")
         }
+        // Run again without --force: a file made with the LUT asked for is kept (and says which);
+        // one graded otherwise than this run asks fails, saying to make it again.
+        // (Through the delivery service, which keeps the manifest the record is read from.)
+        var service = DeliveryService.VersionsRequest(master: master, presets: [rotated, plain], outputFolder: folder + "/kept")
+        service.lutFile = folder + "/invert.cube"
+        _ = try DeliveryService.performVersions(service)
+        let again = try DeliveryService.performVersions(service).manifest
+        #expect(try entry("plain", again).status == .kept && (try entry("plain", again).lut) == folder + "/invert.cube")
+        service.lutFile = folder + "/rotate.cube"
+        let changed = try DeliveryService.performVersions(service).manifest
+        let stale = try entry("plain", changed)
+        #expect(stale.status == .failed && stale.error?.contains("graded by \(folder)/invert.cube; this run asks for \(folder)/rotate.cube: give --force") == true,
+                "\(stale.error ?? "")")
         // A run's LUT that cannot be used stops the run before anything is made.
         request.lutFile = folder + "/bad.cube"
         request.outputFolder = folder + "/never"

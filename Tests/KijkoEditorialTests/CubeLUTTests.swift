@@ -57,17 +57,21 @@ import KijkoMedia
         let good = Self.cube(points: 2)
         let cases: [(String, String)] = [
             (good.replacingOccurrences(of: "LUT_3D_SIZE 2", with: "LUT_3D_SIZE 300"), "bad.cube:3: LUT_3D_SIZE needs a whole number 2–256, got 300"),
-            (good.replacingOccurrences(of: "LUT_3D_SIZE 2", with: "LUT_3D_SIZE 3"), "bad.cube:12: the table ends after 8 entries of its 27 3D (3³) entries"),
+            (good.replacingOccurrences(of: "LUT_3D_SIZE 2", with: "LUT_3D_SIZE 3"), "bad.cube:11: the table ends after 8 entries of its 27 3D (3³) entries"),
             (good + "0.5 0.5 0.5\n", "bad.cube:12: an entry past the table's 8 3D (2³) entries"),
             (good.replacingOccurrences(of: "TITLE", with: "LUT_IN_VIDEO_RANGE\nTITLE"), "bad.cube:2: unknown keyword LUT_IN_VIDEO_RANGE"),
             (good + "DOMAIN_MIN 0 0 0\n", "bad.cube:12: DOMAIN_MIN after the table's entries"),
-            (good.replacingOccurrences(of: "TITLE \"test look\"", with: "DOMAIN_MAX 1 1 one"), "bad.cube:2: DOMAIN_MAX needs 3 numbers, got 1 1 one"),
+            (good.replacingOccurrences(of: "TITLE \"test look\"", with: "DOMAIN_MAX 1 1 one"), "bad.cube:2: DOMAIN_MAX needs 3 numbers within ±1e6, got 1 1 one"),
             (good.replacingOccurrences(of: "TITLE \"test look\"", with: "DOMAIN_MIN 0 1 0"), "bad.cube: DOMAIN_MIN 1.0 is not below DOMAIN_MAX 1.0 for green"),
             ("# nothing\n0 0 0\n", "bad.cube:2: an entry before LUT_1D_SIZE or LUT_3D_SIZE"),
             ("TITLE \"x\"\n", "bad.cube: no LUT_1D_SIZE or LUT_3D_SIZE"),
-            (good.replacingOccurrences(of: "\n0.030000 0.000000 0.000000", with: "\n0.03 nan 0"), "bad.cube:4: an entry needs 3 numbers, got 0.03 nan 0"),
+            (good.replacingOccurrences(of: "\n0.030000 0.000000 0.000000", with: "\n0.03 nan 0"), "bad.cube:4: an entry needs 3 numbers within ±1e6, got 0.03 nan 0"),
             (good.replacingOccurrences(of: "LUT_3D_SIZE 2", with: "LUT_3D_SIZE 2\nLUT_3D_SIZE 2"), "bad.cube:4: LUT_3D_SIZE is given twice"),
-            (good.replacingOccurrences(of: "\n0.030000 0.000000 0.000000", with: "\n0.03 0"), "bad.cube:4: an entry needs 3 numbers, got 0.03 0"),
+            (good.replacingOccurrences(of: "\n0.030000 0.000000 0.000000", with: "\n0.03 1e39 0"), "bad.cube:4: an entry needs 3 numbers within ±1e6"),
+            (good.replacingOccurrences(of: "TITLE \"test look\"", with: "LUT_WITH_A_VERY_LONG_NAME_" + String(repeating: "X", count: 200) + "\u{7}"),
+             "bad.cube:2: unknown keyword LUT_WITH_A_VERY_LONG_NAME_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX…: not a .cube LUT"),
+            ("LUT_3D_SIZE 2\n\u{0}", "bad.cube: not UTF-8 text"),
+            (good.replacingOccurrences(of: "\n0.030000 0.000000 0.000000", with: "\n0.03 0"), "bad.cube:4: an entry needs 3 numbers within ±1e6, got 0.03 0"),
         ]
         for (text, wanted) in cases {
             do {
@@ -82,9 +86,24 @@ import KijkoMedia
 
     /// Every code value of each channel (the three channels differ in each pixel, so the points
     /// fall in every tetrahedron) through a 17-point LUT: within half a code value of the reference.
-    @Test(arguments: [8, 10])
-    func theGraderFollowsTheReferenceOnRamps(bits: Int) throws {
-        let lut = try CubeLUT.parse(Data(Self.cube(points: 17).utf8), file: "look.cube")
+    /// The look as each kind of LUT: a 17-point cube; a cube over a wider domain; a 1D curve; Resolve's shaper before a cube.
+    static func lut(_ kind: String) throws -> CubeLUT {
+        var curve = ""
+        for i in 0...32 { let x = Double(i) / 32; curve += "\(x * x) \(x.squareRoot()) \(x)\n" }
+        let text: String
+        switch kind {
+        case "domain": text = cube(points: 17, header: "DOMAIN_MIN -0.1 0 0\nDOMAIN_MAX 1.2 1 1.5\n")
+        case "1d": text = "LUT_1D_SIZE 33\n" + curve
+        case "shaper":
+            text = "LUT_1D_SIZE 33\nLUT_3D_SIZE 17\n" + curve + cube(points: 17).components(separatedBy: "LUT_3D_SIZE 17\n")[1]
+        default: text = cube(points: 17)
+        }
+        return try CubeLUT.parse(Data(text.utf8), file: "\(kind).cube")
+    }
+
+    @Test(arguments: [(8, "cube"), (10, "cube"), (10, "domain"), (10, "1d"), (10, "shaper"), (8, "shaper")])
+    func theGraderFollowsTheReferenceOnRamps(bits: Int, kind: String) throws {
+        let lut = try Self.lut(kind)
         let top = (1 << bits) - 1
         let ramp = try ColourGradeTests.picture("color=c=black:s=\(top + 1)x2,format=\(bits == 8 ? "gbrp" : "gbrp10le"),geq=r='X':g='\(top)-X':b='mod(X*7\\,\(top + 1))'")
         let graded = try ColourGrader(lut: lut).grade(ramp)
@@ -95,7 +114,7 @@ import KijkoMedia
             let want = lut.apply((Double(input.0) / t, Double(input.1) / t, Double(input.2) / t))
             worst = max(worst, abs(Double(output.0) - want.0 * t), abs(Double(output.1) - want.1 * t), abs(Double(output.2) - want.2 * t))
         }
-        #expect(worst <= 0.51, "worst \(worst) code values off the reference at \(bits) bits")
+        #expect(worst <= 0.51, "worst \(worst) code values off the reference at \(bits) bits, \(kind)")
     }
 
     /// The same picture through FFmpeg's `lut3d` (tetrahedral, computed in float; it truncates
@@ -200,7 +219,7 @@ import KijkoMedia
             }
         }
         do { _ = try render("bad", lut: folder + "/bad.cube"); Issue.record("rendered with a malformed LUT") } catch {
-            #expect("\(error)".hasPrefix(folder + "/bad.cube:3: the table ends after 1 entries"), "\(error)")
+            #expect("\(error)".hasPrefix(folder + "/bad.cube:2: the table ends after 1 entries"), "\(error)")
         }
         #expect(!FileManager.default.fileExists(atPath: folder + "/bad.mov"))
     }

@@ -184,7 +184,7 @@ public enum XMLReader {
             var rest = Substring(text)
             while let amp = rest.firstIndex(of: "&") {
                 out += rest[..<amp]
-                guard let semi = rest[amp...].firstIndex(of: ";"), rest.distance(from: amp, to: semi) <= 12 else {
+                guard let semi = rest[amp...].firstIndex(of: ";"), rest.distance(from: amp, to: semi) <= 40 else {
                     throw fail("a bare & (write &amp;)")
                 }
                 let entity = rest[rest.index(after: amp)..<semi]
@@ -196,8 +196,10 @@ public enum XMLReader {
                 case "apos": out += "'"
                 default:
                     let hex = entity.hasPrefix("#x") || entity.hasPrefix("#X")
-                    guard entity.hasPrefix("#"), let code = UInt32(entity.dropFirst(hex ? 2 : 1), radix: hex ? 16 : 10),
-                          let scalar = Unicode.Scalar(code), code != 0 else {
+                    let digits = entity.dropFirst(hex ? 2 : 1)
+                    guard entity.hasPrefix("#"), !digits.isEmpty, digits.allSatisfy({ hex ? $0.isHexDigit : $0.isASCII && $0.isNumber }),
+                          let code = UInt32(digits, radix: hex ? 16 : 10), let scalar = Unicode.Scalar(code),
+                          code >= 0x20 || [0x09, 0x0A, 0x0D].contains(code) else {
                         throw fail("unknown entity &\(entity);")
                     }
                     out.unicodeScalars.append(scalar)

@@ -171,6 +171,23 @@ public final class VersionGenerator {
         let smartPresets = (videoPresets + displayPresets + stillPresets).filter { reframing($0) == .smart }
         var crops: CropPath?
         if !smartPresets.isEmpty { crops = try smartCropPath(for: smartPresets, analysis: try analysed()) }
+        // A kept file is checked against what the run that made it recorded (its grade; an ad's loop, plays, setting).
+        let previous = (try? Data(contentsOf: URL(fileURLWithPath: (request.outputFolder as NSString).appendingPathComponent("manifest.json"))))
+            .flatMap { try? JSONCoding.decoder.decode(Manifest.self, from: $0) }
+        /// The entry of a file kept from an earlier run; one graded otherwise than this run asks fails, saying so.
+        func kept(_ preset: PlatformPreset, path: String, reframe: PlatformPreset.Reframe) -> Manifest.Entry {
+            let made = previous?.deliverables.first { $0.preset == preset.name && $0.path == path }
+            let asked = grades.file(for: preset)
+            guard made?.lut == asked else {
+                let was = made == nil ? "with no record of its grade" : made?.lut.map { "graded by \($0)" } ?? "ungraded"
+                return Self.failed(preset, path: path, reframe: reframe, message: "kept from an earlier run \(was); this run asks for "
+                                   + (asked.map { "\($0)" } ?? "no LUT") + ": give --force to make it again")
+            }
+            var entry = Manifest.Entry(preset: preset.name, path: path, status: .kept, reframe: reframe.rawValue, lut: asked, checks: [], pass: false)
+            entry.display = made?.display
+            entry.cutdown = made?.cutdown
+            return entry
+        }
         let reader = try FrameReader(path: master)
         let audioReader = info.first(.audio) != nil ? try FrameReader(path: master, type: .audio) : nil
         let sar = reader.decoder.sampleAspectRatio
@@ -190,8 +207,9 @@ public final class VersionGenerator {
             }
             let cutdown = chosen.1.map { Manifest.Cutdown($0, endCardSeconds: request.endCard, reason: reasons[preset.name]) }
             if FileManager.default.fileExists(atPath: path) && !request.force {
-                entries[preset.name] = Manifest.Entry(preset: preset.name, path: path, status: .kept, reframe: reframe.rawValue,
-                                                      cutdown: cutdown, checks: [], pass: false)
+                var entry = kept(preset, path: path, reframe: reframe)
+                if entry.status == .kept { entry.cutdown = cutdown }
+                entries[preset.name] = entry
                 continue
             }
             do { _ = try grades.grader(for: preset) } catch {
@@ -243,8 +261,7 @@ public final class VersionGenerator {
             Muxer.removeStalePartials(for: path)
             let reframe = reframing(preset)
             if FileManager.default.fileExists(atPath: path) && !request.force {
-                entries[preset.name] = Manifest.Entry(preset: preset.name, path: path, status: .kept, reframe: reframe.rawValue,
-                                                      checks: [], pass: false)
+                entries[preset.name] = kept(preset, path: path, reframe: reframe)
                 continue
             }
             do {
@@ -259,9 +276,6 @@ public final class VersionGenerator {
             }
         }
 
-        // A kept ad is checked against what the run that made it recorded (its loop, plays, setting).
-        let previous = (try? Data(contentsOf: URL(fileURLWithPath: (request.outputFolder as NSString).appendingPathComponent("manifest.json"))))
-            .flatMap { try? JSONCoding.decoder.decode(Manifest.self, from: $0) }
         // One decode per loop: a size's GIF, WebP and MP4 share their frames.
         var loopFrames: (key: String, frames: [Frame], format: FilterInputFormat)?
         for preset in displayPresets {
@@ -271,12 +285,7 @@ public final class VersionGenerator {
             DisplayAdMaker.removeStalePartials(for: path)
             let reframe = reframing(preset)
             if FileManager.default.fileExists(atPath: path) && !request.force {
-                var entry = Manifest.Entry(preset: preset.name, path: path, status: .kept, reframe: reframe.rawValue, checks: [], pass: false)
-                if let made = previous?.deliverables.first(where: { $0.preset == preset.name && $0.path == path }) {
-                    entry.display = made.display
-                    entry.cutdown = made.cutdown
-                }
-                entries[preset.name] = entry
+                entries[preset.name] = kept(preset, path: path, reframe: reframe)
                 continue
             }
             do {

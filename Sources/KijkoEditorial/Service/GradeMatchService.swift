@@ -57,9 +57,10 @@ public enum GradeMatchService {
         guard !request.shots.isEmpty else { throw ServiceError("name at least one shot to match to the reference", usage: true) }
         var ids: [String: String] = [:]
         for shot in request.shots {
+            // (Told apart without case: on a case-insensitive disk A.cdl and a.cdl are one file.)
             let id = URL(fileURLWithPath: shot).deletingPathExtension().lastPathComponent
-            if let other = ids[id] { throw ServiceError("\(shot) and \(other) would both write \(id).cdl: give shots different names", usage: true) }
-            ids[id] = shot
+            if let other = ids[id.lowercased()] { throw ServiceError("\(shot) and \(other) would both write \(id).cdl: give shots different names", usage: true) }
+            ids[id.lowercased()] = shot
         }
         for file in [request.reference] + request.shots where !FileManager.default.fileExists(atPath: file) {
             throw ServiceError("\(file): no such file")
@@ -72,7 +73,9 @@ public enum GradeMatchService {
         do {
             progress?(ProgressEvent(.started, stage: "grade match", fraction: 0, message: "\(request.shots.count) shots to \(request.reference)"))
             let reference = try ColourSample.read(path: request.reference, frames: request.frames)
-            guard let target = ColourDistribution(reference.pixels) else {
+            // (An even subsample of at most 200,000 pixels: the spread, not every pixel, is what is matched.)
+            let step = max(1, reference.pixels.count / 200_000)
+            guard let target = ColourDistribution(stride(from: 0, to: reference.pixels.count, by: step).map { reference.pixels[$0] }) else {
                 throw ServiceError("\(request.reference): every pixel is clipped or near black: nothing to match to")
             }
             let referenceStill = (stills as NSString).appendingPathComponent("reference.png")

@@ -26,7 +26,7 @@ public struct CDL: Sendable, Equatable, Hashable {
     /// power not negative (ASC CDL: power > 0), saturation not negative.
     public var problem: String? {
         guard slope.count == 3, offset.count == 3, power.count == 3 else { return "slope, offset and power need three values each" }
-        guard (slope + offset + power + [saturation]).allSatisfy(\.isFinite) else { return "values must be finite numbers" }
+        guard (slope + offset + power + [saturation]).allSatisfy({ $0.isFinite && abs($0) <= 1e6 }) else { return "values must be finite numbers within ±1e6" }
         if slope.contains(where: { $0 < 0 }) { return "slope must not be negative" }
         if power.contains(where: { $0 <= 0 }) { return "power must be above 0" }
         if saturation < 0 { return "saturation must not be negative" }

@@ -4,7 +4,8 @@ import Foundation
 /// Planar RGB is graded at its own depth; another picture goes to 16-bit planar RGB through the
 /// matrix and range it is tagged with (untagged: BT.709 from 720 lines up, else BT.601, limited
 /// range), without dither, and back to its own format the same way (to an 8-bit format swscale's
-/// ordered dither applies). Each step's value is rounded once. One grader per grade; one thread at a time.
+/// ordered dither applies). Each step's value (the CDL's, then the LUT's) is rounded once, at the
+/// picture's depth. One grader per grade; one thread at a time.
 public final class ColourGrader {
     public let cdl: CDL?
     public let lut: CubeLUT?
@@ -19,6 +20,9 @@ public final class ColourGrader {
     /// - Throws: ``MediaError`` (stage `.configure`) naming what is wrong with `cdl`.
     public init(cdl: CDL? = nil, lut: CubeLUT? = nil) throws(MediaError) {
         if let problem = cdl?.problem { throw MediaError(file: "ASC CDL", stage: .configure, reason: problem) }
+        if let lut, lut.cube.map({ !$0.isWhole(cube: true) }) ?? false || lut.shaper.map({ !$0.isWhole(cube: false) }) ?? false || (lut.cube == nil && lut.shaper == nil) {
+            throw MediaError(file: lut.file, stage: .configure, reason: "the LUT's tables are not whole")
+        }
         self.cdl = cdl?.isIdentity == true ? nil : cdl
         self.lut = lut
     }

@@ -16,14 +16,16 @@ public struct ColourSample {
         let info = try Probe.file(path)
         guard let video = info.first(.video) else { throw MediaError(file: path, stage: .probe, reason: "no picture to measure") }
         let reader = try FrameReader(path: path)
+        // Frames in the shot, from the file's own numbers: bounded before any integer is made of them.
         let rate = video.frameRate?.doubleValue ?? 25
-        let total = max(1, Int(((video.duration ?? info.duration ?? 0) * rate).rounded(.down)))
+        let frames = (video.duration ?? info.duration ?? 0) * rate
+        let total = frames.isFinite && frames >= 1 ? Int(min(frames, Double(1 << 40)).rounded(.down)) : 1
         let count = min(max(1, wanted), total)
         var pixels: [SIMD3<Float>] = []
         var pictures: [Frame] = []
         for k in 0..<count {
             let decoded = try Frame()
-            if count > 1 { try reader.seek(toFrame: (2 * k + 1) * total / (2 * count)) }
+            if count > 1 { try reader.seek(toFrame: Int(Double(total) * Double(2 * k + 1) / Double(2 * count))) }
             guard try reader.next(into: decoded) else { break }
             pixels += try rgb(of: decoded, width: width, file: path)
             pictures.append(decoded)

@@ -9,10 +9,13 @@ public import KijkoCore
 public struct CubeLUT: Sendable, Equatable {
     /// One table: its entries (R, G, B interleaved), points a side and input domain per channel.
     public struct Table: Sendable, Equatable {
-        public var size: Int
-        public var values: [Float]
-        public var domainMin: [Double]
-        public var domainMax: [Double]
+        public internal(set) var size: Int
+        public internal(set) var values: [Float]
+        public internal(set) var domainMin: [Double]
+        public internal(set) var domainMax: [Double]
+
+        /// Whether its entries fill it: `size` per channel for a 1D table, `size`³ for a cube.
+        func isWhole(cube: Bool) -> Bool { size >= 2 && values.count == 3 * (cube ? size * size * size : size) }
 
         /// Where normalised `v` of channel `c` falls in the table, in points [0, size − 1].
         func position(_ v: Double, _ c: Int) -> Double {
@@ -29,12 +32,16 @@ public struct CubeLUT: Sendable, Equatable {
         }
     }
 
-    public var title: String?
+    public internal(set) var title: String?
     /// The 1D table (a shaper when there is a 3D table too).
-    public var shaper: Table?
-    public var cube: Table?
+    public internal(set) var shaper: Table?
+    public internal(set) var cube: Table?
     /// Where it was read from (for messages and reports).
-    public var file: String
+    public internal(set) var file: String
+
+    /// Entries and domain values are at most this large (a LUT's numbers are near [0, 1]; this keeps
+    /// them finite in single precision, where the grader works).
+    public static let largest = 1e6
 
     /// Reads `path`. - Throws: ``FileProblem`` naming the line and what is wrong.
     public static func read(path: String) throws(FileProblem) -> CubeLUT {
@@ -47,8 +54,14 @@ public struct CubeLUT: Sendable, Equatable {
 
     /// Parses `.cube` text. - Throws: ``FileProblem`` naming the line and what is wrong.
     public static func parse(_ data: Data, file: String) throws(FileProblem) -> CubeLUT {
-        guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) else {
-            throw FileProblem(file: file, line: nil, message: "not text: not a .cube LUT")
+        guard !data.contains(0), let text = String(data: data, encoding: .utf8) else {
+            throw FileProblem(file: file, line: nil, message: "not UTF-8 text: not a .cube LUT")
+        }
+        /// A line's words as a message quotes them: at most 60 characters, control characters escaped.
+        func quoted(_ words: some Sequence<Substring>) -> String {
+            let text = words.joined(separator: " ")
+            let shown = text.count > 60 ? String(text.prefix(60)) + "…" : text
+            return shown.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? $0.escaped(asASCII: true) : String($0) }.joined()
         }
         func fail(_ line: Int?, _ message: String) -> FileProblem { FileProblem(file: file, line: line, message: message) }
         var title: String?
@@ -58,10 +71,13 @@ public struct CubeLUT: Sendable, Equatable {
         var entries: [Float] = []
         var firstData: Int?
         var lineNumber = 0
+        /// The last line with something on it (where a table that ends early ends).
+        var lastLine = 0
         for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             var line = Substring(raw.trimmingCharacters(in: .whitespacesAndNewlines))
             if line.isEmpty || line.hasPrefix("#") { continue }
+            lastLine = lineNumber
             if line.hasPrefix("TITLE") {
                 guard firstData == nil else { throw fail(lineNumber, "TITLE after the table's entries: keywords come first") }
                 title = line.dropFirst(5).trimmingCharacters(in: CharacterSet(charactersIn: " \t\""))
@@ -74,20 +90,20 @@ public struct CubeLUT: Sendable, Equatable {
             func values(_ count: Int, entry: Bool = false) throws(FileProblem) -> [Double] {
                 let given = entry ? words[...] : words.dropFirst()
                 let found = given.compactMap { Double($0) }
-                guard given.count == count, found.count == count, found.allSatisfy(\.isFinite) else {
-                    throw fail(lineNumber, "\(entry ? "an entry" : String(keyword)) needs \(count) numbers, got \(given.joined(separator: " "))")
+                guard given.count == count, found.count == count, found.allSatisfy({ $0.isFinite && abs($0) <= CubeLUT.largest }) else {
+                    throw fail(lineNumber, "\(entry ? "an entry" : quoted([keyword])) needs \(count) numbers within ±1e6, got \(quoted(given))")
                 }
                 return found
             }
             if let first = keyword.first, first.isLetter {
-                guard firstData == nil else { throw fail(lineNumber, "\(keyword) after the table's entries: keywords come first") }
+                guard firstData == nil else { throw fail(lineNumber, "\(quoted([keyword])) after the table's entries: keywords come first") }
                 switch keyword {
                 case "LUT_1D_SIZE", "LUT_3D_SIZE":
                     let is3D = keyword == "LUT_3D_SIZE"
                     let top = is3D ? 256 : 65536
                     guard (is3D ? size3D : size1D) == nil else { throw fail(lineNumber, "\(keyword) is given twice") }
                     guard words.count == 2, let n = Int(words[1]), (2...top).contains(n) else {
-                        throw fail(lineNumber, "\(keyword) needs a whole number 2–\(top), got \(words.dropFirst().joined(separator: " "))")
+                        throw fail(lineNumber, "\(keyword) needs a whole number 2–\(top), got \(quoted(words.dropFirst()))")
                     }
                     if is3D { size3D = n } else { size1D = n }
                 case "DOMAIN_MIN": domain.min = try values(3)
@@ -95,7 +111,7 @@ public struct CubeLUT: Sendable, Equatable {
                 case "LUT_1D_INPUT_RANGE": let v = try values(2); range1D = [v[0], v[0], v[0], v[1], v[1], v[1]]
                 case "LUT_3D_INPUT_RANGE": let v = try values(2); range3D = [v[0], v[0], v[0], v[1], v[1], v[1]]
                 default:
-                    throw fail(lineNumber, "unknown keyword \(keyword): not a .cube LUT this reader knows (Adobe or Resolve)")
+                    throw fail(lineNumber, "unknown keyword \(quoted([keyword])): not a .cube LUT this reader knows (Adobe or Resolve)")
                 }
                 continue
             }
@@ -114,7 +130,7 @@ public struct CubeLUT: Sendable, Equatable {
         guard size1D != nil || size3D != nil else { throw fail(nil, "no LUT_1D_SIZE or LUT_3D_SIZE: not a .cube LUT") }
         let want = 3 * ((size1D ?? 0) + (size3D ?? 0) * (size3D ?? 0) * (size3D ?? 0))
         guard entries.count == want else {
-            throw fail(lineNumber, "the table ends after \(entries.count / 3) entries of its \(expected(size1D, size3D))")
+            throw fail(lastLine, "the table ends after \(entries.count / 3) entries of its \(expected(size1D, size3D))")
         }
         // DOMAIN_MIN/MAX is the input's domain: the first table's, unless Resolve's range names it.
         let given = (domain.min ?? [0, 0, 0]) + (domain.max ?? [1, 1, 1])

@@ -3,7 +3,7 @@ enum QCChecks {
     static let all: [any QCCheck] = [
         BlackCheck(), FreezeCheck(), FlashCheck(), LevelRangeCheck.luma, LevelRangeCheck.chroma, LetterboxCheck(),
         BlockinessCheck(), InterlaceCheck(), LoudnessCheck(), TruePeakCheck(), SilenceCheck(), ClippingCheck(), ChannelsCheck(),
-        AVDurationCheck(), SpecConformanceCheck(), DecodeCheck(), VisionCheck(),
+        AVDurationCheck(), ColourTagsCheck(), SpecConformanceCheck(), DecodeCheck(), VisionCheck(),
     ]
 
     /// Check ids in order.
