@@ -500,10 +500,14 @@ def run(name, runs):
         walls, rsss = results[label]
         rows.append((label, statistics.median(walls), max(rsss)))
         print(f"  {label:<{width}}  {statistics.median(walls):8.3f} s  {max(rsss):8.1f} MiB")
+    # Each peer row against the Kijko row before it (rows come in pairs: the same work each way).
     kijko = rows[0]
     for label, wall, rss in rows[1:]:
-        if not label.startswith("kijko"):
-            print(f"  ratio kijko / {label}: wall {kijko[1] / wall:.2f}x, memory {kijko[2] / rss:.2f}x")
+        if label.startswith("kijko"):
+            kijko = (label, wall, rss)
+        else:
+            name = "kijko" if kijko is rows[0] else kijko[0]
+            print(f"  ratio {name} / {label}: wall {kijko[1] / wall:.2f}x, memory {kijko[2] / rss:.2f}x")
     by_label = {label: (wall, rss) for label, wall, rss in rows}
     for label, wall, rss in rows:
         if label + " [baseline]" in by_label:

@@ -12,6 +12,7 @@
 #include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>
 #include <libavutil/display.h>
+#include <libavutil/mastering_display_metadata.h>
 #include <libavutil/timecode.h>
 #include <libavutil/channel_layout.h>
 #include <libavutil/samplefmt.h>

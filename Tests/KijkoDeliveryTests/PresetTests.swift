@@ -8,7 +8,7 @@ import KijkoCore
 @Suite struct PresetTests {
     @Test func everyShippedPresetLoads() throws {
         let all = try PresetLoader(folders: [DeliveryFixture.presets]).all()
-        let wanted = ["tv-30s", "tv-15s", "tv-6s", "tv-30s-2997", "tv-15s-2997", "tv-6s-2997", "youtube", "youtube-shorts",
+        let wanted = ["tv-30s", "tv-15s", "tv-6s", "tv-30s-2997", "tv-15s-2997", "tv-6s-2997", "youtube", "youtube-hdr", "youtube-shorts",
                       "tiktok", "instagram-reels", "instagram-story", "instagram-feed-square", "instagram-feed-portrait",
                       "x", "x-square", "linkedin", "facebook-feed", "still", "still-jpeg"]
             + ["300x250", "728x90", "160x600", "300x600", "320x50"].flatMap { size in ["gif", "webp", "mp4"].map { "display-\(size)-\($0)" } }

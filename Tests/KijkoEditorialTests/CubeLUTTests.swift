@@ -124,19 +124,24 @@ import KijkoMedia
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Self.cube(points: 33).write(toFile: folder + "/look.cube", atomically: true, encoding: .utf8)
-        let source = "color=c=black:s=1024x4,format=gbrp10le,geq=r='X':g='1023-X':b='mod(X*7\\,1024)'"
+        // 64 rows: graded in bands, one per core; every row compared.
+        let source = "color=c=black:s=1024x64,format=gbrp10le,geq=r='X':g='1023-X':b='mod(X*7+Y*13\\,1024)'"
         let made = try Program.run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", source, "-frames:v", "1",
                                               "-vf", "lut3d=file=\(folder)/look.cube:interp=tetrahedral", "-f", "rawvideo", "-pix_fmt", "gbrp10le",
                                               folder + "/ffmpeg.raw"])
         try #require(made.status == 0, "\(made.stderr)")
         let raw = try Data(contentsOf: URL(fileURLWithPath: folder + "/ffmpeg.raw"))
-        try #require(raw.count == 1024 * 4 * 2 * 3)
-        let ours = ColourGradeTests.rgb(try ColourGrader(lut: try CubeLUT.read(path: folder + "/look.cube")).grade(try ColourGradeTests.picture(source)), bytes: 2)
-        // rawvideo gbrp10le: the G plane, then B, then R; row 0 of each.
-        func theirs(_ plane: Int, _ x: Int) -> Int { Int(raw[plane * 8192 + 2 * x]) | Int(raw[plane * 8192 + 2 * x + 1]) << 8 }
+        let plane = 1024 * 64 * 2
+        try #require(raw.count == plane * 3)
+        let graded = try ColourGrader(lut: try CubeLUT.read(path: folder + "/look.cube")).grade(try ColourGradeTests.picture(source))
+        // rawvideo gbrp10le: the G plane, then B, then R.
+        func theirs(_ p: Int, _ x: Int, _ y: Int) -> Int { Int(raw[p * plane + y * 2048 + 2 * x]) | Int(raw[p * plane + y * 2048 + 2 * x + 1]) << 8 }
+        func ours(_ p: Int, _ x: Int, _ y: Int) -> Int { Int(UnsafeRawPointer(graded.data(p)! + y * graded.lineSize(p)).load(fromByteOffset: 2 * x, as: UInt16.self)) }
         var worst = 0
-        for x in 0..<1024 {
-            worst = max(worst, abs(ours[x].0 - theirs(2, x)), abs(ours[x].1 - theirs(0, x)), abs(ours[x].2 - theirs(1, x)))
+        for y in 0..<64 {
+            for x in 0..<1024 {
+                for p in 0..<3 { worst = max(worst, abs(ours(p, x, y) - theirs(p, x, y))) }
+            }
         }
         #expect(worst <= 1, "worst \(worst) code values from ffmpeg's lut3d")
     }

@@ -4,7 +4,7 @@ public import KijkoMedia
 import KijkoCore
 
 /// Measures a written deliverable back (probe, loudness, size, SHA-256) and checks it against its
-/// preset: resolution, frame rate, duration, loudness and true peak, file size.
+/// preset: resolution, colour tags, frame rate, duration, loudness and true peak, file size.
 public enum DeliverableCheck {
     public static func verify(_ entry: Manifest.Entry, preset: PlatformPreset, expectedLength: Double,
                               masterRate: Rational) -> Manifest.Entry {
@@ -18,6 +18,14 @@ public enum DeliverableCheck {
                                              frameRate: preset.kind == .still ? nil : video?.frameRate,
                                              videoCodec: video?.codec, audioCodec: info.first(.audio)?.codec)
             var checks = [resolution(measured, preset)]
+            if preset.kind == .video, let video {
+                // The colour tags the file says of itself, against the preset's (what a player goes by).
+                let wanted = [preset.colour.primariesName, preset.colour.transferName, preset.colour.matrixName, preset.colour.rangeName]
+                let have = [video.colorPrimaries, video.colorTransfer, video.colorMatrix, video.colorRange]
+                let agrees = zip(wanted, have).allSatisfy { $0.0 == nil || $0.0 == $0.1 }
+                checks.append(Manifest.Check(name: "colour", pass: agrees,
+                                             detail: "\(have.map { $0 ?? "untagged" }.joined(separator: "/")), preset \(wanted.map { $0 ?? "any" }.joined(separator: "/"))"))
+            }
             if preset.kind == .video {
                 let rate = DeliverablePlan.rate(for: preset, master: masterRate)
                 checks.append(Manifest.Check(name: "frame_rate", pass: video?.frameRate == rate,

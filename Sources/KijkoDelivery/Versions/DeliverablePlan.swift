@@ -18,6 +18,13 @@ public struct DeliverablePlan: Sendable {
     public let limiterMargin: Double
     /// Video encoder threads (0: the encoder chooses).
     public var encoderThreads = 0
+    /// The master's colour: an HDR master delivered to an SDR preset is tone-mapped first.
+    public var master: ColourProperties = .unspecified
+    /// An HDR master's static metadata, written into an HDR deliverable (by x265).
+    public var hdrMetadata: HDRMetadata?
+
+    /// The picture goes from the master's PQ or HLG to the preset's SDR on its way.
+    public var toneMaps: Bool { DynamicRange(transfer: master.transferName).isHDR && !DynamicRange(transfer: preset.colour.transferName).isHDR }
 
     /// The frame rate the preset's policy gives for a master at `master`.
     public static func rate(for preset: PlatformPreset, master: Rational) -> Rational {
@@ -44,9 +51,10 @@ public struct DeliverablePlan: Sendable {
     }
 
     /// The video chain from selected, retimed master frames (sample aspect `sar`) to encoder
-    /// frames. `cropped`: frames arrive already cut to the smart window (square pixels).
+    /// frames (tone-mapped first when ``toneMaps``). `cropped`: frames arrive already cut to the
+    /// smart window (square pixels).
     public func videoChain(sar: Rational, masterRate: Rational, cropped: Bool = false) -> String {
-        var parts: [String] = []
+        var parts: [String] = toneMaps ? [ToneMap.toSDR(from: master)] : []
         if cropped {
             parts.append("scale=\(preset.width):\(preset.height):flags=bicubic,setsar=1")
         } else {
@@ -77,7 +85,11 @@ public struct DeliverablePlan: Sendable {
         if let crf = v.crf { options["crf"] = String(format: "%g", crf) }
         if let p = v.encoderPreset { options["preset"] = p }
         if let profile = v.profile { options["profile"] = profile }
-        if v.codec == "libx265" { options["x265-params"] = "log-level=none" }
+        if v.codec == "libx265" {
+            // An HDR deliverable carries the master's mastering display and light levels.
+            let hdr = DynamicRange(transfer: preset.colour.transferName).isHDR ? hdrMetadata.map { ":" + $0.x265Parameters } ?? "" : ""
+            options["x265-params"] = "log-level=none" + hdr
+        }
         return EncoderSettings(codec: v.codec, options: options, bitRate: v.bitRate, maxRate: v.maxRate,
                                bufferSize: v.bufferSize, gopSize: max(1, Int((v.gopSeconds * outputRate.doubleValue).rounded())),
                                pixelFormat: PixelFormat(name: v.pixelFormat), colour: preset.colour, threads: encoderThreads)

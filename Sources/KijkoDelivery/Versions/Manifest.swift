@@ -33,6 +33,8 @@ public struct Manifest: Codable, Sendable {
         public var display: Display?
         /// The `.cube` LUT its picture was graded by, before the reframe.
         public var lut: String?
+        /// Tone-mapped from the master's HDR (PQ or HLG) to the preset's SDR.
+        public var toneMapped: Bool?
         /// `linear` (gain only) or `limited` (gain and a true-peak limiter).
         public var loudnessMode: String?
         public var gainDb: Double?

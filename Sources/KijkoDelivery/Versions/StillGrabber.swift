@@ -21,12 +21,14 @@ public enum StillGrabber {
         let pixel = jpeg ? "yuvj420p" : "rgb24"
         var input = reader.frameFormat
         var chain = ReframeChain.description(reframe == .smart ? .fit : reframe, width: preset.width, height: preset.height)
+        // A still is SDR: from an HDR master, tone-mapped first.
+        let hdr = DynamicRange(transfer: reader.colour.transferName).isHDR ? ToneMap.toSDR(from: reader.colour) + "," : ""
         if let window, case let .video(_, _, pix, tb, _, rate) = input {
             try frame.crop(x: window.x, y: window.y, width: window.width, height: window.height)
             input = .video(width: window.width, height: window.height, pixelFormat: pix, timeBase: tb, sampleAspectRatio: Rational(1, 1), frameRate: rate)
             chain = "scale=\(preset.width):\(preset.height):flags=lanczos,setsar=1"
         }
-        let graph = try FilterGraph("[in]\(chain),format=\(pixel)[out]", inputs: ["in": input])
+        let graph = try FilterGraph("[in]\(hdr)\(chain),format=\(pixel)[out]", inputs: ["in": input])
         try graph.push(frame)
         try graph.push(nil)
         let picture = try Frame()

@@ -110,7 +110,10 @@ public final class VersionGenerator {
         var reasons: [String: String] = [:]
         let endCard = Int((request.endCard * masterRate.doubleValue).rounded())
         for preset in videoPresets {
-            if let problem = Self.problem(preset, length: programme.duration) { problems[preset.name] = problem; continue }
+            if let problem = Self.problem(preset, length: programme.duration) ?? Self.rangeProblem(preset, master: videoInfo.colorTransfer) {
+                problems[preset.name] = problem
+                continue
+            }
             if let window = Self.platformLength(preset, length: programme.duration) {
                 // Over the platform's limit: whole shots to its optimal length.
                 let rate = masterRate.doubleValue
@@ -191,6 +194,13 @@ public final class VersionGenerator {
         let reader = try FrameReader(path: master)
         let audioReader = info.first(.audio) != nil ? try FrameReader(path: master, type: .audio) : nil
         let sar = reader.decoder.sampleAspectRatio
+        // An HDR master's static metadata, from its first picture, for HDR deliverables.
+        var hdrMetadata: HDRMetadata?
+        if DynamicRange(transfer: reader.colour.transferName).isHDR,
+           videoPresets.contains(where: { DynamicRange(transfer: $0.colour.transferName).isHDR }) {
+            let first = try FrameReader(path: master), frame = try Frame()
+            if try first.next(into: frame) { hdrMetadata = HDRMetadata(frame: frame) }
+        }
         for preset in videoPresets {
             let path = outputPath(preset)
             Muxer.removeStalePartials(for: path)
@@ -216,8 +226,10 @@ public final class VersionGenerator {
                 entries[preset.name] = Self.failed(preset, path: path, reframe: reframe, message: error.description)
                 continue
             }
-            let plan = DeliverablePlan(preset: preset, path: path, reframe: reframe, masterRate: masterRate,
+            var plan = DeliverablePlan(preset: preset, path: path, reframe: reframe, masterRate: masterRate,
                                        selection: chosen.0, loudness: try decision(preset, chosen.0))
+            plan.master = reader.colour
+            plan.hdrMetadata = hdrMetadata
             let worker = DeliverableWorker(plan: plan, video: reader.frameFormat, audio: audioReader.map(\.frameFormat),
                                            sar: sar, masterRate: masterRate,
                                            cropTrack: plan.reframe == .smart ? crops?.track(aspect: preset.aspect) : nil)
@@ -254,6 +266,7 @@ public final class VersionGenerator {
                     preset: plan.preset.name, path: plan.path, status: .done, reframe: plan.reframe.rawValue, cutdown: worker.cutdown, lut: worker.lut,
                     loudnessMode: plan.preset.loudness == nil ? nil : (plan.limited ? "limited" : "linear"),
                     gainDb: plan.preset.loudness == nil ? nil : (plan.gainDb * 100).rounded() / 100, checks: [], pass: false)
+                if plan.toneMaps { entries[plan.preset.name]?.toneMapped = true }
             }
         }
         for preset in stillPresets {
@@ -291,8 +304,9 @@ public final class VersionGenerator {
             do {
                 let (selection, plan) = try loop(for: preset, programme: programme, analysed: analysed)
                 selections[preset.name] = .success((selection, plan))
-                let deliverable = DeliverablePlan(preset: preset, path: path, reframe: reframe, masterRate: masterRate,
+                var deliverable = DeliverablePlan(preset: preset, path: path, reframe: reframe, masterRate: masterRate,
                                                   selection: selection, loudness: nil)
+                deliverable.master = reader.colour
                 let key = "\(selection.segments)|\(reframe)|\(preset.width)x\(preset.height)|\(deliverable.outputRate)|\(grades.file(for: preset) ?? "")"
                 if loopFrames?.key != key {
                     loopFrames = nil   // the previous loop's frames go before the next are decoded
@@ -363,6 +377,15 @@ public final class VersionGenerator {
             try AtomicFile.write(try JSONCoding.encoder.encode(path), to: file)
         }
         return path
+    }
+
+    /// An HDR preset this master cannot fill: Kijko tone-maps HDR down to SDR, never SDR up, nor one HDR to another.
+    static func rangeProblem(_ preset: PlatformPreset, master transfer: String?) -> String? {
+        let wanted = DynamicRange(transfer: preset.colour.transferName), have = DynamicRange(transfer: transfer)
+        guard wanted.isHDR, wanted != have else { return nil }
+        let name = [DynamicRange.sdr: "SDR", .pq: "PQ", .hlg: "HLG"]
+        return "the master is \(name[have]!) (transfer \(transfer ?? "untagged")) and \(preset.name) is \(name[wanted]!): "
+            + (have.isHDR ? "converting between HDR formats is not done here" : "HDR is not made from an SDR master")
     }
 
     /// A preset this master cannot satisfy, said before any work.

@@ -11,9 +11,19 @@ public final class ColourGrader {
     public let lut: CubeLUT?
     /// CDL channel tables (R, G, B) by bit depth: input code value → slope, offset and power, in code values (unrounded).
     private var cdlTables: [Int: [[Float]]] = [:]
-    /// LUT channel tables (R, G, B) by bit depth: input code value → position in the cube, in points
-    /// (the shaper applied); for a 1D LUT, the output in code values.
+    /// A 1D LUT's channel tables (R, G, B) by bit depth: input code value → output in code values.
     private var lutTables: [Int: [[Float]]] = [:]
+    /// A cube's cell tables by bit depth.
+    private var cellTables: [Int: CubeCells] = [:]
+
+    /// Where each code value of each channel falls in a cube (the shaper applied): the lattice
+    /// offset of its cell's near corner along that channel, and the fraction across the cell; and
+    /// the lattice as SIMD entries (R, G, B, 0), so a corner is one load.
+    struct CubeCells {
+        var offset: [[Int32]]
+        var fraction: [[Float]]
+        var lattice: [SIMD4<Float>]
+    }
     /// The conversions to 16-bit RGB and back, by picture geometry, format and tags.
     private var graphs: [String: (to: FilterGraph, back: FilterGraph)] = [:]
 
@@ -39,19 +49,39 @@ public final class ColourGrader {
         return made
     }
 
-    /// The LUT's tables at `bits` bits: the cube position each code value falls at (shaper applied),
-    /// or a 1D LUT's output in code values.
+    /// A 1D LUT's tables at `bits` bits: each code value's output in code values.
     func lutTables(_ lut: CubeLUT, bits: Int) -> [[Float]] {
         if let known = lutTables[bits] { return known }
         let top = Double((1 << bits) - 1)
         let made = (0..<3).map { c in
-            (0...Int(top)).map { i in
-                let v = lut.shaper.map { $0.linear(Double(i) / top, c) } ?? Double(i) / top
-                if let cube = lut.cube { return Float(cube.position(v, c)) }
-                return Float(min(1, max(0, v)) * top)
-            }
+            (0...Int(top)).map { i in Float(min(1, max(0, lut.shaper.map { $0.linear(Double(i) / top, c) } ?? Double(i) / top)) * top) }
         }
         lutTables[bits] = made
+        return made
+    }
+
+    /// A cube's cell tables at `bits` bits.
+    func cells(_ lut: CubeLUT, _ cube: CubeLUT.Table, bits: Int) -> CubeCells {
+        if let known = cellTables[bits] { return known }
+        let top = Double((1 << bits) - 1), n = cube.size
+        let strides = [1, n, n * n]
+        var offset: [[Int32]] = [], fraction: [[Float]] = []
+        for c in 0..<3 {
+            var o: [Int32] = [], f: [Float] = []
+            o.reserveCapacity(Int(top) + 1)
+            f.reserveCapacity(Int(top) + 1)
+            for i in 0...Int(top) {
+                let p = cube.position(lut.shaper.map { $0.linear(Double(i) / top, c) } ?? Double(i) / top, c)
+                let cell = min(Int(p), n - 2)
+                o.append(Int32(cell * strides[c]))
+                f.append(Float(p - Double(cell)))
+            }
+            offset.append(o)
+            fraction.append(f)
+        }
+        let lattice = (0..<(n * n * n)).map { SIMD4<Float>(cube.values[3 * $0], cube.values[3 * $0 + 1], cube.values[3 * $0 + 2], 0) }
+        let made = CubeCells(offset: offset, fraction: fraction, lattice: lattice)
+        cellTables[bits] = made
         return made
     }
 
@@ -125,10 +155,11 @@ public final class ColourGrader {
             if bits == 8 { apply(cdl, to: rgb, table, as: UInt8.self, top: top) } else { apply(cdl, to: rgb, table, as: UInt16.self, top: top) }
         }
         if let lut {
-            let table = lutTables(lut, bits: bits)
             if let cube = lut.cube {
-                if bits == 8 { apply(cube, to: rgb, table, as: UInt8.self, top: top) } else { apply(cube, to: rgb, table, as: UInt16.self, top: top) }
+                let cells = cells(lut, cube, bits: bits)
+                if bits == 8 { apply(cells, size: cube.size, to: rgb, as: UInt8.self, top: top) } else { apply(cells, size: cube.size, to: rgb, as: UInt16.self, top: top) }
             } else {
+                let table = lutTables(lut, bits: bits)
                 if bits == 8 { apply(CDL(), to: rgb, table, as: UInt8.self, top: top) } else { apply(CDL(), to: rgb, table, as: UInt16.self, top: top) }
             }
         }
@@ -151,7 +182,10 @@ public final class ColourGrader {
         table[0].withUnsafeBufferPointer { rTable in
             table[1].withUnsafeBufferPointer { gTable in
                 table[2].withUnsafeBufferPointer { bTable in
-                    for y in 0..<rgb.height {
+                    nonisolated(unsafe) let tables = (rTable, gTable, bTable)
+                    Self.inBands(rgb) { rows in
+                    let (rTable, gTable, bTable) = tables
+                    for y in rows {
                         guard let (r, g, b) = Self.rows(rgb, y, as: Sample.self) else { return }
                         for x in 0..<rgb.width {
                             let rv = rTable[min(Int(r[x]), last)], gv = gTable[min(Int(g[x]), last)], bv = bTable[min(Int(b[x]), last)]
@@ -169,51 +203,65 @@ public final class ColourGrader {
                             b[x] = Sample(truncatingIfNeeded: Int32(min(top, max(0, luma + sat * (bv - luma))) + 0.5))
                         }
                     }
+                    }
                 }
             }
         }
     }
 
-    /// A 3D LUT, tetrahedrally: `table` gives each code value's position in the cube.
-    private func apply<Sample: FixedWidthInteger & UnsignedInteger>(_ cube: CubeLUT.Table, to rgb: Frame, _ table: [[Float]], as _: Sample.Type, top: Float) {
-        let n = cube.size, edge = n - 2
-        // Steps through the lattice (entries of three) along red, green and blue.
-        let sr = 3, sg = 3 * n, sb = 3 * n * n
-        let last = table[0].count - 1
-        cube.values.withUnsafeBufferPointer { lattice in
-            table[0].withUnsafeBufferPointer { rTable in
-                table[1].withUnsafeBufferPointer { gTable in
-                    table[2].withUnsafeBufferPointer { bTable in
-                        for y in 0..<rgb.height {
-                            guard let (r, g, b) = Self.rows(rgb, y, as: Sample.self) else { return }
-                            for x in 0..<rgb.width {
-                                let pr = rTable[min(Int(r[x]), last)], pg = gTable[min(Int(g[x]), last)], pb = bTable[min(Int(b[x]), last)]
-                                let ir = min(Int(pr), edge), ig = min(Int(pg), edge), ib = min(Int(pb), edge)
-                                let dr = pr - Float(ir), dg = pg - Float(ig), db = pb - Float(ib)
-                                let base = ir * sr + ig * sg + ib * sb
-                                // The tetrahedron the point is in: its two middle corners and four weights.
-                                let o1: Int, o2: Int, w0: Float, w1: Float, w2: Float, w3: Float
-                                if dr > dg {
-                                    if dg > db { (o1, o2, w0, w1, w2, w3) = (sr, sr + sg, 1 - dr, dr - dg, dg - db, db) }
-                                    else if dr > db { (o1, o2, w0, w1, w2, w3) = (sr, sr + sb, 1 - dr, dr - db, db - dg, dg) }
-                                    else { (o1, o2, w0, w1, w2, w3) = (sb, sr + sb, 1 - db, db - dr, dr - dg, dg) }
-                                } else {
-                                    if db > dg { (o1, o2, w0, w1, w2, w3) = (sb, sg + sb, 1 - db, db - dg, dg - dr, dr) }
-                                    else if db > dr { (o1, o2, w0, w1, w2, w3) = (sg, sg + sb, 1 - dg, dg - db, db - dr, dr) }
-                                    else { (o1, o2, w0, w1, w2, w3) = (sg, sr + sg, 1 - dg, dg - dr, dr - db, db) }
-                                }
-                                let a = base, b1 = base + o1, b2 = base + o2, d = base + sr + sg + sb
-                                let ro = w0 * lattice[a] + w1 * lattice[b1] + w2 * lattice[b2] + w3 * lattice[d]
-                                let go = w0 * lattice[a + 1] + w1 * lattice[b1 + 1] + w2 * lattice[b2 + 1] + w3 * lattice[d + 1]
-                                let bo = w0 * lattice[a + 2] + w1 * lattice[b1 + 2] + w2 * lattice[b2 + 2] + w3 * lattice[d + 2]
-                                r[x] = Sample(truncatingIfNeeded: Int32(min(1, max(0, ro)) * top + 0.5))
-                                g[x] = Sample(truncatingIfNeeded: Int32(min(1, max(0, go)) * top + 0.5))
-                                b[x] = Sample(truncatingIfNeeded: Int32(min(1, max(0, bo)) * top + 0.5))
-                            }
+    /// Rows of `rgb` in bands, one per core (at most four), each band on its own thread.
+    static func inBands(_ rgb: Frame, _ body: (Range<Int>) -> Void) {
+        let height = rgb.height
+        let bands = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount, height / 16))
+        guard bands > 1 else { body(0..<height); return }
+        withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let work = body
+            DispatchQueue.concurrentPerform(iterations: bands) { band in
+                work((height * band / bands)..<(height * (band + 1) / bands))
+            }
+        }
+    }
+
+    /// A 3D LUT, tetrahedrally, from the cube's cell tables. Outputs are rounded by adding 2²³ (a
+    /// float's integer part is then its value, rounded to nearest): no checked conversion per sample.
+    private func apply<Sample: FixedWidthInteger & UnsignedInteger>(_ cells: CubeCells, size n: Int, to rgb: Frame, as _: Sample.Type, top: Float) {
+        let sr = 1, sg = n, sb = n * n, far = sr + sg + sb
+        let last = cells.offset[0].count - 1
+        let magic = SIMD4<Float>(repeating: 8_388_608), scale = SIMD4<Float>(repeating: top)
+        cells.lattice.withUnsafeBufferPointer { lattice in
+        cells.offset[0].withUnsafeBufferPointer { oR in cells.offset[1].withUnsafeBufferPointer { oG in cells.offset[2].withUnsafeBufferPointer { oB in
+        cells.fraction[0].withUnsafeBufferPointer { fR in cells.fraction[1].withUnsafeBufferPointer { fG in cells.fraction[2].withUnsafeBufferPointer { fB in
+            nonisolated(unsafe) let tables = (lattice, oR, oG, oB, fR, fG, fB)
+            Self.inBands(rgb) { rows in
+                let (lattice, oR, oG, oB, fR, fG, fB) = tables
+                for y in rows {
+                    guard let (r, g, b) = Self.rows(rgb, y, as: Sample.self) else { return }
+                    for x in 0..<rgb.width {
+                        let ir = min(Int(r[x]), last), ig = min(Int(g[x]), last), ib = min(Int(b[x]), last)
+                        let base = Int(oR[ir]) + Int(oG[ig]) + Int(oB[ib])
+                        let dr = fR[ir], dg = fG[ig], db = fB[ib]
+                        // The tetrahedron the point is in: its two middle corners and four weights.
+                        let o1: Int, o2: Int, w0: Float, w1: Float, w2: Float, w3: Float
+                        if dr > dg {
+                            if dg > db { (o1, o2, w0, w1, w2, w3) = (sr, sr + sg, 1 - dr, dr - dg, dg - db, db) }
+                            else if dr > db { (o1, o2, w0, w1, w2, w3) = (sr, sr + sb, 1 - dr, dr - db, db - dg, dg) }
+                            else { (o1, o2, w0, w1, w2, w3) = (sb, sr + sb, 1 - db, db - dr, dr - dg, dg) }
+                        } else {
+                            if db > dg { (o1, o2, w0, w1, w2, w3) = (sb, sg + sb, 1 - db, db - dg, dg - dr, dr) }
+                            else if db > dr { (o1, o2, w0, w1, w2, w3) = (sg, sg + sb, 1 - dg, dg - db, db - dr, dr) }
+                            else { (o1, o2, w0, w1, w2, w3) = (sg, sr + sg, 1 - dg, dg - dr, dr - db, db) }
                         }
+                        var v = w0 * lattice[base] + w1 * lattice[base + o1]
+                        v += w2 * lattice[base + o2] + w3 * lattice[base + far]
+                        let out = unsafeBitCast(v.clamped(lowerBound: .zero, upperBound: .one) * scale + magic, to: SIMD4<Int32>.self) &- 0x4B00_0000
+                        r[x] = Sample(truncatingIfNeeded: out[0])
+                        g[x] = Sample(truncatingIfNeeded: out[1])
+                        b[x] = Sample(truncatingIfNeeded: out[2])
                     }
                 }
             }
+        } } }
+        } } }
         }
     }
 }
