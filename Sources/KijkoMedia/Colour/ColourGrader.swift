@@ -227,7 +227,7 @@ public final class ColourGrader {
     private func apply<Sample: FixedWidthInteger & UnsignedInteger>(_ cells: CubeCells, size n: Int, to rgb: Frame, as _: Sample.Type, top: Float) {
         let sr = 1, sg = n, sb = n * n, far = sr + sg + sb
         let last = cells.offset[0].count - 1
-        let magic = SIMD4<Float>(repeating: 8_388_608), scale = SIMD4<Float>(repeating: top)
+        let magic: Float = 8_388_608, scale = SIMD4<Float>(repeating: top)
         cells.lattice.withUnsafeBufferPointer { lattice in
         cells.offset[0].withUnsafeBufferPointer { oR in cells.offset[1].withUnsafeBufferPointer { oG in cells.offset[2].withUnsafeBufferPointer { oB in
         cells.fraction[0].withUnsafeBufferPointer { fR in cells.fraction[1].withUnsafeBufferPointer { fG in cells.fraction[2].withUnsafeBufferPointer { fB in
@@ -253,10 +253,11 @@ public final class ColourGrader {
                         }
                         var v = w0 * lattice[base] + w1 * lattice[base + o1]
                         v += w2 * lattice[base + o2] + w3 * lattice[base + far]
-                        let out = unsafeBitCast(v.clamped(lowerBound: .zero, upperBound: .one) * scale + magic, to: SIMD4<Int32>.self) &- 0x4B00_0000
-                        r[x] = Sample(truncatingIfNeeded: out[0])
-                        g[x] = Sample(truncatingIfNeeded: out[1])
-                        b[x] = Sample(truncatingIfNeeded: out[2])
+                        v *= scale
+                        // Clamped lane by lane (the generic SIMD clamp is a call per pixel), then rounded.
+                        r[x] = Sample(truncatingIfNeeded: (min(max(v[0], 0), top) + magic).bitPattern &- 0x4B00_0000)
+                        g[x] = Sample(truncatingIfNeeded: (min(max(v[1], 0), top) + magic).bitPattern &- 0x4B00_0000)
+                        b[x] = Sample(truncatingIfNeeded: (min(max(v[2], 0), top) + magic).bitPattern &- 0x4B00_0000)
                     }
                 }
             }
