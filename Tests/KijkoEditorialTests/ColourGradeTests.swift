@@ -30,6 +30,20 @@ import KijkoMedia
         }
     }
 
+    /// R′G′B′ (0–1) at the middle of row 0 (x 160) of frame `n` of a render, through BT.709.
+    static func colour(_ path: String, _ n: Int) throws -> (Double, Double, Double) {
+        let reader = try FrameReader(path: path)
+        try reader.seek(toFrame: n)
+        let frame = try Frame()
+        try #require(try reader.next(into: frame))
+        let graph = try FilterGraph("[in]scale=in_color_matrix=bt709:in_range=tv,format=gbrp16le[out]", inputs: ["in": reader.frameFormat])
+        try graph.push(frame)
+        let picture = try Frame()
+        _ = try graph.pull(into: picture)
+        let p = rgb(picture, bytes: 2)[160]
+        return (Double(p.0) / 65_535, Double(p.1) / 65_535, Double(p.2) / 65_535)
+    }
+
     /// Every code value of each channel, through the grader, within one code value of the formula
     /// (8-bit gbrp: 256 values; 10-bit gbrp10: 1024) — the channels differ in each pixel, so
     /// saturation mixes real colours.
@@ -184,23 +198,10 @@ import KijkoMedia
         #expect(graded.render?.graded == ["001", "002", "003"], "\(String(describing: graded.render?.graded))")
         let plain = try render("plain", cdl: false, files: [folder + "/show.ccc"])
         #expect(plain.render?.graded == [])
-        /// The mean R′G′B′ (0–1) of frame `n` of a render, through BT.709.
-        func colour(_ path: String, _ n: Int) throws -> (Double, Double, Double) {
-            let reader = try FrameReader(path: path)
-            try reader.seek(toFrame: n)
-            let frame = try Frame()
-            try #require(try reader.next(into: frame))
-            let graph = try FilterGraph("[in]scale=in_color_matrix=bt709:in_range=tv,format=gbrp16le[out]", inputs: ["in": reader.frameFormat])
-            try graph.push(frame)
-            let rgb = try Frame()
-            _ = try graph.pull(into: rgb)
-            let p = Self.rgb(rgb, bytes: 2)[160]
-            return (Double(p.0) / 65_535, Double(p.1) / 65_535, Double(p.2) / 65_535)
-        }
-        let decisions: [CDL] = [Self.look, CDL(ColorDecision(slope: [0.9, 1, 1.1], offset: [0, 0.01, 0], power: [1, 1, 1.2], saturation: 1.2)),
-                                             CDL(ColorDecision(saturation: 0))]
+        let decisions: [CDL] = [Self.look, ColorDecision(slope: [0.9, 1, 1.1], offset: [0, 0.01, 0], power: [1, 1, 1.2], saturation: 1.2),
+                                             ColorDecision(saturation: 0)]
         for (i, decision) in decisions.enumerated() {
-            let source = try colour(folder + "/plain.mov", 12 + 25 * i), result = try colour(folder + "/graded.mov", 12 + 25 * i)
+            let source = try Self.colour(folder + "/plain.mov", 12 + 25 * i), result = try Self.colour(folder + "/graded.mov", 12 + 25 * i)
             let want = decision.apply(source)
             for (w, g) in [(want.0, result.0), (want.1, result.1), (want.2, result.2)] {
                 // ProRes and 4:2:2 on a flat patch: within two 10-bit code values.

@@ -200,25 +200,12 @@ import KijkoMedia
         let graded = try render("graded", lut: folder + "/look.cube")
         #expect(graded.render?.lut == folder + "/look.cube" && graded.render?.graded == ["001"])
         _ = try render("plain", lut: nil)   // neither the CDL nor a LUT
-        /// The mean R′G′B′ (0–1) at the middle of frame `n`, through BT.709.
-        func colour(_ path: String, _ n: Int) throws -> (Double, Double, Double) {
-            let reader = try FrameReader(path: path)
-            try reader.seek(toFrame: n)
-            let frame = try Frame()
-            try #require(try reader.next(into: frame))
-            let graph = try FilterGraph("[in]scale=in_color_matrix=bt709:in_range=tv,format=gbrp16le[out]", inputs: ["in": reader.frameFormat])
-            try graph.push(frame)
-            let rgb = try Frame()
-            _ = try graph.pull(into: rgb)
-            let p = ColourGradeTests.rgb(rgb, bytes: 2)[160]
-            return (Double(p.0) / 65_535, Double(p.1) / 65_535, Double(p.2) / 65_535)
-        }
         let lut = try CubeLUT.read(path: folder + "/look.cube")
         let cdl = CDL(slope: [1.2, 1.0, 0.8], offset: [0.05, 0, -0.02], power: [1.0, 1.1, 0.9], saturation: 0.8)
-        let source = [try colour(folder + "/plain.mov", 12), try colour(folder + "/plain.mov", 37)]
+        let source = [try ColourGradeTests.colour(folder + "/plain.mov", 12), try ColourGradeTests.colour(folder + "/plain.mov", 37)]
         let wants = [lut.apply(cdl.apply(source[0])), lut.apply(source[1])]
         for (i, want) in wants.enumerated() {
-            let got = try colour(folder + "/graded.mov", 12 + 25 * i)
+            let got = try ColourGradeTests.colour(folder + "/graded.mov", 12 + 25 * i)
             for (w, g) in [(want.0, got.0), (want.1, got.1), (want.2, got.2)] {
                 #expect(abs(w - g) * 1023 <= 2, "event \(i + 1): want \(want), got \(got) from \(source[i])")
             }

@@ -78,7 +78,7 @@ import KijkoMedia
         for shot in result.shots {
             let read = try CDLFile.read(path: shot.cdl)
             let decision = try #require(read[shot.id])
-            #expect(CDL(decision) == CDL(slope: shot.slope, offset: shot.offset, power: shot.power, saturation: shot.saturation))
+            #expect(decision == CDL(slope: shot.slope, offset: shot.offset, power: shot.power, saturation: shot.saturation))
             #expect(FileManager.default.fileExists(atPath: shot.beforeStill) && FileManager.default.fileExists(atPath: shot.afterStill))
         }
         // Measured independently, pixel by pixel: the warm take graded by its .cdl through the
@@ -90,7 +90,7 @@ import KijkoMedia
             try #require(try reader.next(into: frame))
             return frame
         }
-        let cdl = CDL(try #require(try CDLFile.read(path: folder + "/grade/warm.cdl")["warm"]))
+        let cdl = try #require(try CDLFile.read(path: folder + "/grade/warm.cdl")["warm"])
         let reference = try ColourSample.rgb(of: try picture(folder + "/reference.mp4"), width: 480, file: "reference")
         let warm = try picture(folder + "/warm.mp4")
         let before = Self.pixelDeltaE(try ColourSample.rgb(of: warm, width: 480, file: "warm"), reference)

@@ -1,18 +1,10 @@
 import Foundation
-import KijkoMedia
+public import KijkoMedia
 
-/// A colour in CIE L*a*b* (D65): distances here are close to what people see.
-public struct LabColour: Codable, Sendable, Equatable {
-    public var l: Double
-    public var a: Double
-    public var b: Double
+/// A colour in CIE L*a*b* (D65): distances here are close to what people see (KijkoMedia's ``CIELab``).
+public typealias LabColour = CIELab
 
-    public init(l: Double, a: Double, b: Double) {
-        self.l = l
-        self.a = a
-        self.b = b
-    }
-
+extension CIELab {
     /// From 8-bit sRGB.
     public init(red: UInt8, green: UInt8, blue: UInt8) {
         func linear(_ c: UInt8) -> Double {
@@ -24,9 +16,7 @@ public struct LabColour: Codable, Sendable, Equatable {
         let y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * bl
         let z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * bl) / 1.08883
         func f(_ t: Double) -> Double { t > 0.008856 ? cbrt(t) : 7.787 * t + 16.0 / 116 }
-        l = 116 * f(y) - 16
-        a = 500 * (f(x) - f(y))
-        b = 200 * (f(y) - f(z))
+        self.init(l: 116 * f(y) - 16, a: 500 * (f(x) - f(y)), b: 200 * (f(y) - f(z)))
     }
 
     /// Back to sRGB, `#rrggbb`.
@@ -43,8 +33,6 @@ public struct LabColour: Codable, Sendable, Equatable {
         }
         return String(format: "#%02x%02x%02x", gamma(r), gamma(g), gamma(bl))
     }
-
-    public var chroma: Double { (a * a + b * b).squareRoot() }
 
     func distance2(_ o: LabColour) -> Double { (l - o.l) * (l - o.l) + (a - o.a) * (a - o.a) + (b - o.b) * (b - o.b) }
 }

@@ -101,27 +101,8 @@ public struct EDLMarker: Codable, Sendable, Equatable {
     }
 }
 
-/// An ASC CDL colour decision (`* ASC_SOP`, `* ASC_SAT`).
-public struct ColorDecision: Codable, Sendable, Hashable {
-    public var slope: [Double]
-    public var offset: [Double]
-    public var power: [Double]
-    public var saturation: Double
-
-    public init(slope: [Double] = [1, 1, 1], offset: [Double] = [0, 0, 0], power: [Double] = [1, 1, 1], saturation: Double = 1) {
-        self.slope = slope
-        self.offset = offset
-        self.power = power
-        self.saturation = saturation
-    }
-}
-
-extension CDL {
-    /// The numbers of an ASC CDL decision.
-    public init(_ decision: ColorDecision) {
-        self.init(slope: decision.slope, offset: decision.offset, power: decision.power, saturation: decision.saturation)
-    }
-}
+/// An ASC CDL colour decision (`* ASC_SOP`, `* ASC_SAT`): the grader's own numbers (``CDL``).
+public typealias ColorDecision = CDL
 
 /// One event: its edit line (the incoming side for a transition), the outgoing side of a
 /// transition, and what its comments said.

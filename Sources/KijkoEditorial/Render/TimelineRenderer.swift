@@ -109,7 +109,7 @@ public final class TimelineRenderer {
                 case nil: 1
                 }
                 var source: MediaLibrary.Source?
-                if settings.applyCDL, let cdl = clip.colorDecision, let problem = CDL(cdl).problem {
+                if settings.applyCDL, let cdl = clip.colorDecision, let problem = cdl.problem {
                     throw RenderError(event: clip.event, clip: clip.name, message: "its ASC CDL cannot be applied: \(problem)")
                 }
                 if clip.isGenerator {
@@ -210,7 +210,7 @@ public final class TimelineRenderer {
                 previous = nil
             case .shot(let shot):
                 clips += 1
-                if settings.applyCDL, shot.source != nil, let cdl = shot.clip.colorDecision, !CDL(cdl).isIdentity {
+                if settings.applyCDL, shot.source != nil, let cdl = shot.clip.colorDecision, !cdl.isIdentity {
                     graded.append(shot.clip.event.map { String(format: "%03d", $0) } ?? shot.clip.name)
                 }
                 try burnIn?.begin(recordFrame: timeline.startFrame + written, clipName: shot.clip.name,
@@ -269,7 +269,7 @@ public final class TimelineRenderer {
     private func picture(_ shot: Shot, offset: Int, sources: inout [String: PictureSource],
                          graders: inout [CDL: ColourGrader]) throws -> Frame? {
         var grader: ColourGrader?
-        let cdl = settings.applyCDL ? shot.clip.colorDecision.map(CDL.init) ?? CDL() : CDL()
+        let cdl = settings.applyCDL ? shot.clip.colorDecision ?? CDL() : CDL()
         if !cdl.isIdentity || settings.lut != nil {
             if let known = graders[cdl] { grader = known } else {
                 grader = try ColourGrader(cdl: cdl, lut: settings.lut)

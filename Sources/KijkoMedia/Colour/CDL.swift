@@ -4,7 +4,7 @@ import Foundation
 /// saturation. On normalised R′G′B′, per channel `out = clamp(in × slope + offset)^power`, then
 /// saturation about Rec. 709 luma (`L = 0.2126 R + 0.7152 G + 0.0722 B`, `out = L + sat × (in − L)`),
 /// clamped to [0, 1].
-public struct CDL: Sendable, Equatable, Hashable {
+public struct CDL: Codable, Sendable, Equatable, Hashable {
     public var slope: [Double]
     public var offset: [Double]
     public var power: [Double]

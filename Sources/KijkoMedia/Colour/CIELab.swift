@@ -3,7 +3,7 @@ import Foundation
 /// CIELAB (D65) of display-referred Rec. 709 R′G′B′, and the CIEDE2000 colour difference.
 /// R′G′B′ in [0, 1] is taken to linear light by BT.1886's 2.4 power (a reference display), then to
 /// XYZ by the BT.709 primaries and D65 white, then to L*a*b*.
-public struct CIELab: Sendable, Equatable {
+public struct CIELab: Codable, Sendable, Equatable {
     public var l: Double
     public var a: Double
     public var b: Double
