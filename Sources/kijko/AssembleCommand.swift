@@ -44,15 +44,7 @@ struct AssembleCommand: AsyncParsableCommand {
         let request = try makeRequest()
         let global = global, out = out
         try await interruptible {
-            let bar = global.progress("assemble")
-            let result: AssemblyService.Result
-            do {
-                result = try await AssemblyService.run(request, progress: bar.handler)
-                bar.finish()
-            } catch {
-                bar.finish()
-                throw error
-            }
+            let result = try await global.progress("assemble").around { try await AssemblyService.run(request, progress: $0) }
             for warning in result.warnings { Output.warn(warning) }
             if global.json { try Output.json(result); return }
             if let r = result.render {

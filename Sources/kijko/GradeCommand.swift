@@ -28,15 +28,7 @@ struct GradeMatchCommand: AsyncParsableCommand {
         asked.frames = frames
         let request = asked, global = global
         try await interruptible {
-            let bar = global.progress("grade match")
-            let result: GradeMatchService.Result
-            do {
-                result = try await GradeMatchService.run(request, progress: bar.handler)
-                bar.finish()
-            } catch {
-                bar.finish()
-                throw error
-            }
+            let result = try await global.progress("grade match").around { try await GradeMatchService.run(request, progress: $0) }
             if global.json { try Output.json(result); return }
             for shot in result.shots {
                 let values = shot.identity ? "identity (already matches)"

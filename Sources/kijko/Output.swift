@@ -60,6 +60,13 @@ final class ProgressView: @unchecked Sendable {
     /// The handler to give a service.
     var handler: ProgressHandler { { [self] event in self.show(event) } }
 
+    /// Runs a service call with this view as its progress handler; the bar is cleared after,
+    /// whether it returned or threw (so an error line starts on a clean line).
+    func around<T>(_ call: (@escaping ProgressHandler) async throws -> T) async throws -> T {
+        defer { finish() }
+        return try await call(handler)
+    }
+
     func show(_ event: ProgressEvent) {
         guard !quiet else { return }
         lock.lock()

@@ -22,8 +22,7 @@ public enum DeliverableCheck {
                 // The colour tags the file says of itself, against the preset's (what a player goes by).
                 let wanted = [preset.colour.primariesName, preset.colour.transferName, preset.colour.matrixName, preset.colour.rangeName]
                 let have = [video.colorPrimaries, video.colorTransfer, video.colorMatrix, video.colorRange]
-                let agrees = zip(wanted, have).allSatisfy { $0.0 == nil || $0.0 == $0.1 }
-                checks.append(Manifest.Check(name: "colour", pass: agrees,
+                checks.append(Manifest.Check(name: "colour", pass: preset.colourDepartures(video).isEmpty,
                                              detail: "\(have.map { $0 ?? "untagged" }.joined(separator: "/")), preset \(wanted.map { $0 ?? "any" }.joined(separator: "/"))"))
             }
             if preset.kind == .video {

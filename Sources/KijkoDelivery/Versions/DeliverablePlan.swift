@@ -24,7 +24,7 @@ public struct DeliverablePlan: Sendable {
     public var hdrMetadata: HDRMetadata?
 
     /// The picture goes from the master's PQ or HLG to the preset's SDR on its way.
-    public var toneMaps: Bool { DynamicRange(transfer: master.transferName).isHDR && !DynamicRange(transfer: preset.colour.transferName).isHDR }
+    public var toneMaps: Bool { ToneMap.chain(from: master, to: preset.colour) != nil }
 
     /// The frame rate the preset's policy gives for a master at `master`.
     public static func rate(for preset: PlatformPreset, master: Rational) -> Rational {
@@ -54,7 +54,7 @@ public struct DeliverablePlan: Sendable {
     /// frames (tone-mapped first when ``toneMaps``). `cropped`: frames arrive already cut to the
     /// smart window (square pixels).
     public func videoChain(sar: Rational, masterRate: Rational, cropped: Bool = false) -> String {
-        var parts: [String] = toneMaps ? [ToneMap.toSDR(from: master)] : []
+        var parts = [ToneMap.chain(from: master, to: preset.colour)].compactMap { $0 }
         if cropped {
             parts.append("scale=\(preset.width):\(preset.height):flags=bicubic,setsar=1")
         } else {
@@ -87,7 +87,7 @@ public struct DeliverablePlan: Sendable {
         if let profile = v.profile { options["profile"] = profile }
         if v.codec == "libx265" {
             // An HDR deliverable carries the master's mastering display and light levels.
-            let hdr = DynamicRange(transfer: preset.colour.transferName).isHDR ? hdrMetadata.map { ":" + $0.x265Parameters } ?? "" : ""
+            let hdr = preset.colour.dynamicRange.isHDR ? hdrMetadata.map { ":" + $0.x265Parameters } ?? "" : ""
             options["x265-params"] = "log-level=none" + hdr
         }
         return EncoderSettings(codec: v.codec, options: options, bitRate: v.bitRate, maxRate: v.maxRate,

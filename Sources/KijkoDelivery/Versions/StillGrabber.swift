@@ -21,8 +21,8 @@ public enum StillGrabber {
         let pixel = jpeg ? "yuvj420p" : "rgb24"
         var input = reader.frameFormat
         var chain = ReframeChain.description(reframe == .smart ? .fit : reframe, width: preset.width, height: preset.height)
-        // A still is SDR: from an HDR master, tone-mapped first.
-        let hdr = DynamicRange(transfer: reader.colour.transferName).isHDR ? ToneMap.toSDR(from: reader.colour) + "," : ""
+        // From an HDR master to the still's SDR, tone-mapped first.
+        let hdr = ToneMap.chain(from: reader.colour, to: preset.colour).map { $0 + "," } ?? ""
         if let window, case let .video(_, _, pix, tb, _, rate) = input {
             try frame.crop(x: window.x, y: window.y, width: window.width, height: window.height)
             input = .video(width: window.width, height: window.height, pixelFormat: pix, timeBase: tb, sampleAspectRatio: Rational(1, 1), frameRate: rate)

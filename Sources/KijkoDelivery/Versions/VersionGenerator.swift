@@ -196,8 +196,7 @@ public final class VersionGenerator {
         let sar = reader.decoder.sampleAspectRatio
         // An HDR master's static metadata, from its first picture, for HDR deliverables.
         var hdrMetadata: HDRMetadata?
-        if DynamicRange(transfer: reader.colour.transferName).isHDR,
-           videoPresets.contains(where: { DynamicRange(transfer: $0.colour.transferName).isHDR }) {
+        if reader.colour.dynamicRange.isHDR, videoPresets.contains(where: { $0.colour.dynamicRange.isHDR }) {
             let first = try FrameReader(path: master), frame = try Frame()
             if try first.next(into: frame) { hdrMetadata = HDRMetadata(frame: frame) }
         }
@@ -381,7 +380,7 @@ public final class VersionGenerator {
 
     /// An HDR preset this master cannot fill: Kijko tone-maps HDR down to SDR, never SDR up, nor one HDR to another.
     static func rangeProblem(_ preset: PlatformPreset, master transfer: String?) -> String? {
-        let wanted = DynamicRange(transfer: preset.colour.transferName), have = DynamicRange(transfer: transfer)
+        let wanted = preset.colour.dynamicRange, have = DynamicRange(transfer: transfer)
         guard wanted.isHDR, wanted != have else { return nil }
         let name = [DynamicRange.sdr: "SDR", .pq: "PQ", .hlg: "HLG"]
         return "the master is \(name[have]!) (transfer \(transfer ?? "untagged")) and \(preset.name) is \(name[wanted]!): "

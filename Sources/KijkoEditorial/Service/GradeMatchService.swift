@@ -74,8 +74,7 @@ public enum GradeMatchService {
             progress?(ProgressEvent(.started, stage: "grade match", fraction: 0, message: "\(request.shots.count) shots to \(request.reference)"))
             let reference = try ColourSample.read(path: request.reference, frames: request.frames)
             // (An even subsample of at most 200,000 pixels: the spread, not every pixel, is what is matched.)
-            let step = max(1, reference.pixels.count / 200_000)
-            guard let target = ColourDistribution(stride(from: 0, to: reference.pixels.count, by: step).map { reference.pixels[$0] }) else {
+            guard let target = ColourDistribution(ColourDistribution.subsample(reference.pixels, atMost: 200_000)) else {
                 throw ServiceError("\(request.reference): every pixel is clipped or near black: nothing to match to")
             }
             let referenceStill = (stills as NSString).appendingPathComponent("reference.png")

@@ -27,6 +27,12 @@ public struct ColourDistribution: Sendable, Equatable {
         max(p.x, max(p.y, p.z)) < 0.98 && 0.2126 * p.x + 0.7152 * p.y + 0.0722 * p.z >= 0.04
     }
 
+    /// An even subsample of `pixels`, at most about `limit` of them (every pixel when fewer).
+    public static func subsample(_ pixels: [SIMD3<Float>], atMost limit: Int) -> [SIMD3<Float>] {
+        let step = max(1, pixels.count / max(1, limit))
+        return step == 1 ? pixels : stride(from: 0, to: pixels.count, by: step).map { pixels[$0] }
+    }
+
     /// Whether a channel's quantile can be fitted: neither clipped nor black.
     public static func fits(_ value: Double) -> Bool { value >= 0.02 && value < 0.98 }
 

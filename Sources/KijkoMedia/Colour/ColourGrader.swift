@@ -54,7 +54,7 @@ public final class ColourGrader {
         if let known = lutTables[bits] { return known }
         let top = Double((1 << bits) - 1)
         let made = (0..<3).map { c in
-            (0...Int(top)).map { i in Float(min(1, max(0, lut.shaper.map { $0.linear(Double(i) / top, c) } ?? Double(i) / top)) * top) }
+            (0...Int(top)).map { i in Float(min(1, max(0, lut.shaped(Double(i) / top, c))) * top) }
         }
         lutTables[bits] = made
         return made
@@ -71,7 +71,7 @@ public final class ColourGrader {
             o.reserveCapacity(Int(top) + 1)
             f.reserveCapacity(Int(top) + 1)
             for i in 0...Int(top) {
-                let p = cube.position(lut.shaper.map { $0.linear(Double(i) / top, c) } ?? Double(i) / top, c)
+                let p = cube.position(lut.shaped(Double(i) / top, c), c)
                 let cell = min(Int(p), n - 2)
                 o.append(Int32(cell * strides[c]))
                 f.append(Float(p - Double(cell)))

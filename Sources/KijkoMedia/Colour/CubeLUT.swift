@@ -161,16 +161,16 @@ public struct CubeLUT: Sendable, Equatable {
     /// The LUT on one normalised pixel: the shaper linearly, then the cube tetrahedrally, clamped to
     /// [0, 1] (the reference the grader is tested against).
     public func apply(_ rgb: (Double, Double, Double)) -> (Double, Double, Double) {
-        var v = [rgb.0, rgb.1, rgb.2]
-        if let shaper {
-            v = (0..<3).map { shaper.linear(v[$0], $0) }
-        }
+        var v = [shaped(rgb.0, 0), shaped(rgb.1, 1), shaped(rgb.2, 2)]
         if let cube {
             v = Self.tetrahedral(cube.values, size: cube.size, (cube.position(v[0], 0), cube.position(v[1], 1), cube.position(v[2], 2)))
         }
         let out = v.map { min(1, max(0, $0)) }
         return (out[0], out[1], out[2])
     }
+
+    /// Normalised `v` of channel `c` through the shaper (as it is, without one).
+    func shaped(_ v: Double, _ c: Int) -> Double { shaper.map { $0.linear(v, c) } ?? v }
 
     /// Tetrahedral interpolation of an RGB lattice (red fastest) at a position in points.
     static func tetrahedral(_ lattice: [Float], size n: Int, _ p: (Double, Double, Double)) -> [Double] {

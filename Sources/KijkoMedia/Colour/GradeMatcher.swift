@@ -17,8 +17,7 @@ public enum GradeMatcher {
     static let fitPixels = 20_000
 
     public static func match(_ pixels: [SIMD3<Float>], to reference: ColourDistribution) -> Match? {
-        let step = max(1, pixels.count / fitPixels)
-        let sample = stride(from: 0, to: pixels.count, by: step).map { pixels[$0] }
+        let sample = ColourDistribution.subsample(pixels, atMost: fitPixels)
         guard let shot = ColourDistribution(sample) else { return nil }
         let before = shot.distance(to: reference)
         guard before >= 1 else { return Match(cdl: CDL(), before: before, after: before) }

@@ -18,11 +18,23 @@ public enum DynamicRange: String, Sendable, Codable {
     public var isHDR: Bool { self != .sdr }
 }
 
+extension ColourProperties {
+    /// The dynamic range its transfer tag says.
+    public var dynamicRange: DynamicRange { DynamicRange(transfer: transferName) }
+}
+
 /// HDR to SDR through libavfilter's `zscale` (zimg) and `tonemap`: the HDR picture to linear light
 /// (100 cd/m² as 1), to BT.709 primaries, Hable's curve (highlights rolled off, no desaturation),
 /// then BT.709's transfer and matrix in limited range, at 10-bit 4:4:4 so the reframe after it
 /// loses nothing.
 public enum ToneMap {
+    /// The chain taking a picture tagged `source` to one tagged `target`'s range: the tone map when
+    /// the source is HDR and the target SDR, nil when nothing is to be done (or when it is not done
+    /// here: SDR up to HDR, one HDR to another).
+    public static func chain(from source: ColourProperties, to target: ColourProperties) -> String? {
+        source.dynamicRange.isHDR && !target.dynamicRange.isHDR ? toSDR(from: source) : nil
+    }
+
     /// The chain from a picture tagged `colour` (PQ or HLG) to SDR BT.709.
     public static func toSDR(from colour: ColourProperties) -> String {
         let transfer = colour.transferName ?? "smpte2084"

@@ -46,14 +46,8 @@ public enum SpecCheck {
         if let limit = preset.maxFileSize, let size = info.size, size > limit {
             out.append("file is \(size) bytes, over \(name)'s \(limit)")
         }
-        let colour = preset.colour
-        for (what, wanted, actual) in [("colour primaries", colour.primariesName, video.colorPrimaries),
-                                       ("transfer", colour.transferName, video.colorTransfer),
-                                       ("matrix", colour.matrixName, video.colorMatrix),
-                                       ("range", colour.rangeName, video.colorRange)] {
-            if let wanted, wanted != "unknown", actual != wanted {
-                out.append("\(what) \(actual ?? "untagged"), \(name) wants \(wanted)")
-            }
+        for departure in preset.colourDepartures(video) {
+            out.append("\(departure.what) \(departure.have ?? "untagged"), \(name) wants \(departure.wanted)")
         }
         if let audio = preset.audio {
             if let sound = info.first(.audio) {

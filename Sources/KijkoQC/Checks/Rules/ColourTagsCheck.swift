@@ -1,4 +1,5 @@
 import Foundation
+import KijkoMedia
 
 /// A picture whose colour tags leave its dynamic range unknown: BT.2020 primaries or matrix with no
 /// transfer tag (PQ, HLG and SDR cannot be told apart, and a player guesses — most often SDR, so an
@@ -6,8 +7,6 @@ import Foundation
 struct ColourTagsCheck: QCCheck {
     let info = QCCheckInfo(id: "colour_tags", profileKey: "always", measures: .file,
                            summary: "colour tags that leave the dynamic range unknown", colour: "#b0a040")
-
-    static let hdrTransfers = ["smpte2084", "arib-std-b67"]
 
     func findings(_ e: QCEvidence) -> [QCFinding] {
         guard let video = e.info.first(.video) else { return [] }
@@ -17,9 +16,10 @@ struct ColourTagsCheck: QCCheck {
             return [QCFinding(run: e.all, measured: nil, threshold: nil,
                               message: "BT.2020 picture with no transfer tag: PQ, HLG and SDR cannot be told apart")]
         }
-        if let transfer, Self.hdrTransfers.contains(transfer), let bits = video.bitDepth, bits < 10 {
+        let range = DynamicRange(transfer: transfer)
+        if range.isHDR, let bits = video.bitDepth, bits < 10 {
             return [QCFinding(run: e.all, measured: Double(bits), threshold: 10,
-                              message: "\(transfer == "smpte2084" ? "PQ" : "HLG") in \(bits) bits (\(video.pixelFormat ?? "?")): an HDR picture needs 10 bits or it bands",
+                              message: "\(range == .pq ? "PQ" : "HLG") in \(bits) bits (\(video.pixelFormat ?? "?")): an HDR picture needs 10 bits or it bands",
                               severity: .warning)]
         }
         return []
