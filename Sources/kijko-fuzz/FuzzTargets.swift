@@ -21,6 +21,7 @@ enum FuzzTargets {
         case "media": media(data)
         case "animation": _ = AnimationInfo.parse(data)   // a display ad's GIF or WebP blocks
         case "colour": colour(data)
+        case "otio": otio(data)
         default: break
         }
     }
@@ -32,6 +33,16 @@ enum FuzzTargets {
               let graph = try? FilterGraph("color=c=0x7a5c40:s=16x4,format=gbrp10le"), let frame = try? Frame(),
               (try? graph.pull(into: frame)) == .frame else { return }
         _ = try? ColourGrader(lut: lut).grade(frame)
+    }
+
+    /// An OpenTimelineIO file read, and the timeline written out again in every format.
+    static func otio(_ data: Data) {
+        var warnings: [String] = []
+        guard let timeline = try? OTIOReader.timeline(data, file: "fuzz.otio", warnings: &warnings) else { return }
+        _ = try? OTIOWriter.data(timeline)
+        _ = FCP7XMLWriter.write(timeline)
+        _ = FCPXMLWriter.write(timeline)
+        _ = EDLWriter.write(EDL(timeline: timeline))
     }
 
     static func edl(_ data: Data) {

@@ -10,6 +10,7 @@ struct AssembleCommand: AsyncParsableCommand {
         abstract: "Render a frame-accurate rough cut from an EDL, or from a shot list, and the footage.",
         discussion: """
             From an EDL: kijko assemble --edl CUT.edl --media DIR [--out roughcut.mp4]
+            (or an OpenTimelineIO timeline, --edl CUT.otio: its clips' CDL metadata grades them)
 
             From a shot list: kijko assemble --shots SHOTS.json --media DIR [--out roughcut.mp4] [--edl OUT.edl] \
             (here --edl names the EDL to write; edit notes go beside --out as .notes.json and .notes.md).
@@ -20,7 +21,7 @@ struct AssembleCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "A shot list (JSON; schema in the README).") var shots: String?
-    @Option(help: "The EDL to render; with --shots, the EDL to write.") var edl: String?
+    @Option(help: "The EDL (or OpenTimelineIO .otio timeline) to render; with --shots, the EDL to write.") var edl: String?
     @Option(help: "Folder of source media (repeatable).") var media: [String] = []
     @Option(help: "Output file (.mp4 for the proxy preset, .mov for ProRes).") var out: String = "roughcut.mp4"
     @Option(help: "Timecode rate: 24, 25, 23.976, 29.97[df], 30, 50, 59.94[df], 60 (default: the shot list's, else 25).")

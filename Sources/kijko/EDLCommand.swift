@@ -8,13 +8,13 @@ import KijkoCore
 struct EDLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edl",
-        abstract: "Read, check and convert CMX 3600 EDLs.",
+        abstract: "Read, check and convert CMX 3600 EDLs and OpenTimelineIO timelines.",
         subcommands: [EDLParseCommand.self, EDLConvertCommand.self])
 }
 
 /// Options shared by the EDL commands.
 struct EDLInput: ParsableArguments {
-    @Argument(help: "The EDL.") var input: String
+    @Argument(help: "The EDL (.edl), or an OpenTimelineIO timeline (.otio).") var input: String
     @Option(help: "Timecode rate: 24, 25, 23.976, 29.97 (drop-frame from the FCM lines), 30, 50, 59.94, 60.")
     var rate = "24"
     @Flag(help: "Skip lines and events that cannot be read, with a warning, instead of failing.") var lenient = false
@@ -23,6 +23,16 @@ struct EDLInput: ParsableArguments {
     func load() throws -> (EDL, Timeline, [EDLDiagnostic]) {
         guard let timecodeRate = TimecodeRate(parsing: rate) else {
             throw CommandFailure(message: "--rate: not a timecode rate: \(rate)", code: 64)
+        }
+        if input.lowercased().hasSuffix(".otio") {
+            var read: [String] = []
+            do throws(OTIOReader.Problem) {
+                let timeline = try OTIOReader.read(path: input, warnings: &read)
+                for warning in read { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+                return (EDL(timeline: timeline), timeline, [])
+            } catch {
+                throw CommandFailure(message: error.description)
+            }
         }
         do {
             var (edl, warnings) = try EDLReader(rate: timecodeRate, lenient: lenient).read(path: input)
@@ -60,7 +70,7 @@ struct EDLParseCommand: ParsableCommand {
 struct EDLConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert an EDL to OpenTimelineIO (.otio), Final Cut Pro 7 XML (.xml, for Premiere and Resolve), FCPXML (.fcpxml), or CMX 3600 (.edl).")
+        abstract: "Convert an EDL or .otio to OpenTimelineIO (.otio), Final Cut Pro 7 XML (.xml, for Premiere and Resolve), FCPXML (.fcpxml), or CMX 3600 (.edl).")
     @OptionGroup var source: EDLInput
     @Argument(help: "Output: .otio, .xml, .fcpxml or .edl.") var output: String
     @Option(help: "Folder of source media, to link files in XML exports (repeatable).") var media: [String] = []

@@ -55,6 +55,7 @@ public enum OTIOWriter {
             if !clip.crop.isEmpty {
                 kijko["crop"] = clip.crop.map { ["frame": $0.frame, "x": $0.x, "y": $0.y, "width": $0.width, "height": $0.height] }
             }
+            if let card = clip.placeholder { kijko["placeholder"] = ["title": card.title, "lines": card.lines] }
             if !kijko.isEmpty { metadata["kijko"] = kijko }
             let reference: [String: Any]
             if clip.isGenerator {

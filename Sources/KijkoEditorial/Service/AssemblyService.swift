@@ -10,7 +10,7 @@ public enum AssemblyService {
     /// What to assemble.
     public struct Request: Sendable {
         public enum Source: Sendable {
-            /// A CMX 3600 EDL to render.
+            /// A CMX 3600 EDL (or an OpenTimelineIO `.otio` timeline) to render.
             case edl(String)
             /// A shot list (JSON) to plan and render.
             case shots(String)
@@ -172,8 +172,12 @@ public enum AssemblyService {
         return result
     }
 
-    /// The timeline an EDL describes; its reader's warnings are appended to `warnings`.
+    /// The timeline an EDL describes (or an OpenTimelineIO file, by its `.otio` extension; its own
+    /// rate then, not `rate`); the reader's warnings are appended to `warnings`.
     public static func timeline(edl path: String, rate: String?, lenient: Bool, warnings: inout [String]) throws -> Timeline {
+        if path.lowercased().hasSuffix(".otio") {
+            do throws(OTIOReader.Problem) { return try OTIOReader.read(path: path, warnings: &warnings) } catch { throw ServiceError(error.description) }
+        }
         let timecode = try timecodeRate(rate)
         do throws(EDLDiagnostic) {
             var (list, read) = try EDLReader(rate: timecode, lenient: lenient).read(path: path)
