@@ -14,7 +14,7 @@ public enum ProductionAgents {
             VRDAgent(context: context), ScriptSmithAgent(context: context), ShotMasterAgent(context: context),
             BreakdownAgent(context: context), BudgetSolverAgent(context: context), ConceptGeneratorAgent(context: context, count: context.conceptCount),
             LegalAgent(context: context), CaptionsAgent(context: context), TrendAnalystAgent(context: context),
-            ProductionAgent(context: context), AssemblerAgent(context: context), VersionGeneratorAgent(context: context),
+            ProductionAgent(context: context), AssemblerAgent(context: context), ColouristAgent(context: context), VersionGeneratorAgent(context: context),
             PlatformOptimizerAgent(context: context), QCSentinelAgent(context: context), TrafficAgent(context: context),
             SchedulerAgent(context: context), DistributionAgent(context: context), RFQForgeAgent(context: context),
             MoodMakerAgent(context: context), BoardBuilderAgent(context: context), EngagementMonitorAgent(context: context),
@@ -28,7 +28,7 @@ extension ProductionAgents {
     /// Every document type an agent makes, for checking outputs against their schemas.
     public static let documents: [any AgentDocument.Type] = [
         VideoRequirements.self, Script.self, ShotList.self, Breakdown.self, BudgetPlan.self, Concepts.self, LegalReview.self, Captions.self,
-        TrendReport.self, FootageLog.self, RoughCut.self, VersionSet.self, QCVerdict.self, TrafficSchedule.self, PostingSchedule.self,
+        TrendReport.self, FootageLog.self, RoughCut.self, ColourGrade.self, VersionSet.self, QCVerdict.self, TrafficSchedule.self, PostingSchedule.self,
         DeliveryPackage.self, QuoteRequests.self, MoodBoard.self, Storyboard.self, EngagementReport.self,
     ]
 

@@ -8,7 +8,7 @@ extension ShotList: AgentDocument {
     /// Only `shot` and `duration` are required, as `kijko assemble --shots` reads it.
     public static var optionalKeys: Set<String> {
         ["title", "frame_rate", "scene", "description", "shot_type", "camera_movement", "lighting", "audio", "props_talent", "setup_minutes",
-         "source", "reel", "in", "out", "vfx"]
+         "source", "reel", "in", "out", "vfx", "hero"]
     }
     public static var enums: [String: [String]] {
         ["shot_type": ["EWS", "WS", "MWS", "MS", "MCU", "CU", "ECU", "OTS", "POV", "INSERT", "AERIAL", "TWO-SHOT"],
@@ -34,6 +34,7 @@ extension ShotList: AgentDocument {
         shot.audio = "wild track, traffic"
         shot.propsTalent = ["rider", "bike"]
         shot.setupMinutes = 20
+        shot.hero = true
         return ShotList(title: "Aurora", frameRate: "25", shots: [shot])
     }
 

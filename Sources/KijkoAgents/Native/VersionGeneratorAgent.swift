@@ -100,8 +100,9 @@ public struct VersionGeneratorAgent: PipelineAgent {
         return made
     }
 
-    /// The master to make versions from: the rough cut, else the job's `--master`.
+    /// The master to make versions from: the graded cut, else the rough cut, else the job's `--master`.
     static func master(_ given: AgentInput) throws -> String {
+        if let grade = AgentInputs.document(ColourGrade.self, in: given), FileManager.default.fileExists(atPath: grade.video) { return grade.video }
         if let cut = AgentInputs.document(RoughCut.self, in: given), FileManager.default.fileExists(atPath: cut.video) { return cut.video }
         if let master = given.master {
             guard FileManager.default.fileExists(atPath: master) else { throw AgentError("\(master): the job's master does not exist") }

@@ -37,6 +37,8 @@ public struct ShotList: Codable, Sendable, Equatable {
         public var out: String?
         /// A VFX shot: rendered as a placeholder card until the plate is delivered.
         public var vfx: Bool?
+        /// The hero shot: the picture the others are graded to match.
+        public var hero: Bool?
 
         public init(shot: String, scene: String? = nil, description: String? = nil, duration: Double,
                     source: String? = nil, reel: String? = nil, in: String? = nil, out: String? = nil, vfx: Bool? = nil) {
@@ -54,7 +56,7 @@ public struct ShotList: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey {
             case shot, scene, description, shotType = "shot_type", cameraMovement = "camera_movement", lighting, audio
             case propsTalent = "props_talent", setupMinutes = "setup_minutes", duration, source, reel
-            case `in`, out, vfx
+            case `in`, out, vfx, hero
         }
 
         public init(from decoder: any Swift.Decoder) throws {
@@ -84,6 +86,7 @@ public struct ShotList: Codable, Sendable, Equatable {
             self.in = try text(.in)
             out = try text(.out)
             vfx = try c.decodeIfPresent(Bool.self, forKey: .vfx)
+            hero = try c.decodeIfPresent(Bool.self, forKey: .hero)
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 public import KijkoCore
-import KijkoMedia
+public import KijkoMedia
 
 /// Shot matching, the one way front ends match shots to a reference: each shot's colours measured
 /// against the reference's (``ColourSample``, ``ColourDistribution``), an ASC CDL fitted to bring it
@@ -14,6 +14,9 @@ public enum GradeMatchService {
         public var outputFolder: String
         /// Pictures measured per shot, spread evenly through it.
         public var frames = 12
+        /// A show look applied after each shot's correction in its "after" still (the match itself
+        /// is measured without it).
+        public var look: CubeLUT?
 
         public init(reference: String, shots: [String], outputFolder: String) {
             self.reference = reference
@@ -94,7 +97,8 @@ public enum GradeMatchService {
                 let before = (stills as NSString).appendingPathComponent("\(id)-before.png")
                 let after = (stills as NSString).appendingPathComponent("\(id)-after.png")
                 try still(sample.still, grader: nil, to: before)
-                try still(sample.still, grader: match.cdl.isIdentity ? nil : try ColourGrader(cdl: match.cdl), to: after)
+                let grades = !match.cdl.isIdentity || request.look != nil
+                try still(sample.still, grader: grades ? try ColourGrader(cdl: match.cdl.isIdentity ? nil : match.cdl, lut: request.look) : nil, to: after)
                 shots.append(Result.Shot(file: file, id: id, cdl: cdlPath, slope: match.cdl.slope, offset: match.cdl.offset,
                                          power: match.cdl.power, saturation: match.cdl.saturation,
                                          deltaEBefore: (match.before * 100).rounded() / 100, deltaEAfter: (match.after * 100).rounded() / 100,
@@ -103,7 +107,7 @@ public enum GradeMatchService {
                                         message: String(format: "%@: ΔE00 %.2f → %.2f", id, match.before, match.after)))
             }
             let sheet = (request.outputFolder as NSString).appendingPathComponent("contact.png")
-            try contactSheet(reference: (request.reference, referenceStill), shots: shots, to: sheet)
+            try contactSheet(reference: (request.reference, referenceStill), shots: shots, look: request.look != nil, to: sheet)
             progress?(ProgressEvent(.finished, stage: "grade match", fraction: 1))
             return Result(reference: request.reference, referenceStill: referenceStill, shots: shots, contactSheet: sheet)
         } catch let error as MediaError {
@@ -131,11 +135,11 @@ public enum GradeMatchService {
     }
 
     /// One row per shot: the reference, the shot before, the shot after, with names and ΔE00.
-    static func contactSheet(reference: (file: String, still: String), shots: [Result.Shot], to path: String) throws {
+    static func contactSheet(reference: (file: String, still: String), shots: [Result.Shot], look: Bool, to path: String) throws {
         let cell = stillWidth, gap = 16, label = 30, top = 56
         let rowHeight = cell * 9 / 16 + label + gap
         var sheet = StillComposer(width: gap + 3 * (cell + gap), height: top + rowHeight * shots.count)
-        sheet.add(.text("Grade match to \((reference.file as NSString).lastPathComponent) — reference · before · after (ΔE00 of the colour spreads)",
+        sheet.add(.text("Grade match to \((reference.file as NSString).lastPathComponent) — reference · before · after\(look ? " with the show look" : "") (ΔE00 of the colour spreads)",
                         x: gap, y: 18, size: 20, colour: "white"))
         for (row, shot) in shots.enumerated() {
             let y = top + row * rowHeight
