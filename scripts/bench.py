@@ -7,10 +7,12 @@ gives the median wall time, the peak resident memory (from wait4's rusage), and 
 each peer. Machines are noisy: compare within one run only.
 """
 import argparse
+import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -163,25 +165,37 @@ def bench_assemble():
     for reel in order:
         inputs += ["-i", paths[reel]]
     frames = sum(e[2] for e in events)
+
+    def split(rows, printed):
+        """Where each Kijko render's time went (its --json report's timing), per frame."""
+        print("  where kijko's time went (the renderer's thread; x264's own threads run beside it), ms a frame:")
+        for label, _, _ in rows:
+            timing = json.loads(printed[label]).get("render", {}).get("timing") if label.startswith("kijko") else None
+            if not timing:  # a peer, or a baseline binary older than the split
+                continue
+            picture = ", ".join(f"{key} {timing[key] / frames * 1000:.1f}" for key in ("picture", "grade", "waitForEncoder"))
+            encode = ", ".join(f"{key} {timing[key] / frames * 1000:.1f}" for key in ("encode", "sound", "waitForPictures"))
+            print(f"    {label}: picture thread: {picture}; encoding thread: {encode}; wall {timing['total'] / frames * 1000:.1f}")
+
     return f"render a {len(events)}-event EDL ({frames} frames) from three 60 s 1080p25 sources, x264 veryfast crf 20 + AAC", [
         ("kijko assemble", [KIJKO, "assemble", "--edl", edl, "--media", folder, "--out", out_k, "--rate", "25",
-                            "--size", "1920x1080"]),
+                            "--size", "1920x1080", "--json"]),
         ("ffmpeg trim/concat graph", ["ffmpeg", "-v", "error", "-nostdin", "-y", *inputs, "-filter_complex", ";".join(graph),
                                       "-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
                                       "-g", "50", "-c:a", "aac", "-b:a", "192k", "-movflags", "+faststart", out_f]),
         ("kijko assemble, a CDL on every event", [KIJKO, "assemble", "--edl", edl_graded, "--media", folder, "--out", out_k,
-                                                  "--rate", "25", "--size", "1920x1080"]),
+                                                  "--rate", "25", "--size", "1920x1080", "--json"]),
         ("ffmpeg graph + lutrgb/colorchannelmixer grade", ["ffmpeg", "-v", "error", "-nostdin", "-y", *inputs, "-filter_complex",
                                                            concat_graph(True), "-map", "[v]", "-map", "[a]", "-c:v", "libx264",
                                                            "-preset", "veryfast", "-crf", "20", "-g", "50", "-c:a", "aac",
                                                            "-b:a", "192k", "-movflags", "+faststart", out_f]),
         ("kijko assemble --lut (33-point .cube)", [KIJKO, "assemble", "--edl", edl, "--media", folder, "--out", out_k,
-                                                   "--rate", "25", "--size", "1920x1080", "--lut", cube]),
+                                                   "--rate", "25", "--size", "1920x1080", "--lut", cube, "--json"]),
         ("ffmpeg graph + lut3d (tetrahedral)", ["ffmpeg", "-v", "error", "-nostdin", "-y", *inputs, "-filter_complex",
                                                 concat_graph(False, lut3d), "-map", "[v]", "-map", "[a]", "-c:v", "libx264",
                                                 "-preset", "veryfast", "-crf", "20", "-g", "50", "-c:a", "aac",
                                                 "-b:a", "192k", "-movflags", "+faststart", out_f]),
-    ]
+    ], split
 
 
 def bench_qc():
@@ -376,7 +390,7 @@ def bench_pipeline():
         contenders.append((f"LangGraph + SqliteSaver ({steps} steps)",
                            [python, script, str(steps), os.path.join(folder, f"langgraph-{steps}.sqlite")], 2))
 
-    def per_step(rows):
+    def per_step(rows, printed):
         wall = {label: w for label, w, _ in rows}
         peer_whole = wall["LangGraph + SqliteSaver (200 steps)"] / 200
         peer = (wall["LangGraph + SqliteSaver (200 steps)"] - wall["LangGraph + SqliteSaver (20 steps)"]) / 180
@@ -458,14 +472,17 @@ BENCHES = {"decode": bench_decode, "probe": bench_probe, "count": bench_count, "
 
 
 def measure(cmd):
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"error: {' '.join(cmd[:3])}… failed: {err.strip()[:300]}")
-    return wall, usage.ru_maxrss / 1024.0  # MiB (ru_maxrss is KiB on Linux)
+    """Wall seconds, peak RSS (MiB) and what the command printed on stdout (to a file, read after)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        err.seek(0)
+        out.seek(0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"error: {' '.join(cmd[:3])}… failed: {err.read().decode(errors='replace').strip()[:300]}")
+        return wall, usage.ru_maxrss / 1024.0, out.read().decode(errors="replace")  # ru_maxrss is KiB on Linux
 
 
 def run(name, runs):
@@ -486,10 +503,11 @@ def run(name, runs):
                 twins.append((label + " [baseline]", twin, repeat))
         contenders = twins
     results = {label: ([], []) for label, _, _ in contenders}
+    printed = {}  # each contender's stdout, last run
     for _ in range(runs):
         for label, cmd, repeat in contenders:
             for _ in range(repeat):
-                wall, rss = measure(cmd)
+                wall, rss, printed[label] = measure(cmd)
                 results[label][0].append(wall)
                 results[label][1].append(rss)
     counts = sorted({len(results[label][0]) for label, _, _ in contenders})
@@ -514,7 +532,7 @@ def run(name, runs):
             base = by_label[label + " [baseline]"]
             print(f"  ratio {label} / its baseline: wall {wall / base[0]:.3f}x, memory {rss / base[1]:.3f}x")
     if len(spec) > 2:
-        spec[2](rows)
+        spec[2](rows, printed)
 
 
 def main():

@@ -151,6 +151,37 @@ import Testing
         #expect(abs(graded.0 - untouched.0) > 0.05, "graded \(graded), plain \(untouched)")
     }
 
+    /// Fades from and to black as NLEs write them (a gap, a transition centred on the cut, a clip;
+    /// a clip, a transition, a gap), and a global start OpenTimelineIO left at rate 1: the items'
+    /// rate is the edit's; the record stays where it was.
+    @Test func fadesAndTheStartsDefaultRate() throws {
+        func time(_ v: Int) -> String { #"{"OTIO_SCHEMA": "RationalTime.1", "rate": 24.0, "value": \#(v).0}"# }
+        func range(_ start: Int, _ duration: Int) -> String { #"{"OTIO_SCHEMA": "TimeRange.1", "start_time": \#(time(start)), "duration": \#(time(duration))}"# }
+        let gap = #"{"OTIO_SCHEMA": "Gap.1", "name": "", "source_range": \#(range(0, 24))}"#
+        func clip(_ name: String, _ start: Int) -> String {
+            #"{"OTIO_SCHEMA": "Clip.2", "name": "\#(name)", "source_range": \#(range(start, 48)), "media_references": {"DEFAULT_MEDIA": {"OTIO_SCHEMA": "MissingReference.1"}}, "active_media_reference_key": "DEFAULT_MEDIA"}"#
+        }
+        let fade = #"{"OTIO_SCHEMA": "Transition.1", "name": "fade", "transition_type": "SMPTE_Dissolve", "in_offset": \#(time(6)), "out_offset": \#(time(6))}"#
+        let text = #"""
+            {"OTIO_SCHEMA": "Timeline.1", "name": "fades", "global_start_time": {"OTIO_SCHEMA": "RationalTime.1", "rate": 1.0, "value": 0.0},
+             "tracks": {"OTIO_SCHEMA": "Stack.1", "children": [{"OTIO_SCHEMA": "Track.1", "name": "V1", "kind": "Video",
+               "children": [\#(gap), \#(fade), \#(clip("a", 100)), \#(fade), \#(gap)]}]}}
+            """#
+        var warnings: [String] = []
+        let timeline = try OTIOReader.timeline(Data(text.utf8), file: "fades.otio", warnings: &warnings)
+        #expect(timeline.rate == .film24)
+        let items = timeline.tracks[0].items
+        try #require(items.count == 4, "\(items)")
+        // From black: the gap gives 6 frames to the dissolve, the clip starts 6 frames earlier.
+        #expect(items[0] == .gap(frames: 18))
+        guard case .transition(let t) = items[1], case .clip(let a) = items[2] else { Issue.record("\(items)"); return }
+        #expect(t.frames == 12 && a.source == FrameRange(start: 94, duration: 48) && a.duration == 48)
+        // To black: the clip ends 6 frames early, the gap is 6 longer, and the fade is a cut (said so).
+        #expect(items[3] == .gap(frames: 30))
+        #expect(timeline.tracks[0].duration == 24 + 48 + 24)
+        #expect(warnings.count == 1 && warnings[0].contains("fades.otio") && warnings[0].contains("rendered as a cut"), "\(warnings)")
+    }
+
     /// Broken files: one error naming the file, the item where there is one, and what is wrong.
     @Test func brokenFilesAreRefusedSayingWhere() throws {
         let good = try String(contentsOfFile: Self.fixture("centered_dissolve.otio"), encoding: .utf8)

@@ -76,8 +76,17 @@ public struct ColouristAgent: PipelineAgent {
         }
         let (reference, reason) = try Self.reference(sources, list: list, fallback: first.file)
 
-        // Each other source matched to the reference.
-        let others = sources.filter { $0.file != reference }
+        // Each other source matched to the reference (one per file name: a grade's id is its file's name).
+        var names: Set<String> = [URL(fileURLWithPath: reference).deletingPathExtension().lastPathComponent.lowercased()]
+        let others = sources.filter { source in
+            guard source.file != reference else { return false }
+            let name = URL(fileURLWithPath: source.file).deletingPathExtension().lastPathComponent.lowercased()
+            guard names.insert(name).inserted else {
+                notes.append("\(source.file): another source has its name, so it is left ungraded (a CDL's id is its file's name)")
+                return false
+            }
+            return true
+        }
         var graded: [ColourGrade.Source] = []
         var contactSheet: String?
         var stills: [Artefact] = []
@@ -85,11 +94,14 @@ public struct ColouristAgent: PipelineAgent {
             var request = GradeMatchService.Request(reference: reference, shots: others.map(\.file), outputFolder: work.file("grade"))
             request.look = lut
             request.frames = 8
+            request.skipUnmatchable = true
             let matched: GradeMatchService.Result
             do { matched = try GradeMatchService.perform(request, progress: given.progress) } catch let error as ServiceError { throw AgentError("colour: \(error.message)") }
             contactSheet = matched.contactSheet
             stills.append(Artefact(name: "reference still", path: matched.referenceStill, type: "png"))
-            for (shot, source) in zip(matched.shots, others) {
+            notes += matched.skipped.map { "\($0): every pixel is clipped or near black: left ungraded" }
+            for shot in matched.shots {
+                guard let source = others.first(where: { $0.file == shot.file }) else { continue }
                 graded.append(ColourGrade.Source(file: shot.file, shots: source.shots, cdl: shot.cdl, slope: shot.slope, offset: shot.offset, power: shot.power,
                                                  saturation: shot.saturation, deltaEBefore: shot.deltaEBefore, deltaEAfter: shot.deltaEAfter,
                                                  identity: shot.identity, beforeStill: shot.beforeStill, afterStill: shot.afterStill))
@@ -114,7 +126,7 @@ public struct ColouristAgent: PipelineAgent {
         try AtomicFile.write(Data(EDLWriter.write(EDL(timeline: timeline)).utf8), to: edl)
         let otio = try writeOTIO(timeline, work)
         let video = work.file("graded.mp4")
-        var request = AssemblyService.Request(source: .edl(edl), media: media, output: video,
+        var request = AssemblyService.Request(source: .edl(edl), media: media, output: video, rate: cut.frameRate,
                                               settings: RenderSettings(width: context.renderWidth, height: context.renderHeight, preset: .proxy), lenient: true)
         request.lutFile = lookFile
         let rendered: AssemblyService.Result
@@ -192,17 +204,18 @@ public struct ColouristAgent: PipelineAgent {
         var applied: [String] = [], ignored: [String] = []
         var drop = false
         for line in feedback {
-            let text = line.lowercased()
+            // Whole words only ("lifted" is not "lift"), in a text of words and single spaces.
+            let text = " " + line.lowercased().split { !$0.isLetter }.joined(separator: " ") + " "
             var understood = false
-            func has(_ phrases: [String]) -> Bool { phrases.contains { text.contains($0) } }
+            func has(_ phrases: [String]) -> Bool { phrases.contains { text.contains(" \($0) ") } }
             if has(["no look", "without the look", "drop the look", "lose the look"]) { drop = true; understood = true }
             if has(["warmer", "too cold", "too cool", "too blue"]) { look.warmth += 0.3; applied.append("warmer (asked: \(line))"); understood = true }
             if has(["cooler", "too warm", "too orange", "too yellow"]) { look.warmth -= 0.3; applied.append("cooler (asked: \(line))"); understood = true }
-            if has(["brighter", "too dark", "lift"]) { look.exposure += 0.2; applied.append("brighter, +0.2 stop (asked: \(line))"); understood = true }
+            if has(["brighter", "too dark", "lift it", "lift the exposure"]) { look.exposure += 0.2; applied.append("brighter, +0.2 stop (asked: \(line))"); understood = true }
             if has(["darker", "too bright", "too light"]) { look.exposure -= 0.2; applied.append("darker, −0.2 stop (asked: \(line))"); understood = true }
-            if has(["less saturated", "desaturate", "muted", "too saturated", "less colour", "less color"]) {
+            if has(["less saturated", "desaturate", "desaturated", "muted", "too saturated", "oversaturated", "over saturated", "less colour", "less color"]) {
                 look.saturation *= 0.9; applied.append("less saturated (asked: \(line))"); understood = true
-            } else if has(["more saturated", "saturate", "punchier", "richer", "more colour", "more color"]) {
+            } else if has(["more saturated", "saturate", "punchier", "richer", "more colour", "more color", "undersaturated"]) {
                 look.saturation *= 1.1; applied.append("more saturated (asked: \(line))"); understood = true
             }
             if !understood { ignored.append(line) }

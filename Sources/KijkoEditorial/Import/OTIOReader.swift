@@ -87,7 +87,8 @@ public enum OTIOReader {
             return timeline
         }
 
-        /// The rate of the first time found: the global start's, else the first clip's or gap's.
+        /// The rate of the first clip's or gap's range, else the global start's (OpenTimelineIO
+        /// writes a start of 0 at rate 1 when none was set: the items' rate is the edit's).
         func timelineRate(start: [String: Any]?, tracks: [Any]) throws(Problem) -> Double {
             func first(_ items: [Any]) -> Double? {
                 for item in items {
@@ -98,7 +99,7 @@ public enum OTIOReader {
                 }
                 return nil
             }
-            guard let r = (start?["rate"] as? NSNumber)?.doubleValue ?? first(tracks) else {
+            guard let r = first(tracks) ?? (start?["rate"] as? NSNumber)?.doubleValue else {
                 throw problem(nil, "no time in the file says its rate")
             }
             guard r.isFinite, r >= 1, r <= 1000 else { throw problem(nil, "rate \(r) is not a frame rate") }
@@ -144,7 +145,8 @@ public enum OTIOReader {
             }
             let kind: TrackKind = (object["kind"] as? String) == "Audio" ? .audio : .video
             var track = Track(name: name, kind: kind)
-            var pendingIn = 0   // a transition's in_offset, taken from the clip before it and given to the clip after
+            var pendingIn = 0   // a transition's in_offset, taken from the item before it and given to the item after
+            var position = 0    // record frames so far
             for (i, child) in ((object["children"] as? [Any]) ?? []).enumerated() {
                 guard let item = child as? [String: Any], let itemSchema = item["OTIO_SCHEMA"] as? String else {
                     throw problem("\(place), item \(i + 1)", "not an OpenTimelineIO object")
@@ -152,13 +154,20 @@ public enum OTIOReader {
                 let itemName = item["name"] as? String ?? ""
                 let at = "\(place), item \(i + 1) (\(itemSchema.split(separator: ".").first ?? "") \"\(itemName)\")"
                 if itemSchema.hasPrefix("Gap.") {
-                    let frames = try range(item["source_range"], at: at + ", source_range").duration
-                    if pendingIn > 0 { throw problem(at, "a gap after a transition") }
+                    var frames = try range(item["source_range"], at: at + ", source_range").duration
+                    if case .transition(let t)? = track.items.last {
+                        // A fade to black: the gap takes the frames the transition took from the clip before.
+                        track.items.removeLast()
+                        frames += pendingIn
+                        pendingIn = 0
+                        warnings.append("\(file): \(place): \(t.name.isEmpty ? "a transition" : t.name) into a gap (a fade to black) is rendered as a cut")
+                    }
                     if frames > 0 { track.items.append(.gap(frames: frames)) }
+                    position += frames
                 } else if itemSchema.hasPrefix("Clip.") {
                     var clip = try self.clip(item, at: at)
                     // Markers come as frames from the clip's start; its record start (before a transition moves it) is added.
-                    let recordStart = track.duration + pendingIn
+                    let recordStart = position + pendingIn
                     for k in clip.markers.indices { clip.markers[k].frame += recordStart }
                     if pendingIn > 0 {
                         guard clip.speed == nil else { throw problem(at, "a transition whose cut lies inside it meets a retimed clip") }
@@ -168,16 +177,28 @@ public enum OTIOReader {
                         pendingIn = 0
                     }
                     track.items.append(.clip(clip))
+                    position += clip.duration   // (its duration already holds the frames a transition gave it)
                 } else if itemSchema.hasPrefix("Transition.") {
                     let inOffset = try frames(item["in_offset"], at: at + ", in_offset", allowNegative: false)
                     let outOffset = try frames(item["out_offset"], at: at + ", out_offset", allowNegative: false)
+                    if pendingIn > 0 { throw problem(at, "two transitions in a row") }
                     if inOffset > 0 {
-                        guard case .clip(var before)? = track.items.last else { throw problem(at, "a transition with in_offset after something other than a clip") }
-                        guard before.speed == nil else { throw problem(at, "a transition whose cut lies inside it follows a retimed clip") }
-                        guard before.duration > inOffset else { throw problem(at, "in_offset \(inOffset) is not shorter than the clip before it (\(before.duration) frames)") }
-                        before.duration -= inOffset
-                        before.source.duration -= inOffset
-                        track.items[track.items.count - 1] = .clip(before)
+                        switch track.items.last {
+                        case .clip(var before)?:
+                            guard before.speed == nil else { throw problem(at, "a transition whose cut lies inside it follows a retimed clip") }
+                            guard before.duration > inOffset else { throw problem(at, "in_offset \(inOffset) is not shorter than the clip before it (\(before.duration) frames)") }
+                            before.duration -= inOffset
+                            before.source.duration -= inOffset
+                            track.items[track.items.count - 1] = .clip(before)
+                        case .gap(let frames)?:
+                            // A fade from black: the gap gives up the transition's first half.
+                            guard frames >= inOffset else { throw problem(at, "in_offset \(inOffset) is longer than the gap before it (\(frames) frames)") }
+                            track.items[track.items.count - 1] = .gap(frames: frames - inOffset)
+                            if frames == inOffset { track.items.removeLast() }
+                        default:
+                            throw problem(at, "a transition with in_offset \(inOffset) at the start of the track")
+                        }
+                        position -= inOffset
                         pendingIn = inOffset
                     }
                     track.items.append(.transition(Transition(kind: transitionKind(item), frames: inOffset + outOffset, name: itemName)))
@@ -187,7 +208,7 @@ public enum OTIOReader {
                     throw problem(at, "\(itemSchema) is not an item Kijko reads (clips, gaps and transitions)")
                 }
             }
-            if pendingIn > 0 { throw problem(place, "the track ends inside a transition") }
+            if case .transition? = track.items.last { throw problem(place, "the track ends with a transition") }
             return track
         }
 

@@ -15,9 +15,12 @@ final class PictureSource {
     private var currentIndex = Int.min
     /// The last graded picture: by which grader, of which frame (a held frame is graded once).
     private var graded: (grader: ObjectIdentifier, index: Int, frame: Frame)?
+    /// Where grading time is counted.
+    private let clock: RenderClock?
 
-    init(_ source: MediaLibrary.Source, width: Int, height: Int, pixelFormat: PixelFormat) throws(MediaError) {
+    init(_ source: MediaLibrary.Source, width: Int, height: Int, pixelFormat: PixelFormat, clock: RenderClock? = nil) throws(MediaError) {
         self.source = source
+        self.clock = clock
         reader = try FrameReader(path: source.path)
         conformer = VideoConformer(width: width, height: height, pixelFormat: pixelFormat, timeBase: reader.timeBase)
         decoded = try Frame()
@@ -46,7 +49,8 @@ final class PictureSource {
         if let grader {
             let id = ObjectIdentifier(grader)
             if let graded, graded.grader == id, graded.index == currentIndex { return try graded.frame.reference() }
-            let picture = try grader.grade(raw)
+            let picture: Frame
+            if let clock { picture = try clock.time(\.grade) { () throws(MediaError) -> Frame in try grader.grade(raw) } } else { picture = try grader.grade(raw) }
             try conformer.conform(picture)
             graded = (id, currentIndex, picture)
             return try picture.reference()

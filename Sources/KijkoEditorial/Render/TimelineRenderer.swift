@@ -40,6 +40,8 @@ public struct RenderReport: Codable, Sendable {
     /// The show LUT applied to every clip's picture (its file), if any.
     public var lut: String?
     public var warnings: [String]
+    /// Where the time went.
+    public var timing: RenderTiming?
 }
 
 /// Renders a timeline's first picture track, and the sync sound of its clips, to one file:
@@ -166,6 +168,7 @@ public final class TimelineRenderer {
         }
         guard total > 0 else { throw RenderError(message: "the timeline is empty") }
 
+        let clock = RenderClock()
         let muxer = try Muxer(path: path)
         let format = FilterInputFormat.video(width: settings.width, height: settings.height, pixelFormat: settings.pixelFormat,
                                              timeBase: rate.inverted, frameRate: rate)
@@ -182,42 +185,112 @@ public final class TimelineRenderer {
         let burnIn = settings.burnIn.isEmpty ? nil
             : try BurnIn(options: settings.burnIn, width: settings.width, height: settings.height,
                          pixelFormat: settings.pixelFormat, rate: timeline.rate)
-        var written = 0
-        func emit(_ picture: Frame) throws {
-            try cancel.check()
-            picture.pts = Int64(written)
-            let frame = try burnIn?.draw(picture) ?? picture
-            try video.send(frame)
-            while try video.receive(into: packet) { try muxer.write(packet, from: video) }
-            let from = rescale(Int64(written), from: rate.inverted, to: Rational(1, Int32(settings.sampleRate)))
-            let to = rescale(Int64(written + 1), from: rate.inverted, to: Rational(1, Int32(settings.sampleRate)))
-            try sound.write(try mixer.render(count: Int(to - from)))
-            written += 1
-            progress?(written, total)
+        // Pictures are made (decoded, conformed, graded, blended) on a thread of their own, a few
+        // frames ahead, while this one encodes: the decoder of the next frames and x264 share the cores.
+        let ahead = BoundedQueue<Handed>(capacity: 6)
+        let producerClock = RenderClock()
+        var transitions = 0, gaps = 0, clips = 0
+        var graded: [String] = []
+        let made = DispatchSemaphore(value: 0)
+        let producer = Unchecked {
+            do {
+                try self.pictures(elements, black: black, clock: producerClock) { item in
+                    guard producerClock.time(\.waitForEncoder, { ahead.put(item) }) else { throw CancellationError() }
+                } counted: { transitions = $0; gaps = $1; clips = $2; graded = $3 }
+            } catch {
+                ahead.put(.failed(error))
+            }
+            producerClock.stop()
+            ahead.close()
+            made.signal()
+        }
+        let thread = Thread { producer.body() }
+        thread.name = "kijko.render.pictures"
+        thread.stackSize = 1 << 23
+        thread.start()
+        // However this side ends, the producer is stopped and waited for before anything it holds goes.
+        var joined = false
+        func join() {
+            if !joined { made.wait() }
+            joined = true
+        }
+        defer {
+            ahead.close(discarding: true)
+            join()
         }
 
+        var written = 0
+        while let item = clock.time(\.waitForPictures, { ahead.take() }) {
+            switch item {
+            case .failed(let error):
+                throw error
+            case .begin(let clipName, let event):
+                try clock.time(\.encode) { try burnIn?.begin(recordFrame: timeline.startFrame + written, clipName: clipName, event: event) }
+            case .picture(let picture):
+                try cancel.check()
+                picture.pts = Int64(written)
+                try clock.time(\.encode) {
+                    let frame = try burnIn?.draw(picture) ?? picture
+                    try video.send(frame)
+                    while try video.receive(into: packet) { try muxer.write(packet, from: video) }
+                }
+                let from = rescale(Int64(written), from: rate.inverted, to: Rational(1, Int32(settings.sampleRate)))
+                let to = rescale(Int64(written + 1), from: rate.inverted, to: Rational(1, Int32(settings.sampleRate)))
+                try clock.time(\.sound) { try sound.write(try mixer.render(count: Int(to - from))) }
+                written += 1
+                progress?(written, total)
+            }
+        }
+        join()
+        guard written == total else {
+            throw RenderError(message: "wrote \(written) frames for a \(total)-frame timeline")
+        }
+        try clock.time(\.encode) { try muxer.drain(video, packet: packet) }
+        try clock.time(\.sound) { try sound.finish() }
+        try clock.time(\.encode) { try muxer.finish() }
+        return RenderReport(output: path, frames: written, seconds: Double(written) / rate.doubleValue,
+                            width: settings.width, height: settings.height, frameRate: rate, clips: clips,
+                            transitions: transitions, gaps: gaps, missing: missing, graded: graded, lut: settings.lut?.file, warnings: warnings,
+                            timing: clock.finished(with: producerClock))
+    }
+
+    /// What the picture thread hands the encoding thread: a picture, the start of a clip (for the
+    /// burn-in), or why it stopped.
+    enum Handed {
+        case picture(Frame)
+        case begin(clipName: String, event: String)
+        case failed(any Error)
+    }
+
+    /// Makes every picture of the planned elements in record order, handing each to `hand`:
+    /// gaps black, clips from their sources (graded), cards, dissolves and wipes; `counted` gets
+    /// the transitions, gaps and clips made and the events graded.
+    private func pictures(_ elements: [Element], black: Frame, clock: RenderClock, hand: (Handed) throws -> Void,
+                          counted: (Int, Int, Int, [String]) -> Void) throws {
+        let rate = timeline.rate.rate
         var sources: [String: PictureSource] = [:]
         var graders: [CDL: ColourGrader] = [:]
         var graded: [String] = []
         var previous: Shot?
+        func picture(_ shot: Shot, offset: Int) throws -> Frame? {
+            try self.picture(shot, offset: offset, sources: &sources, graders: &graders, clock: clock)
+        }
         var transitions = 0, gaps = 0, clips = 0
         for element in elements {
             switch element {
             case .gap(let frames):
                 gaps += 1
-                try burnIn?.begin(recordFrame: timeline.startFrame + written, clipName: "", event: "")
-                for _ in 0..<frames { try emit(try black.reference()) }
+                try hand(.begin(clipName: "", event: ""))
+                for _ in 0..<frames { try hand(.picture(try black.reference())) }
                 previous = nil
             case .shot(let shot):
                 clips += 1
                 if settings.applyCDL, shot.source != nil, let cdl = shot.clip.colorDecision, !cdl.isIdentity {
                     graded.append(shot.clip.event.map { String(format: "%03d", $0) } ?? shot.clip.name)
                 }
-                try burnIn?.begin(recordFrame: timeline.startFrame + written, clipName: shot.clip.name,
-                                  event: shot.clip.event.map { String(format: "%03d", $0) } ?? "")
+                try hand(.begin(clipName: shot.clip.name, event: shot.clip.event.map { String(format: "%03d", $0) } ?? ""))
                 let length = min(shot.transition?.frames ?? 0, shot.clip.duration)
                 var wipe: Wipe?
-                var wiped: [Frame] = []
                 if let t = shot.transition, length > 0 {
                     transitions += 1
                     if case .wipe(let code) = t.kind {
@@ -230,44 +303,35 @@ public final class TimelineRenderer {
                                               pixelFormat: settings.pixelFormat, rate: rate)
                 }
                 for k in 0..<shot.clip.duration {
-                    var frame = try picture(shot, offset: k, sources: &sources, graders: &graders) ?? card?.reference() ?? black.reference()
+                    var frame = try picture(shot, offset: k) ?? card?.reference() ?? black.reference()
                     if k < length {
                         // The outgoing clip continues under the transition.
-                        let a = try previous.flatMap { try picture($0, offset: $0.clip.duration + k, sources: &sources, graders: &graders) }
+                        let a = try previous.flatMap { try picture($0, offset: $0.clip.duration + k) }
                             ?? black.reference()
                         if let wipe {
-                            // xfade may hold frames back until its inputs close: emit in order as they come.
-                            wiped += try wipe.push(a, frame, index: k)
+                            // xfade may hold frames back until its inputs close: hand them on in order as they come.
+                            var wiped = try wipe.push(a, frame, index: k)
                             if k == length - 1 { wiped += try wipe.finish() }
-                            for done in wiped { try emit(done) }
-                            wiped.removeAll()
+                            for done in wiped { try hand(.picture(done)) }
                             continue
                         } else {
                             try PictureTransition.dissolve(a, frame, index: k, length: length)
                             frame = a
                         }
                     }
-                    try emit(frame)
+                    try hand(.picture(frame))
                 }
                 previous = shot
             }
         }
-        guard written == total else {
-            throw RenderError(message: "wrote \(written) frames for a \(total)-frame timeline")
-        }
-        try muxer.drain(video, packet: packet)
-        try sound.finish()
-        try muxer.finish()
-        return RenderReport(output: path, frames: written, seconds: Double(written) / rate.doubleValue,
-                            width: settings.width, height: settings.height, frameRate: rate, clips: clips,
-                            transitions: transitions, gaps: gaps, missing: missing, graded: graded, lut: settings.lut?.file, warnings: warnings)
+        counted(transitions, gaps, clips, graded)
     }
 
     /// The picture of `shot` at record offset `offset` (which may run past its end, for the
     /// outgoing side of a transition), graded by its clip's ASC CDL and the show LUT; nil when the
     /// clip has no media.
     private func picture(_ shot: Shot, offset: Int, sources: inout [String: PictureSource],
-                         graders: inout [CDL: ColourGrader]) throws -> Frame? {
+                         graders: inout [CDL: ColourGrader], clock: RenderClock) throws -> Frame? {
         var grader: ColourGrader?
         let cdl = settings.applyCDL ? shot.clip.colorDecision ?? CDL() : CDL()
         if !cdl.isIdentity || settings.lut != nil {
@@ -279,7 +343,7 @@ public final class TimelineRenderer {
         guard let source = shot.source else { return nil }
         let picture: PictureSource
         if let open = sources[source.path] { picture = open } else {
-            picture = try PictureSource(source, width: settings.width, height: settings.height, pixelFormat: settings.pixelFormat)
+            picture = try PictureSource(source, width: settings.width, height: settings.height, pixelFormat: settings.pixelFormat, clock: clock)
             sources[source.path] = picture
         }
         let sourceFrame = Double(shot.clip.source.start) + Double(offset) * shot.scalar

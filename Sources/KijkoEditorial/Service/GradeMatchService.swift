@@ -17,6 +17,9 @@ public enum GradeMatchService {
         /// A show look applied after each shot's correction in its "after" still (the match itself
         /// is measured without it).
         public var look: CubeLUT?
+        /// A shot with nothing to match (every pixel clipped or near black) is listed in
+        /// ``Result/skipped`` instead of failing the run.
+        public var skipUnmatchable = false
 
         public init(reference: String, shots: [String], outputFolder: String) {
             self.reference = reference
@@ -49,6 +52,8 @@ public enum GradeMatchService {
         public var referenceStill: String
         public var shots: [Shot]
         public var contactSheet: String
+        /// Shots with nothing to match, left out (``Request/skipUnmatchable``).
+        public var skipped: [String] = []
     }
 
     public static func run(_ request: Request, progress: ProgressHandler? = nil) async throws -> Result {
@@ -83,12 +88,15 @@ public enum GradeMatchService {
             let referenceStill = (stills as NSString).appendingPathComponent("reference.png")
             try still(reference.still, grader: nil, to: referenceStill)
             var shots: [Result.Shot] = []
+            var skipped: [String] = []
             for (i, file) in request.shots.enumerated() {
                 try cancel.check()
                 let id = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
                 let sample = try ColourSample.read(path: file, frames: request.frames)
                 guard let match = GradeMatcher.match(sample.pixels, to: target) else {
-                    throw ServiceError("\(file): every pixel is clipped or near black: nothing to match")
+                    guard request.skipUnmatchable else { throw ServiceError("\(file): every pixel is clipped or near black: nothing to match") }
+                    skipped.append(file)
+                    continue
                 }
                 let cdlPath = (request.outputFolder as NSString).appendingPathComponent("\(id).cdl")
                 let note = String(format: "Kijko grade match of %@ to %@: ΔE00 %.2f → %.2f", (file as NSString).lastPathComponent,
@@ -109,7 +117,7 @@ public enum GradeMatchService {
             let sheet = (request.outputFolder as NSString).appendingPathComponent("contact.png")
             try contactSheet(reference: (request.reference, referenceStill), shots: shots, look: request.look != nil, to: sheet)
             progress?(ProgressEvent(.finished, stage: "grade match", fraction: 1))
-            return Result(reference: request.reference, referenceStill: referenceStill, shots: shots, contactSheet: sheet)
+            return Result(reference: request.reference, referenceStill: referenceStill, shots: shots, contactSheet: sheet, skipped: skipped)
         } catch let error as MediaError {
             throw ServiceError(error.description)
         }

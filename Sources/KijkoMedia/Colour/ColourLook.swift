@@ -72,7 +72,9 @@ public struct ColourLook: Codable, Sendable, Equatable {
     /// The look as `.cube` text: `LUT_3D_SIZE size`, red fastest, six decimals.
     public func cubeText(title: String, size: Int = 33) -> String {
         let n = min(65, max(2, size))
-        var lines = ["TITLE \"\(title.replacingOccurrences(of: "\"", with: "'").prefix(60))\"", "LUT_3D_SIZE \(n)", ""]
+        // One line, no quotes inside: a reviewer's words may hold newlines.
+        let clean = String(title.unicodeScalars.map { $0.value < 0x20 || $0 == "\"" || $0.value == 0x7f ? " " : Character($0) }.prefix(60))
+        var lines = ["TITLE \"\(clean)\"", "LUT_3D_SIZE \(n)", ""]
         lines.reserveCapacity(n * n * n + 3)
         for b in 0..<n {
             for g in 0..<n {
