@@ -196,8 +196,11 @@ import KijkoMedia
         }
         let graded = try render("graded", cdl: true, files: [folder + "/show.ccc"])
         #expect(graded.render?.graded == ["001", "002", "003"], "\(String(describing: graded.render?.graded))")
+        // The report says where the time went: grading took some, and none when nothing is graded.
+        #expect(graded.render?.timing.map { $0.total > 0 && $0.grade > 0 && $0.picture >= 0 } == true, "\(String(describing: graded.render?.timing))")
         let plain = try render("plain", cdl: false, files: [folder + "/show.ccc"])
         #expect(plain.render?.graded == [])
+        #expect(plain.render?.timing?.grade == 0)
         let decisions: [CDL] = [Self.look, ColorDecision(slope: [0.9, 1, 1.1], offset: [0, 0.01, 0], power: [1, 1, 1.2], saturation: 1.2),
                                              ColorDecision(saturation: 0)]
         for (i, decision) in decisions.enumerated() {

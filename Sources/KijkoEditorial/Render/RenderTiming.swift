@@ -1,8 +1,8 @@
 import Foundation
 
-/// Where a render's time went, in seconds of wall time. Pictures are made on one thread and encoded
-/// on another (x264's own threads run beside both), so the two threads' stages overlap and add up
-/// to more than `total`.
+/// Where a render's time went, in seconds of wall time. When pictures are made on one thread and
+/// encoded on another (x264's own threads run beside both), the two threads' stages overlap and add
+/// up to more than `total`; on one thread the waits are 0.
 public struct RenderTiming: Codable, Sendable, Equatable {
     /// The picture thread: seeking, decoding and conforming, transitions, cards.
     public var picture: Double = 0
@@ -42,12 +42,14 @@ final class RenderClock {
 
     /// This (the encoding thread's) clock with the picture thread's: the picture stage is what its
     /// thread's time leaves once grading and waiting are taken out. Milliseconds kept.
-    func finished(with pictures: RenderClock) -> RenderTiming {
+    /// With `ahead` false both ran on one thread, the encoding inside the picture clock's
+    /// `waitForEncoder`: taken out of `picture`, and no waiting reported.
+    func finished(with pictures: RenderClock, ahead: Bool) -> RenderTiming {
         var t = timing
         t.total = elapsed
         t.grade = pictures.timing.grade
-        t.waitForEncoder = pictures.timing.waitForEncoder
-        t.picture = max(0, pictures.elapsed - t.grade - t.waitForEncoder)
+        t.picture = max(0, pictures.elapsed - t.grade - pictures.timing.waitForEncoder)
+        t.waitForEncoder = ahead ? pictures.timing.waitForEncoder : 0
         for keyPath in [\RenderTiming.picture, \.grade, \.waitForEncoder, \.encode, \.sound, \.waitForPictures, \.total] {
             t[keyPath: keyPath] = (t[keyPath: keyPath] * 1000).rounded() / 1000
         }
