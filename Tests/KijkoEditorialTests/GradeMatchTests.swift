@@ -126,4 +126,28 @@ import KijkoMedia
             }
         }
     }
+
+    /// For the Colourist (`skipUnmatchable`): a shot of other content — colour bars against a grey
+    /// card — is not "matched" by crushing it to grey; a black shot is not an error; both are listed
+    /// with why, and nothing is written for them. The rule on its own numbers too.
+    @Test func otherContentIsLeftUngradedNotCrushed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-match-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (name, source) in [("grey", "color=c=0x3c3c3c:s=160x90:d=0.4"), ("bars", "smptehdbars=s=160x90:d=0.4"), ("black", "color=c=black:s=160x90:d=0.4")] {
+            let made = try Program.run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", source, "-vf", "format=yuv420p", folder + "/\(name).mp4"])
+            try #require(made.status == 0, "\(made.stderr)")
+        }
+        var request = GradeMatchService.Request(reference: folder + "/grey.mp4", shots: [folder + "/bars.mp4", folder + "/black.mp4"], outputFolder: folder + "/out")
+        request.skipUnmatchable = true
+        let result = try GradeMatchService.perform(request)
+        #expect(result.shots.isEmpty, "\(result.shots)")
+        #expect(result.skipped.count == 2 && result.skipped[0].contains("bars.mp4") && result.skipped[0].contains("shows something else")
+                && result.skipped[1].contains("black.mp4"), "\(result.skipped)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out/bars.cdl"))
+        #expect(GradeMatchService.beyondABalance(CDL(slope: [1.5, 1.9, 2.4], offset: [0.007, 0.006, 0.006])) == nil)
+        #expect(GradeMatchService.beyondABalance(CDL(slope: [0.1, 0.1, 0.1])) == "a slope of 0.10")
+        #expect(GradeMatchService.beyondABalance(CDL(offset: [0, 0.35, 0])) == "an offset of 0.35")
+        #expect(GradeMatchService.beyondABalance(CDL(saturation: 0.3)) == "a saturation of 0.30")
+    }
 }

@@ -99,7 +99,7 @@ public struct ColouristAgent: PipelineAgent {
             do { matched = try GradeMatchService.perform(request, progress: given.progress) } catch let error as ServiceError { throw AgentError("colour: \(error.message)") }
             contactSheet = matched.contactSheet
             stills.append(Artefact(name: "reference still", path: matched.referenceStill, type: "png"))
-            notes += matched.skipped.map { "\($0): every pixel is clipped or near black: left ungraded" }
+            notes += matched.skipped.map { "left ungraded: \($0)" }
             for shot in matched.shots {
                 guard let source = others.first(where: { $0.file == shot.file }) else { continue }
                 graded.append(ColourGrade.Source(file: shot.file, shots: source.shots, cdl: shot.cdl, slope: shot.slope, offset: shot.offset, power: shot.power,

@@ -17,8 +17,10 @@ public enum GradeMatchService {
         /// A show look applied after each shot's correction in its "after" still (the match itself
         /// is measured without it).
         public var look: CubeLUT?
-        /// A shot with nothing to match (every pixel clipped or near black) is listed in
-        /// ``Result/skipped`` instead of failing the run.
+        /// A shot with nothing to match (every pixel clipped or near black), or one whose correction
+        /// would be more than a balance (``beyondABalance(_:)``: it shows something else, not the
+        /// same thing graded otherwise), is listed in ``Result/skipped`` with why, instead of
+        /// failing the run or being written.
         public var skipUnmatchable = false
 
         public init(reference: String, shots: [String], outputFolder: String) {
@@ -52,7 +54,7 @@ public enum GradeMatchService {
         public var referenceStill: String
         public var shots: [Shot]
         public var contactSheet: String
-        /// Shots with nothing to match, left out (``Request/skipUnmatchable``).
+        /// Shots left out, each `FILE: why` (``Request/skipUnmatchable``).
         public var skipped: [String] = []
     }
 
@@ -95,7 +97,11 @@ public enum GradeMatchService {
                 let sample = try ColourSample.read(path: file, frames: request.frames)
                 guard let match = GradeMatcher.match(sample.pixels, to: target) else {
                     guard request.skipUnmatchable else { throw ServiceError("\(file): every pixel is clipped or near black: nothing to match") }
-                    skipped.append(file)
+                    skipped.append("\(file): every pixel is clipped or near black: nothing to match")
+                    continue
+                }
+                if request.skipUnmatchable, let why = beyondABalance(match.cdl) {
+                    skipped.append(String(format: "%@: ΔE00 %.1f from the reference, and matching it would take %@: it shows something else, not the same scene graded otherwise", file, match.before, why))
                     continue
                 }
                 let cdlPath = (request.outputFolder as NSString).appendingPathComponent("\(id).cdl")
@@ -121,6 +127,16 @@ public enum GradeMatchService {
         } catch let error as MediaError {
             throw ServiceError(error.description)
         }
+    }
+
+    /// What makes `cdl` more than a balance between two takes of one scene, or nil: a slope beyond two
+    /// stops either way (0.25–4), an offset beyond ±0.2, a saturation beyond 0.5–2. (A tungsten take
+    /// 0.6 stop under is matched with slopes up to 2.4; a grey card matched to colour bars needs 0.1.)
+    public static func beyondABalance(_ cdl: CDL) -> String? {
+        if let s = cdl.slope.first(where: { $0 < 0.25 || $0 > 4 }) { return String(format: "a slope of %.2f", s) }
+        if let o = cdl.offset.first(where: { abs($0) > 0.2 }) { return String(format: "an offset of %.2f", o) }
+        if cdl.saturation < 0.5 || cdl.saturation > 2 { return String(format: "a saturation of %.2f", cdl.saturation) }
+        return nil
     }
 
     /// Pictures this wide on the stills and the contact sheet.
