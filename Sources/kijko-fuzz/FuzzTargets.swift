@@ -9,7 +9,7 @@ import KijkoQC
 /// when it parses, go on as the product would (write the EDL back and read it again, export the
 /// timeline, decode the first seconds). An error is a fine answer; a crash or a hang is not.
 enum FuzzTargets {
-    static let names = ["edl", "shots", "template", "qc-profile", "preset", "media", "animation", "colour"]
+    static let names = ["edl", "shots", "template", "qc-profile", "preset", "media", "animation", "colour", "otio"]
 
     static func run(_ name: String, _ data: Data) {
         switch name {
