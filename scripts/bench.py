@@ -466,9 +466,95 @@ def bench_serve():
 __doc_serve__ = bench_serve.__doc__
 
 
+def start_postgres():
+    """A throwaway PostgreSQL cluster for a bench (initdb in a temp dir, a free port, default
+    durability: fsync and synchronous_commit on); stopped at exit. Returns its base URL."""
+    import atexit, glob, shutil, socket
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
+    if not bins:
+        sys.exit("error: PostgreSQL is not installed (scripts/test installs Debian's postgresql)")
+    folder = tempfile.mkdtemp(prefix="kijko-bench-pg-")
+    as_postgres = os.geteuid() == 0
+    if as_postgres:
+        shutil.chown(folder, "postgres", "postgres")
+    prefix = ["runuser", "-u", "postgres", "--"] if as_postgres else []
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data = os.path.join(folder, "data")
+    subprocess.run(prefix + [f"{bins[-1]}/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(prefix + [f"{bins[-1]}/pg_ctl", "-D", data, "-l", os.path.join(folder, "log"), "-w", "-o",
+                             f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=200", "start"],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    atexit.register(lambda: (subprocess.run(prefix + [f"{bins[-1]}/pg_ctl", "-D", data, "-m", "fast", "stop"],
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+                             shutil.rmtree(folder, ignore_errors=True)))
+    return f"postgres://postgres@127.0.0.1:{port}"
+
+
+WORKER_JOBS, WORKER_STEPS = 40, 10
+
+
+def workers_round(workers, base, folder):
+    """One round of the workers bench (run as its own process by `measure`): a fresh database with
+    WORKER_JOBS jobs of WORKER_STEPS no-op steps queued, then `workers` worker processes until the
+    queue is drained. Prints the drain's wall seconds and the workers' own time split, as JSON."""
+    import uuid
+    name = "bench_" + uuid.uuid4().hex[:12]
+    subprocess.run(["psql", base + "/postgres", "-qc", f"CREATE DATABASE {name}"], check=True, stdout=subprocess.DEVNULL)
+    db, artefacts = f"{base}/{name}", os.path.join(folder, name)
+    os.makedirs(artefacts)
+    workflow = linear_workflow(WORKER_STEPS)
+    for i in range(WORKER_JOBS):
+        subprocess.run([KIJKO, "run", workflow, "--brief", f"bench {i}", "--enqueue", "--db", db, "--artefacts", artefacts, "--json"],
+                       check=True, stdout=subprocess.DEVNULL)
+    start = time.perf_counter()
+    procs = [subprocess.Popen([KIJKO, "worker", "--drain", "--name", f"w{i}", "--db", db, "--artefacts", artefacts, "--json"],
+                              stdout=subprocess.PIPE, text=True) for i in range(workers)]
+    outputs = [p.communicate()[0] for p in procs]
+    wall = time.perf_counter() - start
+    if any(p.returncode != 0 for p in procs):
+        sys.exit("error: a worker failed")
+    done = subprocess.run(["psql", db, "-Atqc", "SELECT COUNT(*) FROM agent_executions WHERE status = 'completed'"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    stats = [json.loads(line)["stats"] for out in outputs for line in out.splitlines() if '"stats"' in line]
+    print(json.dumps({"wall": wall, "steps": int(done), "stats": stats}))
+
+
+def bench_workers():
+    """No-op steps through the shared queue: 1, 2 and 4 kijko workers on one PostgreSQL, and the SQLite runner in one process, on the same steps."""
+    base = start_postgres()
+    folder = tempfile.mkdtemp(prefix="kijko-bench-workers-")
+    me = os.path.abspath(__file__)
+    contenders = [(f"kijko workers ×{n} (PostgreSQL)", [sys.executable, me, "_workers_round", str(n), base, folder]) for n in (1, 2, 4)]
+    total = WORKER_JOBS * WORKER_STEPS
+    contenders.append((f"kijko run, SQLite, one process ({total} steps)",
+                       [KIJKO, "run", linear_workflow(total), "--brief", "bench", "--db", os.path.join(folder, "one.sqlite"), "--json"]))
+
+    def throughput(rows, printed):
+        rates = {}
+        for n in (1, 2, 4):
+            result = json.loads(printed[f"kijko workers ×{n} (PostgreSQL)"].strip().splitlines()[-1])
+            rate = result["steps"] / result["wall"]
+            rates[n] = rate
+            stats = result["stats"]
+            steps = sum(s["steps"] for s in stats) or 1
+            claims = sum(s["claims"] for s in stats) or 1
+            print(f"  {n} worker{'s' if n > 1 else ''}: {result['steps']} steps in {result['wall']:.2f} s = {rate:.0f} steps/s, "
+                  f"{1000 / rate:.2f} ms a step of wall time; per step: running {sum(s['stepSeconds'] for s in stats) * 1000 / steps:.2f} ms "
+                  f"(agent {sum(s['agentSeconds'] for s in stats) * 1000 / steps:.3f}), advancing the job "
+                  f"{sum(s['advanceSeconds'] for s in stats) * 1000 / steps:.2f} ms; claim {sum(s['claimSeconds'] for s in stats) * 1000 / claims:.2f} ms "
+                  f"({claims} claims)")
+        sqlite = {label: wall for label, wall, _ in rows}[f"kijko run, SQLite, one process ({total} steps)"]
+        print(f"  SQLite runner, one process: {total / sqlite:.0f} steps/s (whole run, start-up included)")
+        print(f"  4 workers / 1 worker: {rates[4] / rates[1]:.2f}x throughput (target ≥ 2x); 2 / 1: {rates[2] / rates[1]:.2f}x")
+    return f"{WORKER_JOBS} jobs of {WORKER_STEPS} no-op steps queued, drained by N workers (each round a fresh database)", contenders, throughput
+
+
 BENCHES = {"decode": bench_decode, "probe": bench_probe, "count": bench_count, "count-decoded": bench_count_decoded, "synth": bench_synth,
            "assemble": bench_assemble, "versions": bench_versions, "qc": bench_qc, "shots": bench_shots,
-           "pipeline": bench_pipeline, "serve": bench_serve}
+           "pipeline": bench_pipeline, "serve": bench_serve, "workers": bench_workers}
 
 
 def measure(cmd):
@@ -538,6 +624,9 @@ def run(name, runs):
 
 
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "_workers_round":
+        workers_round(int(sys.argv[2]), sys.argv[3], sys.argv[4])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("name", help="a bench name, 'all', or 'list'")
     parser.add_argument("--runs", type=int, default=3)

@@ -22,8 +22,12 @@ public final class StudioServer: Sendable {
         public var mediaRoots: [String]
         /// Jobs run side by side at most.
         public var concurrentJobs: Int
+        /// Jobs started and decided here have their steps queued for workers (`kijko worker`, a
+        /// shared store) instead of run in this process.
+        public var enqueue: Bool
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, mediaRoots: [String] = [], concurrentJobs: Int = 2) {
+        public init(host: String = "127.0.0.1", port: Int = 8080, mediaRoots: [String] = [], concurrentJobs: Int = 2, enqueue: Bool = false) {
+            self.enqueue = enqueue
             self.host = host
             self.port = port
             self.mediaRoots = mediaRoots.map { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path }
@@ -47,7 +51,8 @@ public final class StudioServer: Sendable {
         }
         self.jobs = jobs
         self.options = options
-        pool = JobPool(jobs: jobs, hub: hub, limit: options.concurrentJobs)
+        if options.enqueue { _ = try jobs.store.workers() }   // refused at once on a store that has no queue
+        pool = JobPool(jobs: jobs, hub: hub, limit: options.concurrentJobs, enqueue: options.enqueue)
         views = JobViewCache(store: jobs.store)
         people = PersonCache(store: jobs.store)
     }
@@ -87,8 +92,10 @@ public final class StudioServer: Sendable {
         await pool.stop()
     }
 
-    /// Runs the jobs that should be running and that no live process holds.
+    /// Runs the jobs that should be running and that no live process holds. (With `enqueue`,
+    /// workers take up what their peers left.)
     func takeUpOrphans(quiet: Double = 0) async throws {
+        if options.enqueue { return }
         for job in try jobs.store.orphanedJobs(quiet: quiet) { await pool.submit(job) }
     }
 }

@@ -9,5 +9,5 @@ struct Kijko: AsyncParsableCommand {
         subcommands: [ProbeCommand.self, SynthCommand.self, StampsCommand.self, EDLCommand.self, AssembleCommand.self, VersionsCommand.self, OptimizeCommand.self, QCCommand.self, KeyframesCommand.self, GradeCommand.self,
                       RunCommand.self, ResumeCommand.self, JobsCommand.self, StatusCommand.self, ApprovalsCommand.self,
                       ApproveCommand.self, RejectCommand.self, MetricsCommand.self, TracesCommand.self, CheckStoreCommand.self,
-                      ServeCommand.self, UsersCommand.self])
+                      ServeCommand.self, UsersCommand.self, WorkerCommand.self, WorkersCommand.self])
 }

@@ -15,6 +15,13 @@ enum Output {
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
 
+    /// One compact JSON object on one line of stdout (a log a program reads line by line), flushed.
+    static func jsonLine<T: Encodable>(_ value: T) throws {
+        var data = try JSONCoding.compact.encode(value)
+        data.append(UInt8(ascii: "\n"))
+        FileHandle.standardOutput.write(data)
+    }
+
     /// Prints `error: …` as one line on stderr.
     static func fail(_ message: String) {
         let line = message.split(whereSeparator: \.isNewline).joined(separator: " ")
@@ -208,4 +215,29 @@ private func exit(for error: Error) -> Error {
 struct CommandFailure: Error {
     let message: String
     var code: Int32 = 1
+}
+
+/// For a long-running command (a worker): `body` runs on a thread of its own with a flag that
+/// Ctrl-C or SIGTERM sets — it finishes what it is doing and returns; a second signal quits at once.
+func interruptibleWork(_ body: @escaping @Sendable (CancellationFlag) throws -> Void) async throws {
+    MediaLog.install(verbose: ProcessInfo.processInfo.environment["KIJKO_AV_LOG"] != nil)
+    let stop = CancellationFlag()
+    var sources: [any DispatchSourceSignal] = []
+    for number in [SIGINT, SIGTERM] {
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler {
+            FileHandle.standardError.write(Data("stopping: the steps running finish first (again to quit at once)\n".utf8))
+            signal(number, SIG_DFL)
+            stop.cancel()
+        }
+        source.resume()
+        sources.append(source)
+    }
+    defer { for source in sources { source.cancel() } }
+    do {
+        try await BlockingWork.run("kijko.worker") { _ in try body(stop) }
+    } catch {
+        throw exit(for: error)
+    }
 }

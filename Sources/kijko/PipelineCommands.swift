@@ -6,14 +6,41 @@ import KijkoPipeline
 
 /// Where the job store is, and what every job command shares.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "The job database (default: KIJKO_DB, else ~/.local/share/kijko/kijko.sqlite).") var db: String?
+    @Option(help: ArgumentHelp("The job database: a SQLite file, or a shared PostgreSQL store postgres://USER@HOST:PORT/DB "
+                               + "(default: KIJKO_DB, else ~/.local/share/kijko/kijko.sqlite).", valueName: "PATH|URL"))
+    var db: String?
+    @Option(help: ArgumentHelp("Where jobs' files go: with a shared store, a folder every worker sees (default: KIJKO_ARTEFACTS, else beside the store).",
+                               valueName: "DIR"))
+    var artefacts: String?
     @OptionGroup var global: GlobalOptions
 
     var json: Bool { global.json }
 
     /// The jobs service on this store, with the production agents. Only `create` (a command that
     /// starts a job) makes a store where there is none.
-    func service(create: Bool = false) throws -> JobsService { try JobsService(database: db, create: create) }
+    func service(create: Bool = false) throws -> JobsService { try JobsService(database: db, artefacts: artefacts, create: create) }
+}
+
+/// `--enqueue` needs workers, and workers need a shared store: refused before anything is written.
+func requireSharedStore(_ options: StoreOptions) throws {
+    let location = options.db ?? PipelineStore.defaultPath()
+    guard PipelineStore.isShared(location) else {
+        throw ServiceError("--enqueue: \(location) is a SQLite store on this machine; workers share a PostgreSQL store "
+                           + "(--db postgres://USER@HOST:PORT/DB, or KIJKO_DB)", usage: true)
+    }
+}
+
+/// Queues a job's ready steps for workers instead of running them here, and prints where it stands.
+func enqueueJob(_ jobs: JobsService, job: String, options: StoreOptions, resume: Bool = false) throws {
+    let result = try jobs.enqueue(job: job, resume: resume)
+    if options.json { try Output.json(result) } else {
+        print("job \(result.job): \(result.outcome)" + (result.message.map { " — \($0)" } ?? ""))
+        for request in result.pendingApprovals {
+            print("  approval \(request.id.prefix(8)): \(request.role) to approve the \(request.approval) (step \(request.step))"
+                  + "  → kijko approve \(request.id.prefix(8)) --enqueue")
+        }
+    }
+    if result.failed { throw ExitCode.failure }
 }
 
 /// Runs `job` to where it stops and prints what happened; exit 1 when it failed or stopped.
@@ -61,16 +88,26 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "A finished master for the job.") var master: String?
     @Flag(help: "Approve every gate automatically (recorded as --approve-all; for demos and dry runs, never a person's approval).")
     var approveAll = false
+    @Flag(help: "Queue the job's steps for workers (`kijko worker`, a shared PostgreSQL store) instead of running them here.")
+    var enqueue = false
     @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        if enqueue && approveAll { throw ValidationError("--enqueue and --approve-all: gates wait for people when workers run a job") }
+    }
 
     func run() async throws {
         let request = JobsService.StartRequest(workflow: workflow, brief: brief ?? "", client: client, budget: budget, maxCost: maxCost,
                                                media: media, master: master)
-        let store = store, approveAll = approveAll
+        let store = store, approveAll = approveAll, enqueue = enqueue
         try await interruptible {
             _ = try request.checked()   // a refused brief opens no store
+            if enqueue { try requireSharedStore(store) }
             let jobs = try store.service(create: true)
-            try await runJob(jobs, job: try jobs.start(request), options: store, approveAll: approveAll)
+            let job = try jobs.start(request)
+            if enqueue { try enqueueJob(jobs, job: job, options: store) } else {
+                try await runJob(jobs, job: job, options: store, approveAll: approveAll)
+            }
         }
     }
 }
@@ -80,14 +117,18 @@ struct ResumeCommand: AsyncParsableCommand {
     @Argument(help: "Job id (or its first characters).") var job: String
     @Option(help: "A media folder for a job started without one.") var media: String?
     @Option(help: "A finished master for a job started without one (a social job's versions).") var master: String?
+    @Flag(help: "Queue the job's steps for workers instead of running them here.") var enqueue = false
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let store = store, job = job, media = media, master = master
+        let store = store, job = job, media = media, master = master, enqueue = enqueue
         try await interruptible {
+            if enqueue { try requireSharedStore(store) }
             let service = try store.service()
             try service.supply(job: job, media: media, master: master)
-            try await runJob(service, job: job, options: store)
+            if enqueue { try enqueueJob(service, job: job, options: store, resume: true) } else {
+                try await runJob(service, job: job, options: store)
+            }
         }
     }
 }
@@ -152,7 +193,8 @@ struct StatusCommand: ParsableCommand {
                 print("\(branch) \(step.step.padding(toLength: 24, withPad: " ", startingAt: 0)) \(step.status.padding(toLength: 18, withPad: " ", startingAt: 0)) "
                       + "\(time.padding(toLength: 9, withPad: " ", startingAt: 0)) " + String(format: "$%.4f", step.cost)
                       + (step.earlier > 0 ? "  (\(step.earlier) earlier run\(step.earlier == 1 ? "" : "s"))" : "")
-                      + "  \(step.agent)" + (step.provenance.map { " [\($0)]" } ?? "") + (step.error.map { "  — \($0)" } ?? ""))
+                      + "  \(step.agent)" + (step.provenance.map { " [\($0)]" } ?? "") + (step.worker.map { " on \($0)" } ?? "")
+                      + (step.error.map { "  — \($0)" } ?? ""))
                 let rail = i == detail.steps.count - 1 ? "   " : "│  "
                 if let summary = step.summary { print("\(rail)   \(summary)") }
                 for note in step.notes { print("\(rail)   note: \(note)") }
@@ -184,6 +226,7 @@ struct ApprovalsCommand: ParsableCommand {
 struct DecisionOptions: ParsableArguments {
     @Option(help: "Who decides (default: $USER).") var by: String?
     @Flag(help: "Record the decision only; the job waits for `kijko resume`.") var noContinue = false
+    @Flag(help: "Go on by queueing the job's next steps for workers instead of running them here.") var enqueue = false
     @OptionGroup var store: StoreOptions
 
     var decider: String? { by ?? ProcessInfo.processInfo.environment["USER"] }
@@ -192,12 +235,14 @@ struct DecisionOptions: ParsableArguments {
     func record(_ verb: String, _ decide: @escaping @Sendable (JobsService) throws -> String) async throws {
         let options = self
         try await interruptible {
+            if options.enqueue { try requireSharedStore(options.store) }
             let jobs = try options.store.service()
             let job = try decide(jobs)
             if options.noContinue {
                 if !options.store.json { print("\(verb); job \(job.prefix(8)) waits for `kijko resume`") }
                 return
             }
+            if options.enqueue { try enqueueJob(jobs, job: job, options: options.store); return }
             try await runJob(jobs, job: job, options: options.store)
         }
     }

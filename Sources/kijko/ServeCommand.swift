@@ -19,13 +19,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("media-root"), help: "A folder jobs started through the server may take footage from (repeatable).")
     var mediaRoots: [String] = []
     @Option(help: "Jobs run side by side at most.") var jobs = 2
+    @Flag(help: "Queue jobs' steps for workers (`kijko worker`, a shared PostgreSQL store) instead of running them in this process.")
+    var enqueue = false
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port: 0 to 65535") }
         guard (1...16).contains(jobs) else { throw ValidationError("--jobs: 1 to 16") }
         let service = try store.service(create: true)
-        let server = try StudioServer(jobs: service, options: .init(host: host, port: port, mediaRoots: mediaRoots, concurrentJobs: jobs))
+        let server = try StudioServer(jobs: service, options: .init(host: host, port: port, mediaRoots: mediaRoots, concurrentJobs: jobs,
+                                                                             enqueue: enqueue))
         if !StudioServer.isLoopback(host) {
             Output.warn("listening on \(host), not loopback: anyone who reaches this machine's port \(port) reaches the API, the dashboard "
                         + "and, with a token, every job's briefs and files — over plain HTTP (put TLS in front)")

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import KijkoAgents
 import KijkoLLM
 import KijkoMedia

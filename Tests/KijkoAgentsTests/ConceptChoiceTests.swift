@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 @testable import KijkoAgents
 import KijkoCore
 @testable import KijkoPipeline
@@ -69,7 +68,7 @@ import Testing
         let store = try PipelineStore(path: db, create: false)
         #expect(try store.approval(review.id).choice == .object(["index": .number(2), "title": .string(options[2])]))
         let script = try store.read { db in
-            try String.fetchOne(db, sql: "SELECT output_data FROM agent_executions WHERE step_id = 'script' AND superseded = 0 AND status = 'completed'")
+            try db.value(String.self, "SELECT output_data FROM agent_executions WHERE step_id = 'script' AND superseded = 0 AND status = 'completed'")
         }
         let text = try #require(script)
         #expect(text.contains(options[2]) && !text.contains(options[0]), "the script does not follow the chosen concept")

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import KijkoAgents
 import KijkoEditorial
 import KijkoLLM
@@ -29,8 +28,8 @@ import Testing
         #expect(moodRequest.text.components(separatedBy: "data:image/jpeg;base64,").count - 1 == 3)
         // Usage and cost land in agent_executions for every step that asked the model.
         let rows = try run.runner.store.read { db in
-            try Row.fetchAll(db, sql: "SELECT step_id, llm_calls, tokens_used, cost FROM agent_executions WHERE production_job_id = ? AND superseded = 0 AND status = 'completed'",
-                             arguments: [run.job])
+            try db.rows("SELECT step_id, llm_calls, tokens_used, cost FROM agent_executions WHERE production_job_id = ? AND superseded = 0 AND status = 'completed'",
+                             [run.job])
         }
         let byStep = Dictionary(uniqueKeysWithValues: rows.map { ($0["step_id"] as String, $0) })
         for step in ["brief_intake", "concepts", "script", "moodboard", "shot_list", "breakdown", "budget", "legal", "traffic"] {
@@ -45,10 +44,10 @@ import Testing
         #expect(abs((byStep["concepts"]?["cost"] as Double? ?? 0) - 11 * perCall) < 1e-12)
         // Every call is on record for the trace, under its execution; the key is nowhere in the store.
         let recorded = try run.runner.store.read { db in
-            try Row.fetchAll(db, sql: """
+            try db.rows("""
                 SELECT e.step_id, COUNT(c.id) AS n FROM agent_executions e LEFT JOIN llm_calls c ON c.agent_execution_id = e.id
                 WHERE e.production_job_id = ? AND e.superseded = 0 AND e.status = 'completed' AND e.llm_calls > 0 GROUP BY e.id
-                """, arguments: [run.job])
+                """, [run.job])
         }
         #expect(recorded.count >= 9 && recorded.allSatisfy { ($0["n"] as Int) >= 1 }, "\(recorded)")
         #expect(recorded.first { ($0["step_id"] as String) == "concepts" }?["n"] as Int? == 11)
@@ -78,7 +77,7 @@ import Testing
         #expect(drafted.count >= (workflow == "film" ? 7 : 5), "\(workflow): \(drafted.keys.sorted())")
         #expect(drafted.allSatisfy { $0.value["model"]?.string == "gpt-4o-mini" }, "\(drafted.mapValues { $0["model"]?.string ?? "none" })")
         let cost = try run.runner.store.read { db in
-            try Double.fetchOne(db, sql: "SELECT total_cost FROM production_jobs WHERE id = ?", arguments: [run.job]) ?? 0
+            try db.value(Double.self, "SELECT total_cost FROM production_jobs WHERE id = ?", [run.job]) ?? 0
         }
         #expect(cost > 0)
     }
@@ -124,7 +123,7 @@ import Testing
         let resumed = try runner.run(job: job)
         guard case .waiting = resumed else { Issue.record("expected the job to reach its first gate: \(resumed)"); return }
         let statuses = try runner.store.read { db in
-            try String.fetchAll(db, sql: "SELECT status FROM agent_executions WHERE production_job_id = ? AND step_id = 'brief_intake' ORDER BY created_at", arguments: [job])
+            try db.values(String.self, "SELECT status FROM agent_executions WHERE production_job_id = ? AND step_id = 'brief_intake' ORDER BY created_at", [job])
         }
         #expect(statuses == ["failed", "completed"])
         #expect(model.requests(of: "vrd") == 4)

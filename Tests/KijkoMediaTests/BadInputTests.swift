@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import KijkoMedia
+import KijkoTestSupport
 
 /// Bad input gives one clear line and a non-zero exit, never a crash.
 @Suite struct BadInputTests {
@@ -102,18 +103,5 @@ import KijkoMedia
             #expect(error.stage == .filter)
             #expect(error.description.contains("scale") || error.description.contains("oops"), "\(error)")
         }
-    }
-}
-
-/// A small deterministic generator for test bytes.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

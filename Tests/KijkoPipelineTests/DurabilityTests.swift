@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 @testable import KijkoPipeline
 import KijkoTestSupport
 import Testing
@@ -41,16 +40,16 @@ import Testing
         #expect(jobs.count == 1 && jobs.first?.runState == "complete", "\(context): \(jobs.map(\.runState))")
         guard let job = jobs.first else { return }
         let counts = try store.read { db in
-            try Row.fetchAll(db, sql: """
+            try db.rows("""
                 SELECT step_id, SUM(status = 'completed') AS done, SUM(status = 'running') AS hanging FROM agent_executions
                 WHERE production_job_id = ? AND agent_type != 'approval' GROUP BY step_id
-                """, arguments: [job.id])
+                """, [job.id])
         }
         #expect(counts.count == 6, "\(context): \(counts.count) steps")
         for row in counts {
             #expect((row["done"] as Int) == 1 && (row["hanging"] as Int) == 0, "\(context): step \(row["step_id"] as String) completed \(row["done"] as Int) times")
         }
-        let approvals = try store.read { db in try String.fetchAll(db, sql: "SELECT status FROM approval_requests WHERE production_job_id = ?", arguments: [job.id]) }
+        let approvals = try store.read { db in try db.values(String.self, "SELECT status FROM approval_requests WHERE production_job_id = ?", [job.id]) }
         #expect(approvals == ["approved"], "\(context): \(approvals)")
     }
 
@@ -126,13 +125,13 @@ import Testing
             // The interrupted step is on record as interrupted, and runs again on resume (with the
             // step running beside it, when the kill caught that one in flight too).
             let store = try PipelineStore(path: db)
-            let hanging = try store.read { db in try String.fetchAll(db, sql: "SELECT step_id FROM agent_executions WHERE status = 'running'") }
+            let hanging = try store.read { db in try db.values(String.self, "SELECT step_id FROM agent_executions WHERE status = 'running'") }
             let inFlight: Set<String> = step == "captions" ? ["captions", "platform_versions"] : [step]
             #expect(hanging.contains(step) && Set(hanging).isSubset(of: inFlight), "\(hanging)")
             try Self.finish(db)
             try Self.check(db, context: "killed inside \(step)")
             let interrupted = try store.read { db in
-                try String.fetchAll(db, sql: "SELECT error_message FROM agent_executions WHERE step_id = ? AND status = 'failed'", arguments: [step])
+                try db.values(String.self, "SELECT error_message FROM agent_executions WHERE step_id = ? AND status = 'failed'", [step])
             }
             #expect(interrupted.count == 1 && interrupted[0].contains("interrupted"))
         }

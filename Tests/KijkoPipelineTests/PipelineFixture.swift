@@ -2,6 +2,7 @@ import Foundation
 import KijkoLLM
 @testable import KijkoPipeline
 import KijkoTestSupport
+import Testing
 
 /// Scratch stores, the shipped templates, and agents that show what the runner did.
 enum PipelineFixture {
@@ -12,6 +13,22 @@ enum PipelineFixture {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kijko-pipe-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         return folder + "/\(name).sqlite"
+    }
+
+    /// A new, empty store of `kind`: a scratch SQLite file, or a database of its own on the tests'
+    /// PostgreSQL server (started once per test process). Its location, for a second store on it.
+    static func location(_ kind: StoreKind, _ name: String = "k") throws -> String {
+        switch kind {
+        case .sqlite: return try scratch(name)
+        case .postgres: return try PostgresServer.database(name)
+        }
+    }
+
+    /// A store at a new `location(kind)`, its artefacts in a scratch folder.
+    static func store(_ kind: StoreKind) throws -> PipelineStore {
+        let location = try location(kind)
+        let artefacts = kind == .postgres ? (try scratch("a") as NSString).deletingLastPathComponent + "/artefacts" : nil
+        return try PipelineStore(path: location, artefacts: artefacts)
     }
 
     static func template(_ name: String, agents: AgentRegistry = BuiltinAgents.registry) throws -> WorkflowTemplate {
@@ -44,6 +61,12 @@ enum PipelineFixture {
         }
         return outcome
     }
+}
+
+/// Which database a store test runs on: every store test runs on both.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
 }
 
 /// Records how many steps ran at once, then does what `inner` does.

@@ -52,7 +52,7 @@ import KijkoCore
         gone.waitUntilExit()
         for (pid, expected) in [(gone.processIdentifier, "interrupted"), (getpid(), "running")] {
             try runner.store.write { db in
-                try db.execute(sql: "UPDATE production_jobs SET settings = ? WHERE id = ?", arguments: ["{\"runner_pid\":\"\(pid)\"}", job])
+                try db.execute("UPDATE production_jobs SET settings = ? WHERE id = ?", ["{\"runner_pid\":\"\(pid)\"}", job])
             }
             #expect(try runner.store.jobs().first?.runState == expected)
             #expect(try runner.store.detail(job: job).job.runState == expected)
@@ -133,7 +133,7 @@ import KijkoCore
         let store = try PipelineStore(path: damaged)
         let runner = PipelineRunner(store: store)
         for _ in 0..<20 { _ = try runner.start(try PipelineFixture.template("film"), brief: String(repeating: "A long brief. ", count: 200)) }
-        try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try (store.database as! SQLiteStoreDatabase).pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         #expect(try store.check() == nil)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: damaged))
         for i in stride(from: 8192, to: min(bytes.count, 40_000), by: 1) { bytes[i] = 0x5A }
@@ -184,23 +184,23 @@ import KijkoCore
     @Test func durableWritesSyncAndRestoreTheConnection() throws {
         let store = try PipelineStore(path: try PipelineFixture.scratch())
         let inside = try store.durableWrite { db in
-            try db.execute(sql: "CREATE TABLE probe (x)")
-            try db.execute(sql: "INSERT INTO probe VALUES (1)")
-            return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            try db.execute("CREATE TABLE probe (x)")
+            try db.execute("INSERT INTO probe VALUES (1)")
+            return try db.value(Int.self, "PRAGMA synchronous")
         }
         #expect(inside == 2)
-        #expect(try store.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
+        #expect(try store.write { db in try db.value(Int.self, "PRAGMA synchronous") } == 1)
         #expect(throws: PipelineError.self) {
             try store.durableWrite { db in
-                try db.execute(sql: "INSERT INTO probe VALUES (2)")
+                try db.execute("INSERT INTO probe VALUES (2)")
                 throw PipelineError("no")
             }
         }
-        #expect(try store.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
-        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM probe") } == 1)
+        #expect(try store.write { db in try db.value(Int.self, "PRAGMA synchronous") } == 1)
+        #expect(try store.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM probe") } == 1)
         // KIJKO_DB_SYNC chooses the setting of every other commit; a value it does not know is refused.
-        #expect(try PipelineStore.synchronous([:]) == "NORMAL")
-        #expect(try PipelineStore.synchronous(["KIJKO_DB_SYNC": "Full"]) == "FULL")
-        #expect { _ = try PipelineStore.synchronous(["KIJKO_DB_SYNC": "off"]) } throws: { "\($0)".contains("KIJKO_DB_SYNC: expected normal or full, got off") }
+        #expect(try SQLiteStoreDatabase.synchronous([:]) == "NORMAL")
+        #expect(try SQLiteStoreDatabase.synchronous(["KIJKO_DB_SYNC": "Full"]) == "FULL")
+        #expect { _ = try SQLiteStoreDatabase.synchronous(["KIJKO_DB_SYNC": "off"]) } throws: { "\($0)".contains("KIJKO_DB_SYNC: expected normal or full, got off") }
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import KijkoLLM
-import GRDB
 @testable import KijkoPipeline
 import KijkoTestSupport
 import Testing
@@ -70,7 +69,7 @@ import Testing
     }
 
     static func spanCount(_ store: PipelineStore) throws -> Int {
-        try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM trace_spans") ?? 0 }
+        try store.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM trace_spans") ?? 0 }
     }
 
     @Test func everySpanArrivesOnceAsValidOTLPWithItsParents() throws {
@@ -147,7 +146,7 @@ import Testing
         #expect(collector.requests.allSatisfy { ($0["authorization"] as? String) == expected && ($0["path"] as? String) == "/api/public/otel/v1/traces" })
         #expect(collector.requests.allSatisfy { ($0["ingestion_version"] as? String) == "4" })
         let link = try runner.store.read { db in
-            try String.fetchOne(db, sql: "SELECT langfuse_url FROM langfuse_traces WHERE production_job_id = ?", arguments: [job])
+            try db.value(String.self, "SELECT langfuse_url FROM langfuse_traces WHERE production_job_id = ?", [job])
         }
         #expect(link == "http://127.0.0.1:\(collector.port)/trace/" + job.replacingOccurrences(of: "-", with: ""))
         // The secret is in no table of the store.
@@ -222,7 +221,7 @@ import Testing
         let runner = PipelineRunner(store: try PipelineStore(path: try PipelineFixture.scratch()), agents: agents)
         let job = try runner.start(try WorkflowTemplate.load(path: file, agents: agents.names), brief: "Tagline for the Aurora shoe")
         #expect(try runner.run(job: job) == .complete)
-        let rows = try runner.store.read { db in try Row.fetchAll(db, sql: "SELECT model, prompt_tokens, completion_tokens, cost, latency_seconds FROM llm_calls ORDER BY prompt_tokens DESC") }
+        let rows = try runner.store.read { db in try db.rows("SELECT model, prompt_tokens, completion_tokens, cost, latency_seconds FROM llm_calls ORDER BY prompt_tokens DESC") }
         #expect(rows.count == 2 && (rows[0]["prompt_tokens"] as Int) == 900 && (rows[0]["latency_seconds"] as Double) == 1.25)
         let collector = try Collector(mode: "ok")
         _ = try TraceExporter(store: runner.store, destinations: [.init(name: "otlp", url: collector.url)]).flush()

@@ -10,6 +10,8 @@ public import KijkoPipeline
 public struct AssemblerAgent: PipelineAgent {
     public let name = "assembler"
     public let type = "post"
+    /// Decodes, renders or writes pictures: a worker with `media` runs it.
+    public let capability = "media"
     public let context: AgentContext
 
     public init(context: AgentContext) { self.context = context }

@@ -11,6 +11,8 @@ import KijkoCore
 public struct BoardBuilderAgent: PipelineAgent {
     public let name = "boardbuilder"
     public let type = "pre-production"
+    /// Decodes, renders or writes pictures: a worker with `media` runs it.
+    public let capability = "media"
     public let context: AgentContext
     public var comfy: ComfyUIClient?
 

@@ -13,6 +13,8 @@ public import KijkoPipeline
 public struct ColouristAgent: PipelineAgent {
     public let name = "colourist"
     public let type = "post"
+    /// Decodes, renders or writes pictures: a worker with `media` runs it.
+    public let capability = "media"
     public let context: AgentContext
 
     public init(context: AgentContext) { self.context = context }

@@ -11,6 +11,8 @@ import KijkoCore
 public struct DistributionAgent: PipelineAgent {
     public let name = "distribution"
     public let type = "post"
+    /// Decodes, renders or writes pictures: a worker with `media` runs it.
+    public let capability = "media"
     public let context: AgentContext
 
     public init(context: AgentContext) { self.context = context }

@@ -8,6 +8,8 @@ public import KijkoPipeline
 public struct PlatformOptimizerAgent: PipelineAgent {
     public let name = "platform_optimizer"
     public let type = "post"
+    /// Decodes, renders or writes pictures: a worker with `media` runs it.
+    public let capability = "media"
     public let context: AgentContext
 
     public init(context: AgentContext) { self.context = context }

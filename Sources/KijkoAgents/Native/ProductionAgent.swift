@@ -11,6 +11,8 @@ public import KijkoPipeline
 public struct ProductionAgent: PipelineAgent {
     public let name = "production"
     public let type = "production"
+    /// Decodes, renders or writes pictures: a worker with `media` runs it.
+    public let capability = "media"
     public let context: AgentContext
 
     public init(context: AgentContext) { self.context = context }

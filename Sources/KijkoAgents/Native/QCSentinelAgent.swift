@@ -16,6 +16,8 @@ import KijkoQC
 public struct QCSentinelAgent: PipelineAgent {
     public let name = "qc_sentinel"
     public let type = "post"
+    /// Decodes, renders or writes pictures: a worker with `media` runs it.
+    public let capability = "media"
     public let context: AgentContext
 
     public init(context: AgentContext) { self.context = context }

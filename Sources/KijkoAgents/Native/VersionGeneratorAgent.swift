@@ -12,6 +12,8 @@ import KijkoPresets
 public struct VersionGeneratorAgent: PipelineAgent {
     public let name = "version_generator"
     public let type = "post"
+    /// Decodes, renders or writes pictures: a worker with `media` runs it.
+    public let capability = "media"
     public let context: AgentContext
 
     public init(context: AgentContext) { self.context = context }

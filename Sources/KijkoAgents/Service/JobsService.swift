@@ -20,9 +20,11 @@ public final class JobsService: Sendable {
     /// Opens the store at `database` (default: `KIJKO_DB`, else the per-user store) — creating it
     /// only when `create` (starting jobs) — with the production agents on `context` (default: a
     /// model's when `KIJKO_LLM_BASE_URL` is set, offline drafts otherwise).
-    public init(database: String? = nil, context: AgentContext? = nil, create: Bool = true) throws {
+    /// `artefacts` is where step files go (else `KIJKO_ARTEFACTS`, else beside the store): with a
+    /// shared PostgreSQL store, a folder every worker sees.
+    public init(database: String? = nil, artefacts: String? = nil, context: AgentContext? = nil, create: Bool = true) throws {
         let context = try context ?? AgentContext.fromEnvironment()
-        runner = PipelineRunner(store: try PipelineStore(path: database ?? PipelineStore.defaultPath(), create: create),
+        runner = PipelineRunner(store: try PipelineStore(path: database ?? PipelineStore.defaultPath(), create: create, artefacts: artefacts),
                                 agents: ProductionAgents.registry(context))
         offline = context.client == nil
     }
@@ -186,6 +188,8 @@ public final class JobsService: Sendable {
         case .failed(let why): return RunResult(job: job, outcome: "failed", message: why + " (fix it, then `kijko resume \(job.prefix(8))`)", pendingApprovals: pending)
         case .stopped(let why): return RunResult(job: job, outcome: "stopped", message: why, pendingApprovals: pending)
         case .busy(let pid): return RunResult(job: job, outcome: "running", message: "running in process \(pid); it will go on", pendingApprovals: pending)
+        case .queued(let steps):
+            return RunResult(job: job, outcome: "queued", message: "queued for workers: \(steps.joined(separator: ", "))", pendingApprovals: pending)
         }
     }
 
@@ -290,6 +294,27 @@ public final class JobsService: Sendable {
     /// too damaged to open is examined too). Empty when sound.
     public static func checkStore(database: String?) throws -> (path: String, problems: [String]) {
         let path = database ?? PipelineStore.defaultPath()
+        if PipelineStore.isShared(path) {
+            let store = try PipelineStore(path: path, create: false)
+            return (store.path, try store.check() ?? [])
+        }
         return (path, try PipelineStore.check(path: path) ?? [])
     }
+
+    // MARK: - Workers
+
+    /// Moves `job` on without running a step here: its ready steps are queued for workers (a
+    /// shared store's `kijko worker`s), gates settled. With `resume`, a failed or stopped job is
+    /// reopened first.
+    public func enqueue(job given: String, resume: Bool = false) throws -> RunResult {
+        let job = try runner.resolve(given)
+        let outcome = resume ? try runner.resumeQueued(job: job) : try runner.advance(job: job)
+        return try Self.result(store, job: job, outcome)
+    }
+
+    /// A worker taking this store's queued steps with the production agents.
+    public func worker(_ options: StepWorker.Options) throws -> StepWorker { try StepWorker(runner: runner, options: options) }
+
+    /// The store's workers, their leases and what they run.
+    public func workers(lease: Double = 30) throws -> [PipelineStore.WorkerRecord] { try store.workers(lease: lease) }
 }

@@ -113,7 +113,14 @@ public protocol PipelineAgent: Sendable {
     var name: String { get }
     /// pre-production, production, post.
     var type: String { get }
+    /// What a worker needs to run it: `llm` (drafts: a model, or offline drafts) or `media`
+    /// (decodes, renders, writes pictures: FFmpeg's libraries and the job's files). Default `llm`.
+    var capability: String { get }
     func run(_ input: AgentInput) throws -> AgentOutput
+}
+
+extension PipelineAgent {
+    public var capability: String { "llm" }
 }
 
 /// The agents a runner can call, by name.

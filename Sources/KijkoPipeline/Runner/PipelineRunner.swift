@@ -14,6 +14,8 @@ public final class PipelineRunner: Sendable {
     public let agents: AgentRegistry
     /// Agent steps run side by side at most.
     public let concurrency: Int
+    /// Jobs' workflow snapshots, which never change once a job is made: read once per job.
+    let templates = TemplateCache()
 
     public init(store: PipelineStore, agents: AgentRegistry, concurrency: Int = 4) {
         self.store = store
@@ -55,6 +57,8 @@ public final class PipelineRunner: Sendable {
         case stopped(String)
         /// Another live process is running it.
         case busy(Int32)
+        /// Steps handed to workers (their ids): the job goes on on the machines that take them.
+        case queued([String])
     }
 
     /// Why a cancelled run stopped.
@@ -70,9 +74,16 @@ public final class PipelineRunner: Sendable {
         let gates = try PipelineStore.sortedJSON(template.steps.compactMap { step in step.gate.map { ["step": step.id, "role": $0.role, "approval": $0.approval] } })
         // Absolute, so the job resumes from any folder.
         func absolute(_ path: String?) -> String? { path.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
-        let settings = try PipelineStore.sortedJSON(["media": absolute(options.media), "master": absolute(options.master)])
-        let attachments = try PipelineStore.sortedJSON(options.attachments)
         let job = PipelineStore.newID()
+        var given = ["media": absolute(options.media), "master": absolute(options.master)]
+        // A shared store's job keeps where its files go, so every worker writes them there.
+        if store.isShared {
+            // (Made here, on the machine that starts the job: a worker that does not see it lacks the shared storage.)
+            try FileError.makeFolder(store.artefactRoot, what: "--artefacts")
+            given["artefacts"] = store.artefactFolder(job: job)
+        }
+        let settings = try PipelineStore.sortedJSON(given)
+        let attachments = try PipelineStore.sortedJSON(options.attachments)
         try store.createJob(.init(id: job, template: template, snapshot: snapshot, sequence: sequence, gates: gates, settings: settings,
                                   attachments: attachments, brief: brief, options: options))
         return job
@@ -86,6 +97,9 @@ public final class PipelineRunner: Sendable {
     /// how far it is (`progress`, stage the step's id, message the agent's own stage).
     public func run(job given: String, cancel: CancellationFlag? = nil, progress: ProgressHandler? = nil) throws -> Outcome {
         let job = try resolve(given)
+        // A job whose steps were queued is the workers': it is not run here as well.
+        let queued = try store.queuedSteps(job)
+        if queued.queueDriven { return .queued(queued.open) }
         if let owner = try claim(job) { return .busy(owner) }
         defer { try? release(job) }
         try store.reopenFailedSteps(job)
@@ -95,17 +109,19 @@ public final class PipelineRunner: Sendable {
         case .complete: end = .complete
         case .stopped(let why) where why == Self.cancelled: end = .going   // not an end: the job goes on
         case .failed(let why), .stopped(let why): end = .ended(why)
-        case .waiting, .busy: end = .going
+        case .waiting, .busy, .queued: end = .going
         }
         try store.finishRun(job, end)
         return outcome
     }
 
-    /// The passes of one run, until the job stops.
-    func drive(_ job: String, cancel: CancellationFlag? = nil, progress: ProgressHandler?) throws -> Outcome {
+    /// The passes of one run, until the job stops. With `enqueue`, ready steps are queued for
+    /// workers (and the run ends `.queued`) instead of run here.
+    func drive(_ job: String, cancel: CancellationFlag? = nil, progress: ProgressHandler?, enqueue: Bool = false) throws -> Outcome {
         // The job's state is read once and then kept up to date with this runner's own writes;
         // it is read again after anything a gate changed (a decision made in another process).
-        var state = try store.jobState(job)
+        var state = try store.jobState(job, template: templates[job])
+        templates[job] = state.template
         let steps = state.template.steps
         let position = Dictionary(uniqueKeysWithValues: steps.enumerated().map { ($1.id, $0) })
         let needs = steps.map { $0.after.compactMap { position[$0] } }
@@ -159,6 +175,10 @@ public final class PipelineRunner: Sendable {
                     return .stopped(Self.cancelled)
                 }
                 if let stop = try budgetGuard(ready, state: state, job: job, carrying: pending, progress: progress) { return .stopped(stop) }
+                if enqueue {
+                    try store.enqueue(job: job, steps: ready.map { requirement(of: $0, state: state) })
+                    return .queued(ready.map(\.id))
+                }
                 let failures = SharedList<String>()
                 let batch = ready
                 let finished = SharedList<(step: String, output: String, value: JSONValue, cost: Double)>()
@@ -223,11 +243,13 @@ public final class PipelineRunner: Sendable {
     /// Returns the step's output as stored (JSON text) and as a value, and its cost.
     @discardableResult
     func execute(_ step: WorkflowTemplate.Step, job: String, state: JobState, progress: ProgressHandler?,
-                 carrying earlier: PipelineStore.HeldWrite? = nil, deferResult: Bool = false) throws
-        -> (output: String, value: JSONValue, cost: Double, write: PipelineStore.HeldWrite?) {
+                 carrying earlier: PipelineStore.HeldWrite? = nil, deferResult: Bool = false, lease: TaskLease? = nil) throws
+        -> (output: String, value: JSONValue, cost: Double, write: PipelineStore.HeldWrite?, agentSeconds: Double) {
         guard let name = step.agent, let agent = agents[name] else { throw PipelineError("unknown agent \(step.agent ?? "?")") }
         let feedback = state.feedback(for: step.id)
-        let folder = (store.artefactFolder(job: job) as NSString).appendingPathComponent("\(step.id)-\(feedback.count)")
+        // A step taken over from another worker works in a folder of its own: the first may still be writing.
+        let take = lease.map { $0.fence > 1 ? "-take\($0.fence)" : "" } ?? ""
+        let folder = ((state.settings["artefacts"] ?? store.artefactFolder(job: job)) as NSString).appendingPathComponent("\(step.id)-\(feedback.count)\(take)")
         var input = AgentInput(brief: state.brief, client: state.client, budget: state.budget,
                                inputs: Dictionary(uniqueKeysWithValues: step.after.compactMap { id in state.output(of: id).map { (id, $0) } }),
                                feedback: feedback, revision: feedback.count, media: state.settings["media"], master: state.settings["master"],
@@ -242,25 +264,27 @@ public final class PipelineRunner: Sendable {
         let execution = PipelineStore.newID()
         try store.beginStep(.init(job: job, execution: execution, step: step.id, agent: name, type: agent.type, input: input.json.compactText,
                                   phase: step.phase, supersedes: state.current[step.id] != nil,
-                                  movesJob: state.currentAgent != name || state.phase != step.phase),
+                                  movesJob: state.currentAgent != name || state.phase != step.phase, lease: lease, after: step.after),
                             carrying: earlier)
         progress?(ProgressEvent(.started, stage: step.id, message: "\(step.id) (\(name))"))
         FaultInjection.inStep(step.id)
         let started = Date()
         do {
             let result = try agent.run(input)
+            let agentSeconds = Date().timeIntervalSince(started)
             let output = result.output.compactText
             let write = store.stepCompleted(.init(job: job, execution: execution, step: step.id, agent: name, type: agent.type,
                                                   revision: feedback.count, started: started, output: output, usage: result.usage,
-                                                  calls: result.calls))
+                                                  calls: result.calls, lease: lease))
             let cost = result.usage.cost ?? 0
-            if deferResult { return (output, result.output, cost, write) }
+            if deferResult { return (output, result.output, cost, write, agentSeconds) }
             try store.commit(write)
-            return (output, result.output, cost, nil)
+            return (output, result.output, cost, nil, agentSeconds)
         } catch {
             let why = (error as? PipelineError)?.message ?? "\(error)"
+            if error is LeaseLost { throw error }
             try store.stepFailed(job: job, execution: execution, step: step.id, agent: name, type: agent.type, revision: feedback.count,
-                                 started: started, why: why)
+                                 started: started, why: why, lease: lease)
             throw PipelineError(why)
         }
     }
@@ -268,5 +292,22 @@ public final class PipelineRunner: Sendable {
     /// Records a branch not taken.
     func skip(_ step: WorkflowTemplate.Step, job: String, because reason: String) throws {
         try store.skipStep(job: job, step: step.id, agent: step.agent ?? "gate", phase: step.phase, because: reason)
+    }
+}
+
+/// Workflow snapshots by job id, the most recent 256.
+final class TemplateCache: @unchecked Sendable {
+    private var templates: [String: WorkflowTemplate] = [:]
+    private var order: [String] = []
+    private let lock = NSLock()
+
+    subscript(job: String) -> WorkflowTemplate? {
+        get { lock.lock(); defer { lock.unlock() }; return templates[job] }
+        set {
+            lock.lock(); defer { lock.unlock() }
+            guard let newValue else { return }
+            if templates.updateValue(newValue, forKey: job) == nil { order.append(job) }
+            if order.count > 256 { templates[order.removeFirst()] = nil }
+        }
     }
 }

@@ -1,5 +1,4 @@
 public import Foundation
-internal import GRDB
 import KijkoLLM
 public import KijkoCore
 
@@ -38,6 +37,8 @@ extension PipelineStore {
         public var notes: [String]
         /// One line on what the step decided or made (from the output's `summary`).
         public var summary: String?
+        /// The worker that ran it (a shared store's `kijko worker`); nil when run in process.
+        public var worker: String? = nil
     }
 
     /// A file a step wrote, as its output lists it: `{name, path, type}`.
@@ -80,14 +81,14 @@ extension PipelineStore {
     }
 
     public func jobs() throws -> [JobSummary] {
-        try read { db in try Row.fetchAll(db, sql: Self.jobSQL + " ORDER BY j.created_at").map(Self.summary) }
+        try read { db in try db.rows(Self.jobSQL + " ORDER BY j.created_at").map(Self.summary) }
     }
 
     static let jobSQL = """
         SELECT j.*, w.name AS workflow_name, w.cost_estimate AS workflow_cost_estimate FROM production_jobs j JOIN production_workflows w ON w.id = j.workflow_id
         """
 
-    static func summary(_ row: Row) -> JobSummary {
+    static func summary(_ row: SQLRow) -> JobSummary {
         JobSummary(id: row["id"], workflow: row["workflow_name"], client: row["client_name"], status: row["status"],
                    runState: runState(row["run_state"], settings: row["settings"]), currentAgent: row["current_agent"],
                    totalCost: row["total_cost"], costEstimate: row["workflow_cost_estimate"], error: row["error_message"], createdAt: row["created_at"], completedAt: row["completed_at"])
@@ -106,15 +107,21 @@ extension PipelineStore {
         return fields["runner_pid"].flatMap { $0 }.flatMap(Int32.init)
     }
 
+    /// Who drives a job its settings (JSON text) name: `queue` when workers do; nil when processes run it in place.
+    static func driver(_ settings: String?) -> String? {
+        guard let settings, let fields = try? JSONDecoder().decode([String: String?].self, from: Data(settings.utf8)) else { return nil }
+        return fields["driver"].flatMap { $0 }
+    }
+
     /// Whether process `pid` exists (one of another user's counts).
     static func isAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
 
     public func detail(job: String) throws -> JobDetail {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: Self.jobSQL + " WHERE j.id = ?", arguments: [job]) else { throw PipelineError("no job \(job)") }
+            guard let row = try db.row(Self.jobSQL + " WHERE j.id = ?", [job]) else { throw PipelineError("no job \(job)") }
             let template = try Self.template(of: job, db)
-            let executions = try Row.fetchAll(db, sql: "SELECT * FROM agent_executions WHERE production_job_id = ? ORDER BY created_at",
-                                              arguments: [job])
+            let executions = try db.rows("SELECT * FROM agent_executions WHERE production_job_id = ? ORDER BY created_at",
+                                              [job])
             let steps = template.steps.map { step -> StepRecord in
                 let all = executions.filter { ($0["step_id"] as String) == step.id }
                 guard let current = all.last(where: { ($0["superseded"] as Int) == 0 }) ?? all.last else {
@@ -126,7 +133,8 @@ extension PipelineStore {
                 return StepRecord(step: step.id, agent: current["agent_name"], status: superseded ? "to_run_again" : current["status"],
                                   durationSeconds: current["duration_seconds"], cost: current["cost"], tokens: current["tokens_used"],
                                   error: current["error_message"], earlier: all.count - 1, provenance: output?.provenance,
-                                  artefacts: output?.artefacts ?? [], notes: output?.notes ?? [], summary: output?.summary)
+                                  artefacts: output?.artefacts ?? [], notes: output?.notes ?? [], summary: output?.summary,
+                                  worker: current["worker"])
             }
             let results = (try? JSONDecoder().decode([String: JSONValue].self, from: Data((row["agent_results"] as String).utf8))) ?? [:]
             return JobDetail(job: Self.summary(row), brief: row["brief_text"], steps: steps,
@@ -139,14 +147,14 @@ extension PipelineStore {
     /// gone): one cheap query, so a reader can keep the detail it built until the stamp moves.
     public func jobStamp(_ job: String) throws -> String {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try db.row("""
                 SELECT j.updated_at, j.run_state, j.settings, j.total_cost,
-                  (SELECT COUNT(*) || ':' || COALESCE(MAX(completed_at), '') || ':' || COALESCE(SUM(superseded), 0) || ':' || COALESCE(SUM(length(status)), 0)
+                  (SELECT COUNT(*) || ':' || COALESCE(CAST(MAX(completed_at) AS TEXT), '') || ':' || COALESCE(SUM(superseded), 0) || ':' || COALESCE(SUM(length(status)), 0)
                      FROM agent_executions WHERE production_job_id = j.id) AS executions,
-                  (SELECT COUNT(*) || ':' || COALESCE(MAX(approved_at), '') || ':' || COALESCE(SUM(looped), 0)
+                  (SELECT COUNT(*) || ':' || COALESCE(CAST(MAX(approved_at) AS TEXT), '') || ':' || COALESCE(SUM(looped), 0)
                      FROM approval_requests WHERE production_job_id = j.id) AS approvals
                 FROM production_jobs j WHERE j.id = ?
-                """, arguments: [job]) else { throw PipelineError("no job \(job)") }
+                """, [job]) else { throw PipelineError("no job \(job)") }
             let state = Self.runState(row["run_state"], settings: row["settings"])
             return "\(row["updated_at"] as String)|\(state)|\(row["total_cost"] as Double)|\(row["executions"] as String)|\(row["approvals"] as String)"
         }
@@ -168,9 +176,10 @@ extension PipelineStore {
     /// Whether any current step output lists files (a job page is worth writing).
     public func hasArtefacts(job: String) throws -> Bool {
         try read { db in
-            try Bool.fetchOne(db, sql: """
-                SELECT 1 FROM agent_executions WHERE production_job_id = ? AND superseded = 0 AND instr(output_data, '"artefacts":[{') > 0 LIMIT 1
-                """, arguments: [job]) ?? false
+            let listsFiles = db.dialect == .postgres
+                ? "CASE WHEN jsonb_typeof(output_data -> 'artefacts') = 'array' THEN jsonb_typeof(output_data -> 'artefacts' -> 0) = 'object' ELSE false END"
+                : "instr(output_data, '\"artefacts\":[{') > 0"
+            return try db.exists("SELECT 1 FROM agent_executions WHERE production_job_id = ? AND superseded = 0 AND \(listsFiles) LIMIT 1", [job])
         }
     }
 
@@ -186,14 +195,14 @@ extension PipelineStore {
     /// Approval requests by status (`pending`, `approved`, `rejected`; nil: all), oldest first.
     public func approvals(status: String?) throws -> [ApprovalRecord] {
         try read { db in
-            status.map { _ in } == nil ? try Self.approvals(db, where: "1", []) : try Self.approvals(db, where: "status = ?", [status!])
+            status.map { _ in } == nil ? try Self.approvals(db, where: "1 = 1", []) : try Self.approvals(db, where: "status = ?", [status!])
         }
     }
 
     /// One approval request (its id or first characters).
     public func approval(_ id: String) throws -> ApprovalRecord {
         try read { db in
-            let found = try Self.approvals(db, where: "id = ? OR id LIKE ?", [id, id + "%"])
+            let found = try Self.approvals(db, where: "\(db.text("id")) = ? OR \(db.text("id")) LIKE ?", [id, id + "%"])
             guard let first = found.first, found.count == 1 || first.id == id else {
                 throw PipelineError(found.isEmpty ? "no approval request \(id)" : "approval request \(id) is ambiguous: give more of its id")
             }
@@ -212,17 +221,17 @@ extension PipelineStore {
     public func orphanedJobs(quiet: Double = 0) throws -> [String] {
         let cutoff = ISO8601DateFormatter.withMilliseconds.string(from: Date().addingTimeInterval(-quiet))
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT id, settings FROM production_jobs WHERE run_state = 'running' AND updated_at <= ? ORDER BY created_at",
-                             arguments: [cutoff]).compactMap { row in
+            try db.rows("SELECT id, settings FROM production_jobs WHERE run_state = 'running' AND updated_at <= ? ORDER BY created_at",
+                             [cutoff]).compactMap { row in
                 if let pid = Self.runner(row["settings"]), Self.isAlive(pid) { return nil }
+                if Self.driver(row["settings"]) == "queue" { return nil }   // the workers' job
                 return row["id"] as String
             }
         }
     }
 
-    static func approvals(_ db: Database, where condition: String, _ arguments: [String]) throws -> [ApprovalRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM approval_requests WHERE \(condition) ORDER BY created_at",
-                         arguments: StatementArguments(arguments)).map { r in
+    static func approvals(_ db: any SQLTransaction, where condition: String, _ arguments: [String]) throws -> [ApprovalRecord] {
+        try db.rows("SELECT * FROM approval_requests WHERE \(condition) ORDER BY created_at", (arguments)).map { r in
             ApprovalRecord(id: r["id"], job: r["production_job_id"], step: r["step_id"], role: r["approver_role"],
                            approval: r["approval_type"], status: r["status"], feedback: r["feedback"], by: r["approved_by"],
                            createdAt: r["created_at"], decidedAt: r["approved_at"],
@@ -266,11 +275,11 @@ extension PipelineStore {
         if jobs?.isEmpty == true { return [] }
         return try read { db in
             let filter = jobs.map { "AND production_job_id IN (" + Array(repeating: "?", count: $0.count).joined(separator: ", ") + ")" } ?? ""
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try db.rows("""
                 SELECT agent_name,
-                       SUM(status IN ('completed', 'failed')) AS runs,
-                       SUM(status = 'completed') AS completed,
-                       SUM(status = 'failed') AS failed,
+                       SUM(CASE WHEN status IN ('completed', 'failed') THEN 1 ELSE 0 END) AS runs,
+                       SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END) AS completed,
+                       SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
                        AVG(CASE WHEN status = 'completed' THEN duration_seconds END) AS duration,
                        AVG(CASE WHEN status = 'completed' THEN cost END) AS cost,
                        SUM(tokens_used) AS tokens,
@@ -278,19 +287,19 @@ extension PipelineStore {
                 FROM agent_executions
                 WHERE agent_type != 'approval' AND status != 'skipped' \(filter)
                 GROUP BY agent_name ORDER BY agent_name
-                """, arguments: StatementArguments(jobs ?? []))
+                """, (jobs ?? []))
             var durations: [String: [Double]] = [:]
-            for r in try Row.fetchAll(db, sql: """
+            for r in try db.rows("""
                 SELECT agent_name, duration_seconds FROM agent_executions
                 WHERE agent_type != 'approval' AND status = 'completed' AND duration_seconds IS NOT NULL \(filter)
-                """, arguments: StatementArguments(jobs ?? [])) {
+                """, (jobs ?? [])) {
                 durations[r["agent_name"], default: []].append(r["duration_seconds"])
             }
             var newest: [String: String] = [:]
-            for r in try Row.fetchAll(db, sql: """
-                SELECT agent_name, production_job_id, MAX(created_at) FROM agent_executions
-                WHERE agent_type != 'approval' \(filter) GROUP BY agent_name
-                """, arguments: StatementArguments(jobs ?? [])) {
+            for r in try db.rows("""
+                SELECT agent_name, production_job_id FROM agent_executions
+                WHERE agent_type != 'approval' \(filter) ORDER BY created_at
+                """, (jobs ?? [])) {
                 newest[r["agent_name"]] = r["production_job_id"]
             }
             return rows.map { r in
@@ -331,12 +340,12 @@ extension PipelineStore {
     /// its last 20 completed runs that called a model (each run's calls summed); nil when none did.
     public func typicalTokens(agent: String) throws -> TypicalTokens? {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try db.rows("""
                 SELECT SUM(c.prompt_tokens) AS prompt, SUM(c.completion_tokens) AS completion
                 FROM llm_calls c JOIN agent_executions e ON e.id = c.agent_execution_id
                 WHERE e.agent_name = ? AND e.status = 'completed'
                 GROUP BY e.id ORDER BY MAX(e.created_at) DESC LIMIT 20
-                """, arguments: [agent])
+                """, [agent])
             guard !rows.isEmpty else { return nil }
             func median(_ values: [Int]) -> Int { Int(Self.percentile(50, of: values.map(Double.init))) }
             return TypicalTokens(prompt: median(rows.map { $0["prompt"] ?? 0 }), completion: median(rows.map { $0["completion"] ?? 0 }), runs: rows.count)
@@ -351,12 +360,19 @@ extension PipelineStore {
         if jobs?.isEmpty == true { return [] }
         return try read { db in
             let filter = jobs.map { "AND production_job_id IN (" + Array(repeating: "?", count: $0.count).joined(separator: ", ") + ")" } ?? ""
-            return try String.fetchAll(db, sql: """
+            if db.dialect == .postgres {
+                return try db.values(String.self, """
+                    SELECT output_data ->> ? FROM agent_executions
+                    WHERE status = 'completed' AND output_data IS NOT NULL AND output_data ->> 'kind' = ? AND output_data -> ? IS NOT NULL \(filter)
+                    ORDER BY created_at
+                    """, [field, kind, field] + (jobs ?? []))
+            }
+            return try db.values(String.self, """
                 SELECT json_extract(output_data, '$.' || ?) FROM agent_executions
                 WHERE status = 'completed' AND output_data IS NOT NULL AND json_valid(output_data)
                   AND json_extract(output_data, '$.kind') = ? AND json_extract(output_data, '$.' || ?) IS NOT NULL \(filter)
                 ORDER BY created_at
-                """, arguments: StatementArguments([field, kind, field] + (jobs ?? [])))
+                """, [field, kind, field] + (jobs ?? []))
         }
     }
 }
@@ -367,10 +383,10 @@ extension PipelineStore {
     public func currentOutputs(job: String) throws -> [String: JSONValue] {
         try read { db in
             var outputs: [String: JSONValue] = [:]
-            for row in try Row.fetchAll(db, sql: """
+            for row in try db.rows("""
                 SELECT step_id, output_data FROM agent_executions
                 WHERE production_job_id = ? AND superseded = 0 AND status = 'completed' AND output_data IS NOT NULL
-                """, arguments: [job]) {
+                """, [job]) {
                 if let value = try? JSONDecoder().decode(JSONValue.self, from: Data((row["output_data"] as String).utf8)) { outputs[row["step_id"]] = value }
             }
             return outputs

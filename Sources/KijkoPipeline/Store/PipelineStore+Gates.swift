@@ -1,5 +1,4 @@
 import Foundation
-internal import GRDB
 import KijkoCore
 
 /// Gates and people's decisions.
@@ -26,51 +25,51 @@ extension PipelineStore {
         let job = gate.job, step = gate.step
         return try write { db -> GateProgress in
             let now = PipelineStore.now()
-            let request = try Row.fetchOne(db, sql: """
+            let request = try db.row("""
                 SELECT * FROM approval_requests WHERE production_job_id = ? AND step_id = ? AND content_hash = ? AND looped = 0
                 ORDER BY created_at DESC LIMIT 1
-                """, arguments: [job, step, gate.hash])
+                """, [job, step, gate.hash])
             guard let request else {
                 let execution = PipelineStore.newID(), id = PipelineStore.newID()
-                try db.execute(sql: "UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
-                               arguments: [job, step])
-                try db.execute(sql: """
+                try db.execute("UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
+                               [job, step])
+                try db.execute("""
                     INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, input_data, status, created_at)
                     VALUES (?, ?, ?, ?, 'approval', ?, 'awaiting_approval', ?)
-                    """, arguments: [execution, job, step, "gate: \(gate.role)", gate.review, now])
-                try db.execute(sql: """
+                    """, [execution, job, step, "gate: \(gate.role)", gate.review, now])
+                try db.execute("""
                     INSERT INTO approval_requests (id, production_job_id, agent_execution_id, step_id, approver_role, approval_type,
                       content_to_review, content_hash, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
-                    """, arguments: [id, job, execution, step, gate.role, gate.approval, gate.review, gate.hash, now])
-                try db.execute(sql: "UPDATE production_jobs SET current_agent = ?, updated_at = ? WHERE id = ?",
-                               arguments: ["gate: \(gate.role)", now, job])
+                    """, [id, job, execution, step, gate.role, gate.approval, gate.review, gate.hash, now])
+                try db.execute("UPDATE production_jobs SET current_agent = ?, updated_at = ? WHERE id = ?",
+                               ["gate: \(gate.role)", now, job])
                 return .waiting(id)
             }
             let id: String = request["id"], status: String = request["status"]
             switch status {
             case "approved":
-                try db.execute(sql: """
+                try db.execute("""
                     UPDATE agent_executions SET status = 'completed', output_data = ?, completed_at = ?
                     WHERE production_job_id = ? AND step_id = ? AND superseded = 0
-                    """, arguments: [Self.gateOutput(request).compactText, now, job, step])
+                    """, [Self.gateOutput(request).compactText, now, job, step])
                 return .advanced
             case "rejected":
-                let spent = try Int.fetchOne(db, sql: """
+                let spent = try db.value(Int.self, """
                     SELECT COUNT(*) FROM approval_requests WHERE production_job_id = ? AND step_id = ? AND status = 'rejected'
-                    """, arguments: [job, step]) ?? 0
+                    """, [job, step]) ?? 0
                 // 1: this rejection sent the job back; 2: it spent the loop and ended the job.
-                try db.execute(sql: "UPDATE approval_requests SET looped = ? WHERE id = ?", arguments: [spent <= gate.maxLoops ? 1 : 2, id])
+                try db.execute("UPDATE approval_requests SET looped = ? WHERE id = ?", [spent <= gate.maxLoops ? 1 : 2, id])
                 guard spent <= gate.maxLoops else {
                     let why = "\(step): rejected \(spent) times, more than the \(gate.maxLoops) revisions allowed"
-                    try db.execute(sql: "UPDATE production_jobs SET run_state = 'failed', error_message = ?, updated_at = ? WHERE id = ?",
-                                   arguments: [why, now, job])
+                    try db.execute("UPDATE production_jobs SET run_state = 'failed', error_message = ?, updated_at = ? WHERE id = ?",
+                                   [why, now, job])
                     return .failed(why)
                 }
                 for target in gate.rerun {
-                    try db.execute(sql: "UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
-                                   arguments: [job, target])
+                    try db.execute("UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
+                                   [job, target])
                 }
-                try db.execute(sql: "UPDATE production_jobs SET status = ?, updated_at = ? WHERE id = ?", arguments: [gate.rerunPhase, now, job])
+                try db.execute("UPDATE production_jobs SET status = ?, updated_at = ? WHERE id = ?", [gate.rerunPhase, now, job])
                 return .advanced
             default:
                 return .waiting(id)
@@ -80,7 +79,7 @@ extension PipelineStore {
 
     /// What a passed gate's step records as its output: who approved it, what they chose, and
     /// why they approved past failing checks, and which (`override: {by, reason, past}`).
-    static func gateOutput(_ request: Row) -> JSONValue {
+    static func gateOutput(_ request: SQLRow) -> JSONValue {
         var fields: [String: JSONValue] = ["approved_by": .string(request["approved_by"] as String? ?? "")]
         if let reason = request["override_reason"] as String? {
             let past = (request["override_past"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
@@ -101,8 +100,8 @@ extension PipelineStore {
     func decide(_ request: String, status: String, by: String?, feedback: String?, seen: String? = nil, choice: JSONValue? = nil,
                 override: Override? = nil) throws -> String {
         try durableWrite { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM approval_requests WHERE id = ? OR id LIKE ?",
-                                             arguments: [request, request + "%"]) else {
+            guard let row = try db.row("SELECT * FROM approval_requests WHERE \(db.text("id")) = ? OR \(db.text("id")) LIKE ?",
+                                             [request, request + "%"]) else {
                 throw PipelineError("no approval request \(request)")
             }
             let id: String = row["id"], job: String = row["production_job_id"], current: String = row["status"]
@@ -111,10 +110,10 @@ extension PipelineStore {
                 throw DecisionConflict("approval request \(id.prefix(8)): what it reviews changed since it was shown (content hash \(seen.prefix(12)) is stale); look again")
             }
             let now = PipelineStore.now()
-            try db.execute(sql: """
+            try db.execute("""
                 UPDATE approval_requests SET status = ?, feedback = ?, approved_at = ?, approved_by = ?, choice = ?, override_reason = ?, override_past = ?
                 WHERE id = ?
-                """, arguments: [status, feedback, now, by, choice?.compactText, override?.reason,
+                """, [status, feedback, now, by, choice?.compactText, override?.reason,
                                  try override.map { try PipelineStore.sortedJSON($0.past) }, id])
             var attributes: [String: JSONValue] = ["kijko.step": .string(row["step_id"]), "kijko.approver_role": .string(row["approver_role"]),
                                                    "kijko.approval_type": .string(row["approval_type"]), "kijko.decision": .string(status)]
@@ -125,7 +124,7 @@ extension PipelineStore {
                                      execution: row["agent_execution_id"], name: "approval \(row["step_id"] as String): \(status)",
                                      kind: "internal", start: TraceRecorder.nanoseconds(iso: row["created_at"]) ?? TraceRecorder.nanoseconds(),
                                      end: TraceRecorder.nanoseconds(), attributes: attributes)
-            let history = try String.fetchOne(db, sql: "SELECT approval_history FROM production_jobs WHERE id = ?", arguments: [job]) ?? "[]"
+            let history = try db.value(String.self, "SELECT approval_history FROM production_jobs WHERE id = ?", [job]) ?? "[]"
             var entries = (try? JSONDecoder().decode([[String: String]].self, from: Data(history.utf8))) ?? []
             var entry = ["request": id, "step": row["step_id"] as String, "role": row["approver_role"] as String,
                          "approval": row["approval_type"] as String, "status": status, "at": now]
@@ -134,8 +133,8 @@ extension PipelineStore {
             if let choice { entry["choice"] = choice.compactText }
             if let override { entry["override"] = override.reason }
             entries.append(entry)
-            try db.execute(sql: "UPDATE production_jobs SET approval_history = ?, run_state = CASE WHEN run_state = 'waiting' THEN 'running' ELSE run_state END, updated_at = ? WHERE id = ?",
-                           arguments: [try Self.sortedJSON(entries), now, job])
+            try db.execute("UPDATE production_jobs SET approval_history = ?, run_state = CASE WHEN run_state = 'waiting' THEN 'running' ELSE run_state END, updated_at = ? WHERE id = ?",
+                           [try Self.sortedJSON(entries), now, job])
             return job
         }
     }

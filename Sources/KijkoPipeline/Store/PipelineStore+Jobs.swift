@@ -1,5 +1,4 @@
 import Foundation
-internal import GRDB
 import KijkoCore
 
 /// Jobs as the runner changes them: created, claimed by a process, marked, finished.
@@ -7,7 +6,8 @@ extension PipelineStore {
     /// The full id of the job `id` names (its full id or a unique prefix).
     func resolveJob(_ id: String) throws -> String {
         try read { db in
-            let ids = try String.fetchAll(db, sql: "SELECT id FROM production_jobs WHERE id = ? OR id LIKE ? LIMIT 2", arguments: [id, id + "%"])
+            let ids = try db.values(String.self, "SELECT id FROM production_jobs WHERE \(db.text("id")) = ? OR \(db.text("id")) LIKE ? LIMIT 2",
+                                    [id, id + "%"])
             guard let first = ids.first else { throw PipelineError("no job \(id)") }
             guard ids.count == 1 || first == id else { throw PipelineError("job \(id) is ambiguous: give more of its id") }
             return first
@@ -29,29 +29,29 @@ extension PipelineStore {
         let template = new.template
         try write { db in
             let now = PipelineStore.now()
-            let existing = try String.fetchOne(db, sql: "SELECT id FROM production_workflows WHERE name = ?", arguments: [template.name])
+            let existing = try db.value(String.self, "SELECT id FROM production_workflows WHERE name = ?", [template.name])
             let workflow = existing ?? PipelineStore.newID()
             if existing == nil {
-                try db.execute(sql: """
+                try db.execute("""
                     INSERT INTO production_workflows (id, name, description, workflow_type, agent_sequence, approval_gates,
                       estimated_duration, cost_estimate, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [workflow, template.name, template.description, template.workflowType, new.sequence, new.gates,
+                    """, [workflow, template.name, template.description, template.workflowType, new.sequence, new.gates,
                                      template.estimatedDuration, template.costEstimate, now, now])
             } else {
-                try db.execute(sql: """
+                try db.execute("""
                     UPDATE production_workflows SET description = ?, workflow_type = ?, agent_sequence = ?, approval_gates = ?,
                       estimated_duration = ?, cost_estimate = ?, updated_at = ? WHERE id = ?
-                    """, arguments: [template.description, template.workflowType, new.sequence, new.gates, template.estimatedDuration,
+                    """, [template.description, template.workflowType, new.sequence, new.gates, template.estimatedDuration,
                                      template.costEstimate, now, workflow])
             }
-            try db.execute(sql: """
+            try db.execute("""
                 INSERT INTO production_jobs (id, workflow_id, client_name, brief_text, brief_attachments, status, run_state, budget,
                   max_cost, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'brief', 'running', ?, ?, ?, ?, ?)
-                """, arguments: [new.id, workflow, new.options.client, new.brief, new.attachments, new.options.budget, new.options.maxCost,
+                """, [new.id, workflow, new.options.client, new.brief, new.attachments, new.options.budget, new.options.maxCost,
                                  new.settings, now, now])
-            try db.execute(sql: "INSERT INTO production_job_templates (production_job_id, template) VALUES (?, ?)", arguments: [new.id, new.snapshot])
+            try db.execute("INSERT INTO production_job_templates (production_job_id, template) VALUES (?, ?)", [new.id, new.snapshot])
             for member in new.options.members {
-                try db.execute(sql: "INSERT OR IGNORE INTO job_members (production_job_id, user_id) VALUES (?, ?)", arguments: [new.id, member])
+                try db.execute("INSERT INTO job_members (production_job_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING", [new.id, member])
             }
         }
     }
@@ -61,19 +61,19 @@ extension PipelineStore {
     /// and superseded, so those steps run again.
     func claimJob(_ job: String, pid me: Int32) throws -> Int32? {
         try write { db -> Int32? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT settings, run_state FROM production_jobs WHERE id = ?",
-                                             arguments: [job]) else { throw PipelineError("no job \(job)") }
+            guard let row = try db.row("SELECT settings, run_state FROM production_jobs WHERE id = ?",
+                                             [job]) else { throw PipelineError("no job \(job)") }
             let settings = (try? JSONDecoder().decode([String: String?].self, from: Data((row["settings"] as String).utf8))) ?? [:]
             if let owner = settings["runner_pid"].flatMap({ $0 }).flatMap(Int32.init), owner != me, kill(owner, 0) == 0 { return owner }
             var updated = settings
             updated["runner_pid"] = String(me)
-            try db.execute(sql: "UPDATE production_jobs SET settings = ? WHERE id = ?", arguments: [try Self.sortedJSON(updated), job])
-            try db.execute(sql: """
+            try db.execute("UPDATE production_jobs SET settings = ? WHERE id = ?", [try Self.sortedJSON(updated), job])
+            try db.execute("""
                 UPDATE agent_executions SET status = 'failed', error_message = 'interrupted (the runner stopped mid-step)', superseded = 1
                 WHERE production_job_id = ? AND status = 'running'
-                """, arguments: [job])
+                """, [job])
             if (row["run_state"] as String) == "waiting" {
-                try db.execute(sql: "UPDATE production_jobs SET run_state = 'running' WHERE id = ?", arguments: [job])
+                try db.execute("UPDATE production_jobs SET run_state = 'running' WHERE id = ?", [job])
             }
             return nil
         }
@@ -83,25 +83,25 @@ extension PipelineStore {
     /// failed for want of them is run again by the next run (its failed step reopens).
     public func supply(job: String, media: String?, master: String?) throws {
         try write { db in
-            guard let text = try String.fetchOne(db, sql: "SELECT settings FROM production_jobs WHERE id = ?", arguments: [job]) else {
+            guard let text = try db.value(String.self, "SELECT settings FROM production_jobs WHERE id = ?", [job]) else {
                 throw PipelineError("no job \(job)")
             }
             var settings = (try? JSONDecoder().decode([String: String?].self, from: Data(text.utf8))) ?? [:]
             if let media { settings["media"] = media }
             if let master { settings["master"] = master }
-            try db.execute(sql: "UPDATE production_jobs SET settings = ?, updated_at = ? WHERE id = ?",
-                           arguments: [try Self.sortedJSON(settings), PipelineStore.now(), job])
+            try db.execute("UPDATE production_jobs SET settings = ?, updated_at = ? WHERE id = ?",
+                           [try Self.sortedJSON(settings), PipelineStore.now(), job])
         }
     }
 
     /// Lets go of the job when process `pid` holds it.
     func releaseJob(_ job: String, pid: Int32) throws {
         try write { db in
-            guard let text = try String.fetchOne(db, sql: "SELECT settings FROM production_jobs WHERE id = ?", arguments: [job]) else { return }
+            guard let text = try db.value(String.self, "SELECT settings FROM production_jobs WHERE id = ?", [job]) else { return }
             var settings = (try? JSONDecoder().decode([String: String?].self, from: Data(text.utf8))) ?? [:]
             guard settings["runner_pid"].flatMap({ $0 }) == String(pid) else { return }
             settings["runner_pid"] = nil
-            try db.execute(sql: "UPDATE production_jobs SET settings = ? WHERE id = ?", arguments: [try Self.sortedJSON(settings), job])
+            try db.execute("UPDATE production_jobs SET settings = ? WHERE id = ?", [try Self.sortedJSON(settings), job])
         }
     }
 
@@ -117,25 +117,25 @@ extension PipelineStore {
     /// it: that rejection (`looped = 2`) stays final.
     func reopenFailedSteps(_ job: String) throws {
         try write { db in
-            guard try String.fetchOne(db, sql: "SELECT run_state FROM production_jobs WHERE id = ?", arguments: [job]) == "failed",
-                  try Bool.fetchOne(db, sql: "SELECT 1 FROM approval_requests WHERE production_job_id = ? AND looped = 2",
-                                    arguments: [job]) != true else { return }
-            try db.execute(sql: "UPDATE production_jobs SET run_state = 'running', error_message = NULL, updated_at = ? WHERE id = ?",
-                           arguments: [PipelineStore.now(), job])
+            guard try db.value(String.self, "SELECT run_state FROM production_jobs WHERE id = ?", [job]) == "failed",
+                  try db.value(Bool.self, "SELECT 1 FROM approval_requests WHERE production_job_id = ? AND looped = 2",
+                                    [job]) != true else { return }
+            try db.execute("UPDATE production_jobs SET run_state = 'running', error_message = NULL, updated_at = ? WHERE id = ?",
+                           [PipelineStore.now(), job])
         }
     }
 
     func markJob(_ job: String, runState: String, error: String?) throws {
         try write { db in
-            try db.execute(sql: "UPDATE production_jobs SET run_state = ?, error_message = ?, updated_at = ? WHERE id = ?",
-                           arguments: [runState, error, PipelineStore.now(), job])
+            try db.execute("UPDATE production_jobs SET run_state = ?, error_message = ?, updated_at = ? WHERE id = ?",
+                           [runState, error, PipelineStore.now(), job])
         }
     }
 
     /// The job waits for people.
     func markWaiting(_ job: String) throws {
         try write { db in
-            try db.execute(sql: "UPDATE production_jobs SET run_state = 'waiting', updated_at = ? WHERE id = ?", arguments: [PipelineStore.now(), job])
+            try db.execute("UPDATE production_jobs SET run_state = 'waiting', updated_at = ? WHERE id = ?", [PipelineStore.now(), job])
         }
     }
 
@@ -143,10 +143,10 @@ extension PipelineStore {
     func markComplete(_ job: String) throws {
         try write { db in
             let now = PipelineStore.now()
-            try db.execute(sql: """
+            try db.execute("""
                 UPDATE production_jobs SET run_state = 'complete', status = 'complete', current_agent = NULL, completed_at = ?,
                   updated_at = ? WHERE id = ?
-                """, arguments: [now, now, job])
+                """, [now, now, job])
         }
     }
 
@@ -157,24 +157,26 @@ extension PipelineStore {
     /// job ended, its root span — written again, and sent again, only if a resumed job ends differently.
     func finishRun(_ job: String, _ end: RunEnd) throws {
         try write { db in
-            try db.execute(sql: """
-                UPDATE production_jobs SET agent_results = (SELECT json_group_object(step_id, json(output_data)) FROM agent_executions
+            let results = db.dialect == .postgres ? "COALESCE(jsonb_object_agg(step_id, output_data), '{}')"
+                : "json_group_object(step_id, json(output_data))"
+            try db.execute("""
+                UPDATE production_jobs SET agent_results = (SELECT \(results) FROM agent_executions
                   WHERE production_job_id = ? AND superseded = 0 AND status = 'completed') WHERE id = ?
-                """, arguments: [job, job])
+                """, [job, job])
             let ended: String?
             switch end {
             case .going: return
             case .complete: ended = nil
             case .ended(let why): ended = why
             }
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try db.row("""
                 SELECT j.created_at, j.client_name, j.brief_text, j.total_cost, w.name AS workflow FROM production_jobs j
                 JOIN production_workflows w ON w.id = j.workflow_id WHERE j.id = ?
-                """, arguments: [job]) else { return }
+                """, [job]) else { return }
             let root = TraceRecorder.rootSpanID(job: job)
             // Resuming a job that had already ended changes nothing: its root stays as recorded (and sent).
-            let recorded = try String.fetchOne(db, sql: "SELECT status_message FROM trace_spans WHERE span_id = ?", arguments: [root])
-            let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM trace_spans WHERE span_id = ?", arguments: [root]) ?? false
+            let recorded = try db.value(String.self, "SELECT status_message FROM trace_spans WHERE span_id = ?", [root])
+            let exists = try db.value(Bool.self, "SELECT 1 FROM trace_spans WHERE span_id = ?", [root]) ?? false
             if exists && recorded == ended { return }
             var attributes: [String: JSONValue] = [
                 "kijko.job": .string(job), "kijko.workflow": .string(row["workflow"]), "kijko.cost_usd": .number(row["total_cost"]),
@@ -182,7 +184,7 @@ extension PipelineStore {
                 "langfuse.trace.input": .string(TraceRecorder.clipped(row["brief_text"])),
             ]
             if let client = row["client_name"] as String? { attributes["kijko.client"] = .string(client) }
-            try db.execute(sql: "DELETE FROM trace_exports WHERE span_id = ?", arguments: [root])
+            try db.execute("DELETE FROM trace_exports WHERE span_id = ?", [root])
             try TraceRecorder.record(db, job: job, span: root, parent: nil, execution: nil, name: "job \(row["workflow"] as String)",
                                      kind: "internal", start: TraceRecorder.nanoseconds(iso: row["created_at"]) ?? TraceRecorder.nanoseconds(),
                                      end: TraceRecorder.nanoseconds(), attributes: attributes, error: ended)

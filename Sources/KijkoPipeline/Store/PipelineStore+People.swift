@@ -1,5 +1,4 @@
 import Foundation
-internal import GRDB
 import KijkoCore
 
 /// People who use the server: their roles, their tokens (kept as SHA-256 digests only) and the
@@ -23,32 +22,32 @@ extension PipelineStore {
         let token = Self.newToken()
         let person = Person(id: Self.newID(), name: name, role: role, createdAt: Self.now())
         try write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) == true {
+            if try db.value(Bool.self, "SELECT 1 FROM users WHERE name = ?", [name]) == true {
                 throw PipelineError("a person named \(name) exists already")
             }
-            try db.execute(sql: "INSERT INTO users (id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [person.id, name, role.rawValue, Self.tokenDigest(token), person.createdAt])
+            try db.execute("INSERT INTO users (id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                           [person.id, name, role.rawValue, Self.tokenDigest(token), person.createdAt])
         }
         return (person, token)
     }
 
     /// Everyone, by name.
     public func people() throws -> [Person] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY name").compactMap(Self.person) }
+        try read { db in try db.rows("SELECT * FROM users ORDER BY name").compactMap(Self.person) }
     }
 
     /// The person a token belongs to, if any.
     public func person(token: String) throws -> Person? {
         guard !token.isEmpty, token.utf8.count <= 200 else { return nil }
         return try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE token_hash = ?", arguments: [Self.tokenDigest(token)]).flatMap(Self.person)
+            try db.row("SELECT * FROM users WHERE token_hash = ?", [Self.tokenDigest(token)]).flatMap(Self.person)
         }
     }
 
     /// The person named `name` (or with that id).
     public func person(named name: String) throws -> Person {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ? OR id = ?", arguments: [name, name]),
+            guard let row = try db.row("SELECT * FROM users WHERE name = ? OR \(db.text("id")) = ?", [name, name]),
                   let person = Self.person(row) else { throw PipelineError("no person named \(name) (kijko users list)") }
             return person
         }
@@ -57,23 +56,23 @@ extension PipelineStore {
     /// Adds `person` to `job` (a full id): they see it even as a client. Adding twice changes nothing.
     public func addMember(_ person: String, job: String) throws {
         try write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO job_members (production_job_id, user_id) VALUES (?, ?)", arguments: [job, person])
+            try db.execute("INSERT INTO job_members (production_job_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING", [job, person])
         }
     }
 
     /// Whether `person` was added to `job`.
     public func isMember(_ person: String, job: String) throws -> Bool {
         try read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM job_members WHERE production_job_id = ? AND user_id = ?", arguments: [job, person]) ?? false
+            try db.value(Bool.self, "SELECT 1 FROM job_members WHERE production_job_id = ? AND user_id = ?", [job, person]) ?? false
         }
     }
 
     /// The jobs `person` was added to.
     public func memberJobs(_ person: String) throws -> Set<String> {
-        try read { db in Set(try String.fetchAll(db, sql: "SELECT production_job_id FROM job_members WHERE user_id = ?", arguments: [person])) }
+        try read { db in Set(try db.values(String.self, "SELECT production_job_id FROM job_members WHERE user_id = ?", [person])) }
     }
 
-    static func person(_ row: Row) -> Person? {
+    static func person(_ row: SQLRow) -> Person? {
         guard let role = PersonRole(rawValue: row["role"]) else { return nil }
         return Person(id: row["id"], name: row["name"], role: role, createdAt: row["created_at"])
     }

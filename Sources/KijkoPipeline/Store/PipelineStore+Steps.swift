@@ -1,5 +1,4 @@
 import Foundation
-internal import GRDB
 import KijkoCore
 import KijkoLLM
 
@@ -8,7 +7,7 @@ extension PipelineStore {
     /// A write held back to share a later transaction (a step's result rides on the next step's
     /// intent when steps run one after another). ``commit(_:)`` writes it on its own.
     struct HeldWrite: Sendable {
-        fileprivate let apply: @Sendable (Database) throws -> Void
+        fileprivate let apply: @Sendable (any SQLTransaction) throws -> Void
     }
 
     /// Writes a held-back write in a transaction of its own.
@@ -24,6 +23,10 @@ extension PipelineStore {
         var supersedes: Bool
         /// The job's `current_agent` and phase change to this step's.
         var movesJob: Bool
+        /// The worker's lease on the step's task (a step run from the shared queue), and the steps
+        /// it runs after (checked still done in the intent's transaction).
+        var lease: TaskLease? = nil
+        var after: [String] = []
     }
 
     /// The step's intent — an execution row, `running`, with its input — committed before it
@@ -32,19 +35,29 @@ extension PipelineStore {
         try write { db in
             try earlier?.apply(db)
             let now = PipelineStore.now()
+            if let lease = intent.lease {
+                try Self.holdLease(db, lease)
+                try Self.checkStillReady(db, job: intent.job, after: intent.after)
+                // A worker that lost its lease (killed, or paused past it) left its run `running`: it is over.
+                try db.execute("""
+                    UPDATE agent_executions SET status = 'failed', completed_at = ?,
+                      error_message = 'interrupted (its worker stopped or lost its lease; the step was taken over)'
+                    WHERE production_job_id = ? AND step_id = ? AND status = 'running'
+                    """, [now, intent.job, intent.step])
+            }
             // (Statements that would change nothing are left out: a step with no earlier run has
             // nothing to supersede, and a job already at this agent and phase keeps its row.)
             if intent.supersedes {
-                try db.run("UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
-                           arguments: [intent.job, intent.step])
+                try db.execute("UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
+                           [intent.job, intent.step])
             }
-            try db.run("""
-                INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, input_data, status, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'running', ?)
-                """, arguments: [intent.execution, intent.job, intent.step, intent.agent, intent.type, intent.input, now])
+            try db.execute("""
+                INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, input_data, status, created_at, worker)
+                VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)
+                """, [intent.execution, intent.job, intent.step, intent.agent, intent.type, intent.input, now, intent.lease?.worker])
             if intent.movesJob {
-                try db.run("UPDATE production_jobs SET current_agent = ?, status = ?, updated_at = ? WHERE id = ?",
-                           arguments: [intent.agent, intent.phase, now, intent.job])
+                try db.execute("UPDATE production_jobs SET current_agent = ?, status = ?, updated_at = ? WHERE id = ?",
+                           [intent.agent, intent.phase, now, intent.job])
             }
         }
     }
@@ -57,6 +70,7 @@ extension PipelineStore {
         var output: String
         var usage: LLMUsage
         var calls: [LLMCallRecord]
+        var lease: TaskLease? = nil
     }
 
     /// The step's result as a write to commit now or hold back: the execution completed with its
@@ -65,25 +79,36 @@ extension PipelineStore {
         HeldWrite { db in
             let now = PipelineStore.now()
             let cost = result.usage.cost ?? 0
+            if let lease = result.lease {
+                try Self.holdLease(db, lease)
+                try Self.finishTask(db, lease, state: "done")
+            }
             try TraceRecorder.execution(db, job: result.job, execution: result.execution, step: result.step, agent: result.agent, type: result.type,
                                         revision: result.revision, start: TraceRecorder.nanoseconds(result.started),
                                         end: TraceRecorder.nanoseconds(), usage: result.usage, calls: result.calls, error: nil)
-            try db.run("""
+            try db.execute("""
                 UPDATE agent_executions SET status = 'completed', output_data = ?, llm_calls = ?, tokens_used = ?, cost = ?,
                   duration_seconds = ?, completed_at = ? WHERE id = ?
-                """, arguments: [result.output, result.usage.calls, result.usage.promptTokens + result.usage.completionTokens, cost,
+                """, [result.output, result.usage.calls, result.usage.promptTokens + result.usage.completionTokens, cost,
                                  Date().timeIntervalSince(result.started), now, result.execution])
             if cost != 0 {
-                try db.run("UPDATE production_jobs SET total_cost = total_cost + ?, updated_at = ? WHERE id = ?", arguments: [cost, now, result.job])
+                try db.execute("UPDATE production_jobs SET total_cost = total_cost + ?, updated_at = ? WHERE id = ?", [cost, now, result.job])
             }
         }
     }
 
     /// A step that failed: the execution failed with why, and its span.
-    func stepFailed(job: String, execution: String, step: String, agent: String, type: String, revision: Int, started: Date, why: String) throws {
+    func stepFailed(job: String, execution: String, step: String, agent: String, type: String, revision: Int, started: Date, why: String,
+                    lease: TaskLease? = nil) throws {
         try write { db in
-            try db.run("UPDATE agent_executions SET status = 'failed', error_message = ?, duration_seconds = ?, completed_at = ? WHERE id = ?",
-                       arguments: [why, Date().timeIntervalSince(started), PipelineStore.now(), execution])
+            if let lease {
+                try Self.holdLease(db, lease)
+                try Self.finishTask(db, lease, state: "failed")
+                try db.execute("UPDATE production_jobs SET run_state = 'failed', error_message = ?, updated_at = ? WHERE id = ?",
+                               ["\(step): \(why)", PipelineStore.now(), job])
+            }
+            try db.execute("UPDATE agent_executions SET status = 'failed', error_message = ?, duration_seconds = ?, completed_at = ? WHERE id = ?",
+                       [why, Date().timeIntervalSince(started), PipelineStore.now(), execution])
             try TraceRecorder.execution(db, job: job, execution: execution, step: step, agent: agent, type: type, revision: revision,
                                         start: TraceRecorder.nanoseconds(started), end: TraceRecorder.nanoseconds(), usage: LLMUsage(),
                                         calls: [], error: why)
@@ -94,20 +119,13 @@ extension PipelineStore {
     func skipStep(job: String, step: String, agent: String, phase: String, because reason: String) throws {
         try write { db in
             let now = PipelineStore.now()
-            try db.execute(sql: "UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
-                           arguments: [job, step])
-            try db.execute(sql: """
+            try db.execute("UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
+                           [job, step])
+            try db.execute("""
                 INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, status, output_data, duration_seconds,
                   created_at, completed_at) VALUES (?, ?, ?, ?, ?, 'skipped', ?, 0, ?, ?)
-                """, arguments: [PipelineStore.newID(), job, step, agent, phase,
+                """, [PipelineStore.newID(), job, step, agent, phase,
                                  JSONValue.object(["skipped": .string(reason)]).compactText, now, now])
         }
-    }
-}
-
-extension Database {
-    /// Runs `sql` through the connection's statement cache (compiled once, reused per step).
-    func run(_ sql: String, arguments: StatementArguments) throws {
-        try cachedStatement(sql: sql).execute(arguments: arguments)
     }
 }

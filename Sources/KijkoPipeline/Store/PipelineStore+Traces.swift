@@ -1,5 +1,4 @@
 import Foundation
-internal import GRDB
 import KijkoCore
 
 /// The spans waiting for each trace destination, and what a destination took.
@@ -19,12 +18,12 @@ extension PipelineStore {
     /// carries its input and output, read from the execution row.
     func pendingSpans(for destination: String, limit: Int) throws -> [RecordedSpan] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            try db.rows("""
                 SELECT s.*, x.input_data, x.output_data FROM trace_spans s
                 LEFT JOIN trace_exports e ON e.span_id = s.span_id AND e.destination = ?
-                LEFT JOIN agent_executions x ON x.id = s.agent_execution_id AND s.span_id = substr(replace(x.id, '-', ''), 1, 16)
+                LEFT JOIN agent_executions x ON x.id = s.agent_execution_id AND s.span_id = substr(replace(CAST(x.id AS TEXT), '-', ''), 1, 16)
                 WHERE e.span_id IS NULL ORDER BY s.start_ns LIMIT ?
-                """, arguments: [destination, limit]).map { r in
+                """, [destination, limit]).map { r in
                 var attributes = (try? JSONDecoder().decode([String: JSONValue].self, from: Data((r["attributes"] as String).utf8))) ?? [:]
                 if let input = r["input_data"] as String? { attributes["langfuse.observation.input"] = .string(TraceRecorder.clipped(input)) }
                 if let output = r["output_data"] as String? { attributes["langfuse.observation.output"] = .string(TraceRecorder.clipped(output)) }
@@ -38,10 +37,10 @@ extension PipelineStore {
     /// How many spans `destination` has not taken.
     func pendingSpanCount(for destination: String) throws -> Int {
         try read { db in
-            try Int.fetchOne(db, sql: """
+            try db.value(Int.self, """
                 SELECT COUNT(*) FROM trace_spans s LEFT JOIN trace_exports e ON e.span_id = s.span_id AND e.destination = ?
                 WHERE e.span_id IS NULL
-                """, arguments: [destination]) ?? 0
+                """, [destination]) ?? 0
         }
     }
 
@@ -51,15 +50,14 @@ extension PipelineStore {
         try write { db in
             let now = PipelineStore.now()
             for span in spans {
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO trace_exports (span_id, destination, exported_at, note) VALUES (?, ?, ?, ?)")
-                    .execute(arguments: [span.span, destination, now, note])
+                try db.execute("INSERT INTO trace_exports (span_id, destination, exported_at, note) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", [span.span, destination, now, note])
             }
             if let base = traceLinkBase {
                 for (job, trace) in Set(spans.map { [$0.job, $0.trace] }).map({ ($0[0], $0[1]) }) {
-                    try db.execute(sql: """
-                        INSERT OR IGNORE INTO langfuse_traces (id, production_job_id, langfuse_trace_id, langfuse_url, created_at)
-                        VALUES (?, ?, ?, ?, ?)
-                        """, arguments: [PipelineStore.newID(), job, trace, base + trace, now])
+                    try db.execute("""
+                        INSERT INTO langfuse_traces (id, production_job_id, langfuse_trace_id, langfuse_url, created_at)
+                        VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                        """, [PipelineStore.newID(), job, trace, base + trace, now])
                 }
             }
         }

@@ -1,5 +1,4 @@
 public import Foundation
-internal import GRDB
 import KijkoLLM
 import KijkoCore
 
@@ -64,19 +63,23 @@ enum TraceRecorder {
         text.count <= payloadLimit ? text : String(text.prefix(payloadLimit)) + "…"
     }
 
-    static func record(_ db: Database, job: String, span: String, parent: String?, execution: String?, name: String, kind: String,
+    static func record(_ db: any SQLTransaction, job: String, span: String, parent: String?, execution: String?, name: String, kind: String,
                        start: Int64, end: Int64, attributes: [String: JSONValue], error: String? = nil) throws {
-        try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO trace_spans (span_id, trace_id, parent_span_id, production_job_id, agent_execution_id, name, kind,
+        try db.execute("""
+            INSERT INTO trace_spans (span_id, trace_id, parent_span_id, production_job_id, agent_execution_id, name, kind,
               start_ns, end_ns, attributes, status, status_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [span, traceID(job: job), parent, job, execution, name, kind, start, max(start, end),
+            ON CONFLICT (span_id) DO UPDATE SET trace_id = excluded.trace_id, parent_span_id = excluded.parent_span_id,
+              production_job_id = excluded.production_job_id, agent_execution_id = excluded.agent_execution_id, name = excluded.name,
+              kind = excluded.kind, start_ns = excluded.start_ns, end_ns = excluded.end_ns, attributes = excluded.attributes,
+              status = excluded.status, status_message = excluded.status_message
+            """, [span, traceID(job: job), parent, job, execution, name, kind, start, max(start, end),
                                      JSONValue.object(attributes).compactText, error == nil ? "ok" : "error", error])
     }
 
     /// The span of one agent execution, and one child span per model call it made (also kept in
     /// `llm_calls`). The step's input and output are not copied into the span: they are in the
     /// execution row, and the exporter adds them from there.
-    static func execution(_ db: Database, job: String, execution: String, step: String, agent: String, type: String, revision: Int,
+    static func execution(_ db: any SQLTransaction, job: String, execution: String, step: String, agent: String, type: String, revision: Int,
                           start: Int64, end: Int64, usage: LLMUsage, calls: [LLMCallRecord],
                           error: String?) throws {
         let span = spanID(execution)
@@ -92,10 +95,10 @@ enum TraceRecorder {
         for call in calls {
             let id = PipelineStore.newID()
             let callStart = nanoseconds(call.started), callEnd = callStart + Int64(call.latency * 1_000_000_000)
-            try db.cachedStatement(sql: """
+            try db.execute("""
                 INSERT INTO llm_calls (id, agent_execution_id, model, prompt_tokens, completion_tokens, cost, latency_seconds, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [id, execution, call.model, call.promptTokens, call.completionTokens, call.cost, call.latency,
+                """, [id, execution, call.model, call.promptTokens, call.completionTokens, call.cost, call.latency,
                                          PipelineStore.now()])
             var generation: [String: JSONValue] = [
                 "gen_ai.system": "openai", "gen_ai.operation.name": "chat", "gen_ai.request.model": .string(call.model),

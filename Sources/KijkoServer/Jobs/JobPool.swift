@@ -9,11 +9,14 @@ actor JobPool {
     let jobs: JobsService
     let hub: EventHub
     let limit: Int
+    /// Queue jobs' steps for workers (a shared store) instead of running them here.
+    let enqueue: Bool
     private var running: [String: Task<Void, Never>] = [:]
     private var queued: [String] = []
     private var again: Set<String> = []
 
-    init(jobs: JobsService, hub: EventHub, limit: Int = 2) {
+    init(jobs: JobsService, hub: EventHub, limit: Int = 2, enqueue: Bool = false) {
+        self.enqueue = enqueue
         self.jobs = jobs
         self.hub = hub
         self.limit = max(1, limit)
@@ -32,9 +35,10 @@ actor JobPool {
     private func pump() {
         while running.count < limit, !queued.isEmpty {
             let job = queued.removeFirst()
-            running[job] = Task { [jobs, hub] in
+            running[job] = Task { [jobs, hub, enqueue] in
                 do {
-                    let result = try await jobs.run(job: job, background: true, progress: hub.handler(job: job))
+                    let result = enqueue ? try await BlockingWork.run("kijko.enqueue") { _ in try jobs.enqueue(job: job) }
+                        : try await jobs.run(job: job, background: true, progress: hub.handler(job: job))
                     if let message = result.message { hub.publish(job: job, ProgressEvent(.note, stage: "job", message: message)) }
                     for warning in result.traceWarnings { hub.publish(job: job, ProgressEvent(.note, stage: "traces", message: warning)) }
                 } catch {

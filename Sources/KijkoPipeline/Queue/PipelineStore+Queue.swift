@@ -1,0 +1,257 @@
+import Foundation
+import KijkoCore
+
+/// The shared work queue, in PostgreSQL itself: steps ready to run are rows of `step_tasks`, which
+/// workers claim with `FOR UPDATE SKIP LOCKED` under a lease they renew; every claim bumps the
+/// task's fence, and a result is committed only under the fence it was claimed with. Enqueueing
+/// sends `NOTIFY kijko_steps` (delivered at commit), which wakes idle workers.
+extension PipelineStore {
+    /// The channel idle workers listen on.
+    static let queueChannel = "kijko_steps"
+
+    var postgres: PostgresStoreDatabase {
+        get throws {
+            guard let database = database as? PostgresStoreDatabase else {
+                throw PipelineError("\(path): workers and --enqueue need a shared PostgreSQL store (--db postgres://USER@HOST:PORT/DB)")
+            }
+            return database
+        }
+    }
+
+    /// Queues `steps` of `job` (a step already queued or leased is left as it is) and wakes workers.
+    func enqueue(job: String, steps: [(id: String, capability: String, needs: [String])]) throws {
+        _ = try postgres
+        try write { db in
+            // The job is the queue's from now on: no process runs it in place of the workers.
+            try db.execute("""
+                UPDATE production_jobs SET settings = jsonb_set(settings, '{driver}', '"queue"') WHERE id = ? AND settings ->> 'driver' IS DISTINCT FROM 'queue'
+                """, [job])
+            for step in steps {
+                try db.execute("""
+                    INSERT INTO step_tasks (id, production_job_id, step_id, capability, needs, state)
+                    VALUES (?, ?, ?, ?, ?, 'ready') ON CONFLICT DO NOTHING
+                    """, [Self.newID(), job, step.id, step.capability, try Self.sortedJSON(step.needs)])
+            }
+            try db.execute("NOTIFY \(Self.queueChannel)")
+        }
+    }
+
+    /// Takes the oldest ready task (or one whose lease expired) that needs one of `capabilities`,
+    /// leaving out `skipping` (tasks this worker refused); nil when there is none. Read committed,
+    /// with `SKIP LOCKED`: workers claiming at once each take a different row, none waits.
+    func claimTask(worker: String, capabilities: [String], lease seconds: Double, skipping: [String] = []) throws -> StepTask? {
+        try postgres.transaction(nil) { db in
+            let skip = skipping.isEmpty ? "" : "AND NOT (CAST(id AS TEXT) = ANY(string_to_array(?, ',')))"
+            var arguments: [any SQLValueConvertible] = [worker, seconds, capabilities.joined(separator: ",")]
+            if !skipping.isEmpty { arguments.append(skipping.joined(separator: ",")) }
+            guard let row = try db.row("""
+                UPDATE step_tasks SET state = 'leased', leased_by = ?, lease_expires = clock_timestamp() + make_interval(secs => ?),
+                  fence = fence + 1, claims = claims + 1
+                WHERE id = (SELECT id FROM step_tasks
+                            WHERE (state = 'ready' OR (state = 'leased' AND lease_expires < clock_timestamp()))
+                              AND capability = ANY(string_to_array(?, ',')) \(skip)
+                            ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING id, production_job_id, step_id, capability, needs, fence, claims
+                """, arguments) else { return nil }
+            return StepTask(id: row["id"], job: row["production_job_id"], step: row["step_id"], capability: row["capability"],
+                            needs: (try? JSONDecoder().decode([String].self, from: Data((row["needs"] as String).utf8))) ?? [],
+                            fence: row["fence"], claims: row["claims"])
+        }
+    }
+
+    /// Extends the lease by `seconds` from now; false when the task is no longer this lease's
+    /// (taken over, or finished under another fence).
+    func renew(_ lease: TaskLease, seconds: Double) throws -> Bool {
+        try postgres.transaction(nil) { db in
+            try db.row("""
+                UPDATE step_tasks SET lease_expires = clock_timestamp() + make_interval(secs => ?)
+                WHERE id = ? AND fence = ? AND state = 'leased' RETURNING id
+                """, [seconds, lease.task, lease.fence]) != nil
+        }
+    }
+
+    /// Inside a write: the task is still leased under `lease`'s fence (its row locked until the
+    /// transaction ends), else ``LeaseLost``.
+    static func holdLease(_ db: any SQLTransaction, _ lease: TaskLease) throws {
+        guard let row = try db.row("SELECT fence, state FROM step_tasks WHERE id = ? FOR UPDATE", [lease.task]),
+              (row["fence"] as Int64) == lease.fence, (row["state"] as String) == "leased" else { throw LeaseLost(task: lease.task) }
+    }
+
+    /// Inside a write: the job still runs and the steps `after` are still done (no rejection sent the
+    /// job back, no other step failed it, since the worker read its state), else ``StaleTask``.
+    static func checkStillReady(_ db: any SQLTransaction, job: String, after: [String]) throws {
+        guard try db.value(String.self, "SELECT run_state FROM production_jobs WHERE id = ?", [job]) == "running" else {
+            throw StaleTask(why: "its job is no longer running")
+        }
+        guard !after.isEmpty else { return }
+        let marks = Array(repeating: "?", count: after.count).joined(separator: ", ")
+        let done = try db.value(Int.self, """
+            SELECT COUNT(DISTINCT step_id) FROM agent_executions WHERE production_job_id = ? AND superseded = 0
+              AND status IN ('completed', 'skipped') AND step_id IN (\(marks))
+            """, [job] + after) ?? 0
+        guard done == Set(after).count else { throw StaleTask(why: "what it runs after was sent back") }
+    }
+
+    /// Fails a task and its job under `lease` (a step that cannot even start here: an agent this
+    /// worker does not have).
+    func failTask(_ lease: TaskLease, job: String, step: String, why: String) throws {
+        try write { db in
+            try Self.holdLease(db, lease)
+            try Self.finishTask(db, lease, state: "failed")
+            try db.execute("UPDATE production_jobs SET run_state = 'failed', error_message = ?, updated_at = ? WHERE id = ?",
+                           ["\(step): \(why)", Self.now(), job])
+        }
+    }
+
+    /// Whether workers drive `job` (its steps were queued), and its open tasks' steps.
+    func queuedSteps(_ job: String) throws -> (queueDriven: Bool, open: [String]) {
+        guard database.dialect == .postgres else { return (false, []) }
+        return try read { db in
+            let driver = try db.value(String.self, "SELECT settings ->> 'driver' FROM production_jobs WHERE id = ?", [job])
+            let open = try db.values(String.self, "SELECT step_id FROM step_tasks WHERE production_job_id = ? AND state IN ('ready', 'leased') ORDER BY created_at", [job])
+            return (driver == "queue", open)
+        }
+    }
+
+    /// Inside a write: the task is finished (`done` or `failed`) under `lease`.
+    static func finishTask(_ db: any SQLTransaction, _ lease: TaskLease, state: String) throws {
+        try db.execute("UPDATE step_tasks SET state = ?, lease_expires = NULL, finished_at = ? WHERE id = ? AND fence = ?",
+                       [state, now(), lease.task, lease.fence])
+    }
+
+    /// Finishes a task without running it (its step was done already, or its job ended).
+    func dropTask(_ lease: TaskLease, why: String) throws {
+        try write { db in
+            try Self.holdLease(db, lease)
+            try Self.finishTask(db, lease, state: "dropped")
+        }
+    }
+
+    /// Gives a task back without running it: this worker lacks what it needs (`why`, kept on the
+    /// task for `kijko workers` and `kijko status`); another worker may take it.
+    func refuseTask(_ lease: TaskLease, why: String) throws {
+        try write { db in
+            try Self.holdLease(db, lease)
+            let text = try db.value(String.self, "SELECT refusals FROM step_tasks WHERE id = ?", [lease.task]) ?? "[]"
+            var refusals = (try? JSONDecoder().decode([[String: String]].self, from: Data(text.utf8))) ?? []
+            refusals.removeAll { $0["worker"] == lease.worker }
+            refusals.append(["worker": lease.worker, "why": why, "at": Self.now()])
+            try db.execute("""
+                UPDATE step_tasks SET state = 'ready', leased_by = NULL, lease_expires = NULL, refusals = ? WHERE id = ?
+                """, [try Self.sortedJSON(refusals), lease.task])
+            try db.execute("NOTIFY \(Self.queueChannel)")
+        }
+    }
+
+    /// Whether no step is queued or leased in the whole store.
+    func queueIsEmpty() throws -> Bool {
+        try !postgres.transaction(nil) { db in try db.exists("SELECT 1 FROM step_tasks WHERE state IN ('ready', 'leased') LIMIT 1") }
+    }
+
+    /// Jobs that should be moving and have no step queued or leased, unchanged for `quiet`
+    /// seconds: a worker died between committing a step and queueing the next. Advancing them again
+    /// changes nothing that is already right.
+    func stalledJobs(quiet: Double) throws -> [String] {
+        let cutoff = Self.iso(Date().addingTimeInterval(-quiet))
+        return try read { db in
+            try db.values(String.self, """
+                SELECT j.id FROM production_jobs j
+                WHERE j.run_state = 'running' AND j.updated_at <= ? AND j.settings ->> 'driver' = 'queue'
+                  AND NOT EXISTS (SELECT 1 FROM step_tasks t WHERE t.production_job_id = j.id AND t.state IN ('ready', 'leased'))
+                ORDER BY j.created_at LIMIT 100
+                """, [cutoff])
+        }
+    }
+
+    // MARK: - Workers
+
+    /// A worker as `kijko workers` lists it.
+    public struct WorkerRecord: Codable, Sendable {
+        public var name: String
+        public var host: String
+        public var pid: Int
+        public var capabilities: [String]
+        public var concurrency: Int
+        public var startedAt: String
+        /// Its last heartbeat.
+        public var seenAt: String
+        public var stoppedAt: String?
+        /// Alive: a heartbeat within the last lease and not stopped.
+        public var alive: Bool
+        /// The steps it holds leases on now.
+        public var leases: [WorkerLease]
+    }
+
+    public struct WorkerLease: Codable, Sendable {
+        public var task: String
+        public var job: String
+        public var step: String
+        public var expires: String
+        public var fence: Int64
+    }
+
+    /// Records a worker starting (a name used before is taken over: the same node restarted).
+    func registerWorker(name: String, host: String, capabilities: [String], concurrency: Int) throws {
+        let now = Self.now()
+        try write { db in
+            try db.execute("""
+                INSERT INTO kijko_workers (name, host, pid, capabilities, concurrency, started_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET host = excluded.host, pid = excluded.pid, capabilities = excluded.capabilities,
+                  concurrency = excluded.concurrency, started_at = excluded.started_at, seen_at = excluded.seen_at, stopped_at = NULL
+                """, [name, host, Int(getpid()), capabilities.joined(separator: ","), concurrency, now, now])
+        }
+    }
+
+    /// A worker's heartbeat.
+    func workerSeen(_ name: String) throws {
+        try postgres.transaction(nil) { db in try db.execute("UPDATE kijko_workers SET seen_at = ? WHERE name = ?", [Self.now(), name]) }
+    }
+
+    /// A worker stopping cleanly.
+    func workerStopped(_ name: String) throws {
+        try write { db in try db.execute("UPDATE kijko_workers SET stopped_at = ? WHERE name = ?", [Self.now(), name]) }
+    }
+
+    /// Every worker that registered, with its leases; `alive` when its heartbeat is within `lease` seconds.
+    public func workers(lease: Double = 30) throws -> [WorkerRecord] {
+        _ = try postgres
+        let cutoff = Self.iso(Date().addingTimeInterval(-lease))
+        return try read { db in
+            var leases: [String: [WorkerLease]] = [:]
+            for row in try db.rows("""
+                SELECT id, production_job_id, step_id, leased_by, lease_expires, fence FROM step_tasks WHERE state = 'leased' ORDER BY created_at
+                """) {
+                leases[row["leased_by"], default: []].append(WorkerLease(task: row["id"], job: row["production_job_id"], step: row["step_id"],
+                                                                          expires: row["lease_expires"], fence: row["fence"]))
+            }
+            return try db.rows("SELECT * FROM kijko_workers ORDER BY name").map { row in
+                let name: String = row["name"], seen: String = row["seen_at"], stopped: String? = row["stopped_at"]
+                return WorkerRecord(name: name, host: row["host"], pid: row["pid"],
+                                    capabilities: (row["capabilities"] as String).split(separator: ",").map(String.init),
+                                    concurrency: row["concurrency"], startedAt: row["started_at"], seenAt: seen, stoppedAt: stopped,
+                                    alive: stopped == nil && seen >= cutoff, leases: leases[name] ?? [])
+            }
+        }
+    }
+
+    /// Tasks of `job`, oldest first, as `kijko status` shows the queue: state, lease holder, refusals.
+    public func tasks(job: String) throws -> [StepTaskRecord] {
+        guard database.dialect == .postgres else { return [] }
+        return try read { db in
+            try db.rows("SELECT * FROM step_tasks WHERE production_job_id = ? ORDER BY created_at", [job]).map { row in
+                StepTaskRecord(step: row["step_id"], state: row["state"], worker: row["leased_by"], claims: row["claims"],
+                               refusals: ((try? JSONDecoder().decode([[String: String]].self, from: Data((row["refusals"] as String).utf8))) ?? [])
+                                   .map { "\($0["worker"] ?? "?"): \($0["why"] ?? "")" })
+            }
+        }
+    }
+
+    /// One queued step as `kijko status` shows it.
+    public struct StepTaskRecord: Codable, Sendable {
+        public var step: String
+        public var state: String
+        public var worker: String?
+        public var claims: Int
+        public var refusals: [String]
+    }
+}

@@ -1,0 +1,284 @@
+import Foundation
+internal import PostgresNIO
+internal import NIOCore
+internal import NIOPosix
+internal import Logging
+
+/// The store in a PostgreSQL database that several machines share (postgres-nio). The store's
+/// calls are synchronous, so each statement waits for its reply on the calling thread (never one
+/// of NIO's); connections are kept open and reused, one per transaction. Writes are SERIALIZABLE,
+/// as SQLite's single writer is, and a transaction that lost a race is run again; reads see one
+/// snapshot. Every commit is on disk before it returns (PostgreSQL's `synchronous_commit`).
+final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
+    let location: PostgresLocation
+    var dialect: SQLDialect { .postgres }
+    let configuration: PostgresConnection.Configuration
+    let logger = Logger(label: "kijko.store", factory: { _ in SwiftLogNoOpLogHandler() })
+    /// Idle connections (guarded by `lock`), and the ids given to new ones.
+    private var idle: [PostgresConnection] = []
+    private var opened = 0
+    private let lock = NSLock()
+    /// Most idle connections kept open.
+    static let keepIdle = 8
+    /// A serialisation failure or deadlock is retried this many times.
+    static let attempts = 50
+
+    /// Connects (refusing an unreachable server or a refused login in one line naming the URL),
+    /// and brings the schema up to date; without `create`, a database with no Kijko schema is refused.
+    init(url: String, create: Bool) throws {
+        location = try PostgresLocation(url)
+        var configuration: PostgresConnection.Configuration
+        if let folder = location.socketFolder {
+            configuration = .init(unixSocketPath: "\(folder)/.s.PGSQL.\(location.port)", username: location.user,
+                                  password: location.password, database: location.database)
+        } else {
+            configuration = .init(host: location.host, port: location.port, username: location.user, password: location.password,
+                                  database: location.database, tls: .disable)
+        }
+        configuration.options.connectTimeout = .seconds(10)
+        // A process paused or cut off inside a transaction must not hold its locks for ever (a
+        // claim's SKIP LOCKED would skip that task, other writers would wait): the server ends such
+        // a transaction after a minute, and a lock waited for 30 s is a race lost (run again).
+        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "60000"), ("lock_timeout", "30000")]
+        self.configuration = configuration
+        try PostgresSchema.migrate(self, create: create)
+    }
+
+    deinit {
+        for connection in idle { try? connection.close().wait() }
+    }
+
+    // MARK: - Connections
+
+    func acquire() throws -> PostgresConnection {
+        lock.lock()
+        if let connection = idle.popLast() {
+            lock.unlock()
+            if !connection.isClosed { return connection }
+            return try acquire()
+        }
+        opened += 1
+        let id = opened
+        lock.unlock()
+        do {
+            return try PostgresConnection.connect(on: NIOSingletons.posixEventLoopGroup.next(), configuration: configuration,
+                                                  id: id, logger: logger).wait()
+        } catch {
+            throw PipelineError("\(location.redacted): cannot connect (\(Self.describe(error)))")
+        }
+    }
+
+    func release(_ connection: PostgresConnection, reuse: Bool) {
+        lock.lock()
+        if reuse && !connection.isClosed && idle.count < Self.keepIdle {
+            idle.append(connection)
+            lock.unlock()
+        } else {
+            lock.unlock()
+            let closing: EventLoopFuture<Void> = connection.close()
+            _ = closing
+        }
+    }
+
+    /// Runs `body` on a connection of its own, between `begin` and COMMIT (ROLLBACK when it throws);
+    /// with no `begin`, one statement in a transaction of its own (autocommit). BEGIN is sent without
+    /// waiting for its reply (the connection answers in order; the reply is checked before COMMIT),
+    /// which saves a round trip a transaction. A serialisation failure or deadlock runs the whole
+    /// transaction again.
+    func transaction<T>(_ begin: String?, _ body: (PostgresTransaction) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let connection = try acquire()
+            let transaction = PostgresTransaction(connection: connection, logger: logger, location: location)
+            var healthy = true
+            do {
+                guard let begin else {
+                    let value = try body(transaction)
+                    release(connection, reuse: true)
+                    return value
+                }
+                let begun = connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)
+                let value: T
+                do { value = try body(transaction) } catch {
+                    _ = try? begun.wait()
+                    throw error
+                }
+                do { _ = try begun.wait() } catch { throw PostgresTransaction.Failure(underlying: error, sql: begin) }
+                try transaction.simple("COMMIT")
+                release(connection, reuse: true)
+                return value
+            } catch {
+                if !connection.isClosed && begin != nil { healthy = (try? transaction.simple("ROLLBACK")) != nil }
+                release(connection, reuse: healthy)
+                if Self.isRace(error) {
+                    if attempt < Self.attempts {
+                        // Back off a random while, growing, so writers that collided do not collide again.
+                        usleep(UInt32.random(in: 0...UInt32(min(50_000, 500 << min(attempt, 7)))))
+                        continue
+                    }
+                    throw PipelineError("\(location.redacted): gave up after \(attempt) attempts, each losing a race with other writers (\(Self.describe(error)))")
+                }
+                if let error = error as? PipelineError { throw error }
+                if let error = error as? DecisionConflict { throw error }
+                if error is PSQLError { throw PipelineError("\(location.redacted): \(Self.describe(error))") }
+                throw error
+            }
+        }
+    }
+
+    func write<T>(_ body: (any SQLTransaction) throws -> T) throws -> T {
+        try transaction("BEGIN ISOLATION LEVEL SERIALIZABLE", body)
+    }
+
+    func durableWrite<T>(_ body: (any SQLTransaction) throws -> T) throws -> T { try write(body) }
+
+    func read<T>(_ body: (any SQLTransaction) throws -> T) throws -> T {
+        try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
+    }
+
+    /// PostgreSQL checks its own pages (checksums, WAL); nothing to add here.
+    func check() throws -> [String]? { nil }
+
+    /// A serialisation failure (40001) or deadlock (40P01): the transaction is worth running again.
+    static func isRace(_ error: any Error) -> Bool {
+        let state = ((error as? PostgresTransaction.Failure)?.underlying as? PSQLError)?.serverInfo?[.sqlState]
+            ?? (error as? PSQLError)?.serverInfo?[.sqlState]
+        return state == "40001" || state == "40P01" || state == "55P03"
+    }
+
+    /// The server's message for an error of its own, else what failed (a refused connection, a closed one).
+    static func describe(_ error: any Error) -> String {
+        if let failure = error as? PostgresTransaction.Failure { return describe(failure.underlying) }
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                return message + (error.serverInfo?[.detail].map { " (\($0))" } ?? "")
+            }
+            if let underlying = error.underlying { return "\(underlying)" }
+            return "\(error.code)"
+        }
+        return "\(error)"
+    }
+}
+
+/// One transaction on one PostgreSQL connection: `?` placeholders become `$1…`, every argument goes
+/// as text of no stated type (the server reads it as its column's type: UUID, JSONB, TIMESTAMPTZ,
+/// NUMERIC), and each value read back becomes the store's own form.
+struct PostgresTransaction: SQLTransaction {
+    let connection: PostgresConnection
+    let logger: Logger
+    let location: PostgresLocation
+    var dialect: SQLDialect { .postgres }
+
+    /// A statement that failed, keeping the server's error (for retries) and the SQL.
+    struct Failure: Error, CustomStringConvertible {
+        let underlying: any Error
+        let sql: String
+        var description: String { PostgresStoreDatabase.describe(underlying) }
+    }
+
+    /// Runs `sql`: statements without arguments, each ending with a semicolon at the end of a line.
+    func simple(_ sql: String) throws {
+        for statement in sql.components(separatedBy: ";\n") {
+            let text = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.isEmpty { continue }
+            do { _ = try connection.query(PostgresQuery(unsafeSQL: text), logger: logger).wait() }
+            catch { throw Failure(underlying: error, sql: text) }
+        }
+    }
+
+    func execute(_ sql: String, _ arguments: [any SQLValueConvertible]) throws {
+        _ = try run(sql, arguments)
+    }
+
+    func rows(_ sql: String, _ arguments: [any SQLValueConvertible]) throws -> [SQLRow] {
+        let result = try run(sql, arguments)
+        guard let first = result.rows.first else { return [] }
+        let columns = SQLColumns(first.map(\.columnName))
+        return try result.rows.map { row in SQLRow(columns: columns, values: try row.map(Self.value)) }
+    }
+
+    func run(_ sql: String, _ arguments: [any SQLValueConvertible]) throws -> PostgresQueryResult {
+        var bindings = PostgresBindings(capacity: arguments.count)
+        for argument in arguments {
+            switch argument.sqlValue {
+            case .null: bindings.appendNull()
+            case .integer(let number): bindings.append(UntypedText(String(number)))
+            case .real(let number) where number.isFinite: bindings.append(UntypedText("\(number)"))
+            case .real: bindings.appendNull()
+            case .text(let text): bindings.append(UntypedText(text))
+            }
+        }
+        do {
+            return try connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: bindings), logger: logger).wait()
+        } catch {
+            throw Failure(underlying: error, sql: sql)
+        }
+    }
+
+    /// `?` → `$1`, `$2`… outside quoted text.
+    static func numbered(_ sql: String) -> String {
+        var out = ""
+        out.reserveCapacity(sql.utf8.count + 16)
+        var n = 0, quoted = false
+        for character in sql {
+            if character == "'" { quoted.toggle() }
+            if character == "?" && !quoted {
+                n += 1
+                out += "$\(n)"
+            } else {
+                out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// A cell as the store reads values: integers and booleans as integers, floats and NUMERIC as
+    /// reals, timestamps in the store's ISO form, everything else (UUID, JSON, text) as text.
+    static func value(_ cell: PostgresCell) throws -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
+        case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
+        case .float4, .float8: return .real(try cell.decode(Double.self))
+        case .numeric: return .real(NSDecimalNumber(decimal: try cell.decode(Decimal.self)).doubleValue)
+        case .timestamptz, .timestamp: return .text(PipelineStore.iso(try cell.decode(Date.self)))
+        case .uuid: return .text(try cell.decode(String.self).lowercased())   // as the store writes ids
+        default: return .text(try cell.decode(String.self))
+        }
+    }
+}
+
+/// Text of no stated type: the server infers the parameter's type from where it stands.
+struct UntypedText: PostgresDynamicTypeEncodable {
+    let text: String
+    init(_ text: String) { self.text = text }
+    var psqlType: PostgresDataType { .null }
+    var psqlFormat: PostgresFormat { .text }
+    func encode<JSONEncoder: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+        buffer.writeString(text)
+    }
+}
+
+extension PostgresStoreDatabase {
+    /// A connection of its own that LISTENs on `channel` and calls `heard` for each notification
+    /// (on one of NIO's threads: `heard` must only signal). Close it with `close()`.
+    final class Listener: @unchecked Sendable {
+        let connection: PostgresConnection
+        init(connection: PostgresConnection) { self.connection = connection }
+        var isClosed: Bool { connection.isClosed }
+        func close() { try? connection.close().wait() }
+    }
+
+    func listen(_ channel: String, heard: @escaping @Sendable () -> Void) throws -> Listener {
+        let connection = try acquire()
+        connection.addListener(channel: channel) { _, _ in heard() }
+        do {
+            _ = try connection.query(PostgresQuery(unsafeSQL: "LISTEN \(channel)"), logger: logger).wait()
+        } catch {
+            try? connection.close().wait()
+            throw PipelineError("\(location.redacted): cannot LISTEN (\(Self.describe(error)))")
+        }
+        return Listener(connection: connection)
+    }
+}

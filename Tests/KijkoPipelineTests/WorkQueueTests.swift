@@ -1,0 +1,157 @@
+import Foundation
+import KijkoCore
+@testable import KijkoPipeline
+import KijkoTestSupport
+import Testing
+
+/// The shared queue on PostgreSQL: steps queued, claimed with SKIP LOCKED, run under leases, a
+/// result committed only under its own fence, refused where the worker lacks what a step needs.
+@Suite struct WorkQueueTests {
+    /// Runs `worker` on a thread until `stop` is set; returns when it has stopped.
+    static func start(_ worker: StepWorker, stop: CancellationFlag) -> DispatchSemaphore {
+        let done = DispatchSemaphore(value: 0)
+        Thread { try? worker.run(stop: stop); done.signal() }.start()
+        return done
+    }
+
+    /// Waits until `job` is no longer running (its steps in workers' hands), up to a minute.
+    static func settle(_ store: PipelineStore, _ job: String) throws -> String {
+        for _ in 0..<1200 {
+            let state = try store.jobState(job).runState
+            if state != "running" { return state }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return "running"
+    }
+
+    @Test func twoWorkersRunASocialJobThroughItsGateEachStepOnce() throws {
+        let store = try PipelineFixture.store(.postgres)
+        let runner = PipelineRunner(store: store)
+        let job = try runner.start(try PipelineFixture.template("social"), brief: "Teaser clips.")
+        guard case .queued(let first) = try runner.advance(job: job) else { Issue.record("expected the first step queued"); return }
+        #expect(first == ["trends"])
+        let stop = CancellationFlag()
+        let workers = try ["w1", "w2"].map { try StepWorker(runner: PipelineRunner(store: try PipelineStore(path: store.path)),
+                                                             options: .init(name: $0, concurrency: 2, lease: 5)) }
+        let done = workers.map { Self.start($0, stop: stop) }
+        defer { stop.cancel() }
+        var decided = 0
+        while true {
+            let state = try Self.settle(store, job)
+            if state != "waiting" { #expect(state == "complete"); break }
+            for request in try store.pendingApprovals(job: job) { _ = try runner.approve(request.id, by: "client"); decided += 1 }
+            _ = try runner.advance(job: job)
+            if decided > 5 { Issue.record("the gate kept asking"); break }
+        }
+        stop.cancel()
+        for semaphore in done { #expect(semaphore.wait(timeout: .now() + 60) == .success) }
+        #expect(decided == 1)
+        let rows = try store.read { db in
+            try db.rows("SELECT step_id, status, worker, superseded FROM agent_executions WHERE production_job_id = ? AND agent_type != 'approval'", [job])
+        }
+        let completed = rows.filter { ($0["status"] as String) == "completed" }
+        let steps = completed.map { $0["step_id"] as String }
+        #expect(Set(steps).count == steps.count, "a step completed twice: \(steps.sorted())")
+        let agentSteps = Set(try PipelineFixture.template("social").steps.filter { $0.agent != nil }.map(\.id))
+        #expect(Set(steps) == agentSteps && agentSteps.count == 6, "\(steps.sorted())")
+        #expect(completed.allSatisfy { ["w1", "w2"].contains($0["worker"] as String? ?? "") })
+        #expect(try store.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM step_tasks WHERE state IN ('ready', 'leased')") } == 0)
+        let listed = try store.workers()
+        #expect(listed.map(\.name) == ["w1", "w2"] && listed.allSatisfy { $0.stoppedAt != nil && $0.leases.isEmpty })
+        #expect(try store.detail(job: job).steps.filter { $0.status == "completed" && $0.agent != "gate: Client" }.allSatisfy { $0.worker != nil })
+    }
+
+    /// A worker paused past its lease loses the step to another; when it wakes, what it made is
+    /// not committed, and its run is recorded as interrupted, not completed.
+    @Test func aWorkerThatLostItsLeaseCommitsNothing() throws {
+        let store = try PipelineFixture.store(.postgres)
+        let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        var held = BuiltinAgents.registry
+        held.add(HeldAgent(inner: held["trend_analyst"]!, started: started, release: release))
+        let slow = PipelineRunner(store: store, agents: held), quick = PipelineRunner(store: store)
+        let job = try quick.start(try PipelineFixture.template("social"), brief: "Teaser clips.")
+        _ = try quick.advance(job: job)
+        let first = try #require(try store.claimTask(worker: "paused", capabilities: ["llm", "media"], lease: 1))
+        let outcome = SharedList<PipelineRunner.TaskOutcome>()
+        let finished = DispatchSemaphore(value: 0)
+        defer { release.signal() }   // (never left waiting, whatever fails below)
+        Thread { outcome.append((try? slow.runTask(first, worker: "paused")) ?? .failed("threw")); finished.signal() }.start()
+        // Its intent is written and it is working; no heartbeat renews its lease.
+        try #require(started.wait(timeout: .now() + 60) == .success, "the first worker never started the step: \(outcome.all)")
+        var second: StepTask?
+        for _ in 0..<600 where second == nil {
+            second = try store.claimTask(worker: "other", capabilities: ["llm"], lease: 30)
+            if second == nil { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        let taken = try #require(second)
+        #expect(taken.id == first.id && taken.fence == first.fence + 1 && taken.claims == 2)
+        #expect(try quick.runTask(taken, worker: "other") == .completed)
+        release.signal()
+        try #require(finished.wait(timeout: .now() + 60) == .success)
+        #expect(outcome.all == [.lost])
+        let runs = try store.read { db in
+            try db.rows("SELECT status, worker, error_message FROM agent_executions WHERE production_job_id = ? AND step_id = 'trends' ORDER BY created_at", [job])
+        }
+        #expect(runs.map { $0["status"] as String } == ["failed", "completed"])
+        #expect((runs.first?["error_message"] as String?)?.contains("taken over") == true)
+        #expect(runs.map { $0["worker"] as String? } == ["paused", "other"])
+        // The job went on: the next step is queued.
+        #expect(try store.tasks(job: job).map(\.step).contains("concepts"))
+    }
+
+    /// A step whose files this machine does not see is given back with the reason, not failed.
+    @Test func aWorkerWithoutTheSharedFolderRefusesTheStep() throws {
+        // The job is started where the shared folder is; then this machine loses it (unmounted).
+        let location = try PipelineFixture.location(.postgres)
+        let share = (try PipelineFixture.scratch("s") as NSString).deletingLastPathComponent + "/share"
+        let store = try PipelineStore(path: location, artefacts: share)
+        let runner = PipelineRunner(store: store)
+        let job = try runner.start(try PipelineFixture.template("social"), brief: "Teaser clips.")
+        _ = try runner.advance(job: job)
+        try FileManager.default.moveItem(atPath: share, toPath: share + "-unmounted")
+        let task = try #require(try store.claimTask(worker: "lonely", capabilities: ["llm"], lease: 30))
+        guard case .refused(let why) = try runner.runTask(task, worker: "lonely") else { Issue.record("expected a refusal"); return }
+        #expect(why.contains("is not on this machine"))
+        let listed = try store.tasks(job: job)
+        #expect(listed.count == 1 && listed[0].state == "ready" && listed[0].refusals.first?.hasPrefix("lonely: ") == true)
+        // It is not taken again by the worker that refused it, and nothing of the step ran.
+        #expect(try store.claimTask(worker: "lonely", capabilities: ["llm"], lease: 30, skipping: [task.id]) == nil)
+        #expect(try store.detail(job: job).steps.first?.status == "not_started")
+    }
+
+    /// The commands say the same, before anything is written: no store is made.
+    @Test func enqueueingOnASQLiteStoreIsRefusedAndWritesNothing() throws {
+        let db = try PipelineFixture.scratch()
+        let run = try Program.run(Program.kijko, ["run", PipelineFixture.workflows + "/social.yaml", "--brief", "x", "--enqueue", "--db", db])
+        #expect(run.status == 64 && run.stderr.contains("--enqueue: \(db) is a SQLite store on this machine"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: db))
+        let existing = try PipelineFixture.scratch()
+        _ = try PipelineStore(path: existing)
+        let workers = try Program.run(Program.kijko, ["worker", "--db", existing])
+        #expect(workers.status != 0 && workers.stderr.contains("need a shared PostgreSQL store"), "\(workers.stderr)")
+    }
+
+    /// Workers are refused on a SQLite store, saying what they need.
+    @Test func workersNeedASharedStore() throws {
+        let store = try PipelineFixture.store(.sqlite)
+        #expect { _ = try StepWorker(runner: PipelineRunner(store: store), options: .init()) } throws: { "\($0)".contains("need a shared PostgreSQL store") }
+        let runner = PipelineRunner(store: store)
+        let job = try runner.start(try PipelineFixture.template("social"), brief: "Teaser clips.")
+        #expect { _ = try runner.advance(job: job) } throws: { "\($0)".contains("need a shared PostgreSQL store") }
+    }
+}
+
+/// Does what `inner` does, after saying it started and waiting to be let go.
+struct HeldAgent: PipelineAgent {
+    let inner: any PipelineAgent
+    let started: DispatchSemaphore
+    let release: DispatchSemaphore
+    var name: String { inner.name }
+    var type: String { inner.type }
+
+    func run(_ input: AgentInput) throws -> AgentOutput {
+        started.signal()
+        release.wait()
+        return try inner.run(input)
+    }
+}
