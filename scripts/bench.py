@@ -542,9 +542,9 @@ def bench_workers():
             steps = sum(s["steps"] for s in stats) or 1
             claims = sum(s["claims"] for s in stats) or 1
             print(f"  {n} worker{'s' if n > 1 else ''}: {result['steps']} steps in {result['wall']:.2f} s = {rate:.0f} steps/s, "
-                  f"{1000 / rate:.2f} ms a step of wall time; per step: running {sum(s['stepSeconds'] for s in stats) * 1000 / steps:.2f} ms "
-                  f"(agent {sum(s['agentSeconds'] for s in stats) * 1000 / steps:.3f}), advancing the job "
-                  f"{sum(s['advanceSeconds'] for s in stats) * 1000 / steps:.2f} ms; claim {sum(s['claimSeconds'] for s in stats) * 1000 / claims:.2f} ms "
+                  f"{1000 / rate:.2f} ms a step of wall time; per step: running {sum(s['step_seconds'] for s in stats) * 1000 / steps:.2f} ms "
+                  f"(agent {sum(s['agent_seconds'] for s in stats) * 1000 / steps:.3f}), advancing the job "
+                  f"{sum(s['advance_seconds'] for s in stats) * 1000 / steps:.2f} ms; claim {sum(s['claim_seconds'] for s in stats) * 1000 / claims:.2f} ms "
                   f"({claims} claims)")
         sqlite = {label: wall for label, wall, _ in rows}[f"kijko run, SQLite, one process ({total} steps)"]
         print(f"  SQLite runner, one process: {total / sqlite:.0f} steps/s (whole run, start-up included)")

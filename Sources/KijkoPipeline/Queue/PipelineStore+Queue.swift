@@ -40,7 +40,7 @@ extension PipelineStore {
     /// leaving out `skipping` (tasks this worker refused); nil when there is none. Read committed,
     /// with `SKIP LOCKED`: workers claiming at once each take a different row, none waits.
     func claimTask(worker: String, capabilities: [String], lease seconds: Double, skipping: [String] = []) throws -> StepTask? {
-        try postgres.transaction(nil) { db in
+        try postgres.transaction("BEGIN", durable: true) { db in
             let skip = skipping.isEmpty ? "" : "AND NOT (CAST(id AS TEXT) = ANY(string_to_array(?, ',')))"
             var arguments: [any SQLValueConvertible] = [worker, seconds, capabilities.joined(separator: ",")]
             if !skipping.isEmpty { arguments.append(skipping.joined(separator: ",")) }

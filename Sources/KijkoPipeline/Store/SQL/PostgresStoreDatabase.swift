@@ -8,7 +8,11 @@ internal import Logging
 /// calls are synchronous, so each statement waits for its reply on the calling thread (never one
 /// of NIO's); connections are kept open and reused, one per transaction. Writes are SERIALIZABLE,
 /// as SQLite's single writer is, and a transaction that lost a race is run again; reads see one
-/// snapshot. Every commit is on disk before it returns (PostgreSQL's `synchronous_commit`).
+/// snapshot. Durability is SQLite's (`KIJKO_DB_SYNC`): a step's records are committed without
+/// waiting for the log to reach the disk (`synchronous_commit = off`: a killed process loses
+/// nothing, the server's own crash at most its last moments of steps, which run again), while
+/// people's decisions and workers' claims (whose fences must never be given out twice) wait for
+/// it; `KIJKO_DB_SYNC=full` waits on every commit.
 final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
     let location: PostgresLocation
     var dialect: SQLDialect { .postgres }
@@ -39,7 +43,8 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
         // A process paused or cut off inside a transaction must not hold its locks for ever (a
         // claim's SKIP LOCKED would skip that task, other writers would wait): the server ends such
         // a transaction after a minute, and a lock waited for 30 s is a race lost (run again).
-        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "60000"), ("lock_timeout", "30000")]
+        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "60000"), ("lock_timeout", "30000"),
+                                                             ("synchronous_commit", try SQLiteStoreDatabase.synchronous() == "FULL" ? "on" : "off")]
         self.configuration = configuration
         try PostgresSchema.migrate(self, create: create)
     }
@@ -85,12 +90,12 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
     /// waiting for its reply (the connection answers in order; the reply is checked before COMMIT),
     /// which saves a round trip a transaction. A serialisation failure or deadlock runs the whole
     /// transaction again.
-    func transaction<T>(_ begin: String?, _ body: (PostgresTransaction) throws -> T) throws -> T {
+    func transaction<T>(_ begin: String?, durable: Bool = false, _ body: (PostgresTransaction) throws -> T) throws -> T {
         var attempt = 0
         while true {
             attempt += 1
             let connection = try acquire()
-            let transaction = PostgresTransaction(connection: connection, logger: logger, location: location)
+            let transaction = PostgresTransaction(connection: connection, logger: logger, location: location, deferring: begin != nil)
             var healthy = true
             do {
                 guard let begin else {
@@ -98,13 +103,18 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
                     release(connection, reuse: true)
                     return value
                 }
-                let begun = connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)
+                var begun = [connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)]
+                if durable { begun.append(connection.query(PostgresQuery(unsafeSQL: "SET LOCAL synchronous_commit = on"), logger: logger)) }
                 let value: T
                 do { value = try body(transaction) } catch {
-                    _ = try? begun.wait()
+                    for reply in begun { _ = try? reply.wait() }
+                    try? transaction.settle()
                     throw error
                 }
-                do { _ = try begun.wait() } catch { throw PostgresTransaction.Failure(underlying: error, sql: begin) }
+                for reply in begun {
+                    do { _ = try reply.wait() } catch { throw PostgresTransaction.Failure(underlying: error, sql: begin) }
+                }
+                try transaction.settle()
                 try transaction.simple("COMMIT")
                 release(connection, reuse: true)
                 return value
@@ -131,7 +141,9 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
         try transaction("BEGIN ISOLATION LEVEL SERIALIZABLE", body)
     }
 
-    func durableWrite<T>(_ body: (any SQLTransaction) throws -> T) throws -> T { try write(body) }
+    func durableWrite<T>(_ body: (any SQLTransaction) throws -> T) throws -> T {
+        try transaction("BEGIN ISOLATION LEVEL SERIALIZABLE", durable: true, body)
+    }
 
     func read<T>(_ body: (any SQLTransaction) throws -> T) throws -> T {
         try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
@@ -163,12 +175,34 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
 
 /// One transaction on one PostgreSQL connection: `?` placeholders become `$1…`, every argument goes
 /// as text of no stated type (the server reads it as its column's type: UUID, JSONB, TIMESTAMPTZ,
-/// NUMERIC), and each value read back becomes the store's own form.
+/// NUMERIC), and each value read back becomes the store's own form. Inside BEGIN…COMMIT a statement
+/// whose rows are not wanted is sent without waiting for its reply (`deferring`): the replies are
+/// read, and a failure thrown, before the next query's rows or the COMMIT — a transaction's
+/// statements cost one wake-up of the calling thread each time it needs an answer, not one each.
+/// (A statement that failed aborts the transaction in the server, so nothing after it takes effect.)
 struct PostgresTransaction: SQLTransaction {
     let connection: PostgresConnection
     let logger: Logger
     let location: PostgresLocation
+    var deferring = false
+    private let pending = PendingReplies()
     var dialect: SQLDialect { .postgres }
+
+    init(connection: PostgresConnection, logger: Logger, location: PostgresLocation, deferring: Bool = false) {
+        self.connection = connection
+        self.logger = logger
+        self.location = location
+        self.deferring = deferring
+    }
+
+    /// Waits for the replies to statements sent without waiting; throws the first failure.
+    func settle() throws {
+        var first: (any Error)?
+        for (sql, reply) in pending.take() {
+            do { _ = try reply.wait() } catch { if first == nil { first = Failure(underlying: error, sql: sql) } }
+        }
+        if let first { throw first }
+    }
 
     /// A statement that failed, keeping the server's error (for retries) and the SQL.
     struct Failure: Error, CustomStringConvertible {
@@ -188,10 +222,15 @@ struct PostgresTransaction: SQLTransaction {
     }
 
     func execute(_ sql: String, _ arguments: [any SQLValueConvertible]) throws {
+        if deferring {
+            pending.add(sql, connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: Self.bindings(arguments)), logger: logger))
+            return
+        }
         _ = try run(sql, arguments)
     }
 
     func rows(_ sql: String, _ arguments: [any SQLValueConvertible]) throws -> [SQLRow] {
+        try settle()
         let result = try run(sql, arguments)
         guard let first = result.rows.first else { return [] }
         let columns = SQLColumns(first.map(\.columnName))
@@ -199,6 +238,14 @@ struct PostgresTransaction: SQLTransaction {
     }
 
     func run(_ sql: String, _ arguments: [any SQLValueConvertible]) throws -> PostgresQueryResult {
+        do {
+            return try connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: Self.bindings(arguments)), logger: logger).wait()
+        } catch {
+            throw Failure(underlying: error, sql: sql)
+        }
+    }
+
+    static func bindings(_ arguments: [any SQLValueConvertible]) -> PostgresBindings {
         var bindings = PostgresBindings(capacity: arguments.count)
         for argument in arguments {
             switch argument.sqlValue {
@@ -209,11 +256,7 @@ struct PostgresTransaction: SQLTransaction {
             case .text(let text): bindings.append(UntypedText(text))
             }
         }
-        do {
-            return try connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: bindings), logger: logger).wait()
-        } catch {
-            throw Failure(underlying: error, sql: sql)
-        }
+        return bindings
     }
 
     /// `?` → `$1`, `$2`… outside quoted text.
@@ -246,6 +289,23 @@ struct PostgresTransaction: SQLTransaction {
         case .uuid: return .text(try cell.decode(String.self).lowercased())   // as the store writes ids
         default: return .text(try cell.decode(String.self))
         }
+    }
+}
+
+/// Replies to statements sent without waiting, in order (a transaction runs on one thread at a time).
+final class PendingReplies: @unchecked Sendable {
+    private var replies: [(String, EventLoopFuture<PostgresQueryResult>)] = []
+    private let lock = NSLock()
+
+    func add(_ sql: String, _ reply: EventLoopFuture<PostgresQueryResult>) {
+        lock.lock(); replies.append((sql, reply)); lock.unlock()
+    }
+
+    func take() -> [(String, EventLoopFuture<PostgresQueryResult>)] {
+        lock.lock(); defer { lock.unlock() }
+        let taken = replies
+        replies = []
+        return taken
     }
 }
 
