@@ -52,9 +52,6 @@ extension PipelineRunner {
         case lost
     }
 
-    /// Runs one claimed task under `worker`'s lease: the step's intent, its work and its result
-    /// each committed only while the lease is still this one's; then the job is advanced, queueing
-    /// what follows.
     /// Seconds of one task spent in its agent, and in advancing its job after.
     public struct TaskTiming: Sendable {
         public var agent = 0.0
@@ -62,11 +59,15 @@ extension PipelineRunner {
         public init() {}
     }
 
+    /// Runs one claimed task under `worker`'s lease: the step's intent, its work and its result
+    /// each committed only while the lease is still this one's; then the job is advanced, queueing
+    /// what follows.
     public func runTask(_ task: StepTask, worker: String, progress: ProgressHandler? = nil) throws -> TaskOutcome {
         var timing = TaskTiming()
         return try runTask(task, worker: worker, progress: progress, timing: &timing)
     }
 
+    /// The same, saying in `timing` where its time went.
     public func runTask(_ task: StepTask, worker: String, progress: ProgressHandler? = nil, timing: inout TaskTiming) throws -> TaskOutcome {
         let lease = TaskLease(task: task.id, fence: task.fence, worker: worker)
         do {

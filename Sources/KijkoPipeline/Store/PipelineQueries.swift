@@ -102,15 +102,15 @@ extension PipelineStore {
     }
 
     /// The process a job's settings (JSON text) say runs it, if any.
-    static func runner(_ settings: String?) -> Int32? {
-        guard let settings, let fields = try? JSONDecoder().decode([String: String?].self, from: Data(settings.utf8)) else { return nil }
-        return fields["runner_pid"].flatMap { $0 }.flatMap(Int32.init)
-    }
+    static func runner(_ settings: String?) -> Int32? { setting("runner_pid", in: settings).flatMap(Int32.init) }
 
     /// Who drives a job its settings (JSON text) name: `queue` when workers do; nil when processes run it in place.
-    static func driver(_ settings: String?) -> String? {
+    static func driver(_ settings: String?) -> String? { setting("driver", in: settings) }
+
+    /// One field of a job's settings (JSON text of strings), if set.
+    static func setting(_ key: String, in settings: String?) -> String? {
         guard let settings, let fields = try? JSONDecoder().decode([String: String?].self, from: Data(settings.utf8)) else { return nil }
-        return fields["driver"].flatMap { $0 }
+        return fields[key].flatMap { $0 }
     }
 
     /// Whether process `pid` exists (one of another user's counts).
