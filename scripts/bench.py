@@ -543,7 +543,7 @@ def bench_workers():
             claims = sum(s["claims"] for s in stats) or 1
             print(f"  {n} worker{'s' if n > 1 else ''}: {result['steps']} steps in {result['wall']:.2f} s = {rate:.0f} steps/s, "
                   f"{1000 / rate:.2f} ms a step of wall time; per step: running {sum(s['step_seconds'] for s in stats) * 1000 / steps:.2f} ms "
-                  f"(agent {sum(s['agent_seconds'] for s in stats) * 1000 / steps:.3f}), advancing the job "
+                  f"(agent {sum(s['agent_seconds'] for s in stats) * 1000 / steps:.3f}), its result committed and what follows queued "
                   f"{sum(s['advance_seconds'] for s in stats) * 1000 / steps:.2f} ms; claim {sum(s['claim_seconds'] for s in stats) * 1000 / claims:.2f} ms "
                   f"({claims} claims)")
         sqlite = {label: wall for label, wall, _ in rows}[f"kijko run, SQLite, one process ({total} steps)"]

@@ -61,6 +61,47 @@ import Testing
         #expect(try store.detail(job: job).steps.filter { $0.status == "completed" && $0.agent != "gate: Client" }.allSatisfy { $0.worker != nil })
     }
 
+    /// Branches that finish at the same moment on different workers: each result's transaction
+    /// queues what it lets run, so the step that joins them must be queued once, after all of
+    /// them, never missed and never run twice.
+    @Test func branchesFinishingTogetherQueueTheirJoinOnce() throws {
+        let store = try PipelineFixture.store(.postgres)
+        var agents = BuiltinAgents.registry
+        agents.add(NoopAgent())
+        let runner = PipelineRunner(store: store, agents: agents)
+        let template = try WorkflowTemplate.load(path: try PipelineFixture.templateFile("""
+            name: fan
+            steps:
+              a: {agent: noop}
+              b: {agent: noop, after: [a]}
+              c: {agent: noop, after: [a]}
+              d: {agent: noop, after: [a]}
+              e: {agent: noop, after: [b, c, d]}
+            """), agents: agents.names)
+        let jobs = try (0..<8).map { i in try runner.start(template, brief: "fan \(i)") }
+        for job in jobs { _ = try runner.advance(job: job) }
+        let stop = CancellationFlag()
+        let workers = try ["w1", "w2"].map { try StepWorker(runner: PipelineRunner(store: try PipelineStore(path: store.path), agents: agents),
+                                                             options: .init(name: $0, concurrency: 3, lease: 10)) }
+        let done = workers.map { Self.start($0, stop: stop) }
+        defer { stop.cancel() }
+        for job in jobs { #expect(try Self.settle(store, job) == "complete") }
+        stop.cancel()
+        for semaphore in done { #expect(semaphore.wait(timeout: .now() + 60) == .success) }
+        for job in jobs {
+            let rows = try store.read { db in
+                try db.rows("SELECT step_id, status, created_at, completed_at FROM agent_executions WHERE production_job_id = ? ORDER BY created_at", [job])
+            }
+            #expect(rows.map { $0["step_id"] as String }.sorted() == ["a", "b", "c", "d", "e"], "\(rows.map { $0["step_id"] as String })")
+            #expect(rows.allSatisfy { ($0["status"] as String) == "completed" })
+            let join = try #require(rows.first { ($0["step_id"] as String) == "e" })
+            let branches = rows.filter { ["b", "c", "d"].contains($0["step_id"] as String) }
+            #expect(branches.allSatisfy { ($0["completed_at"] as String) <= (join["created_at"] as String) })
+        }
+        #expect(try store.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM step_tasks WHERE state IN ('ready', 'leased')") } == 0)
+        #expect(try store.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM step_tasks WHERE state = 'done'") } == 40)
+    }
+
     /// A worker paused past its lease loses the step to another; when it wakes, what it made is
     /// not committed, and its run is recorded as interrupted, not completed.
     @Test func aWorkerThatLostItsLeaseCommitsNothing() throws {

@@ -8,6 +8,9 @@ import KijkoCore
 extension PipelineStore {
     /// The channel idle workers listen on.
     static let queueChannel = "kijko_steps"
+    /// How a worker's intent and result lock their job's row: one at a time per job (the weaker
+    /// `NO KEY` lock leaves rows that refer to the job free to be written).
+    static let jobLock = "FOR NO KEY UPDATE"
 
     var postgres: PostgresStoreDatabase {
         get throws {
@@ -21,42 +24,76 @@ extension PipelineStore {
     /// Queues `steps` of `job` (a step already queued or leased is left as it is) and wakes workers.
     func enqueue(job: String, steps: [(id: String, capability: String, needs: [String])]) throws {
         _ = try postgres
-        try write { db in
-            // The job is the queue's from now on: no process runs it in place of the workers.
+        try write { db in try Self.enqueue(db, job: job, steps: steps) }
+    }
+
+    /// Inside a write: queues `steps` of `job` (`queueDriven`: the job is marked so already);
+    /// workers are woken when it commits, if a step was queued.
+    static func enqueue(_ db: any SQLTransaction, job: String, steps: [(id: String, capability: String, needs: [String])],
+                        queueDriven: Bool = false) throws {
+        // The job is the queue's from now on: no process runs it in place of the workers.
+        if !queueDriven {
             try db.execute("""
                 UPDATE production_jobs SET settings = jsonb_set(settings, '{driver}', '"queue"') WHERE id = ? AND settings ->> 'driver' IS DISTINCT FROM 'queue'
                 """, [job])
-            for step in steps {
-                try db.execute("""
-                    INSERT INTO step_tasks (id, production_job_id, step_id, capability, needs, state)
-                    VALUES (?, ?, ?, ?, ?, 'ready') ON CONFLICT DO NOTHING
-                    """, [Self.newID(), job, step.id, step.capability, try Self.sortedJSON(step.needs)])
-            }
-            try db.execute("NOTIFY \(Self.queueChannel)")
         }
+        guard !steps.isEmpty else { return }
+        // One statement: the rows, and the notification (sent at commit) when any was new.
+        var arguments: [any SQLValueConvertible] = []
+        for step in steps { arguments += [newID(), job, step.id, step.capability, try sortedJSON(step.needs)] }
+        try db.execute("""
+            WITH queued AS (
+              INSERT INTO step_tasks (id, production_job_id, step_id, capability, needs, state)
+              SELECT CAST(v.id AS UUID), CAST(v.job AS UUID), v.step, v.capability, CAST(v.needs AS JSONB), 'ready'
+              FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?)", count: steps.count).joined(separator: ", "))) AS v (id, job, step, capability, needs)
+              ON CONFLICT DO NOTHING RETURNING 1)
+            SELECT pg_notify('\(queueChannel)', '') WHERE EXISTS (SELECT 1 FROM queued)
+            """, arguments)
     }
 
     /// Takes the oldest ready task (or one whose lease expired) that needs one of `capabilities`,
     /// leaving out `skipping` (tasks this worker refused); nil when there is none. Read committed,
     /// with `SKIP LOCKED`: workers claiming at once each take a different row, none waits.
     func claimTask(worker: String, capabilities: [String], lease seconds: Double, skipping: [String] = []) throws -> StepTask? {
-        try postgres.transaction("BEGIN", durable: true) { db in
-            let skip = skipping.isEmpty ? "" : "AND NOT (CAST(id AS TEXT) = ANY(string_to_array(?, ',')))"
-            var arguments: [any SQLValueConvertible] = [worker, seconds, capabilities.joined(separator: ",")]
-            if !skipping.isEmpty { arguments.append(skipping.joined(separator: ",")) }
-            guard let row = try db.row("""
-                UPDATE step_tasks SET state = 'leased', leased_by = ?, lease_expires = clock_timestamp() + make_interval(secs => ?),
-                  fence = fence + 1, claims = claims + 1
-                WHERE id = (SELECT id FROM step_tasks
-                            WHERE (state = 'ready' OR (state = 'leased' AND lease_expires < clock_timestamp()))
-                              AND capability = ANY(string_to_array(?, ',')) \(skip)
-                            ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING id, production_job_id, step_id, capability, needs, fence, claims
-                """, arguments) else { return nil }
-            return StepTask(id: row["id"], job: row["production_job_id"], step: row["step_id"], capability: row["capability"],
-                            needs: (try? JSONDecoder().decode([String].self, from: Data((row["needs"] as String).utf8))) ?? [],
-                            fence: row["fence"], claims: row["claims"])
-        }
+        try claim(worker: worker, capabilities: capabilities, lease: seconds, skipping: skipping)?.task
+    }
+
+    /// A claimed task, with its job's state as the claim read it (nil: no such job), and the
+    /// version of the job's row then (PostgreSQL's `xmin`, changed by any write to the row): the
+    /// step's intent, written as one statement, checks that nothing changed the job since.
+    struct ClaimedTask {
+        var task: StepTask
+        var state: JobState?
+        var version: String?
+    }
+
+    /// `claimTask`, the job's state read in the same statement (one round trip, committed on a
+    /// connection whose commits wait for the disk: a fence is never given out twice).
+    func claim(worker: String, capabilities: [String], lease seconds: Double, skipping: [String] = [],
+               template known: (String) -> WorkflowTemplate? = { _ in nil }) throws -> ClaimedTask? {
+        let skip = skipping.isEmpty ? "" : "AND NOT (CAST(id AS TEXT) = ANY(string_to_array(?, ',')))"
+        var arguments: [any SQLValueConvertible] = [worker, seconds, capabilities.joined(separator: ",")]
+        if !skipping.isEmpty { arguments.append(skipping.joined(separator: ",")) }
+        guard let row = try postgres.transaction(nil, durable: true, { db in try db.row("""
+            WITH claimed AS (
+              UPDATE step_tasks SET state = 'leased', leased_by = ?, lease_expires = clock_timestamp() + make_interval(secs => ?),
+                fence = fence + 1, claims = claims + 1
+              WHERE id = (SELECT id FROM step_tasks
+                          WHERE (state = 'ready' OR (state = 'leased' AND lease_expires < clock_timestamp()))
+                            AND capability = ANY(string_to_array(?, ',')) \(skip)
+                          ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+              RETURNING id, production_job_id, step_id, capability, needs, fence, claims)
+            SELECT c.id AS task_id, c.production_job_id AS task_job, c.step_id AS task_step, c.capability AS task_capability,
+              CAST(c.needs AS TEXT) AS task_needs, c.fence AS task_fence, c.claims AS task_claims, CAST(j.xmin AS TEXT) AS kijko_version,
+              j.*, \(Self.gatheredState(template: true))
+            FROM claimed c LEFT JOIN production_jobs j ON j.id = c.production_job_id
+            """, arguments) }) else { return nil }
+        let task = StepTask(id: row["task_id"], job: row["task_job"], step: row["task_step"], capability: row["task_capability"],
+                            needs: (try? JSONDecoder().decode([String].self, from: Data((row["task_needs"] as String).utf8))) ?? [],
+                            fence: row["task_fence"], claims: row["task_claims"])
+        let version: String? = row["kijko_version"]
+        let state = version == nil ? nil : try? Self.jobState(row, job: task.job, template: known(task.job))
+        return ClaimedTask(task: task, state: state, version: version)
     }
 
     /// Extends the lease by `seconds` from now; false when the task is no longer this lease's
@@ -73,23 +110,24 @@ extension PipelineStore {
     /// Inside a write: the task is still leased under `lease`'s fence (its row locked until the
     /// transaction ends), else ``LeaseLost``.
     static func holdLease(_ db: any SQLTransaction, _ lease: TaskLease) throws {
-        guard let row = try db.row("SELECT fence, state FROM step_tasks WHERE id = ? FOR UPDATE", [lease.task]),
-              (row["fence"] as Int64) == lease.fence, (row["state"] as String) == "leased" else { throw LeaseLost(task: lease.task) }
+        try leaseHeld(db, lease)()
     }
 
-    /// Inside a write: the job still runs and the steps `after` are still done (no rejection sent the
-    /// job back, no other step failed it, since the worker read its state), else ``StaleTask``.
-    static func checkStillReady(_ db: any SQLTransaction, job: String, after: [String]) throws {
-        guard try db.value(String.self, "SELECT run_state FROM production_jobs WHERE id = ?", [job]) == "running" else {
-            throw StaleTask(why: "its job is no longer running")
+    /// `holdLease` sent ahead, with the row of the task's job locked first (`jobLock`, in one
+    /// statement: always the job, then the task); what is returned waits for the reply and throws
+    /// ``LeaseLost`` unless the fence is still this lease's.
+    static func leaseHeld(_ db: any SQLTransaction, _ lease: TaskLease, lockingJob: Bool = false) throws -> () throws -> Void {
+        let reply = try lockingJob
+            ? db.ahead("""
+                SELECT t.fence, t.state FROM step_tasks t JOIN production_jobs j ON j.id = t.production_job_id WHERE t.id = ?
+                \(jobLock) OF j FOR UPDATE OF t
+                """, [lease.task])
+            : db.ahead("SELECT fence, state FROM step_tasks WHERE id = ? FOR UPDATE", [lease.task])
+        return {
+            guard let row = try reply.get().first, (row["fence"] as Int64) == lease.fence, (row["state"] as String) == "leased" else {
+                throw LeaseLost(task: lease.task)
+            }
         }
-        guard !after.isEmpty else { return }
-        let marks = Array(repeating: "?", count: after.count).joined(separator: ", ")
-        let done = try db.value(Int.self, """
-            SELECT COUNT(DISTINCT step_id) FROM agent_executions WHERE production_job_id = ? AND superseded = 0
-              AND status IN ('completed', 'skipped') AND step_id IN (\(marks))
-            """, [job] + after) ?? 0
-        guard done == Set(after).count else { throw StaleTask(why: "what it runs after was sent back") }
     }
 
     /// Fails a task and its job under `lease` (a step that cannot even start here: an agent this
@@ -111,6 +149,20 @@ extension PipelineStore {
             let open = try db.values(String.self, "SELECT step_id FROM step_tasks WHERE production_job_id = ? AND state IN ('ready', 'leased') ORDER BY created_at", [job])
             return (driver == "queue", open)
         }
+    }
+
+    /// Inside a write: the task finished (`done`), sent ahead in one statement that is its own
+    /// fence check; what is returned throws ``LeaseLost`` when the task was not this lease's.
+    static func finishLeased(_ db: any SQLTransaction, _ lease: TaskLease) throws -> () throws -> Void {
+        let reply = try db.ahead("""
+            UPDATE step_tasks SET state = 'done', lease_expires = NULL, finished_at = ? WHERE id = ? AND fence = ? AND state = 'leased' RETURNING id
+            """, [now(), lease.task, lease.fence])
+        return { if try reply.get().isEmpty { throw LeaseLost(task: lease.task) } }
+    }
+
+    /// Locks `job`'s row (`jobLock`) until the transaction ends.
+    static func lockJob(_ db: any SQLTransaction, _ job: String) throws {
+        try db.execute("SELECT 1 FROM production_jobs WHERE id = ? \(jobLock)", [job])
     }
 
     /// Inside a write: the task is finished (`done` or `failed`) under `lease`.

@@ -23,12 +23,6 @@ public struct TaskLease: Sendable, Equatable {
     public var worker: String
 }
 
-/// A queued step that is no longer to run as it was read (its job stopped, or was sent back).
-public struct StaleTask: Error, CustomStringConvertible, Sendable {
-    public let why: String
-    public var description: String { why }
-}
-
 /// A worker's lease was taken over (it paused past its expiry and another worker claimed the
 /// step): what it made is not committed.
 public struct LeaseLost: Error, CustomStringConvertible, Sendable {

@@ -1,11 +1,12 @@
 import Foundation
 public import KijkoCore
 
-/// `kijko worker`: runs steps from a shared PostgreSQL store's queue on this machine, up to
-/// `concurrency` at once, each under a lease renewed every third of its length. It sleeps until
-/// PostgreSQL notifies it of queued work (`LISTEN kijko_steps`), waking on its own only to renew,
-/// to take over steps whose worker's lease expired, and to move on jobs a dead worker left
-/// between two steps.
+/// `kijko worker`: runs steps from a shared PostgreSQL store's queue on this machine on
+/// `concurrency` threads, each claiming a step, running it and claiming the next, its lease renewed
+/// by one heartbeat every third of the lease's length. An idle thread sleeps until PostgreSQL
+/// notifies the worker of queued work (`LISTEN kijko_steps`); the worker wakes on its own only to
+/// say it is alive, to take over steps whose worker's lease expired, and to move on jobs a dead
+/// worker left between two steps.
 public final class StepWorker: @unchecked Sendable {
     public struct Options: Sendable {
         /// Unique among the store's workers (default `HOST-PID`).
@@ -39,12 +40,21 @@ public final class StepWorker: @unchecked Sendable {
     public let options: Options
     /// Where its time went, so far.
     public var stats: WorkerStats { wake.lock(); defer { wake.unlock() }; return tally }
+    // Guarded by `wake`, which the step threads sleep on:
     private var tally = WorkerStats()
     private let wake = NSCondition()
-    private var signalled = false
-    private var running = 0
+    /// Bumped by each notification of queued work: a thread that found nothing sleeps until it changes.
+    private var announced = 0
+    /// Step threads idle (their last claim found nothing), and ended.
+    private var idle = 0, ended = 0
+    /// The step threads are to end once their step is done.
+    private var finishing = false
     /// Tasks this worker refused (it lacks what they need): not claimed again by it.
     private var refused: [String] = []
+    /// The leases of the tasks running now (by task id), renewed by one heartbeat thread.
+    private var held: [String: TaskLease] = [:]
+    /// The main loop sleeps on this: a thread going idle (the drain check) or ending wakes it.
+    private let chores = NSCondition()
 
     public init(runner: PipelineRunner, options: Options) throws {
         _ = try runner.store.postgres
@@ -58,12 +68,16 @@ public final class StepWorker: @unchecked Sendable {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    private func signal() {
+    /// Work was queued (a notification): idle threads claim again.
+    private func announce() {
         wake.lock()
-        signalled = true
-        wake.signal()
+        announced &+= 1
+        wake.broadcast()
         wake.unlock()
     }
+
+    /// How long an idle thread or the main loop sleeps at most.
+    private var nap: Double { min(options.lease / 3, 5) }
 
     /// Works until `stop` is set, then lets the steps it is running finish and says it stopped.
     /// `log` hears each task's end.
@@ -71,25 +85,25 @@ public final class StepWorker: @unchecked Sendable {
         let store = runner.store
         let postgres = try store.postgres
         try store.registerWorker(name: options.name, host: Self.hostName(), capabilities: options.capabilities, concurrency: options.concurrency)
-        var listener = try postgres.listen(PipelineStore.queueChannel) { [weak self] in self?.signal() }
+        var listener = try postgres.listen(PipelineStore.queueChannel) { [weak self] in self?.announce() }
         defer { listener.close() }
+        let heartbeat = LeaseHeartbeat(store: store, seconds: options.lease) { [weak self] in self?.leases() ?? [] }
+        heartbeat.start()
+        defer { heartbeat.stop() }
+        for _ in 0..<options.concurrency {
+            let thread = Thread { [self] in
+                work(log: log)
+                chores.lock(); ended += 1; chores.signal(); chores.unlock()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
         var lastBeat = Date.distantPast, lastSweep = Date.distantPast
         while !stop.isCancelled {
-            if listener.isClosed, let again = try? postgres.listen(PipelineStore.queueChannel, heard: { [weak self] in self?.signal() }) {
+            if listener.isClosed, let again = try? postgres.listen(PipelineStore.queueChannel, heard: { [weak self] in self?.announce() }) {
                 listener = again
+                announce()   // (anything queued while it was deaf)
             }
-            // Take what there is, up to the concurrency.
-            var claimed = 0
-            while !stop.isCancelled, slots() > 0 {
-                wake.lock(); let skipping = refused; wake.unlock()
-                let asked = Date()
-                let task = try claim(skipping: skipping)
-                wake.lock(); tally.claims += 1; tally.claimSeconds += Date().timeIntervalSince(asked); wake.unlock()
-                guard let task else { break }
-                claimed += 1
-                start(task, log: log)
-            }
-            if options.drain, claimed == 0, slots() == options.concurrency, (try? store.queueIsEmpty()) == true { break }
             let now = Date()
             if now.timeIntervalSince(lastBeat) >= options.lease / 3 {
                 try? store.workerSeen(options.name)
@@ -101,69 +115,99 @@ public final class StepWorker: @unchecked Sendable {
                 for job in (try? store.stalledJobs(quiet: options.lease)) ?? [] { _ = try? runner.advance(job: job) }
                 wake.lock(); refused.removeAll(); wake.unlock()   // a refusal is retried now and then (a mount may have come back)
             }
-            wake.lock()
-            if !signalled { _ = wake.wait(until: Date().addingTimeInterval(min(options.lease / 3, 5))) }
-            signalled = false
-            wake.unlock()
+            var pause = nap
+            if options.drain {
+                wake.lock(); let allIdle = idle == options.concurrency; wake.unlock()
+                if allIdle {
+                    if (try? store.queueIsEmpty()) == true { break }
+                    // Idle while other workers finish: the last of them queues nothing to wake this one.
+                    pause = 0.05
+                }
+            }
+            chores.lock()
+            _ = chores.wait(until: Date().addingTimeInterval(pause))
+            chores.unlock()
         }
-        wake.lock()
-        while running > 0 { _ = wake.wait(until: Date().addingTimeInterval(1)) }
-        wake.unlock()
+        wake.lock(); finishing = true; wake.broadcast(); wake.unlock()
+        chores.lock()
+        while ended < options.concurrency { _ = chores.wait(until: Date().addingTimeInterval(1)) }
+        chores.unlock()
         try? store.workerStopped(options.name)
     }
 
-    private func slots() -> Int {
+    private func leases() -> [TaskLease] {
         wake.lock(); defer { wake.unlock() }
-        return options.concurrency - running
+        return Array(held.values)
     }
 
-    private func claim(skipping: [String]) throws -> StepTask? {
+    /// One step thread: claims a task, runs it, claims the next; sleeps while there is none.
+    private func work(log: @escaping @Sendable (Event) -> Void) {
+        while true {
+            wake.lock()
+            if finishing { wake.unlock(); return }
+            let skipping = refused, before = announced
+            wake.unlock()
+            let asked = Date()
+            let claimed = claim(skipping: skipping)
+            wake.lock()
+            tally.claims += 1
+            tally.claimSeconds += Date().timeIntervalSince(asked)
+            guard let claimed else {
+                // Nothing to take: sleep until work is announced (since before the claim), or a while.
+                idle += 1
+                chores.lock(); chores.signal(); chores.unlock()
+                while announced == before && !finishing && wake.wait(until: Date().addingTimeInterval(nap)) {}
+                idle -= 1
+                wake.unlock()
+                continue
+            }
+            let task = claimed.task
+            held[task.id] = TaskLease(task: task.id, fence: task.fence, worker: options.name)
+            wake.unlock()
+            perform(claimed, log: log)
+            wake.lock(); held[task.id] = nil; wake.unlock()
+        }
+    }
+
+    private func claim(skipping: [String]) -> PipelineStore.ClaimedTask? {
         do {
-            return try runner.store.claimTask(worker: options.name, capabilities: options.capabilities, lease: options.lease, skipping: skipping)
+            return try runner.store.claim(worker: options.name, capabilities: options.capabilities, lease: options.lease, skipping: skipping,
+                                          template: { [runner] in runner.templates[$0] })
         } catch {
             // The server away for a moment: try again at the next wake.
             return nil
         }
     }
 
-    /// Runs `task` on a thread of its own, renewing its lease until it ends.
-    private func start(_ task: StepTask, log: @escaping @Sendable (Event) -> Void) {
-        wake.lock(); running += 1; wake.unlock()
-        let lease = TaskLease(task: task.id, fence: task.fence, worker: options.name)
-        let thread = Thread { [self] in
-            let heartbeat = LeaseHeartbeat(store: runner.store, lease: lease, seconds: options.lease)
-            heartbeat.start()
-            let outcome: PipelineRunner.TaskOutcome
-            let began = Date()
-            var timing = PipelineRunner.TaskTiming()
-            do { outcome = try runner.runTask(task, worker: options.name, timing: &timing) }
-            catch { outcome = .failed("\(task.step): \(error)") }
-            heartbeat.stop()
-            wake.lock()
-            tally.steps += 1
-            tally.stepSeconds += Date().timeIntervalSince(began) - timing.advance
-            tally.agentSeconds += timing.agent
-            tally.advanceSeconds += timing.advance
-            wake.unlock()
-            switch outcome {
-            case .completed: log(Event(task: task, outcome: "completed", message: task.step))
-            case .failed(let why): log(Event(task: task, outcome: "failed", message: why))
-            case .dropped(let why): log(Event(task: task, outcome: "dropped", message: "\(task.step): \(why)"))
-            case .refused(let why):
-                wake.lock(); refused.append(task.id); wake.unlock()
-                log(Event(task: task, outcome: "refused", message: "\(task.step): \(why)"))
-            case .lost: log(Event(task: task, outcome: "lost", message: "\(task.step): its lease was taken over; the result was dropped"))
-            }
-            wake.lock(); running -= 1; signalled = true; wake.signal(); wake.unlock()
+    /// Runs `task` under its lease, and says how it ended.
+    private func perform(_ claimed: PipelineStore.ClaimedTask, log: @escaping @Sendable (Event) -> Void) {
+        let task = claimed.task
+        let outcome: PipelineRunner.TaskOutcome
+        let began = Date()
+        var timing = PipelineRunner.TaskTiming()
+        do { outcome = try runner.runTask(task, worker: options.name, claimed: claimed, timing: &timing) }
+        catch { outcome = .failed("\(task.step): \(error)") }
+        wake.lock()
+        tally.steps += 1
+        tally.stepSeconds += Date().timeIntervalSince(began) - timing.advance
+        tally.agentSeconds += timing.agent
+        tally.advanceSeconds += timing.advance
+        if case .refused = outcome { refused.append(task.id) }
+        wake.unlock()
+        switch outcome {
+        case .completed: log(Event(task: task, outcome: "completed", message: task.step))
+        case .failed(let why): log(Event(task: task, outcome: "failed", message: why))
+        case .dropped(let why): log(Event(task: task, outcome: "dropped", message: "\(task.step): \(why)"))
+        case .refused(let why): log(Event(task: task, outcome: "refused", message: "\(task.step): \(why)"))
+        case .lost: log(Event(task: task, outcome: "lost", message: "\(task.step): its lease was taken over; the result was dropped"))
         }
-        thread.stackSize = 8 << 20
-        thread.start()
     }
 }
 
-/// Where a worker's time went: claiming (the SKIP LOCKED query, found or not), running steps
-/// (reading the job, the intent and result commits, the agent's own work) and advancing jobs
-/// (gates, queueing what follows, NOTIFY). Seconds, summed over its threads.
+/// Where a worker's time went: claiming (the SKIP LOCKED query, found or not), starting and
+/// running steps (the intent's transaction, the agent's own work) and finishing them (the result's
+/// transaction, with what follows queued and NOTIFY sent; a gate or a completed job adds a pass
+/// of the runner). Seconds, summed over its threads.
 public struct WorkerStats: Codable, Sendable {
     public var claims = 0
     public var claimSeconds = 0.0
@@ -173,19 +217,19 @@ public struct WorkerStats: Codable, Sendable {
     public var advanceSeconds = 0.0
 }
 
-/// Renews a task's lease every third of its length on a thread of its own, until stopped or the
-/// lease is found taken over.
+/// Renews a worker's leases every third of their length, on a thread of its own, until stopped.
+/// (A lease found taken over is left: its task's result will not commit.)
 final class LeaseHeartbeat: @unchecked Sendable {
     let store: PipelineStore
-    let lease: TaskLease
     let seconds: Double
+    let leases: @Sendable () -> [TaskLease]
     private let condition = NSCondition()
     private var stopped = false
 
-    init(store: PipelineStore, lease: TaskLease, seconds: Double) {
+    init(store: PipelineStore, seconds: Double, leases: @escaping @Sendable () -> [TaskLease]) {
         self.store = store
-        self.lease = lease
         self.seconds = seconds
+        self.leases = leases
     }
 
     func start() {
@@ -195,9 +239,8 @@ final class LeaseHeartbeat: @unchecked Sendable {
                 _ = condition.wait(until: Date().addingTimeInterval(seconds / 3))
                 if stopped { break }
                 condition.unlock()
-                let held = (try? store.renew(lease, seconds: seconds)) ?? true   // a failed renewal is tried again
+                for lease in leases() { _ = try? store.renew(lease, seconds: seconds) }   // (a failed renewal is tried again next time)
                 condition.lock()
-                if !held { break }
             }
             condition.unlock()
         }.start()

@@ -239,12 +239,27 @@ public final class PipelineRunner: Sendable {
 
     // MARK: - Steps
 
-    /// Runs one agent step: intent, work, result — each write its own transaction.
-    /// Returns the step's output as stored (JSON text) and as a value, and its cost.
-    @discardableResult
-    func execute(_ step: WorkflowTemplate.Step, job: String, state: JobState, progress: ProgressHandler?,
-                 carrying earlier: PipelineStore.HeldWrite? = nil, deferResult: Bool = false, lease: TaskLease? = nil) throws
-        -> (output: String, value: JSONValue, cost: Double, write: PipelineStore.HeldWrite?, agentSeconds: Double) {
+    /// What running a step gave: its output as stored (JSON text) and as a value, its cost, its
+    /// result's write when held back (`deferResult`) and the result itself, and seconds in its agent.
+    struct StepRun {
+        var output: String
+        var value: JSONValue
+        var cost: Double
+        var write: PipelineStore.HeldWrite?
+        var record: PipelineStore.StepResult
+        var agentSeconds: Double
+    }
+
+    /// A step made ready to run from its job's state: its agent, its input, and the intent to record.
+    struct PreparedStep {
+        var agent: any PipelineAgent
+        var input: AgentInput
+        var intent: PipelineStore.StepIntent
+        var revision: Int
+    }
+
+    /// The step's agent, input and intent as `state` gives them (nothing is written).
+    func prepare(_ step: WorkflowTemplate.Step, job: String, state: JobState, progress: ProgressHandler?, lease: TaskLease? = nil) throws -> PreparedStep {
         guard let name = step.agent, let agent = agents[name] else { throw PipelineError("unknown agent \(step.agent ?? "?")") }
         let feedback = state.feedback(for: step.id)
         // A step taken over from another worker works in a folder of its own: the first may still be writing.
@@ -261,11 +276,23 @@ public final class PipelineRunner: Sendable {
                 progress(ProgressEvent(event.kind, stage: id, fraction: event.fraction, frames: event.frames, message: event.message ?? event.stage))
             }
         }
-        let execution = PipelineStore.newID()
-        try store.beginStep(.init(job: job, execution: execution, step: step.id, agent: name, type: agent.type, input: input.json.compactText,
-                                  phase: step.phase, supersedes: state.current[step.id] != nil,
-                                  movesJob: state.currentAgent != name || state.phase != step.phase, lease: lease, after: step.after),
-                            carrying: earlier)
+        let intent = PipelineStore.StepIntent(job: job, execution: PipelineStore.newID(), step: step.id, agent: name, type: agent.type,
+                                              input: input.json.compactText, phase: step.phase, supersedes: state.current[step.id] != nil,
+                                              movesJob: state.currentAgent != name || state.phase != step.phase, lease: lease)
+        return PreparedStep(agent: agent, input: input, intent: intent, revision: feedback.count)
+    }
+
+    /// Runs one agent step: intent, work, result — each write its own transaction. A step whose
+    /// intent its caller committed already (`begun`, a worker's) goes straight to its work.
+    /// Returns the step's output as stored (JSON text) and as a value, and its cost.
+    @discardableResult
+    func execute(_ step: WorkflowTemplate.Step, job: String, state: JobState, progress: ProgressHandler?,
+                 carrying earlier: PipelineStore.HeldWrite? = nil, deferResult: Bool = false, lease: TaskLease? = nil,
+                 begun: PreparedStep? = nil) throws
+        -> StepRun {
+        let prepared = try begun ?? prepare(step, job: job, state: state, progress: progress, lease: lease)
+        if begun == nil { try store.beginStep(prepared.intent, carrying: earlier) }
+        let (agent, input, name, execution) = (prepared.agent, prepared.input, prepared.intent.agent, prepared.intent.execution)
         progress?(ProgressEvent(.started, stage: step.id, message: "\(step.id) (\(name))"))
         FaultInjection.inStep(step.id)
         let started = Date()
@@ -273,17 +300,18 @@ public final class PipelineRunner: Sendable {
             let result = try agent.run(input)
             let agentSeconds = Date().timeIntervalSince(started)
             let output = result.output.compactText
-            let write = store.stepCompleted(.init(job: job, execution: execution, step: step.id, agent: name, type: agent.type,
-                                                  revision: feedback.count, started: started, output: output, usage: result.usage,
-                                                  calls: result.calls, lease: lease))
+            let record = PipelineStore.StepResult(job: job, execution: execution, step: step.id, agent: name, type: agent.type,
+                                                  revision: prepared.revision, started: started, output: output, usage: result.usage,
+                                                  calls: result.calls, lease: lease)
+            let write = store.stepCompleted(record)
             let cost = result.usage.cost ?? 0
-            if deferResult { return (output, result.output, cost, write, agentSeconds) }
+            if deferResult { return StepRun(output: output, value: result.output, cost: cost, write: write, record: record, agentSeconds: agentSeconds) }
             try store.commit(write)
-            return (output, result.output, cost, nil, agentSeconds)
+            return StepRun(output: output, value: result.output, cost: cost, write: nil, record: record, agentSeconds: agentSeconds)
         } catch {
             let why = (error as? PipelineError)?.message ?? "\(error)"
             if error is LeaseLost { throw error }
-            try store.stepFailed(job: job, execution: execution, step: step.id, agent: name, type: agent.type, revision: feedback.count,
+            try store.stepFailed(job: job, execution: execution, step: step.id, agent: name, type: agent.type, revision: prepared.revision,
                                  started: started, why: why, lease: lease)
             throw PipelineError(why)
         }

@@ -7,7 +7,7 @@ extension PipelineStore {
     /// A write held back to share a later transaction (a step's result rides on the next step's
     /// intent when steps run one after another). ``commit(_:)`` writes it on its own.
     struct HeldWrite: Sendable {
-        fileprivate let apply: @Sendable (any SQLTransaction) throws -> Void
+        let apply: @Sendable (any SQLTransaction) throws -> Void
     }
 
     /// Writes a held-back write in a transaction of its own.
@@ -23,10 +23,8 @@ extension PipelineStore {
         var supersedes: Bool
         /// The job's `current_agent` and phase change to this step's.
         var movesJob: Bool
-        /// The worker's lease on the step's task (a step run from the shared queue), and the steps
-        /// it runs after (checked still done in the intent's transaction).
+        /// The worker's lease on the step's task (a step run from the shared queue).
         var lease: TaskLease? = nil
-        var after: [String] = []
     }
 
     /// The step's intent — an execution row, `running`, with its input — committed before it
@@ -34,31 +32,35 @@ extension PipelineStore {
     func beginStep(_ intent: StepIntent, carrying earlier: HeldWrite?) throws {
         try write { db in
             try earlier?.apply(db)
-            let now = PipelineStore.now()
-            if let lease = intent.lease {
-                try Self.holdLease(db, lease)
-                try Self.checkStillReady(db, job: intent.job, after: intent.after)
-                // A worker that lost its lease (killed, or paused past it) left its run `running`: it is over.
-                try db.execute("""
-                    UPDATE agent_executions SET status = 'failed', completed_at = ?,
-                      error_message = 'interrupted (its worker stopped or lost its lease; the step was taken over)'
-                    WHERE production_job_id = ? AND step_id = ? AND status = 'running'
-                    """, [now, intent.job, intent.step])
-            }
-            // (Statements that would change nothing are left out: a step with no earlier run has
-            // nothing to supersede, and a job already at this agent and phase keeps its row.)
-            if intent.supersedes {
-                try db.execute("UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
-                           [intent.job, intent.step])
-            }
+            try Self.writeIntent(db, intent)
+        }
+    }
+
+    /// Inside a write: the intent's rows. (A step from the queue: the caller holds its lease.)
+    static func writeIntent(_ db: any SQLTransaction, _ intent: StepIntent) throws {
+        let now = PipelineStore.now()
+        if let lease = intent.lease, lease.fence > 1 {
+            // A worker that lost its lease (killed, or paused past it) left its run `running`: it is
+            // over. (A first claim has no earlier run of its own to end.)
             try db.execute("""
-                INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, input_data, status, created_at, worker)
-                VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)
-                """, [intent.execution, intent.job, intent.step, intent.agent, intent.type, intent.input, now, intent.lease?.worker])
-            if intent.movesJob {
-                try db.execute("UPDATE production_jobs SET current_agent = ?, status = ?, updated_at = ? WHERE id = ?",
-                           [intent.agent, intent.phase, now, intent.job])
-            }
+                UPDATE agent_executions SET status = 'failed', completed_at = ?,
+                  error_message = 'interrupted (its worker stopped or lost its lease; the step was taken over)'
+                WHERE production_job_id = ? AND step_id = ? AND status = 'running'
+                """, [now, intent.job, intent.step])
+        }
+        // (Statements that would change nothing are left out: a step with no earlier run has
+        // nothing to supersede, and a job already at this agent and phase keeps its row.)
+        if intent.supersedes {
+            try db.execute("UPDATE agent_executions SET superseded = 1 WHERE production_job_id = ? AND step_id = ? AND superseded = 0",
+                       [intent.job, intent.step])
+        }
+        try db.execute("""
+            INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, input_data, status, created_at, worker)
+            VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)
+            """, [intent.execution, intent.job, intent.step, intent.agent, intent.type, intent.input, now, intent.lease?.worker])
+        if intent.movesJob {
+            try db.execute("UPDATE production_jobs SET current_agent = ?, status = ?, updated_at = ? WHERE id = ?",
+                       [intent.agent, intent.phase, now, intent.job])
         }
     }
 
@@ -77,23 +79,27 @@ extension PipelineStore {
     /// output, tokens and cost, its span and model calls, the job's total cost.
     func stepCompleted(_ result: StepResult) -> HeldWrite {
         HeldWrite { db in
-            let now = PipelineStore.now()
-            let cost = result.usage.cost ?? 0
-            if let lease = result.lease {
-                try Self.holdLease(db, lease)
-                try Self.finishTask(db, lease, state: "done")
-            }
-            try TraceRecorder.execution(db, job: result.job, execution: result.execution, step: result.step, agent: result.agent, type: result.type,
-                                        revision: result.revision, start: TraceRecorder.nanoseconds(result.started),
-                                        end: TraceRecorder.nanoseconds(), usage: result.usage, calls: result.calls, error: nil)
-            try db.execute("""
-                UPDATE agent_executions SET status = 'completed', output_data = ?, llm_calls = ?, tokens_used = ?, cost = ?,
-                  duration_seconds = ?, completed_at = ? WHERE id = ?
-                """, [result.output, result.usage.calls, result.usage.promptTokens + result.usage.completionTokens, cost,
-                                 Date().timeIntervalSince(result.started), now, result.execution])
-            if cost != 0 {
-                try db.execute("UPDATE production_jobs SET total_cost = total_cost + ?, updated_at = ? WHERE id = ?", [cost, now, result.job])
-            }
+            // (The task finished under its fence, checked last: the calling thread waits once.)
+            let held = try result.lease.map { try Self.finishLeased(db, $0) }
+            try Self.writeResult(db, result)
+            try held?()
+        }
+    }
+
+    /// Inside a write: the result's rows (not its task's).
+    static func writeResult(_ db: any SQLTransaction, _ result: StepResult) throws {
+        let now = PipelineStore.now()
+        let cost = result.usage.cost ?? 0
+        try TraceRecorder.execution(db, job: result.job, execution: result.execution, step: result.step, agent: result.agent, type: result.type,
+                                    revision: result.revision, start: TraceRecorder.nanoseconds(result.started),
+                                    end: TraceRecorder.nanoseconds(), usage: result.usage, calls: result.calls, error: nil)
+        try db.execute("""
+            UPDATE agent_executions SET status = 'completed', output_data = ?, llm_calls = ?, tokens_used = ?, cost = ?,
+              duration_seconds = ?, completed_at = ? WHERE id = ?
+            """, [result.output, result.usage.calls, result.usage.promptTokens + result.usage.completionTokens, cost,
+                             Date().timeIntervalSince(result.started), now, result.execution])
+        if cost != 0 {
+            try db.execute("UPDATE production_jobs SET total_cost = total_cost + ?, updated_at = ? WHERE id = ?", [cost, now, result.job])
         }
     }
 

@@ -90,6 +90,17 @@ public final class PipelineStore: Sendable {
         return value
     }
 
+    /// A write whose consistency comes from the rows it locks (`FOR UPDATE`, `FOR SHARE`), not
+    /// from serialisable isolation: a worker's step on PostgreSQL, where every statement sees
+    /// what was committed before it and no unrelated writer makes it fail and run again. (SQLite's
+    /// one writer gives that already.)
+    @discardableResult
+    func lockingWrite<T>(_ body: (any SQLTransaction) throws -> T) throws -> T {
+        let value = try database.lockingWrite(body)
+        FaultInjection.committed()
+        return value
+    }
+
     func read<T>(_ body: (any SQLTransaction) throws -> T) throws -> T { try database.read(body) }
 
     /// The database's own check over the whole store (SQLite: `PRAGMA integrity_check`): nil when

@@ -306,6 +306,9 @@ final class SQLiteStoreDatabase: StoreDatabase {
         } }
     }
 
+    /// (One writer at a time: every write sees what was committed before it.)
+    func lockingWrite<T>(_ body: (any SQLTransaction) throws -> T) throws -> T { try write(body) }
+
     func read<T>(_ body: (any SQLTransaction) throws -> T) throws -> T {
         try naming { try pool.read { db in try body(SQLiteTransaction(db: db)) } }
     }
@@ -364,6 +367,11 @@ struct SQLiteTransaction: SQLTransaction {
 
     func execute(_ sql: String, _ arguments: [any SQLValueConvertible]) throws {
         try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(arguments))
+    }
+
+    func ahead(_ sql: String, _ arguments: [any SQLValueConvertible]) throws -> SQLRowsAhead {
+        let rows = try rows(sql, arguments)
+        return SQLRowsAhead { rows }
     }
 
     func rows(_ sql: String, _ arguments: [any SQLValueConvertible]) throws -> [SQLRow] {

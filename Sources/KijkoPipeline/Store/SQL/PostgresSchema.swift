@@ -169,6 +169,11 @@ enum PostgresSchema {
             CREATE UNIQUE INDEX step_tasks_open ON step_tasks(production_job_id, step_id) WHERE state IN ('ready', 'leased');
             CREATE INDEX step_tasks_claimable ON step_tasks(created_at) WHERE state IN ('ready', 'leased');
             """),
+        // An assertion inside one statement (`SELECT kijko_require(…)`): false aborts the whole
+        // statement, its writes with it, with SQLSTATE KJ001 (a worker's step written as one statement).
+        ("v3-require", """
+            CREATE FUNCTION kijko_require(ok BOOLEAN, message TEXT) RETURNS BOOLEAN LANGUAGE plpgsql AS $$ BEGIN IF ok IS NOT TRUE THEN RAISE EXCEPTION USING ERRCODE = 'KJ001', MESSAGE = message; END IF; RETURN TRUE; END $$;
+            """),
     ]
 
     /// Brings `database` up to date. Without `create`, a database with none of Kijko's tables is

@@ -16,10 +16,12 @@ internal import Logging
 final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
     let location: PostgresLocation
     var dialect: SQLDialect { .postgres }
-    let configuration: PostgresConnection.Configuration
+    /// Connections whose commits do not wait for the disk (a step's records), and ones whose do
+    /// (decisions, claims): the same but for `synchronous_commit`.
+    let configuration: PostgresConnection.Configuration, durableConfiguration: PostgresConnection.Configuration
     let logger = Logger(label: "kijko.store", factory: { _ in SwiftLogNoOpLogHandler() })
-    /// Idle connections (guarded by `lock`), and the ids given to new ones.
-    private var idle: [PostgresConnection] = []
+    /// Idle connections of each kind (guarded by `lock`), and the ids given to new ones.
+    private var idle: [PostgresConnection] = [], idleDurable: [PostgresConnection] = []
     private var opened = 0
     private let lock = NSLock()
     /// Most idle connections kept open.
@@ -43,40 +45,42 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
         // A process paused or cut off inside a transaction must not hold its locks for ever (a
         // claim's SKIP LOCKED would skip that task, other writers would wait): the server ends such
         // a transaction after a minute, and a lock waited for 30 s is a race lost (run again).
-        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "60000"), ("lock_timeout", "30000"),
-                                                             ("synchronous_commit", try SQLiteStoreDatabase.synchronous() == "FULL" ? "on" : "off")]
+        let timeouts = [("idle_in_transaction_session_timeout", "60000"), ("lock_timeout", "30000")]
+        configuration.options.additionalStartupParameters = timeouts + [("synchronous_commit", "on")]
+        durableConfiguration = configuration
+        if try SQLiteStoreDatabase.synchronous() != "FULL" { configuration.options.additionalStartupParameters = timeouts + [("synchronous_commit", "off")] }
         self.configuration = configuration
         try PostgresSchema.migrate(self, create: create)
     }
 
     deinit {
-        for connection in idle { try? connection.close().wait() }
+        for connection in idle + idleDurable { try? connection.close().wait() }
     }
 
     // MARK: - Connections
 
-    func acquire() throws -> PostgresConnection {
+    func acquire(durable: Bool = false) throws -> PostgresConnection {
         lock.lock()
-        if let connection = idle.popLast() {
+        if let connection = durable ? idleDurable.popLast() : idle.popLast() {
             lock.unlock()
             if !connection.isClosed { return connection }
-            return try acquire()
+            return try acquire(durable: durable)
         }
         opened += 1
         let id = opened
         lock.unlock()
         do {
-            return try PostgresConnection.connect(on: NIOSingletons.posixEventLoopGroup.next(), configuration: configuration,
+            return try PostgresConnection.connect(on: NIOSingletons.posixEventLoopGroup.next(), configuration: durable ? durableConfiguration : configuration,
                                                   id: id, logger: logger).wait()
         } catch {
             throw PipelineError("\(location.redacted): cannot connect (\(Self.describe(error)))")
         }
     }
 
-    func release(_ connection: PostgresConnection, reuse: Bool) {
+    func release(_ connection: PostgresConnection, durable: Bool = false, reuse: Bool) {
         lock.lock()
-        if reuse && !connection.isClosed && idle.count < Self.keepIdle {
-            idle.append(connection)
+        if reuse && !connection.isClosed && (durable ? idleDurable : idle).count < Self.keepIdle {
+            if durable { idleDurable.append(connection) } else { idle.append(connection) }
             lock.unlock()
         } else {
             lock.unlock()
@@ -85,26 +89,22 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on a connection of its own, between `begin` and COMMIT (ROLLBACK when it throws);
-    /// with no `begin`, one statement in a transaction of its own (autocommit). BEGIN is sent without
-    /// waiting for its reply (the connection answers in order; the reply is checked before COMMIT),
-    /// which saves a round trip a transaction. A serialisation failure or deadlock runs the whole
-    /// transaction again.
+    /// Runs `body` on a connection of its own (`durable`: one whose commits wait for the disk),
+    /// between `begin` and COMMIT (ROLLBACK when it throws); with no `begin`, one statement in a
+    /// transaction of its own (autocommit: one round trip). BEGIN is queued without the calling
+    /// thread waiting for its reply (the reply is checked before COMMIT). A serialisation failure
+    /// or deadlock runs the whole transaction again.
     func transaction<T>(_ begin: String?, durable: Bool = false, _ body: (PostgresTransaction) throws -> T) throws -> T {
-        var attempt = 0
-        while true {
-            attempt += 1
-            let connection = try acquire()
+        try retrying {
+            let connection = try acquire(durable: durable)
             let transaction = PostgresTransaction(connection: connection, logger: logger, location: location, deferring: begin != nil)
-            var healthy = true
             do {
                 guard let begin else {
                     let value = try body(transaction)
-                    release(connection, reuse: true)
+                    release(connection, durable: durable, reuse: true)
                     return value
                 }
-                var begun = [connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)]
-                if durable { begun.append(connection.query(PostgresQuery(unsafeSQL: "SET LOCAL synchronous_commit = on"), logger: logger)) }
+                let begun = [connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)]
                 let value: T
                 do { value = try body(transaction) } catch {
                     for reply in begun { _ = try? reply.wait() }
@@ -116,18 +116,33 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
                 }
                 try transaction.settle()
                 try transaction.simple("COMMIT")
-                release(connection, reuse: true)
+                release(connection, durable: durable, reuse: true)
                 return value
             } catch {
+                var healthy = true
                 if !connection.isClosed && begin != nil { healthy = (try? transaction.simple("ROLLBACK")) != nil }
-                release(connection, reuse: healthy)
+                release(connection, durable: durable, reuse: healthy)
+                throw error
+            }
+        }
+    }
+
+    /// Runs `attempt` again while it loses a serialisation race or a deadlock (up to ``attempts``
+    /// times, backing off a random, growing while); the server's errors become one line naming the store.
+    private func retrying<T>(_ attempt: () throws -> T) throws -> T {
+        var attempts = 0
+        while true {
+            attempts += 1
+            do {
+                return try attempt()
+            } catch {
                 if Self.isRace(error) {
-                    if attempt < Self.attempts {
+                    if attempts < Self.attempts {
                         // Back off a random while, growing, so writers that collided do not collide again.
-                        usleep(UInt32.random(in: 0...UInt32(min(50_000, 500 << min(attempt, 7)))))
+                        usleep(UInt32.random(in: 0...UInt32(min(50_000, 500 << min(attempts, 7)))))
                         continue
                     }
-                    throw PipelineError("\(location.redacted): gave up after \(attempt) attempts, each losing a race with other writers (\(Self.describe(error)))")
+                    throw PipelineError("\(location.redacted): gave up after \(attempts) attempts, each losing a race with other writers (\(Self.describe(error)))")
                 }
                 if let error = error as? PipelineError { throw error }
                 if let error = error as? DecisionConflict { throw error }
@@ -145,6 +160,26 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
         try transaction("BEGIN ISOLATION LEVEL SERIALIZABLE", durable: true, body)
     }
 
+    /// Runs `batch` as one statement in a transaction of its own (`durable`: waiting for the disk).
+    /// Returns false when its assertion failed (nothing was written).
+    func runAsOne(_ batch: SQLStatementBatch, durable: Bool = false) throws -> Bool {
+        let (sql, arguments) = batch.statement()
+        do {
+            try transaction(nil, durable: durable) { db in try db.execute(sql, arguments) }
+            return true
+        } catch let error as PostgresTransaction.Failure where Self.sqlState(error) == "KJ001" {
+            return false
+        }
+    }
+
+    static func sqlState(_ error: any Error) -> String? {
+        ((error as? PostgresTransaction.Failure)?.underlying as? PSQLError)?.serverInfo?[.sqlState] ?? (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    func lockingWrite<T>(_ body: (any SQLTransaction) throws -> T) throws -> T {
+        try transaction("BEGIN ISOLATION LEVEL READ COMMITTED", body)
+    }
+
     func read<T>(_ body: (any SQLTransaction) throws -> T) throws -> T {
         try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
     }
@@ -154,8 +189,7 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
 
     /// A serialisation failure (40001) or deadlock (40P01): the transaction is worth running again.
     static func isRace(_ error: any Error) -> Bool {
-        let state = ((error as? PostgresTransaction.Failure)?.underlying as? PSQLError)?.serverInfo?[.sqlState]
-            ?? (error as? PSQLError)?.serverInfo?[.sqlState]
+        let state = sqlState(error)
         return state == "40001" || state == "40P01" || state == "55P03"
     }
 
@@ -231,7 +265,23 @@ struct PostgresTransaction: SQLTransaction {
 
     func rows(_ sql: String, _ arguments: [any SQLValueConvertible]) throws -> [SQLRow] {
         try settle()
-        let result = try run(sql, arguments)
+        return try Self.rows(of: run(sql, arguments))
+    }
+
+    func ahead(_ sql: String, _ arguments: [any SQLValueConvertible]) throws -> SQLRowsAhead {
+        guard deferring else {
+            let rows = try rows(sql, arguments)
+            return SQLRowsAhead { rows }
+        }
+        let reply = connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: Self.bindings(arguments)), logger: logger)
+        return SQLRowsAhead { [self] in
+            try settle()
+            do { return try Self.rows(of: reply.wait()) } catch { throw Failure(underlying: error, sql: sql) }
+        }
+    }
+
+    /// A reply's rows in the store's own values.
+    static func rows(of result: PostgresQueryResult) throws -> [SQLRow] {
         guard let first = result.rows.first else { return [] }
         let columns = SQLColumns(first.map(\.columnName))
         return try result.rows.map { row in SQLRow(columns: columns, values: try row.map(Self.value)) }
@@ -259,11 +309,11 @@ struct PostgresTransaction: SQLTransaction {
         return bindings
     }
 
-    /// `?` → `$1`, `$2`… outside quoted text.
-    static func numbered(_ sql: String) -> String {
+    /// `?` → `$1`, `$2`… (from `$first`) outside quoted text.
+    static func numbered(_ sql: String, from first: Int = 1) -> String {
         var out = ""
         out.reserveCapacity(sql.utf8.count + 16)
-        var n = 0, quoted = false
+        var n = first - 1, quoted = false
         for character in sql {
             if character == "'" { quoted.toggle() }
             if character == "?" && !quoted {

@@ -15,6 +15,17 @@ protocol SQLTransaction {
     func execute(_ sql: String, _ arguments: [any SQLValueConvertible]) throws
     /// Runs a query and returns every row.
     func rows(_ sql: String, _ arguments: [any SQLValueConvertible]) throws -> [SQLRow]
+    /// Sends a query whose rows are read later, with ``SQLRowsAhead/get()``: on PostgreSQL the
+    /// calling thread waits once for several queries sent ahead, not once each. (SQLite runs it at once.)
+    func ahead(_ sql: String, _ arguments: [any SQLValueConvertible]) throws -> SQLRowsAhead
+}
+
+/// A query's rows, the query sent ahead of reading them (``SQLTransaction/ahead(_:_:)``).
+struct SQLRowsAhead {
+    private let rows: () throws -> [SQLRow]
+    init(_ rows: @escaping () throws -> [SQLRow]) { self.rows = rows }
+    /// Waits for the rows (and for every statement sent before them); throws the first failure.
+    func get() throws -> [SQLRow] { try rows() }
 }
 
 extension SQLTransaction {
@@ -56,6 +67,8 @@ protocol StoreDatabase: Sendable {
     func write<T>(_ body: (any SQLTransaction) throws -> T) throws -> T
     /// `write`, and the commit on disk before it returns, for people's decisions.
     func durableWrite<T>(_ body: (any SQLTransaction) throws -> T) throws -> T
+    /// `write` at read-committed isolation, for a body that locks the rows it depends on.
+    func lockingWrite<T>(_ body: (any SQLTransaction) throws -> T) throws -> T
     /// Runs `body` on one consistent snapshot.
     func read<T>(_ body: (any SQLTransaction) throws -> T) throws -> T
     /// Damage the database finds in itself: nil when sound.

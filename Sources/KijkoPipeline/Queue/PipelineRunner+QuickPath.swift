@@ -1,0 +1,73 @@
+import Foundation
+import KijkoCore
+
+/// A worker's plain step in three statements, each its own transaction: the claim reads the job's
+/// state; the intent is written only if nothing touched the job's row since (its version) and the
+/// lease is still this one's; the result finishes the task under its fence, writes the step's
+/// rows and queues what it lets run, all or nothing. Anything less plain — a step taken over, a
+/// job moved on or sent back meanwhile, a gate, a branch, a budget, a step joining branches — goes
+/// the locked way (``PipelineRunner/runTask(_:worker:claimed:progress:timing:)``'s transactions).
+extension PipelineRunner {
+    /// The intent as one statement, when the step is plain and the claim's state still holds;
+    /// nil to take the locked way.
+    func quickStart(_ task: StepTask, lease: TaskLease, claimed: PipelineStore.ClaimedTask?, progress: ProgressHandler?) throws -> TaskStart? {
+        guard let claimed, let state = claimed.state, let version = claimed.version, claimed.task == task, lease.fence == 1,
+              state.runState == "running", let step = state.template.step(task.step), let agent = step.agent, agents[agent] != nil,
+              state.current[step.id] == nil, step.after.allSatisfy({ state.isDone($0) }) else { return nil }
+        let prepared = try prepare(step, job: task.job, state: state, progress: progress, lease: lease)
+        guard !prepared.intent.movesJob, !prepared.intent.supersedes else { return nil }
+        let batch = SQLStatementBatch()
+        // The job's row unchanged since the claim read it, and the task still this lease's: both locked.
+        batch.add("held", """
+            SELECT 1 FROM step_tasks t JOIN production_jobs j ON j.id = t.production_job_id
+            WHERE t.id = ? AND t.fence = ? AND t.state = 'leased' AND j.id = ? AND CAST(j.xmin AS TEXT) = ?
+            \(PipelineStore.jobLock) OF j FOR UPDATE OF t
+            """, [lease.task, lease.fence, task.job, version])
+        try PipelineStore.writeIntent(batch, prepared.intent)
+        batch.requirement = "EXISTS (SELECT 1 FROM held)"
+        batch.message = "the job or the task changed since it was claimed"
+        guard try store.postgres.runAsOne(batch) else { return nil }
+        FaultInjection.committed()
+        templates[task.job] = state.template
+        return .begun(step, state, prepared)
+    }
+
+    /// The result as one statement: the task finished under its fence, the step's rows, and the
+    /// steps it lets run queued (``plainSuccessors(_:)``, none of them waiting on another branch).
+    /// False when it is not that plain (the locked way follows); ``LeaseLost`` when the fence moved.
+    func quickFinish(_ run: StepRun, step: WorkflowTemplate.Step, state before: JobState, lease: TaskLease, queueing: Bool) throws -> Bool {
+        guard queueing, before.settings["driver"] == "queue" else { return false }
+        var state = before
+        state.current[step.id] = ("completed", run.output)
+        state.produced[step.id] = run.value
+        guard let next = plainSuccessors(state) else { return false }
+        // A step after this one that waits on another branch too: that branch may finish at this
+        // moment, unseen here; the locked way serialises the two results.
+        let joins = state.template.steps.filter { $0.after.contains(step.id) && !state.isDone($0.id) && !$0.after.allSatisfy { state.isDone($0) } }
+        guard joins.isEmpty else { return false }
+        let batch = SQLStatementBatch()
+        batch.add("finished", """
+            UPDATE step_tasks SET state = 'done', lease_expires = NULL, finished_at = ? WHERE id = ? AND fence = ? AND state = 'leased' RETURNING id
+            """, [PipelineStore.now(), lease.task, lease.fence])
+        try PipelineStore.writeResult(batch, run.record)
+        var arguments: [any SQLValueConvertible] = []
+        for successor in next {
+            let needs = requirement(of: successor, state: state)
+            arguments += [PipelineStore.newID(), before.id, needs.id, needs.capability, try PipelineStore.sortedJSON(needs.needs)]
+        }
+        // (Queued only while the job still runs: one stopped or failed meanwhile queues nothing.)
+        batch.add("queued", """
+            INSERT INTO step_tasks (id, production_job_id, step_id, capability, needs, state)
+            SELECT CAST(v.id AS UUID), CAST(v.job AS UUID), v.step, v.capability, CAST(v.needs AS JSONB), 'ready'
+            FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?)", count: next.count).joined(separator: ", "))) AS v (id, job, step, capability, needs)
+            WHERE EXISTS (SELECT 1 FROM production_jobs WHERE id = CAST(v.job AS UUID) AND run_state = 'running')
+            ON CONFLICT DO NOTHING RETURNING 1
+            """, arguments)
+        batch.requirement = "EXISTS (SELECT 1 FROM finished)"
+        batch.message = "the lease was taken over"
+        batch.notifyWhen = "EXISTS (SELECT 1 FROM queued)"
+        guard try store.postgres.runAsOne(batch) else { throw LeaseLost(task: lease.task) }
+        FaultInjection.committed()
+        return true
+    }
+}
