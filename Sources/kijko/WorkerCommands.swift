@@ -69,7 +69,7 @@ struct WorkerCommand: AsyncParsableCommand {
         }
     }
 
-    static func now() -> String { ISO8601DateFormatter.withMilliseconds.string(from: Date()) }
+    static func now() -> String { PipelineStore.timestamp() }
 
     /// Milliseconds per item.
     static func per(_ seconds: Double, _ count: Int) -> Double { count == 0 ? 0 : seconds * 1000 / Double(count) }

@@ -219,7 +219,7 @@ extension PipelineStore {
     /// decision made with nothing to resume the job, a job made and never run. With `quiet`,
     /// only those unchanged for that many seconds (a job just made is about to be claimed).
     public func orphanedJobs(quiet: Double = 0) throws -> [String] {
-        let cutoff = ISO8601DateFormatter.withMilliseconds.string(from: Date().addingTimeInterval(-quiet))
+        let cutoff = Self.iso(Date().addingTimeInterval(-quiet))
         return try read { db in
             try db.rows("SELECT id, settings FROM production_jobs WHERE run_state = 'running' AND updated_at <= ? ORDER BY created_at",
                              [cutoff]).compactMap { row in

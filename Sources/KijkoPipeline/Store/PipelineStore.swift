@@ -131,8 +131,12 @@ public final class PipelineStore: Sendable {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
+    /// Now as the store writes times (``now()``), for lines a command prints beside them.
+    public static func timestamp() -> String { now() }
+
     /// Now as ISO 8601 UTC with milliseconds ("2026-11-26T14:43:46.123Z"), the form every
-    /// timestamp column holds (it sorts as text).
+    /// timestamp column holds (it sorts as text). (Made by hand: Foundation's formatter costs
+    /// more than a worker's whole step.)
     static func now() -> String {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)

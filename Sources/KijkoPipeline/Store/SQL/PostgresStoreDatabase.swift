@@ -311,19 +311,20 @@ struct PostgresTransaction: SQLTransaction {
 
     /// `?` → `$1`, `$2`… (from `$first`) outside quoted text.
     static func numbered(_ sql: String, from first: Int = 1) -> String {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(sql.utf8.count + 16)
         var n = first - 1, quoted = false
-        for character in sql {
-            if character == "'" { quoted.toggle() }
-            if character == "?" && !quoted {
+        for byte in sql.utf8 {
+            if byte == UInt8(ascii: "'") { quoted.toggle() }
+            if byte == UInt8(ascii: "?") && !quoted {
                 n += 1
-                out += "$\(n)"
+                out.append(UInt8(ascii: "$"))
+                out.append(contentsOf: String(n).utf8)
             } else {
-                out.append(character)
+                out.append(byte)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A cell as the store reads values: integers and booleans as integers, floats and NUMERIC as
