@@ -496,7 +496,7 @@ def start_postgres():
 WORKER_JOBS, WORKER_STEPS = 40, 10
 
 
-def workers_round(workers, base, folder):
+def workers_round(workers, base, folder, kijko):
     """One round of the workers bench (run as its own process by `measure`): a fresh database with
     WORKER_JOBS jobs of WORKER_STEPS no-op steps queued, then `workers` worker processes until the
     queue is drained. Prints the drain's wall seconds and the workers' own time split, as JSON."""
@@ -507,10 +507,10 @@ def workers_round(workers, base, folder):
     os.makedirs(artefacts)
     workflow = linear_workflow(WORKER_STEPS)
     for i in range(WORKER_JOBS):
-        subprocess.run([KIJKO, "run", workflow, "--brief", f"bench {i}", "--enqueue", "--db", db, "--artefacts", artefacts, "--json"],
+        subprocess.run([kijko, "run", workflow, "--brief", f"bench {i}", "--enqueue", "--db", db, "--artefacts", artefacts, "--json"],
                        check=True, stdout=subprocess.DEVNULL)
     start = time.perf_counter()
-    procs = [subprocess.Popen([KIJKO, "worker", "--drain", "--name", f"w{i}", "--db", db, "--artefacts", artefacts, "--json"],
+    procs = [subprocess.Popen([kijko, "worker", "--drain", "--name", f"w{i}", "--db", db, "--artefacts", artefacts, "--json"],
                               stdout=subprocess.PIPE, text=True) for i in range(workers)]
     outputs = [p.communicate()[0] for p in procs]
     wall = time.perf_counter() - start
@@ -527,14 +527,19 @@ def bench_workers():
     base = start_postgres()
     folder = tempfile.mkdtemp(prefix="kijko-bench-workers-")
     me = os.path.abspath(__file__)
-    contenders = [(f"kijko workers ×{n} (PostgreSQL)", [sys.executable, me, "_workers_round", str(n), base, folder]) for n in (1, 2, 4)]
+    # (The kijko binary is an argument, so that --baseline gives each round a twin run by the other build.)
+    contenders = [(f"kijko workers ×{n} (PostgreSQL)", [sys.executable, me, "_workers_round", str(n), base, folder, KIJKO]) for n in (1, 2, 4)]
     total = WORKER_JOBS * WORKER_STEPS
     contenders.append((f"kijko run, SQLite, one process ({total} steps)",
                        [KIJKO, "run", linear_workflow(total), "--brief", "bench", "--db", os.path.join(folder, "one.sqlite"), "--json"]))
 
     def throughput(rows, printed):
-        rates = {}
+        rates, base_rates = {}, {}
         for n in (1, 2, 4):
+            if f"kijko workers ×{n} (PostgreSQL) [baseline]" in printed:
+                result = json.loads(printed[f"kijko workers ×{n} (PostgreSQL) [baseline]"].strip().splitlines()[-1])
+                base_rates[n] = result["steps"] / result["wall"]
+                print(f"  {n} worker{'s' if n > 1 else ''} [baseline]: {result['steps'] / result['wall']:.0f} steps/s, {1000 * result['wall'] / max(1, result['steps']):.2f} ms a step")
             result = json.loads(printed[f"kijko workers ×{n} (PostgreSQL)"].strip().splitlines()[-1])
             rate = result["steps"] / result["wall"]
             rates[n] = rate
@@ -542,13 +547,15 @@ def bench_workers():
             steps = sum(s["steps"] for s in stats) or 1
             claims = sum(s["claims"] for s in stats) or 1
             print(f"  {n} worker{'s' if n > 1 else ''}: {result['steps']} steps in {result['wall']:.2f} s = {rate:.0f} steps/s, "
-                  f"{1000 / rate:.2f} ms a step of wall time; per step: running {sum(s['step_seconds'] for s in stats) * 1000 / steps:.2f} ms "
+                  f"{1000 / rate:.2f} ms a step of wall time; per step: starting and running {sum(s['step_seconds'] for s in stats) * 1000 / steps:.2f} ms "
                   f"(agent {sum(s['agent_seconds'] for s in stats) * 1000 / steps:.3f}), its result committed and what follows queued "
                   f"{sum(s['advance_seconds'] for s in stats) * 1000 / steps:.2f} ms; claim {sum(s['claim_seconds'] for s in stats) * 1000 / claims:.2f} ms "
                   f"({claims} claims)")
         sqlite = {label: wall for label, wall, _ in rows}[f"kijko run, SQLite, one process ({total} steps)"]
         print(f"  SQLite runner, one process: {total / sqlite:.0f} steps/s (whole run, start-up included)")
         print(f"  4 workers / 1 worker: {rates[4] / rates[1]:.2f}x throughput (target ≥ 2x); 2 / 1: {rates[2] / rates[1]:.2f}x")
+        if len(base_rates) == 3:
+            print(f"  [baseline] 4 workers / 1 worker: {base_rates[4] / base_rates[1]:.2f}x; 2 / 1: {base_rates[2] / base_rates[1]:.2f}x")
     return f"{WORKER_JOBS} jobs of {WORKER_STEPS} no-op steps queued, drained by N workers (each round a fresh database)", contenders, throughput
 
 
@@ -625,7 +632,7 @@ def run(name, runs):
 
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "_workers_round":
-        workers_round(int(sys.argv[2]), sys.argv[3], sys.argv[4])
+        workers_round(int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("name", help="a bench name, 'all', or 'list'")

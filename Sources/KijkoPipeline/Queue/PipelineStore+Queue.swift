@@ -71,23 +71,10 @@ extension PipelineStore {
     /// connection whose commits wait for the disk: a fence is never given out twice).
     func claim(worker: String, capabilities: [String], lease seconds: Double, skipping: [String] = [],
                template known: (String) -> WorkflowTemplate? = { _ in nil }) throws -> ClaimedTask? {
-        let skip = skipping.isEmpty ? "" : "AND NOT (CAST(id AS TEXT) = ANY(string_to_array(?, ',')))"
-        var arguments: [any SQLValueConvertible] = [worker, seconds, capabilities.joined(separator: ",")]
-        if !skipping.isEmpty { arguments.append(skipping.joined(separator: ",")) }
-        guard let row = try postgres.transaction(nil, durable: true, { db in try db.row("""
-            WITH claimed AS (
-              UPDATE step_tasks SET state = 'leased', leased_by = ?, lease_expires = clock_timestamp() + make_interval(secs => ?),
-                fence = fence + 1, claims = claims + 1
-              WHERE id = (SELECT id FROM step_tasks
-                          WHERE (state = 'ready' OR (state = 'leased' AND lease_expires < clock_timestamp()))
-                            AND capability = ANY(string_to_array(?, ',')) \(skip)
-                          ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-              RETURNING id, production_job_id, step_id, capability, needs, fence, claims)
-            SELECT c.id AS task_id, c.production_job_id AS task_job, c.step_id AS task_step, c.capability AS task_capability,
-              CAST(c.needs AS TEXT) AS task_needs, c.fence AS task_fence, c.claims AS task_claims, CAST(j.xmin AS TEXT) AS kijko_version,
-              j.*, \(Self.gatheredState(template: true))
-            FROM claimed c LEFT JOIN production_jobs j ON j.id = c.production_job_id
-            """, arguments) }) else { return nil }
+        // (kijko_claim: the schema's function, its plan kept by the server.)
+        guard let row = try postgres.transaction(nil, durable: true, { db in try db.row("SELECT * FROM kijko_claim(?, ?, ?, ?)", [
+            worker, seconds, capabilities.joined(separator: ","), skipping.joined(separator: ","),
+        ]) }) else { return nil }
         let task = StepTask(id: row["task_id"], job: row["task_job"], step: row["task_step"], capability: row["task_capability"],
                             needs: (try? JSONDecoder().decode([String].self, from: Data((row["task_needs"] as String).utf8))) ?? [],
                             fence: row["task_fence"], claims: row["task_claims"])

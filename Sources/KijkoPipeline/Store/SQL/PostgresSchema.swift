@@ -169,10 +169,38 @@ enum PostgresSchema {
             CREATE UNIQUE INDEX step_tasks_open ON step_tasks(production_job_id, step_id) WHERE state IN ('ready', 'leased');
             CREATE INDEX step_tasks_claimable ON step_tasks(created_at) WHERE state IN ('ready', 'leased');
             """),
-        // An assertion inside one statement (`SELECT kijko_require(…)`): false aborts the whole
-        // statement, its writes with it, with SQLSTATE KJ001 (a worker's step written as one statement).
-        ("v3-require", """
+        // Workers' statements. kijko_require: an assertion inside one statement (`SELECT
+        // kijko_require(…)`): false aborts the whole statement, its writes with it, with SQLSTATE
+        // KJ001. kijko_claim: a worker's claim with its job's state (PL/pgSQL keeps its plan per
+        // connection: the server parses and plans it once, not at every step).
+        ("v3-workers-statements", """
             CREATE FUNCTION kijko_require(ok BOOLEAN, message TEXT) RETURNS BOOLEAN LANGUAGE plpgsql AS $$ BEGIN IF ok IS NOT TRUE THEN RAISE EXCEPTION USING ERRCODE = 'KJ001', MESSAGE = message; END IF; RETURN TRUE; END $$;
+            CREATE FUNCTION kijko_claim(claimer TEXT, seconds DOUBLE PRECISION, wanted TEXT, skipped TEXT)
+            RETURNS TABLE (task_id TEXT, task_job TEXT, task_step TEXT, task_capability TEXT, task_needs TEXT, task_fence BIGINT,
+              task_claims BIGINT, kijko_version TEXT, brief_text TEXT, client_name TEXT, budget DOUBLE PRECISION, max_cost DOUBLE PRECISION,
+              total_cost DOUBLE PRECISION, run_state TEXT, error_message TEXT, current_agent TEXT, status TEXT, settings TEXT,
+              kijko_executions TEXT, kijko_rejections TEXT, kijko_template TEXT)
+            LANGUAGE plpgsql AS $$
+            #variable_conflict use_column
+            BEGIN
+            RETURN QUERY WITH claimed AS (
+              UPDATE step_tasks t SET state = 'leased', leased_by = claimer, lease_expires = clock_timestamp() + make_interval(secs => seconds),
+                fence = t.fence + 1, claims = t.claims + 1
+              WHERE t.id = (SELECT s.id FROM step_tasks s
+                            WHERE (s.state = 'ready' OR (s.state = 'leased' AND s.lease_expires < clock_timestamp()))
+                              AND s.capability = ANY(string_to_array(wanted, ',')) AND NOT (CAST(s.id AS TEXT) = ANY(string_to_array(skipped, ',')))
+                            ORDER BY s.created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+              RETURNING t.id, t.production_job_id, t.step_id, t.capability, t.needs, t.fence, t.claims)
+            SELECT CAST(c.id AS TEXT), CAST(c.production_job_id AS TEXT), c.step_id, c.capability, CAST(c.needs AS TEXT), c.fence,
+              CAST(c.claims AS BIGINT), CAST(j.xmin AS TEXT), j.brief_text, j.client_name, CAST(j.budget AS DOUBLE PRECISION),
+              CAST(j.max_cost AS DOUBLE PRECISION), CAST(j.total_cost AS DOUBLE PRECISION), j.run_state, j.error_message, j.current_agent,
+              j.status, CAST(j.settings AS TEXT),
+              (SELECT CAST(json_agg(json_build_array(e.step_id, e.status, CAST(e.output_data AS TEXT)) ORDER BY e.created_at) AS TEXT)
+                 FROM agent_executions e WHERE e.production_job_id = j.id AND e.superseded = 0),
+              (SELECT CAST(json_agg(json_build_array(a.step_id, a.feedback) ORDER BY a.created_at) AS TEXT)
+                 FROM approval_requests a WHERE a.production_job_id = j.id AND a.status = 'rejected'),
+              (SELECT CAST(p.template AS TEXT) FROM production_job_templates p WHERE p.production_job_id = j.id)
+            FROM claimed c LEFT JOIN production_jobs j ON j.id = c.production_job_id ; END $$;
             """),
     ]
 
