@@ -111,6 +111,9 @@ extension PipelineRunner {
                 guard step.after.allSatisfy({ state.isDone($0) }) else { return try drop("what \(step.id) runs after is not done (the job was sent back)") }
                 guard agents[agent] != nil else { return .unknownAgent(step: step.id, why: "unknown agent \(agent)") }
                 let prepared = try prepare(step, job: task.job, state: state, progress: progress, lease: lease)
+                // The job's row written, not only locked: a decision or a failure that read the job
+                // before this commits then fails its serialisable commit and runs again, seeing this run.
+                try db.execute("UPDATE production_jobs SET updated_at = ? WHERE id = ?", [PipelineStore.now(), task.job])
                 try PipelineStore.writeIntent(db, prepared.intent)
                 return .begun(step, state, prepared)
             }

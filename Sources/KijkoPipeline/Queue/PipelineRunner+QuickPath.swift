@@ -17,14 +17,15 @@ extension PipelineRunner {
         let prepared = try prepare(step, job: task.job, state: state, progress: progress, lease: lease)
         guard !prepared.intent.movesJob, !prepared.intent.supersedes else { return nil }
         let batch = SQLStatementBatch()
-        // The job's row unchanged since the claim read it, and the task still this lease's: both locked.
-        batch.add("held", """
-            SELECT 1 FROM step_tasks t JOIN production_jobs j ON j.id = t.production_job_id
-            WHERE t.id = ? AND t.fence = ? AND t.state = 'leased' AND j.id = ? AND CAST(j.xmin AS TEXT) = ?
-            \(PipelineStore.jobLock) OF j FOR UPDATE OF t
-            """, [lease.task, lease.fence, task.job, version])
+        // The job's row unchanged since the claim read it, and written, not only locked: a decision
+        // or a failure that read the job before this commits then fails its serialisable commit and
+        // runs again, seeing this step's run. The task still this lease's, locked.
+        batch.add("job", """
+            UPDATE production_jobs SET updated_at = ? WHERE id = ? AND CAST(xmin AS TEXT) = ? AND run_state = 'running' RETURNING id
+            """, [PipelineStore.now(), task.job, version])
+        batch.add("held", "SELECT 1 FROM step_tasks WHERE id = ? AND fence = ? AND state = 'leased' FOR UPDATE", [lease.task, lease.fence])
         try PipelineStore.writeIntent(batch, prepared.intent)
-        batch.requirement = "EXISTS (SELECT 1 FROM held)"
+        batch.requirement = "EXISTS (SELECT 1 FROM job) AND EXISTS (SELECT 1 FROM held)"
         batch.message = "the job or the task changed since it was claimed"
         guard try store.postgres.runAsOne(batch) else { return nil }
         FaultInjection.committed()
@@ -33,14 +34,17 @@ extension PipelineRunner {
     }
 
     /// The result as one statement: the task finished under its fence, the step's rows, and the
-    /// steps it lets run queued (``plainSuccessors(_:)``, none of them waiting on another branch).
-    /// False when it is not that plain (the locked way follows); ``LeaseLost`` when the fence moved.
+    /// steps after it queued (``plainSuccessors(_:)``, none of them waiting on another branch).
+    /// False when it is not that plain, or the fence moved, or the run is no longer current (the
+    /// job was sent back while it ran): the locked way follows, and says which.
     func quickFinish(_ run: StepRun, step: WorkflowTemplate.Step, state before: JobState, lease: TaskLease, queueing: Bool) throws -> Bool {
         guard queueing, before.settings["driver"] == "queue" else { return false }
         var state = before
         state.current[step.id] = ("completed", run.output)
         state.produced[step.id] = run.value
-        guard let next = plainSuccessors(state) else { return false }
+        guard let ready = plainSuccessors(state) else { return false }
+        let next = ready.filter { $0.after.contains(step.id) }
+        guard !next.isEmpty else { return false }
         // A step after this one that waits on another branch too: that branch may finish at this
         // moment, unseen here; the locked way serialises the two results.
         let joins = state.template.steps.filter { $0.after.contains(step.id) && !state.isDone($0.id) && !$0.after.allSatisfy { state.isDone($0) } }
@@ -49,6 +53,7 @@ extension PipelineRunner {
         batch.add("finished", """
             UPDATE step_tasks SET state = 'done', lease_expires = NULL, finished_at = ? WHERE id = ? AND fence = ? AND state = 'leased' RETURNING id
             """, [PipelineStore.now(), lease.task, lease.fence])
+        batch.add("current", "SELECT 1 FROM agent_executions WHERE id = ? AND superseded = 0 AND status = 'running'", [run.record.execution])
         try PipelineStore.writeResult(batch, run.record)
         var arguments: [any SQLValueConvertible] = []
         for successor in next {
@@ -63,10 +68,10 @@ extension PipelineRunner {
             WHERE EXISTS (SELECT 1 FROM production_jobs WHERE id = CAST(v.job AS UUID) AND run_state = 'running')
             ON CONFLICT DO NOTHING RETURNING 1
             """, arguments)
-        batch.requirement = "EXISTS (SELECT 1 FROM finished)"
-        batch.message = "the lease was taken over"
+        batch.requirement = "EXISTS (SELECT 1 FROM finished) AND EXISTS (SELECT 1 FROM current)"
+        batch.message = "the lease was taken over, or the run is no longer current"
         batch.notifyWhen = "EXISTS (SELECT 1 FROM queued)"
-        guard try store.postgres.runAsOne(batch) else { throw LeaseLost(task: lease.task) }
+        guard try store.postgres.runAsOne(batch) else { return false }
         FaultInjection.committed()
         return true
     }
