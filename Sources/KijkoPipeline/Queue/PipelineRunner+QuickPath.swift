@@ -50,24 +50,12 @@ extension PipelineRunner {
         let joins = state.template.steps.filter { $0.after.contains(step.id) && !state.isDone($0.id) && !$0.after.allSatisfy { state.isDone($0) } }
         guard joins.isEmpty else { return false }
         let batch = SQLStatementBatch()
-        batch.add("finished", """
-            UPDATE step_tasks SET state = 'done', lease_expires = NULL, finished_at = ? WHERE id = ? AND fence = ? AND state = 'leased' RETURNING id
-            """, [PipelineStore.now(), lease.task, lease.fence])
+        batch.add("finished", PipelineStore.finishingLeased, [PipelineStore.now(), lease.task, lease.fence])
         batch.add("current", "SELECT 1 FROM agent_executions WHERE id = ? AND superseded = 0 AND status = 'running'", [run.record.execution])
         try PipelineStore.writeResult(batch, run.record)
-        var arguments: [any SQLValueConvertible] = []
-        for successor in next {
-            let needs = requirement(of: successor, state: state)
-            arguments += [PipelineStore.newID(), before.id, needs.id, needs.capability, try PipelineStore.sortedJSON(needs.needs)]
-        }
         // (Queued only while the job still runs: one stopped or failed meanwhile queues nothing.)
-        batch.add("queued", """
-            INSERT INTO step_tasks (id, production_job_id, step_id, capability, needs, state)
-            SELECT CAST(v.id AS UUID), CAST(v.job AS UUID), v.step, v.capability, CAST(v.needs AS JSONB), 'ready'
-            FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?)", count: next.count).joined(separator: ", "))) AS v (id, job, step, capability, needs)
-            WHERE EXISTS (SELECT 1 FROM production_jobs WHERE id = CAST(v.job AS UUID) AND run_state = 'running')
-            ON CONFLICT DO NOTHING RETURNING 1
-            """, arguments)
+        let insert = try PipelineStore.queueing(job: before.id, steps: next.map { requirement(of: $0, state: state) }, whileRunning: true)
+        batch.add("queued", insert.sql, insert.arguments)
         batch.requirement = "EXISTS (SELECT 1 FROM finished) AND EXISTS (SELECT 1 FROM current)"
         batch.message = "the lease was taken over, or the run is no longer current"
         batch.notifyWhen = "EXISTS (SELECT 1 FROM queued)"

@@ -39,15 +39,23 @@ extension PipelineStore {
         }
         guard !steps.isEmpty else { return }
         // One statement: the rows, and the notification (sent at commit) when any was new.
+        let insert = try queueing(job: job, steps: steps)
+        try db.execute("WITH queued AS (\(insert.sql))\nSELECT pg_notify('\(queueChannel)', '') WHERE EXISTS (SELECT 1 FROM queued)",
+                       insert.arguments)
+    }
+
+    /// The INSERT that queues `steps` of `job` (one already queued or leased is left as it is),
+    /// returning a row for each queued; `whileRunning`: only if the job still runs.
+    static func queueing(job: String, steps: [(id: String, capability: String, needs: [String])], whileRunning: Bool = false) throws
+        -> (sql: String, arguments: [any SQLValueConvertible]) {
         var arguments: [any SQLValueConvertible] = []
         for step in steps { arguments += [newID(), job, step.id, step.capability, try sortedJSON(step.needs)] }
-        try db.execute("""
-            WITH queued AS (
-              INSERT INTO step_tasks (id, production_job_id, step_id, capability, needs, state)
-              SELECT CAST(v.id AS UUID), CAST(v.job AS UUID), v.step, v.capability, CAST(v.needs AS JSONB), 'ready'
-              FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?)", count: steps.count).joined(separator: ", "))) AS v (id, job, step, capability, needs)
-              ON CONFLICT DO NOTHING RETURNING 1)
-            SELECT pg_notify('\(queueChannel)', '') WHERE EXISTS (SELECT 1 FROM queued)
+        return ("""
+            INSERT INTO step_tasks (id, production_job_id, step_id, capability, needs, state)
+            SELECT CAST(v.id AS UUID), CAST(v.job AS UUID), v.step, v.capability, CAST(v.needs AS JSONB), 'ready'
+            FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?)", count: steps.count).joined(separator: ", "))) AS v (id, job, step, capability, needs)
+            \(whileRunning ? "WHERE EXISTS (SELECT 1 FROM production_jobs WHERE id = CAST(v.job AS UUID) AND run_state = 'running')" : "")
+            ON CONFLICT DO NOTHING RETURNING 1
             """, arguments)
     }
 
@@ -141,11 +149,14 @@ extension PipelineStore {
     /// Inside a write: the task finished (`done`), sent ahead in one statement that is its own
     /// fence check; what is returned throws ``LeaseLost`` when the task was not this lease's.
     static func finishLeased(_ db: any SQLTransaction, _ lease: TaskLease) throws -> () throws -> Void {
-        let reply = try db.ahead("""
-            UPDATE step_tasks SET state = 'done', lease_expires = NULL, finished_at = ? WHERE id = ? AND fence = ? AND state = 'leased' RETURNING id
-            """, [now(), lease.task, lease.fence])
+        let reply = try db.ahead(finishingLeased, [now(), lease.task, lease.fence])
         return { if try reply.get().isEmpty { throw LeaseLost(task: lease.task) } }
     }
+
+    /// The task `done` under its fence (arguments: now, task, fence), returning a row only if it was.
+    static let finishingLeased = """
+        UPDATE step_tasks SET state = 'done', lease_expires = NULL, finished_at = ? WHERE id = ? AND fence = ? AND state = 'leased' RETURNING id
+        """
 
     /// Locks `job`'s row (`jobLock`) until the transaction ends.
     static func lockJob(_ db: any SQLTransaction, _ job: String) throws {
