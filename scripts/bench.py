@@ -553,7 +553,7 @@ def bench_workers():
                   f"{1000 / rate:.2f} ms a step of wall time; per step: starting and running {sum(s['step_seconds'] for s in stats) * 1000 / steps:.2f} ms "
                   f"(agent {sum(s['agent_seconds'] for s in stats) * 1000 / steps:.3f}), its result committed and what follows queued "
                   f"{sum(s['advance_seconds'] for s in stats) * 1000 / steps:.2f} ms; claim {sum(s['claim_seconds'] for s in stats) * 1000 / claims:.2f} ms "
-                  f"({claims} claims)")
+                  f"({claims} claims; {sum(s.get('handed', 0) for s in stats)} steps handed on by the result before them)")
         sqlite = {label: wall for label, wall, _ in rows}[f"kijko run, SQLite, one process ({total} steps)"]
         print(f"  SQLite runner, one process: {total / sqlite:.0f} steps/s (whole run, start-up included)")
         print(f"  4 workers / 1 worker: {rates[4] / rates[1]:.2f}x throughput (target ≥ 2x); 2 / 1: {rates[2] / rates[1]:.2f}x")

@@ -62,9 +62,9 @@ struct WorkerCommand: AsyncParsableCommand {
             }
             let stats = worker.stats
             let summary = String(format: "worker %@ stopped: %d steps; per step %.2f ms starting and running (%.2f ms of it in agents), %.2f ms committing and queueing what follows; "
-                                 + "%d claims at %.2f ms each", options.name, stats.steps, Self.per(stats.stepSeconds, stats.steps),
-                                 Self.per(stats.agentSeconds, stats.steps), Self.per(stats.advanceSeconds, stats.steps), stats.claims,
-                                 Self.per(stats.claimSeconds, stats.claims))
+                                 + "%d claims at %.2f ms each; %d steps handed on by the result before them (no claim)", options.name, stats.steps,
+                                 Self.per(stats.stepSeconds, stats.steps), Self.per(stats.agentSeconds, stats.steps),
+                                 Self.per(stats.advanceSeconds, stats.steps), stats.claims, Self.per(stats.claimSeconds, stats.claims), stats.handed)
             if json { try Output.jsonLine(Line(at: Self.now(), worker: options.name, outcome: "stopped", message: summary, stats: stats)) } else { print(summary) }
         }
     }

@@ -97,9 +97,25 @@ import Testing
             let join = try #require(rows.first { ($0["step_id"] as String) == "e" })
             let branches = rows.filter { ["b", "c", "d"].contains($0["step_id"] as String) }
             #expect(branches.allSatisfy { ($0["completed_at"] as String) <= (join["created_at"] as String) })
+            // The job's completion (in its last step's statement, or a pass after it): its outputs
+            // gathered, its root span written once, as complete.
+            let ended = try #require(try store.read { db in
+                try db.row("SELECT CAST(agent_results AS TEXT) AS results, completed_at, current_agent FROM production_jobs WHERE id = ?", [job])
+            })
+            let results = try JSONDecoder().decode([String: JSONValue].self, from: Data((ended["results"] as String).utf8))
+            #expect(results.keys.sorted() == ["a", "b", "c", "d", "e"])
+            #expect((ended["completed_at"] as String?) != nil && (ended["current_agent"] as String?) == nil)
+            let roots = try store.read { db in
+                try db.rows("SELECT name, status FROM trace_spans WHERE production_job_id = ? AND parent_span_id IS NULL", [job])
+            }
+            #expect(roots.map { [$0["name"] as String, $0["status"] as String] } == [["job fan", "ok"]])
         }
         #expect(try store.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM step_tasks WHERE state IN ('ready', 'leased')") } == 0)
         #expect(try store.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM step_tasks WHERE state = 'done'") } == 40)
+        // A result hands one step at most to its own worker (the others queued): a branch after
+        // the first step, and the join after the branch whose claim saw the others done already.
+        let handed = workers.map(\.stats.handed).reduce(0, +)
+        #expect(handed > 0 && handed <= 2 * jobs.count, "\(handed) steps handed on")
     }
 
     /// A worker paused past its lease loses the step to another; when it wakes, what it made is

@@ -81,12 +81,14 @@ extension PipelineRunner {
     /// steps it lets run queued. Any other takes a transaction for its intent and one for its
     /// result, each locking the job's row and reading its state afresh.
     public func runTask(_ task: StepTask, worker: String, progress: ProgressHandler? = nil, timing: inout TaskTiming) throws -> TaskOutcome {
-        try runTask(task, worker: worker, claimed: nil, progress: progress, timing: &timing)
+        var handed: PipelineStore.ClaimedTask?
+        return try runTask(task, worker: worker, claimed: nil, progress: progress, timing: &timing, handed: &handed)
     }
 
-    /// `runTask`, with the job's state as the claim read it.
+    /// `runTask`, with the job's state as the claim read it; with `handing`, the job's next step
+    /// may be leased to this worker in the step's result (`handed`: run it next).
     func runTask(_ task: StepTask, worker: String, claimed: PipelineStore.ClaimedTask?, progress: ProgressHandler? = nil,
-                 timing: inout TaskTiming) throws -> TaskOutcome {
+                 timing: inout TaskTiming, handing: TaskHandoff? = nil, handed: inout PipelineStore.ClaimedTask?) throws -> TaskOutcome {
         let lease = TaskLease(task: task.id, fence: task.fence, worker: worker)
         do {
             for path in task.needs where !FileManager.default.fileExists(atPath: path) {
@@ -144,8 +146,10 @@ extension PipelineRunner {
             }
             timing.agent = result.agentSeconds
             let finishing = Date()
-            if try !quickFinish(result, step: step, state: state, lease: lease, queueing: claimed?.version != nil), let write = result.write {
-                try commitResult(write, step: step, output: result.output, value: result.value, state: state)
+            switch try quickFinish(result, step: step, state: state, lease: lease, queueing: claimed?.version != nil, handing: handing) {
+            case .committed(let next): handed = next
+            case .notTaken:
+                if let write = result.write { try commitResult(write, step: step, output: result.output, value: result.value, state: state) }
             }
             timing.advance = Date().timeIntervalSince(finishing)
             return .completed

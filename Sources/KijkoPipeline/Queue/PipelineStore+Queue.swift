@@ -59,6 +59,21 @@ extension PipelineStore {
             """, arguments)
     }
 
+    /// The INSERT that hands `step` of `job` to `worker` as task `task`, leased already (fence 1,
+    /// as a first claim gives it) for `seconds`: only while the job runs and the step is neither
+    /// queued nor leased; returns the task's id. It commits with the result that let the step run,
+    /// so it is no less durable than that result: lost in a crash, the task and its id are gone
+    /// together (the result's own task runs again), and its fence is never given out twice.
+    static func handing(job: String, step: (id: String, capability: String, needs: [String]), task: String, worker: String,
+                        seconds: Double) throws -> (sql: String, arguments: [any SQLValueConvertible]) {
+        ("""
+            INSERT INTO step_tasks (id, production_job_id, step_id, capability, needs, state, fence, claims, leased_by, lease_expires)
+            SELECT CAST(? AS UUID), id, ?, ?, CAST(? AS JSONB), 'leased', 1, 1, ?, clock_timestamp() + make_interval(secs => ?)
+            FROM production_jobs WHERE id = ? AND run_state = 'running'
+            ON CONFLICT DO NOTHING RETURNING CAST(id AS TEXT) AS id
+            """, [task, step.id, step.capability, try sortedJSON(step.needs), worker, seconds, job])
+    }
+
     /// Takes the oldest ready task (or one whose lease expired) that needs one of `capabilities`,
     /// leaving out `skipping` (tasks this worker refused); nil when there is none. Read committed,
     /// with `SKIP LOCKED`: workers claiming at once each take a different row, none waits.

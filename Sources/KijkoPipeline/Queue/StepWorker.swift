@@ -161,11 +161,19 @@ public final class StepWorker: @unchecked Sendable {
                 wake.unlock()
                 continue
             }
-            let task = claimed.task
-            held[task.id] = TaskLease(task: task.id, fence: task.fence, worker: options.name)
+            // The step, then each step its result hands on to this worker (none once it is finishing).
+            var next: PipelineStore.ClaimedTask? = claimed
+            while let current = next {
+                let task = current.task
+                held[task.id] = TaskLease(task: task.id, fence: task.fence, worker: options.name)
+                let handing = finishing ? nil : PipelineRunner.TaskHandoff(capabilities: options.capabilities, lease: options.lease)
+                wake.unlock()
+                next = perform(current, handing: handing, log: log)
+                wake.lock()
+                held[task.id] = nil
+                if next != nil { tally.handed += 1 }
+            }
             wake.unlock()
-            perform(claimed, log: log)
-            wake.lock(); held[task.id] = nil; wake.unlock()
         }
     }
 
@@ -179,13 +187,16 @@ public final class StepWorker: @unchecked Sendable {
         }
     }
 
-    /// Runs `task` under its lease, and says how it ended.
-    private func perform(_ claimed: PipelineStore.ClaimedTask, log: @escaping @Sendable (Event) -> Void) {
+    /// Runs `task` under its lease, and says how it ended; returns the step its result handed to
+    /// this worker, if one was.
+    private func perform(_ claimed: PipelineStore.ClaimedTask, handing: PipelineRunner.TaskHandoff?,
+                         log: @escaping @Sendable (Event) -> Void) -> PipelineStore.ClaimedTask? {
         let task = claimed.task
         let outcome: PipelineRunner.TaskOutcome
         let began = Date()
         var timing = PipelineRunner.TaskTiming()
-        do { outcome = try runner.runTask(task, worker: options.name, claimed: claimed, timing: &timing) }
+        var handed: PipelineStore.ClaimedTask?
+        do { outcome = try runner.runTask(task, worker: options.name, claimed: claimed, timing: &timing, handing: handing, handed: &handed) }
         catch { outcome = .failed("\(task.step): \(error)") }
         wake.lock()
         tally.steps += 1
@@ -201,16 +212,19 @@ public final class StepWorker: @unchecked Sendable {
         case .refused(let why): log(Event(task: task, outcome: "refused", message: "\(task.step): \(why)"))
         case .lost: log(Event(task: task, outcome: "lost", message: "\(task.step): its lease was taken over; the result was dropped"))
         }
+        return handed
     }
 }
 
 /// Where a worker's time went: claiming (the SKIP LOCKED query, found or not), starting and
 /// running steps (the intent's transaction, the agent's own work) and finishing them (the result's
-/// transaction, with what follows queued and NOTIFY sent; a gate or a completed job adds a pass
-/// of the runner). Seconds, summed over its threads.
+/// transaction, with what follows queued and NOTIFY sent, or handed to this worker; a gate or a
+/// completed job adds a pass of the runner). Seconds, summed over its threads.
 public struct WorkerStats: Codable, Sendable {
     public var claims = 0
     public var claimSeconds = 0.0
+    /// Steps a result handed on to this worker (run without a claim).
+    public var handed = 0
     public var steps = 0
     public var stepSeconds = 0.0
     public var agentSeconds = 0.0

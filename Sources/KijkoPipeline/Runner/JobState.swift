@@ -26,6 +26,11 @@ struct JobState {
     var produced: [String: JSONValue] = [:]
     /// step id → feedback of the rejections that sent the job back to it, oldest first.
     var feedbacks: [String: [String]]
+    /// When the job was created (the store's timestamp text), for its root span.
+    var created: String?
+    /// The version (PostgreSQL's `xmin`) a worker's quick intent left the job's row at; nil when
+    /// not known. A quick result that completes the job needs the row still at it.
+    var version: String?
 
     /// Completed, skipped (a branch not taken), or a gate passed.
     func isDone(_ step: String) -> Bool {

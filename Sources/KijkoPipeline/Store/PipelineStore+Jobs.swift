@@ -157,12 +157,7 @@ extension PipelineStore {
     /// job ended, its root span — written again, and sent again, only if a resumed job ends differently.
     func finishRun(_ job: String, _ end: RunEnd) throws {
         try write { db in
-            let results = db.dialect == .postgres ? "COALESCE(jsonb_object_agg(step_id, output_data), '{}')"
-                : "json_group_object(step_id, json(output_data))"
-            try db.execute("""
-                UPDATE production_jobs SET agent_results = (SELECT \(results) FROM agent_executions
-                  WHERE production_job_id = ? AND superseded = 0 AND status = 'completed') WHERE id = ?
-                """, [job, job])
+            try db.execute("UPDATE production_jobs SET agent_results = \(Self.agentResults(db.dialect, except: false)) WHERE id = ?", [job, job])
             let ended: String?
             switch end {
             case .going: return
@@ -178,16 +173,33 @@ extension PipelineStore {
             let recorded = try db.value(String.self, "SELECT status_message FROM trace_spans WHERE span_id = ?", [root])
             let exists = try db.value(Bool.self, "SELECT 1 FROM trace_spans WHERE span_id = ?", [root]) ?? false
             if exists && recorded == ended { return }
-            var attributes: [String: JSONValue] = [
-                "kijko.job": .string(job), "kijko.workflow": .string(row["workflow"]), "kijko.cost_usd": .number(row["total_cost"]),
-                "langfuse.trace.name": .string("\(row["workflow"] as String) job"),
-                "langfuse.trace.input": .string(TraceRecorder.clipped(row["brief_text"])),
-            ]
-            if let client = row["client_name"] as String? { attributes["kijko.client"] = .string(client) }
-            try db.execute("DELETE FROM trace_exports WHERE span_id = ?", [root])
-            try TraceRecorder.record(db, job: job, span: root, parent: nil, execution: nil, name: "job \(row["workflow"] as String)",
-                                     kind: "internal", start: TraceRecorder.nanoseconds(iso: row["created_at"]) ?? TraceRecorder.nanoseconds(),
-                                     end: TraceRecorder.nanoseconds(), attributes: attributes, error: ended)
+            try Self.writeRoot(db, job: job, workflow: row["workflow"], created: row["created_at"], brief: row["brief_text"],
+                               client: row["client_name"], cost: row["total_cost"], ended: ended)
         }
+    }
+
+    /// The SQL that gathers a job's current outputs by step id (its one argument the job's id;
+    /// `except`, a second: an execution left out, one being completed in the same statement).
+    static func agentResults(_ dialect: SQLDialect, except: Bool) -> String {
+        let gather = dialect == .postgres ? "COALESCE(jsonb_object_agg(step_id, output_data), '{}')" : "json_group_object(step_id, json(output_data))"
+        return "(SELECT \(gather) FROM agent_executions WHERE production_job_id = ? AND superseded = 0 AND status = 'completed'"
+            + (except ? " AND id <> ?)" : ")")
+    }
+
+    /// The job's root span, as its run ended (`ended`: why it failed or stopped; nil, complete),
+    /// to be sent (again) by the exporter.
+    static func writeRoot(_ db: any SQLTransaction, job: String, workflow: String, created: String?, brief: String, client: String?,
+                          cost: Double, ended: String?) throws {
+        let root = TraceRecorder.rootSpanID(job: job)
+        var attributes: [String: JSONValue] = [
+            "kijko.job": .string(job), "kijko.workflow": .string(workflow), "kijko.cost_usd": .number(cost),
+            "langfuse.trace.name": .string("\(workflow) job"),
+            "langfuse.trace.input": .string(TraceRecorder.clipped(brief)),
+        ]
+        if let client { attributes["kijko.client"] = .string(client) }
+        try db.execute("DELETE FROM trace_exports WHERE span_id = ?", [root])
+        try TraceRecorder.record(db, job: job, span: root, parent: nil, execution: nil, name: "job \(workflow)",
+                                 kind: "internal", start: created.flatMap { TraceRecorder.nanoseconds(iso: $0) } ?? TraceRecorder.nanoseconds(),
+                                 end: TraceRecorder.nanoseconds(), attributes: attributes, error: ended)
     }
 }

@@ -61,7 +61,7 @@ extension PipelineStore {
         var state = JobState(id: job, template: template, brief: row["brief_text"], client: row["client_name"], budget: row["budget"],
                              maxCost: row["max_cost"], totalCost: row["total_cost"], runState: row["run_state"], error: row["error_message"],
                              currentAgent: row["current_agent"], phase: row["status"],
-                             settings: raw.compactMapValues { $0 }, current: [:], feedbacks: [:])
+                             settings: raw.compactMapValues { $0 }, current: [:], feedbacks: [:], created: row["created_at"])
         for run in executions ?? gathered(row["kijko_executions"]) where run.count == 3 {
             guard let step = run[0], let status = run[1] else { continue }
             state.current[step] = (status, run[2])

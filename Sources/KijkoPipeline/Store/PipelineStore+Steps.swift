@@ -86,8 +86,9 @@ extension PipelineStore {
         }
     }
 
-    /// Inside a write: the result's rows (not its task's).
-    static func writeResult(_ db: any SQLTransaction, _ result: StepResult) throws {
+    /// Inside a write: the result's rows (not its task's); without `costOnJob` the caller adds the
+    /// step's cost to the job's row itself (in a statement that writes that row already).
+    static func writeResult(_ db: any SQLTransaction, _ result: StepResult, costOnJob: Bool = true) throws {
         let now = PipelineStore.now()
         let cost = result.usage.cost ?? 0
         try TraceRecorder.execution(db, job: result.job, execution: result.execution, step: result.step, agent: result.agent, type: result.type,
@@ -98,7 +99,7 @@ extension PipelineStore {
               duration_seconds = ?, completed_at = ? WHERE id = ?
             """, [result.output, result.usage.calls, result.usage.promptTokens + result.usage.completionTokens, cost,
                              Date().timeIntervalSince(result.started), now, result.execution])
-        if cost != 0 {
+        if cost != 0 && costOnJob {
             try db.execute("UPDATE production_jobs SET total_cost = total_cost + ?, updated_at = ? WHERE id = ?", [cost, now, result.job])
         }
     }

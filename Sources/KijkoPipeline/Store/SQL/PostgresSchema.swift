@@ -171,15 +171,21 @@ enum PostgresSchema {
             """),
         // Workers' statements. kijko_require: an assertion inside one statement (`SELECT
         // kijko_require(…)`): false aborts the whole statement, its writes with it, with SQLSTATE
-        // KJ001. kijko_claim: a worker's claim with its job's state (PL/pgSQL keeps its plan per
-        // connection: the server parses and plans it once, not at every step).
+        // KJ001. (This migration also made the first kijko_claim; v4 makes it afresh, and a store
+        // migrated since has it from there.)
         ("v3-workers-statements", """
             CREATE FUNCTION kijko_require(ok BOOLEAN, message TEXT) RETURNS BOOLEAN LANGUAGE plpgsql AS $$ BEGIN IF ok IS NOT TRUE THEN RAISE EXCEPTION USING ERRCODE = 'KJ001', MESSAGE = message; END IF; RETURN TRUE; END $$;
+            """),
+        // kijko_claim: a worker's claim with its job's state, and when the job was created (for
+        // the root span of a job whose last step completes it). PL/pgSQL keeps its plan per
+        // connection: the server parses and plans it once, not at every step.
+        ("v4-claim-with-created", """
+            DROP FUNCTION IF EXISTS kijko_claim(TEXT, DOUBLE PRECISION, TEXT, TEXT);
             CREATE FUNCTION kijko_claim(claimer TEXT, seconds DOUBLE PRECISION, wanted TEXT, skipped TEXT)
             RETURNS TABLE (task_id TEXT, task_job TEXT, task_step TEXT, task_capability TEXT, task_needs TEXT, task_fence BIGINT,
               task_claims BIGINT, kijko_version TEXT, brief_text TEXT, client_name TEXT, budget DOUBLE PRECISION, max_cost DOUBLE PRECISION,
               total_cost DOUBLE PRECISION, run_state TEXT, error_message TEXT, current_agent TEXT, status TEXT, settings TEXT,
-              kijko_executions TEXT, kijko_rejections TEXT, kijko_template TEXT)
+              kijko_executions TEXT, kijko_rejections TEXT, kijko_template TEXT, created_at TIMESTAMPTZ)
             LANGUAGE plpgsql AS $$
             #variable_conflict use_column
             BEGIN
@@ -199,7 +205,7 @@ enum PostgresSchema {
                  FROM agent_executions e WHERE e.production_job_id = j.id AND e.superseded = 0),
               (SELECT CAST(json_agg(json_build_array(a.step_id, a.feedback) ORDER BY a.created_at) AS TEXT)
                  FROM approval_requests a WHERE a.production_job_id = j.id AND a.status = 'rejected'),
-              (SELECT CAST(p.template AS TEXT) FROM production_job_templates p WHERE p.production_job_id = j.id)
+              (SELECT CAST(p.template AS TEXT) FROM production_job_templates p WHERE p.production_job_id = j.id), j.created_at
             FROM claimed c LEFT JOIN production_jobs j ON j.id = c.production_job_id ; END $$;
             """),
     ]

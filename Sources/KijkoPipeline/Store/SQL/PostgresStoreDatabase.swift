@@ -161,14 +161,14 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
     }
 
     /// Runs `batch` as one statement in a transaction of its own (`durable`: waiting for the disk).
-    /// Returns false when its assertion failed (nothing was written).
-    func runAsOne(_ batch: SQLStatementBatch, durable: Bool = false) throws -> Bool {
+    /// Returns its one row (`kijko_returned`: the batch's `returning`), or nil when its assertion
+    /// failed (nothing was written).
+    func runAsOne(_ batch: SQLStatementBatch, durable: Bool = false) throws -> SQLRow? {
         let (sql, arguments) = batch.statement()
         do {
-            try transaction(nil, durable: durable) { db in try db.execute(sql, arguments) }
-            return true
+            return try transaction(nil, durable: durable) { db in try db.row(sql, arguments) }
         } catch let error as PostgresTransaction.Failure where Self.sqlState(error) == "KJ001" {
-            return false
+            return nil
         }
     }
 

@@ -13,6 +13,8 @@ final class SQLStatementBatch: SQLTransaction {
     var requirement = "TRUE", message = ""
     /// When this condition holds at the end, workers are notified of queued work.
     var notifyWhen: String?
+    /// An expression over the entries whose value the statement returns (`kijko_returned`).
+    var returning: String?
 
     /// Adds the entry the assertion reads, or one named for `notifyWhen`.
     func add(_ name: String, _ sql: String, _ arguments: [any SQLValueConvertible]) {
@@ -43,7 +45,8 @@ final class SQLStatementBatch: SQLTransaction {
             arguments += entry.arguments
         }
         arguments.append(message)
-        sql += "\nSELECT kijko_require(\(requirement), $\(arguments.count))"
+        sql += "\nSELECT kijko_require(\(requirement), $\(arguments.count)) AS kijko_ok"
+        if let returning { sql += ", \(returning) AS kijko_returned" }
         if let notifyWhen { sql += ", CASE WHEN \(notifyWhen) THEN pg_notify('\(PipelineStore.queueChannel)', '') END" }
         return (sql, arguments)
     }
