@@ -177,6 +177,29 @@ import Testing
     }
 
     /// The commands say the same, before anything is written: no store is made.
+    /// A worker's statements run prepared, their arguments written into `EXECUTE` as literals:
+    /// quotes, backslashes, SQL and NULLs come back as they went in, the first call (which
+    /// prepares) and the next (which only executes) alike, and on a second connection.
+    @Test func preparedStatementsReturnTheirArgumentsUnchanged() throws {
+        let database = try PipelineFixture.store(.postgres).postgres
+        let texts = ["it's", "back\\slash \\' and \\", "'); DROP TABLE step_tasks; --", "naïve 🎬 \n line", "$1 ? $$ quoted $$", ""]
+        let sql = "SELECT CAST($1 AS TEXT) AS t, $2 + 1 AS n, CAST($3 AS BIGINT) IS NULL AS z, CAST($4 AS DOUBLE PRECISION) * 2 AS r"
+        for text in texts {
+            for _ in 0..<2 {
+                let row = try #require(try database.transaction(nil) { db in
+                    try database.prepared.rows(sql, [text, Int64(41), nil as String?, 0.25], on: db).first
+                })
+                #expect((row["t"] as String) == text)
+                #expect((row["n"] as Int64) == 42 && (row["z"] as Int64) == 1 && (row["r"] as Double) == 0.5)
+            }
+        }
+        // (One connection served every call here, the pool's last idle one: it holds the statement.)
+        #expect(try database.transaction(nil) { db in
+            try db.value(Int.self, "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE '%CAST($3 AS BIGINT) IS NULL%'")
+        } == 1)
+        #expect(try database.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM step_tasks") } == 0)
+    }
+
     @Test func enqueueingOnASQLiteStoreIsRefusedAndWritesNothing() throws {
         let db = try PipelineFixture.scratch()
         let run = try Program.run(Program.kijko, ["run", PipelineFixture.workflows + "/social.yaml", "--brief", "x", "--enqueue", "--db", db])

@@ -24,6 +24,8 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
     private var idle: [PostgresConnection] = [], idleDurable: [PostgresConnection] = []
     private var opened = 0
     private let lock = NSLock()
+    /// What each open connection has prepared (the workers' statements).
+    let prepared = PostgresPreparedStatements()
     /// Most idle connections kept open.
     static let keepIdle = 8
     /// A serialisation failure or deadlock is retried this many times.
@@ -45,7 +47,9 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
         // A process paused or cut off inside a transaction must not hold its locks for ever (a
         // claim's SKIP LOCKED would skip that task, other writers would wait): the server ends such
         // a transaction after a minute, and a lock waited for 30 s is a race lost (run again).
-        let timeouts = [("idle_in_transaction_session_timeout", "60000"), ("lock_timeout", "30000")]
+        // (standard_conforming_strings: a backslash in a string literal is itself, as
+        // PostgresPreparedStatements writes its arguments.)
+        let timeouts = [("idle_in_transaction_session_timeout", "60000"), ("lock_timeout", "30000"), ("standard_conforming_strings", "on")]
         configuration.options.additionalStartupParameters = timeouts + [("synchronous_commit", "on")]
         durableConfiguration = configuration
         if try SQLiteStoreDatabase.synchronous() != "FULL" { configuration.options.additionalStartupParameters = timeouts + [("synchronous_commit", "off")] }
@@ -64,6 +68,7 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
         if let connection = durable ? idleDurable.popLast() : idle.popLast() {
             lock.unlock()
             if !connection.isClosed { return connection }
+            prepared.forget(connection)
             return try acquire(durable: durable)
         }
         opened += 1
@@ -84,6 +89,7 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
             lock.unlock()
         } else {
             lock.unlock()
+            prepared.forget(connection)
             let closing: EventLoopFuture<Void> = connection.close()
             _ = closing
         }
@@ -160,13 +166,15 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
         try transaction("BEGIN ISOLATION LEVEL SERIALIZABLE", durable: true, body)
     }
 
-    /// Runs `batch` as one statement in a transaction of its own (`durable`: waiting for the disk).
+    /// Runs `batch` as one statement in a transaction of its own (`durable`: waiting for the disk),
+    /// prepared on the connection (``PostgresPreparedStatements``).
     /// Returns its one row (`kijko_returned`: the batch's `returning`), or nil when its assertion
     /// failed (nothing was written).
     func runAsOne(_ batch: SQLStatementBatch, durable: Bool = false) throws -> SQLRow? {
         let (sql, arguments) = batch.statement()
         do {
-            return try transaction(nil, durable: durable) { db in try db.row(sql, arguments) }
+            // (Prepared on each connection: a worker sends the same few shapes at every step.)
+            return try transaction(nil, durable: durable) { db in try prepared.rows(sql, arguments, on: db).first }
         } catch let error as PostgresTransaction.Failure where Self.sqlState(error) == "KJ001" {
             return nil
         }
