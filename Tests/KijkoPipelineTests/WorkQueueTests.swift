@@ -176,10 +176,9 @@ import Testing
         #expect(try store.detail(job: job).steps.first?.status == "not_started")
     }
 
-    /// The commands say the same, before anything is written: no store is made.
     /// A worker's statements run prepared, their arguments written into `EXECUTE` as literals:
     /// quotes, backslashes, SQL and NULLs come back as they went in, the first call (which
-    /// prepares) and the next (which only executes) alike, and on a second connection.
+    /// prepares) and the next (which only executes) alike.
     @Test func preparedStatementsReturnTheirArgumentsUnchanged() throws {
         let database = try PipelineFixture.store(.postgres).postgres
         let texts = ["it's", "back\\slash \\' and \\", "'); DROP TABLE step_tasks; --", "naïve 🎬 \n line", "$1 ? $$ quoted $$", ""]
@@ -200,6 +199,7 @@ import Testing
         #expect(try database.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM step_tasks") } == 0)
     }
 
+    /// The commands say the same, before anything is written: no store is made.
     @Test func enqueueingOnASQLiteStoreIsRefusedAndWritesNothing() throws {
         let db = try PipelineFixture.scratch()
         let run = try Program.run(Program.kijko, ["run", PipelineFixture.workflows + "/social.yaml", "--brief", "x", "--enqueue", "--db", db])

@@ -78,7 +78,7 @@ extension PipelineRunner {
 
     /// The same, saying in `timing` where its time went. A plain step (``PipelineRunner/quickStart(_:lease:claimed:progress:)``)
     /// costs three statements: the claim, with the job's state; the intent; the result, with the
-    /// steps it lets run queued. Any other takes a transaction for its intent and one for its
+    /// steps it lets run queued (a worker's own step handed on by its result skips the claim). Any other takes a transaction for its intent and one for its
     /// result, each locking the job's row and reading its state afresh.
     public func runTask(_ task: StepTask, worker: String, progress: ProgressHandler? = nil, timing: inout TaskTiming) throws -> TaskOutcome {
         var handed: PipelineStore.ClaimedTask?

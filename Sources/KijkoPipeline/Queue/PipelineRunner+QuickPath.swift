@@ -1,10 +1,11 @@
 import Foundation
 import KijkoCore
 
-/// A worker's plain step in three statements, each its own transaction: the claim reads the job's
-/// state; the intent is written only if nothing touched the job's row since (its version) and the
-/// lease is still this one's; the result finishes the task under its fence, writes the step's
-/// rows and queues what it lets run, all or nothing. Anything less plain — a step taken over, a
+/// A worker's plain step in three statements, each its own transaction, or two: the claim reads the
+/// job's state (a step handed on by the result before it needs none); the intent is written only
+/// if nothing touched the job's row since (its version) and the lease is still this one's; the
+/// result finishes the task under its fence, writes the step's rows and queues what it lets run —
+/// leasing the first to this worker — or completes the job, all or nothing. Anything less plain — a step taken over, a
 /// job moved on or sent back meanwhile, a gate, a branch, a budget, a step joining branches — goes
 /// the locked way (``PipelineRunner/runTask(_:worker:claimed:progress:timing:)``'s transactions).
 extension PipelineRunner {
@@ -22,16 +23,16 @@ extension PipelineRunner {
         let moves = intent.movesJob
         intent.movesJob = false
         let batch = SQLStatementBatch()
-        // The job's row unchanged since the claim read it, and written, not only locked: a decision
-        // or a failure that read the job before this commits then fails its serialisable commit and
-        // runs again, seeing this step's run. The task still this lease's, locked.
-        let version = "CAST(xmin AS TEXT) = ? AND run_state = 'running' RETURNING CAST(xmin AS TEXT) AS version"
-        if moves {
-            batch.add("job", "UPDATE production_jobs SET updated_at = ?, current_agent = ?, status = ? WHERE id = ? AND \(version)",
-                      [PipelineStore.now(), intent.agent, intent.phase, task.job, claimedVersion])
-        } else {
-            batch.add("job", "UPDATE production_jobs SET updated_at = ? WHERE id = ? AND \(version)", [PipelineStore.now(), task.job, claimedVersion])
-        }
+        // The job's row unchanged since the claim read it (or, for a step handed on, since this
+        // worker's intent before), and written, not only locked: a decision or a failure that read
+        // the job before this commits then fails its serialisable commit and runs again, seeing
+        // this step's run. (Anything that undoes a step writes the job's row; the completion in
+        // ``completing(_:state:run:version:)`` rests on that too.) The task still this lease's, locked.
+        let moving: [any SQLValueConvertible] = moves ? [intent.agent, intent.phase] : []
+        batch.add("job", """
+            UPDATE production_jobs SET updated_at = ?\(moves ? ", current_agent = ?, status = ?" : "") WHERE id = ?
+              AND CAST(xmin AS TEXT) = ? AND run_state = 'running' RETURNING CAST(xmin AS TEXT) AS version
+            """, [PipelineStore.now()] + moving + [task.job, claimedVersion])
         batch.add("held", "SELECT 1 FROM step_tasks WHERE id = ? AND fence = ? AND state = 'leased' FOR UPDATE", [lease.task, lease.fence])
         try PipelineStore.writeIntent(batch, intent)
         batch.requirement = "EXISTS (SELECT 1 FROM job) AND EXISTS (SELECT 1 FROM held)"
@@ -97,7 +98,9 @@ extension PipelineRunner {
             let joins = state.template.steps.filter { $0.after.contains(step.id) && !state.isDone($0.id) && !$0.after.allSatisfy { state.isDone($0) } }
             guard joins.isEmpty else { return .notTaken }
             try PipelineStore.writeResult(batch, run.record)
-            if let handing, let pick = next.first(where: { handing.takes(requirement(of: $0, state: state)) }) {
+            if let handing, let pick = next.first(where: { step in
+                step.agent.flatMap { agents[$0] } != nil && handing.takes(requirement(of: step, state: state))
+            }) {
                 let need = requirement(of: pick, state: state)
                 let task = StepTask(id: PipelineStore.newID(), job: before.id, step: pick.id, capability: need.capability, needs: need.needs,
                                     fence: 1, claims: 1)
@@ -114,7 +117,7 @@ extension PipelineRunner {
                 batch.notifyWhen = "EXISTS (SELECT 1 FROM queued)"
             }
         }
-        guard let row = try store.postgres.runAsOne(batch) else { return .notTaken }
+        guard let row = try store.postgres.runAsOne(batch, durable: handed != nil) else { return .notTaken }
         FaultInjection.committed()
         guard let task = handed, (row["kijko_returned"] as String?) != nil else { return .committed(handed: nil) }
         // The state the step runs on: this worker's, with this result. The job's row is as the
@@ -133,8 +136,7 @@ extension PipelineRunner {
     func completing(_ batch: SQLStatementBatch, state: JobState, run: StepRun, version: String) throws {
         let now = PipelineStore.now(), cost = run.record.usage.cost ?? 0
         batch.add("complete", """
-            UPDATE production_jobs SET run_state = 'complete', status = 'complete', current_agent = NULL, completed_at = ?, updated_at = ?,
-              total_cost = total_cost + ?,
+            UPDATE production_jobs SET \(PipelineStore.completed), total_cost = total_cost + ?,
               agent_results = \(PipelineStore.agentResults(.postgres, except: true)) || jsonb_build_object(CAST(? AS TEXT), CAST(? AS JSONB))
             WHERE id = ? AND CAST(xmin AS TEXT) = ? AND run_state = 'running' RETURNING id
             """, [now, now, cost, state.id, run.record.execution, run.record.step, run.record.output, state.id, version])

@@ -61,9 +61,9 @@ extension PipelineStore {
 
     /// The INSERT that hands `step` of `job` to `worker` as task `task`, leased already (fence 1,
     /// as a first claim gives it) for `seconds`: only while the job runs and the step is neither
-    /// queued nor leased; returns the task's id. It commits with the result that let the step run,
-    /// so it is no less durable than that result: lost in a crash, the task and its id are gone
-    /// together (the result's own task runs again), and its fence is never given out twice.
+    /// queued nor leased; returns the task's id. The statement it is part of waits for the disk,
+    /// as a claim does: a step starts only on a lease (and a result before it) the server keeps
+    /// through a crash, so no step runs twice at once in its folder.
     static func handing(job: String, step: (id: String, capability: String, needs: [String]), task: String, worker: String,
                         seconds: Double) throws -> (sql: String, arguments: [any SQLValueConvertible]) {
         ("""
@@ -104,6 +104,18 @@ extension PipelineStore {
         let version: String? = row["kijko_version"]
         let state = version == nil ? nil : try? Self.jobState(row, job: task.job, template: known(task.job))
         return ClaimedTask(task: task, state: state, version: version)
+    }
+
+    /// Puts a task leased under `lease` back in the queue, unclaimed (a worker stopping with a
+    /// step handed to it), and wakes workers.
+    func giveBack(_ lease: TaskLease) throws {
+        try postgres.transaction(nil) { db in
+            try db.execute("""
+                WITH back AS (UPDATE step_tasks SET state = 'ready', leased_by = NULL, lease_expires = NULL
+                  WHERE id = ? AND fence = ? AND state = 'leased' RETURNING id)
+                SELECT pg_notify('\(Self.queueChannel)', '') WHERE EXISTS (SELECT 1 FROM back)
+                """, [lease.task, lease.fence])
+        }
     }
 
     /// Extends the lease by `seconds` from now; false when the task is no longer this lease's

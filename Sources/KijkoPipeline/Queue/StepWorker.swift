@@ -2,8 +2,8 @@ import Foundation
 public import KijkoCore
 
 /// `kijko worker`: runs steps from a shared PostgreSQL store's queue on this machine on
-/// `concurrency` threads, each claiming a step, running it and claiming the next, its lease renewed
-/// by one heartbeat every third of the lease's length. An idle thread sleeps until PostgreSQL
+/// `concurrency` threads, each claiming a step, running it and the steps its result hands on to it,
+/// and claiming the next; every lease is renewed by one heartbeat every third of its length. An idle thread sleeps until PostgreSQL
 /// notifies the worker of queued work (`LISTEN kijko_steps`); the worker wakes on its own only to
 /// say it is alive, to take over steps whose worker's lease expired, and to move on jobs a dead
 /// worker left between two steps.
@@ -171,6 +171,13 @@ public final class StepWorker: @unchecked Sendable {
                 next = perform(current, handing: handing, log: log)
                 wake.lock()
                 held[task.id] = nil
+                if let handed = next, finishing {
+                    // Stopping: a step handed on meanwhile goes back to the queue for another worker.
+                    wake.unlock()
+                    try? runner.store.giveBack(TaskLease(task: handed.task.id, fence: handed.task.fence, worker: options.name))
+                    wake.lock()
+                    next = nil
+                }
                 if next != nil { tally.handed += 1 }
             }
             wake.unlock()

@@ -143,12 +143,12 @@ extension PipelineStore {
     func markComplete(_ job: String) throws {
         try write { db in
             let now = PipelineStore.now()
-            try db.execute("""
-                UPDATE production_jobs SET run_state = 'complete', status = 'complete', current_agent = NULL, completed_at = ?,
-                  updated_at = ? WHERE id = ?
-                """, [now, now, job])
+            try db.execute("UPDATE production_jobs SET \(Self.completed) WHERE id = ?", [now, now, job])
         }
     }
+
+    /// The SET list of a job complete (its two arguments: completed and updated at).
+    static let completed = "run_state = 'complete', status = 'complete', current_agent = NULL, completed_at = ?, updated_at = ?"
 
     /// How a run left the job, for its root span: still going (no root), complete, or ended with why.
     enum RunEnd { case going, complete, ended(String) }

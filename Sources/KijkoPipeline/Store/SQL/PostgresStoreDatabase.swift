@@ -47,9 +47,8 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
         // A process paused or cut off inside a transaction must not hold its locks for ever (a
         // claim's SKIP LOCKED would skip that task, other writers would wait): the server ends such
         // a transaction after a minute, and a lock waited for 30 s is a race lost (run again).
-        // (standard_conforming_strings: a backslash in a string literal is itself, as
-        // PostgresPreparedStatements writes its arguments.)
-        let timeouts = [("idle_in_transaction_session_timeout", "60000"), ("lock_timeout", "30000"), ("standard_conforming_strings", "on")]
+        // (client_encoding: the store's text is UTF-8, whatever the database's own encoding.)
+        let timeouts = [("idle_in_transaction_session_timeout", "60000"), ("lock_timeout", "30000"), ("client_encoding", "UTF8")]
         configuration.options.additionalStartupParameters = timeouts + [("synchronous_commit", "on")]
         durableConfiguration = configuration
         if try SQLiteStoreDatabase.synchronous() != "FULL" { configuration.options.additionalStartupParameters = timeouts + [("synchronous_commit", "off")] }
@@ -306,15 +305,19 @@ struct PostgresTransaction: SQLTransaction {
     static func bindings(_ arguments: [any SQLValueConvertible]) -> PostgresBindings {
         var bindings = PostgresBindings(capacity: arguments.count)
         for argument in arguments {
-            switch argument.sqlValue {
-            case .null: bindings.appendNull()
-            case .integer(let number): bindings.append(UntypedText(String(number)))
-            case .real(let number) where number.isFinite: bindings.append(UntypedText("\(number)"))
-            case .real: bindings.appendNull()
-            case .text(let text): bindings.append(UntypedText(text))
-            }
+            if let text = text(argument.sqlValue) { bindings.append(UntypedText(text)) } else { bindings.appendNull() }
         }
         return bindings
+    }
+
+    /// A value as the text the server reads it from; nil for NULL (and a number that is not finite).
+    static func text(_ value: SQLValue) -> String? {
+        switch value {
+        case .null: return nil
+        case .integer(let number): return String(number)
+        case .real(let number): return number.isFinite ? "\(number)" : nil
+        case .text(let text): return text
+        }
     }
 
     /// `?` → `$1`, `$2`… (from `$first`) outside quoted text.
