@@ -156,6 +156,24 @@ import Testing
         #expect(try store.tasks(job: job).map(\.step).contains("concepts"))
     }
 
+    /// A step handed to a worker that is stopping goes back to the queue: ready, no one's, and the
+    /// next claim takes it under a new fence; a lease no longer held gives nothing back.
+    @Test func aStepGivenBackIsQueuedAgain() throws {
+        let store = try PipelineFixture.store(.postgres)
+        let runner = PipelineRunner(store: store)
+        let job = try runner.start(try PipelineFixture.template("social"), brief: "Teaser clips.")
+        _ = try runner.advance(job: job)
+        let task = try #require(try store.claimTask(worker: "stopping", capabilities: ["llm", "media"], lease: 30))
+        try store.giveBack(TaskLease(task: task.id, fence: task.fence, worker: "stopping"))
+        let listed = try #require(try store.tasks(job: job).first { $0.step == task.step })
+        #expect(listed.state == "ready" && listed.worker == nil)
+        let again = try #require(try store.claimTask(worker: "other", capabilities: ["llm", "media"], lease: 30))
+        #expect(again.id == task.id && again.fence == task.fence + 1)
+        // The first lease is gone: giving it back again changes nothing.
+        try store.giveBack(TaskLease(task: task.id, fence: task.fence, worker: "stopping"))
+        #expect(try store.tasks(job: job).first { $0.step == task.step }.map { [$0.state, $0.worker ?? ""] } == ["leased", "other"])
+    }
+
     /// A step whose files this machine does not see is given back with the reason, not failed.
     @Test func aWorkerWithoutTheSharedFolderRefusesTheStep() throws {
         // The job is started where the shared folder is; then this machine loses it (unmounted).

@@ -64,7 +64,11 @@ import Testing
         while rounds < 400 {
             rounds += 1
             if try store.jobs().allSatisfy({ $0.runState == "complete" }) { break }
-            let worker = workers[Int(random.next() % 3)]
+            // A kill or a pause lands on a worker holding a lease when one does: steps are cut short
+            // however quickly the jobs run (a step handed on keeps a worker busy without a claim).
+            let busy = Set(try store.workers(lease: lease).filter { !$0.leases.isEmpty }.map(\.name))
+            let pool = workers.contains { busy.contains($0.name) } ? workers.filter { busy.contains($0.name) } : workers
+            let worker = pool[Int(random.next() % UInt64(pool.count))]
             switch random.next() % 6 {
             case 0:
                 if let process = worker.process { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
