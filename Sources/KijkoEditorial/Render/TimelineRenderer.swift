@@ -212,21 +212,22 @@ public final class TimelineRenderer {
         var transitions = 0, gaps = 0, clips = 0
         var graded: [String] = []
         let counted = { (t: Int, g: Int, c: Int, d: [String]) in (transitions, gaps, clips, graded) = (t, g, c, d) }
-        if decodesAhead(elements) {
+        let ahead = decodesAhead(elements)
+        if ahead {
             // Pictures are made (decoded, conformed, graded, blended) on a thread of their own, up to six
             // frames ahead, while this one encodes.
-            let ahead = BoundedQueue<Handed>(capacity: 6)
+            let queue = BoundedQueue<Handed>(capacity: 6)
             let made = DispatchSemaphore(value: 0)
             let producer = Unchecked {
                 do {
                     try self.pictures(elements, black: black, clock: producerClock, hand: { item in
-                        guard producerClock.time(\.waitForEncoder, { ahead.put(item) }) else { throw CancellationError() }
+                        guard producerClock.time(\.waitForEncoder, { queue.put(item) }) else { throw CancellationError() }
                     }, counted: counted)
                 } catch {
-                    ahead.put(.failed(error))
+                    queue.put(.failed(error))
                 }
                 producerClock.stop()
-                ahead.close()
+                queue.close()
                 made.signal()
             }
             let thread = Thread { producer.body() }
@@ -235,10 +236,10 @@ public final class TimelineRenderer {
             thread.start()
             // However this side ends, the producer is stopped and waited for before anything it holds goes.
             defer {
-                ahead.close(discarding: true)
+                queue.close(discarding: true)
                 made.wait()
             }
-            while let item = clock.time(\.waitForPictures, { ahead.take() }) { try consume(item) }
+            while let item = clock.time(\.waitForPictures, { queue.take() }) { try consume(item) }
         } else {
             // One thread: each picture is encoded as it is made (the encoding counted apart).
             try pictures(elements, black: black, clock: producerClock, hand: { item in
@@ -255,7 +256,7 @@ public final class TimelineRenderer {
         return RenderReport(output: path, frames: written, seconds: Double(written) / rate.doubleValue,
                             width: settings.width, height: settings.height, frameRate: rate, clips: clips,
                             transitions: transitions, gaps: gaps, missing: missing, graded: graded, lut: settings.lut?.file, warnings: warnings,
-                            timing: clock.finished(with: producerClock, ahead: decodesAhead(elements)))
+                            timing: clock.finished(with: producerClock, ahead: ahead))
     }
 
     /// Whether pictures are made on a thread of their own: when there are more than two cores, or
