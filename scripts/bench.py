@@ -494,6 +494,13 @@ def start_postgres():
 
 
 WORKER_JOBS, WORKER_STEPS = 40, 10
+EVERY_RUN = {}  # each contender's stdout, every run (label → list), for summaries that take the median run
+
+
+def median_round(label):
+    """The workers round of `label` with the median drain time, of every run."""
+    rounds = sorted((json.loads(out.strip().splitlines()[-1]) for out in EVERY_RUN[label]), key=lambda r: r["wall"])
+    return rounds[len(rounds) // 2]
 
 
 def workers_round(workers, base, folder, kijko):
@@ -509,17 +516,35 @@ def workers_round(workers, base, folder, kijko):
     for i in range(WORKER_JOBS):
         subprocess.run([kijko, "run", workflow, "--brief", f"bench {i}", "--enqueue", "--db", db, "--artefacts", artefacts, "--json"],
                        check=True, stdout=subprocess.DEVNULL)
+    before = cpu_times()
     start = time.perf_counter()
     procs = [subprocess.Popen([kijko, "worker", "--drain", "--name", f"w{i}", "--db", db, "--artefacts", artefacts, "--json"],
                               stdout=subprocess.PIPE, text=True) for i in range(workers)]
     outputs = [p.communicate()[0] for p in procs]
     wall = time.perf_counter() - start
+    after = cpu_times()
     if any(p.returncode != 0 for p in procs):
         sys.exit("error: a worker failed")
     done = subprocess.run(["psql", db, "-Atqc", "SELECT COUNT(*) FROM agent_executions WHERE status = 'completed'"],
                           check=True, capture_output=True, text=True).stdout.strip()
     stats = [json.loads(line)["stats"] for out in outputs for line in out.splitlines() if '"stats"' in line]
-    print(json.dumps({"wall": wall, "steps": int(done), "stats": stats}))
+    spent = [b - a for a, b in zip(before, after)]
+    total = sum(spent) or 1
+    cores = os.cpu_count() or 1
+    # The machine's cores busy during the drain (workers and server alike), and stolen by the host.
+    busy = cores * (total - spent[3] - spent[4]) / total if len(spent) > 4 else None
+    steal = cores * spent[7] / total if len(spent) > 7 else None
+    print(json.dumps({"wall": wall, "steps": int(done), "stats": stats, "busy_cores": busy, "steal_cores": steal}))
+
+
+def cpu_times():
+    """The machine's CPU time counters (/proc/stat's first line: user, nice, system, idle, iowait,
+    irq, softirq, steal…), or nothing where there is no /proc."""
+    try:
+        with open("/proc/stat") as stat:
+            return [int(x) for x in stat.readline().split()[1:]]
+    except OSError:
+        return []
 
 
 def bench_workers():
@@ -540,10 +565,10 @@ def bench_workers():
         rates, base_rates = {}, {}
         for n in (1, 2, 4):
             if f"kijko workers ×{n} (PostgreSQL) [baseline]" in printed:
-                result = json.loads(printed[f"kijko workers ×{n} (PostgreSQL) [baseline]"].strip().splitlines()[-1])
+                result = median_round(f"kijko workers ×{n} (PostgreSQL) [baseline]")
                 base_rates[n] = result["steps"] / result["wall"]
                 print(f"  {n} worker{'s' if n > 1 else ''} [baseline]: {result['steps'] / result['wall']:.0f} steps/s, {1000 * result['wall'] / max(1, result['steps']):.2f} ms a step")
-            result = json.loads(printed[f"kijko workers ×{n} (PostgreSQL)"].strip().splitlines()[-1])
+            result = median_round(f"kijko workers ×{n} (PostgreSQL)")
             rate = result["steps"] / result["wall"]
             rates[n] = rate
             stats = result["stats"]
@@ -553,13 +578,15 @@ def bench_workers():
                   f"{1000 / rate:.2f} ms a step of wall time; per step: starting and running {sum(s['step_seconds'] for s in stats) * 1000 / steps:.2f} ms "
                   f"(agent {sum(s['agent_seconds'] for s in stats) * 1000 / steps:.3f}), its result committed and what follows queued "
                   f"{sum(s['advance_seconds'] for s in stats) * 1000 / steps:.2f} ms; claim {sum(s['claim_seconds'] for s in stats) * 1000 / claims:.2f} ms "
-                  f"({claims} claims; {sum(s.get('handed', 0) for s in stats)} steps handed on by the result before them)")
+                  f"({claims} claims; {sum(s.get('handed', 0) for s in stats)} steps handed on by the result before them)"
+                  + (f"; the machine's cores busy {result['busy_cores']:.2f} of {os.cpu_count()}, stolen by its host {result['steal_cores']:.2f}"
+                     if result.get("busy_cores") is not None else ""))
         sqlite = {label: wall for label, wall, _ in rows}[f"kijko run, SQLite, one process ({total} steps)"]
         print(f"  SQLite runner, one process: {total / sqlite:.0f} steps/s (whole run, start-up included)")
         print(f"  4 workers / 1 worker: {rates[4] / rates[1]:.2f}x throughput (target ≥ 2x); 2 / 1: {rates[2] / rates[1]:.2f}x")
         if len(base_rates) == 3:
             print(f"  [baseline] 4 workers / 1 worker: {base_rates[4] / base_rates[1]:.2f}x; 2 / 1: {base_rates[2] / base_rates[1]:.2f}x")
-    return f"{WORKER_JOBS} jobs of {WORKER_STEPS} no-op steps queued, drained by N workers (each round a fresh database)", contenders, throughput
+    return f"{WORKER_JOBS} jobs of {WORKER_STEPS} no-op steps queued, drained by N workers (each round a fresh database; the figures below each row's median round)", contenders, throughput
 
 
 BENCHES = {"decode": bench_decode, "probe": bench_probe, "count": bench_count, "count-decoded": bench_count_decoded, "synth": bench_synth,
@@ -604,6 +631,7 @@ def run(name, runs):
         for label, cmd, repeat in contenders:
             for _ in range(repeat):
                 wall, rss, printed[label] = measure(cmd)
+                EVERY_RUN.setdefault(label, []).append(printed[label])
                 results[label][0].append(wall)
                 results[label][1].append(rss)
     counts = sorted({len(results[label][0]) for label, _, _ in contenders})
