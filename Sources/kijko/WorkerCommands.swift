@@ -20,7 +20,7 @@ struct WorkerCommand: AsyncParsableCommand {
     var capabilities = "media,llm"
     @Option(help: "This worker's name among the store's workers (default: HOST-PID).") var name: String?
     @Option(help: "Seconds a step's lease lasts without renewal: how long a dead worker keeps its steps.") var lease = 30.0
-    @Flag(help: "Stop once no step is queued or leased anywhere (a batch), instead of waiting for more.") var drain = false
+    @Flag(help: "Stop once no step is leased anywhere and none it would run is queued (a batch), instead of waiting for more.") var drain = false
     @OptionGroup var store: StoreOptions
 
     func validate() throws {

@@ -217,6 +217,26 @@ import Testing
         #expect(try database.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM step_tasks") } == 0)
     }
 
+    /// A draining worker ends when all that is left is a step it refused or cannot run: the step
+    /// stays queued for a worker that can.
+    @Test func aDrainingWorkerEndsWhenOnlyWhatItRefusedIsLeft() throws {
+        let location = try PipelineFixture.location(.postgres)
+        let share = (try PipelineFixture.scratch("d") as NSString).deletingLastPathComponent + "/share"
+        let store = try PipelineStore(path: location, artefacts: share)
+        let runner = PipelineRunner(store: store)
+        let job = try runner.start(try PipelineFixture.template("social"), brief: "Teaser clips.")
+        _ = try runner.advance(job: job)
+        try FileManager.default.moveItem(atPath: share, toPath: share + "-unmounted")
+        let worker = try StepWorker(runner: runner, options: .init(name: "lonely", lease: 30, drain: true))
+        let stop = CancellationFlag()
+        defer { stop.cancel() }
+        let done = Self.start(worker, stop: stop)
+        #expect(done.wait(timeout: .now() + 60) == .success, "the draining worker did not end")
+        let listed = try store.tasks(job: job)
+        #expect(listed.count == 1 && listed[0].state == "ready" && listed[0].refusals.first?.hasPrefix("lonely: ") == true)
+        #expect(worker.stats.steps == 1 && worker.stats.handed == 0)
+    }
+
     /// The commands say the same, before anything is written: no store is made.
     @Test func enqueueingOnASQLiteStoreIsRefusedAndWritesNothing() throws {
         let db = try PipelineFixture.scratch()

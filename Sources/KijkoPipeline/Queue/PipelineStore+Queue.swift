@@ -225,6 +225,17 @@ extension PipelineStore {
         try !postgres.transaction(nil) { db in try db.exists("SELECT 1 FROM step_tasks WHERE state IN ('ready', 'leased') LIMIT 1") }
     }
 
+    /// Nothing left that a worker with `capabilities` would take: no step leased anywhere (its
+    /// result may queue more), and none ready that it runs and has not refused (`refused`).
+    func nothingLeftFor(capabilities: [String], refused: [String]) throws -> Bool {
+        try !postgres.transaction(nil) { db in
+            try db.exists("""
+                SELECT 1 FROM step_tasks WHERE state = 'leased' OR (state = 'ready' AND capability = ANY(string_to_array(?, ','))
+                  AND NOT (CAST(id AS TEXT) = ANY(string_to_array(?, ',')))) LIMIT 1
+                """, [capabilities.joined(separator: ","), refused.joined(separator: ",")])
+        }
+    }
+
     /// Jobs that should be moving and have no step queued or leased, unchanged for `quiet`
     /// seconds: a worker died between committing a step and queueing the next. Advancing them again
     /// changes nothing that is already right.

@@ -16,7 +16,8 @@ public final class StepWorker: @unchecked Sendable {
         public var concurrency: Int
         /// Seconds a lease lasts without renewal: how long a dead or paused worker keeps its steps.
         public var lease: Double
-        /// Stop once nothing is queued or leased anywhere (a batch, a bench), instead of waiting for more.
+        /// Stop once no step is leased anywhere and none it would run is queued (other capabilities,
+        /// steps it refused: left for other workers), instead of waiting for more (a batch, a bench).
         public var drain: Bool
 
         public init(name: String? = nil, capabilities: [String] = ["media", "llm"], concurrency: Int = 1, lease: Double = 30,
@@ -113,13 +114,16 @@ public final class StepWorker: @unchecked Sendable {
             if now.timeIntervalSince(lastSweep) >= options.lease {
                 lastSweep = now
                 for job in (try? store.stalledJobs(quiet: options.lease)) ?? [] { _ = try? runner.advance(job: job) }
-                wake.lock(); refused.removeAll(); wake.unlock()   // a refusal is retried now and then (a mount may have come back)
+                // A refusal is retried now and then (a mount may have come back); not when draining,
+                // which ends once only what it refused is left.
+                if !options.drain { wake.lock(); refused.removeAll(); wake.unlock() }
             }
             var pause = nap
             if options.drain {
-                wake.lock(); let allIdle = idle == options.concurrency; wake.unlock()
+                wake.lock(); let allIdle = idle == options.concurrency, given = refused; wake.unlock()
                 if allIdle {
-                    if (try? store.queueIsEmpty()) == true { break }
+                    // (Steps it cannot run — another capability, files it lacks — are left for other workers.)
+                    if (try? store.nothingLeftFor(capabilities: options.capabilities, refused: given)) == true { break }
                     // Idle while other workers finish: the last of them queues nothing to wake this one.
                     pause = 0.05
                 }
