@@ -14,6 +14,19 @@ import Testing
         return done
     }
 
+    /// A social job started where the shared folder is, its first step queued; then this machine
+    /// loses the folder (unmounted).
+    static func jobWithoutItsSharedFolder() throws -> (PipelineStore, PipelineRunner, String) {
+        let location = try PipelineFixture.location(.postgres)
+        let share = (try PipelineFixture.scratch("s") as NSString).deletingLastPathComponent + "/share"
+        let store = try PipelineStore(path: location, artefacts: share)
+        let runner = PipelineRunner(store: store)
+        let job = try runner.start(try PipelineFixture.template("social"), brief: "Teaser clips.")
+        _ = try runner.advance(job: job)
+        try FileManager.default.moveItem(atPath: share, toPath: share + "-unmounted")
+        return (store, runner, job)
+    }
+
     /// Waits until `job` is no longer running (its steps in workers' hands), up to a minute.
     static func settle(_ store: PipelineStore, _ job: String) throws -> String {
         for _ in 0..<1200 {
@@ -176,14 +189,7 @@ import Testing
 
     /// A step whose files this machine does not see is given back with the reason, not failed.
     @Test func aWorkerWithoutTheSharedFolderRefusesTheStep() throws {
-        // The job is started where the shared folder is; then this machine loses it (unmounted).
-        let location = try PipelineFixture.location(.postgres)
-        let share = (try PipelineFixture.scratch("s") as NSString).deletingLastPathComponent + "/share"
-        let store = try PipelineStore(path: location, artefacts: share)
-        let runner = PipelineRunner(store: store)
-        let job = try runner.start(try PipelineFixture.template("social"), brief: "Teaser clips.")
-        _ = try runner.advance(job: job)
-        try FileManager.default.moveItem(atPath: share, toPath: share + "-unmounted")
+        let (store, runner, job) = try Self.jobWithoutItsSharedFolder()
         let task = try #require(try store.claimTask(worker: "lonely", capabilities: ["llm"], lease: 30))
         guard case .refused(let why) = try runner.runTask(task, worker: "lonely") else { Issue.record("expected a refusal"); return }
         #expect(why.contains("is not on this machine"))
@@ -220,13 +226,7 @@ import Testing
     /// A draining worker ends when all that is left is a step it refused or cannot run: the step
     /// stays queued for a worker that can.
     @Test func aDrainingWorkerEndsWhenOnlyWhatItRefusedIsLeft() throws {
-        let location = try PipelineFixture.location(.postgres)
-        let share = (try PipelineFixture.scratch("d") as NSString).deletingLastPathComponent + "/share"
-        let store = try PipelineStore(path: location, artefacts: share)
-        let runner = PipelineRunner(store: store)
-        let job = try runner.start(try PipelineFixture.template("social"), brief: "Teaser clips.")
-        _ = try runner.advance(job: job)
-        try FileManager.default.moveItem(atPath: share, toPath: share + "-unmounted")
+        let (store, runner, job) = try Self.jobWithoutItsSharedFolder()
         let worker = try StepWorker(runner: runner, options: .init(name: "lonely", lease: 30, drain: true))
         let stop = CancellationFlag()
         defer { stop.cancel() }
