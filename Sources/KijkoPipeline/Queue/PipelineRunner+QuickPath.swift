@@ -5,9 +5,10 @@ import KijkoCore
 /// job's state (a step handed on by the result before it needs none); the intent is written only
 /// if nothing touched the job's row since (its version) and the lease is still this one's; the
 /// result finishes the task under its fence, writes the step's rows and queues what it lets run —
-/// leasing the first to this worker — or completes the job, all or nothing. Anything less plain — a step taken over, a
-/// job moved on or sent back meanwhile, a gate, a branch, a budget, a step joining branches — goes
-/// the locked way (``PipelineRunner/runTask(_:worker:claimed:progress:timing:)``'s transactions).
+/// leasing the first to this worker — or completes the job, all or nothing. Anything less plain — a
+/// step taken over, a job moved on or sent back meanwhile, a gate, a branch, a budget, a step
+/// joining branches — goes the locked way (``PipelineRunner/runTask(_:worker:claimed:progress:timing:)``'s
+/// transactions).
 extension PipelineRunner {
     /// The intent as one statement, when the step is plain and the claim's state still holds;
     /// nil to take the locked way.
@@ -98,10 +99,9 @@ extension PipelineRunner {
             let joins = state.template.steps.filter { $0.after.contains(step.id) && !state.isDone($0.id) && !$0.after.allSatisfy { state.isDone($0) } }
             guard joins.isEmpty else { return .notTaken }
             try PipelineStore.writeResult(batch, run.record)
-            if let handing, let pick = next.first(where: { step in
-                step.agent.flatMap { agents[$0] } != nil && handing.takes(requirement(of: step, state: state))
+            if let handing, let (pick, need) = next.lazy.map({ ($0, self.requirement(of: $0, state: state)) }).first(where: { step, need in
+                step.agent.flatMap { self.agents[$0] } != nil && handing.takes(need)
             }) {
-                let need = requirement(of: pick, state: state)
                 let task = StepTask(id: PipelineStore.newID(), job: before.id, step: pick.id, capability: need.capability, needs: need.needs,
                                     fence: 1, claims: 1)
                 let insert = try PipelineStore.handing(job: before.id, step: need, task: task.id, worker: lease.worker, seconds: handing.lease)
