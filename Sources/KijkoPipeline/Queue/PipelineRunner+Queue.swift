@@ -146,7 +146,7 @@ extension PipelineRunner {
             }
             timing.agent = result.agentSeconds
             let finishing = Date()
-            switch try quickFinish(result, step: step, state: state, lease: lease, queueing: claimed?.version != nil, handing: handing) {
+            switch try quickFinish(result, step: step, state: state, lease: lease, queueing: claimed?.state?.version != nil, handing: handing) {
             case .committed(let next): handed = next
             case .notTaken:
                 if let write = result.write { try commitResult(write, step: step, output: result.output, value: result.value, state: state) }

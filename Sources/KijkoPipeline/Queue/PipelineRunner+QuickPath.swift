@@ -13,7 +13,7 @@ extension PipelineRunner {
     /// The intent as one statement, when the step is plain and the claim's state still holds;
     /// nil to take the locked way.
     func quickStart(_ task: StepTask, lease: TaskLease, claimed: PipelineStore.ClaimedTask?, progress: ProgressHandler?) throws -> TaskStart? {
-        guard let claimed, let state = claimed.state, let claimedVersion = claimed.version, claimed.task == task, lease.fence == 1,
+        guard let claimed, let state = claimed.state, let claimedVersion = state.version, claimed.task == task, lease.fence == 1,
               state.runState == "running", let step = state.template.step(task.step), let agent = step.agent, agents[agent] != nil,
               state.current[step.id] == nil, step.after.allSatisfy({ state.isDone($0) }) else { return nil }
         let prepared = try prepare(step, job: task.job, state: state, progress: progress, lease: lease)
@@ -126,7 +126,7 @@ extension PipelineRunner {
         let cost = run.record.usage.cost ?? 0
         state.totalCost += cost
         state.version = cost == 0 ? before.version : nil
-        return .committed(handed: PipelineStore.ClaimedTask(task: task, state: state, version: state.version))
+        return .committed(handed: PipelineStore.ClaimedTask(task: task, state: state))
     }
 
     /// Adds to `batch` the job's completion after its last step, `run`: the job complete with its

@@ -81,13 +81,12 @@ extension PipelineStore {
         try claim(worker: worker, capabilities: capabilities, lease: seconds, skipping: skipping)?.task
     }
 
-    /// A claimed task, with its job's state as the claim read it (nil: no such job), and the
-    /// version of the job's row then (PostgreSQL's `xmin`, changed by any write to the row): the
-    /// step's intent, written as one statement, checks that nothing changed the job since.
+    /// A claimed task, with its job's state as the claim read it (nil: no such job), the state
+    /// carrying the version of the job's row then (PostgreSQL's `xmin`, changed by any write to
+    /// the row): the step's intent, written as one statement, checks that nothing changed the job since.
     struct ClaimedTask {
         var task: StepTask
         var state: JobState?
-        var version: String?
     }
 
     /// `claimTask`, the job's state read in the same statement (one round trip, committed on a
@@ -102,8 +101,9 @@ extension PipelineStore {
                             needs: (try? JSONDecoder().decode([String].self, from: Data((row["task_needs"] as String).utf8))) ?? [],
                             fence: row["task_fence"], claims: row["task_claims"])
         let version: String? = row["kijko_version"]
-        let state = version == nil ? nil : try? Self.jobState(row, job: task.job, template: known(task.job))
-        return ClaimedTask(task: task, state: state, version: version)
+        var state = version == nil ? nil : try? Self.jobState(row, job: task.job, template: known(task.job))
+        state?.version = version
+        return ClaimedTask(task: task, state: state)
     }
 
     /// Puts a task leased under `lease` back in the queue, unclaimed (a worker stopping with a

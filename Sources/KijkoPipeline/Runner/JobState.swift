@@ -28,8 +28,9 @@ struct JobState {
     var feedbacks: [String: [String]]
     /// When the job was created (the store's timestamp text), for its root span.
     var created: String?
-    /// The version (PostgreSQL's `xmin`) a worker's quick intent left the job's row at; nil when
-    /// not known. A quick result that completes the job needs the row still at it.
+    /// The version (PostgreSQL's `xmin`) of the job's row as a worker's claim read it, or as its
+    /// quick intent left it; nil when not known. A quick intent needs the row still at the
+    /// claim's, a quick result that completes the job at the intent's.
     var version: String?
 
     /// Completed, skipped (a branch not taken), or a gate passed.
