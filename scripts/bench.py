@@ -493,7 +493,7 @@ def start_postgres():
     return f"postgres://postgres@127.0.0.1:{port}"
 
 
-WORKER_JOBS, WORKER_STEPS = 40, 10
+WORKER_JOBS, WORKER_STEPS = 400, 10
 EVERY_RUN = {}  # each contender's stdout, every run (label → list), for summaries that take the median run
 
 
@@ -503,25 +503,63 @@ def median_round(label):
     return rounds[len(rounds) // 2]
 
 
+def psql(url, sql):
+    return subprocess.run(["psql", url, "-Atqc", sql], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def queued_template(base, folder, kijko):
+    """The name of a database holding WORKER_JOBS jobs of WORKER_STEPS no-op steps queued by
+    `kijko`, and their artefacts folder: made once per build (under a temporary name, renamed when
+    whole), then copied for each round. Queueing a job is a process of its own; 400 of them take
+    longer than a round. (The rounds share the folder: no-op steps write nothing in it.)"""
+    import hashlib
+    name = "queued_" + hashlib.sha1(os.path.realpath(kijko).encode()).hexdigest()[:12]
+    artefacts = os.path.join(folder, name)
+    if psql(base + "/postgres", f"SELECT 1 FROM pg_database WHERE datname = '{name}'") != "1":
+        making = name + "_making"
+        psql(base + "/postgres", f"DROP DATABASE IF EXISTS {making}")
+        psql(base + "/postgres", f"CREATE DATABASE {making}")
+        os.makedirs(artefacts, exist_ok=True)
+        workflow = linear_workflow(WORKER_STEPS)
+        for i in range(WORKER_JOBS):
+            subprocess.run([kijko, "run", workflow, "--brief", f"bench {i}", "--enqueue", "--db", f"{base}/{making}", "--artefacts", artefacts, "--json"],
+                           check=True, stdout=subprocess.DEVNULL)
+        psql(base + "/postgres", f"ALTER DATABASE {making} RENAME TO {name}")
+    return name, artefacts
+
+
+def copy(base, template, name):
+    """Database `name` made as a copy of `template`, file by file (PostgreSQL 15 would otherwise
+    write the copy through its log, to be flushed during the round), then a checkpoint: the round
+    that follows starts with nothing of an earlier one left to write."""
+    strategy = " STRATEGY FILE_COPY" if int(psql(base + "/postgres", "SHOW server_version_num")) >= 150000 else ""
+    psql(base + "/postgres", f"CREATE DATABASE {name} TEMPLATE {template}{strategy}")
+    psql(base + "/postgres", "CHECKPOINT")
+
+
 def workers_round(workers, base, folder, kijko):
-    """One round of the workers bench (run as its own process by `measure`): a fresh database with
-    WORKER_JOBS jobs of WORKER_STEPS no-op steps queued, then `workers` worker processes until the
-    queue is drained. Prints the drain's wall seconds and the workers' own time split, as JSON."""
+    """One round of the workers bench (run as its own process by `measure`): a fresh copy of the
+    queued database (``queued_template``), then `workers` worker processes until the queue is
+    drained. Prints the drain's wall seconds and the workers' own time split, as JSON."""
     import uuid
+    template, artefacts = queued_template(base, folder, kijko)
     name = "bench_" + uuid.uuid4().hex[:12]
-    subprocess.run(["psql", base + "/postgres", "-qc", f"CREATE DATABASE {name}"], check=True, stdout=subprocess.DEVNULL)
-    db, artefacts = f"{base}/{name}", os.path.join(folder, name)
-    os.makedirs(artefacts)
-    workflow = linear_workflow(WORKER_STEPS)
-    for i in range(WORKER_JOBS):
-        subprocess.run([kijko, "run", workflow, "--brief", f"bench {i}", "--enqueue", "--db", db, "--artefacts", artefacts, "--json"],
-                       check=True, stdout=subprocess.DEVNULL)
+    copy(base, template, name)
+    db = f"{base}/{name}"
     before = cpu_times()
     start = time.perf_counter()
+    # (Each worker's log to a file: a pipe read one worker after another would stall the others
+    # once their lines filled it.)
+    logs = [tempfile.TemporaryFile(mode="w+") for _ in range(workers)]
     procs = [subprocess.Popen([kijko, "worker", "--drain", "--name", f"w{i}", "--db", db, "--artefacts", artefacts, "--json"],
-                              stdout=subprocess.PIPE, text=True) for i in range(workers)]
-    outputs = [p.communicate()[0] for p in procs]
+                              stdout=log) for i, log in enumerate(logs)]
+    for p in procs:
+        p.wait()
     wall = time.perf_counter() - start
+    outputs = []
+    for log in logs:
+        log.seek(0)
+        outputs.append(log.read())
     after = cpu_times()
     if any(p.returncode != 0 for p in procs):
         sys.exit("error: a worker failed")
@@ -535,6 +573,23 @@ def workers_round(workers, base, folder, kijko):
     busy = cores * (total - spent[3] - spent[4]) / total if len(spent) > 4 else None
     steal = cores * spent[7] / total if len(spent) > 7 else None
     print(json.dumps({"wall": wall, "steps": int(done), "stats": stats, "busy_cores": busy, "steal_cores": steal}))
+
+
+IDLE_WORKER = "kijko worker --drain, nothing queued (its database copied first)"
+
+
+def idle_worker(base, folder, kijko):
+    """One worker started on a store with nothing queued, until it stops (run by `measure`)."""
+    import uuid
+    template, artefacts = queued_template(base, folder, kijko)
+    name = "idle_" + uuid.uuid4().hex[:12]
+    copy(base, template, name)
+    # (Every job done: a worker finds nothing to run, nor a job to move on.)
+    psql(f"{base}/{name}", "DELETE FROM step_tasks; UPDATE production_jobs SET run_state = 'complete'")
+    start = time.perf_counter()
+    subprocess.run([kijko, "worker", "--drain", "--name", "idle", "--db", f"{base}/{name}", "--artefacts", artefacts, "--json"],
+                   check=True, stdout=subprocess.DEVNULL)
+    print(json.dumps({"wall": time.perf_counter() - start}))
 
 
 def cpu_times():
@@ -558,6 +613,9 @@ def bench_workers():
     # (The kijko binary is an argument, so that --baseline gives each round a twin run by the other build.)
     contenders = [(f"kijko workers ×{n} (PostgreSQL)", [sys.executable, me, "_workers_round", str(n), base, folder, KIJKO]) for n in (1, 2, 4)]
     total = WORKER_JOBS * WORKER_STEPS
+    # A worker's own start and stop (the process, its connections, the check that nothing is left):
+    # each round pays it once per worker, the same whatever the queue holds.
+    contenders.append((IDLE_WORKER, [sys.executable, me, "_idle_worker", base, folder, KIJKO]))
     contenders.append((f"kijko run, SQLite, one process ({total} steps)",
                        [KIJKO, "run", linear_workflow(total), "--brief", "bench", "--db", os.path.join(folder, "one.sqlite"), "--json"]))
 
@@ -581,12 +639,17 @@ def bench_workers():
                   f"({claims} claims; {sum(s.get('handed', 0) for s in stats)} steps handed on by the result before them)"
                   + (f"; the machine's cores busy {result['busy_cores']:.2f} of {os.cpu_count()}, stolen by its host {result['steal_cores']:.2f}"
                      if result.get("busy_cores") is not None else ""))
+        for label in (IDLE_WORKER, IDLE_WORKER + " [baseline]"):
+            if label in printed:
+                idle = median_round(label)["wall"]
+                print(f"  a worker's own start and stop, nothing queued{' [baseline]' if 'baseline' in label else ''}: {1000 * idle:.0f} ms "
+                      f"(every round pays it once a worker)")
         sqlite = {label: wall for label, wall, _ in rows}[f"kijko run, SQLite, one process ({total} steps)"]
         print(f"  SQLite runner, one process: {total / sqlite:.0f} steps/s (whole run, start-up included)")
         print(f"  4 workers / 1 worker: {rates[4] / rates[1]:.2f}x throughput (target ≥ 2x); 2 / 1: {rates[2] / rates[1]:.2f}x")
         if len(base_rates) == 3:
             print(f"  [baseline] 4 workers / 1 worker: {base_rates[4] / base_rates[1]:.2f}x; 2 / 1: {base_rates[2] / base_rates[1]:.2f}x")
-    return f"{WORKER_JOBS} jobs of {WORKER_STEPS} no-op steps queued, drained by N workers (each round a fresh database; the figures below each row's median round)", contenders, throughput
+    return f"{WORKER_JOBS} jobs of {WORKER_STEPS} no-op steps queued, drained by N workers (each round a fresh copy of one queued database; the figures below each row's median round)", contenders, throughput
 
 
 BENCHES = {"decode": bench_decode, "probe": bench_probe, "count": bench_count, "count-decoded": bench_count_decoded, "synth": bench_synth,
@@ -664,6 +727,9 @@ def run(name, runs):
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "_workers_round":
         workers_round(int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5])
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "_idle_worker":
+        idle_worker(sys.argv[2], sys.argv[3], sys.argv[4])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("name", help="a bench name, 'all', or 'list'")
