@@ -572,7 +572,15 @@ def workers_round(workers, base, folder, kijko):
     # The machine's cores busy during the drain (workers and server alike), and stolen by the host.
     busy = cores * (total - spent[3] - spent[4]) / total if len(spent) > 4 else None
     steal = cores * spent[7] / total if len(spent) > 7 else None
-    print(json.dumps({"wall": wall, "steps": int(done), "stats": stats, "busy_cores": busy, "steal_cores": steal}))
+    # Steady state: the steps completed while every worker was running (from the last one's start to
+    # the first one's stop), without the processes' own start-up and the drain's tail (a farm's
+    # workers run for days).
+    window = psql(db, """
+        WITH w AS (SELECT MAX(started_at) AS a, MIN(stopped_at) AS b FROM kijko_workers)
+        SELECT COUNT(*) || ' ' || EXTRACT(EPOCH FROM (SELECT b - a FROM w)) FROM agent_executions, w
+        WHERE status = 'completed' AND completed_at BETWEEN w.a AND w.b""").split()
+    steady = {"steps": int(window[0]), "seconds": float(window[1])} if len(window) == 2 else None
+    print(json.dumps({"wall": wall, "steps": int(done), "stats": stats, "busy_cores": busy, "steal_cores": steal, "steady": steady}))
 
 
 IDLE_WORKER = "kijko worker --drain, nothing queued (its database copied first)"
@@ -620,7 +628,7 @@ def bench_workers():
                        [KIJKO, "run", linear_workflow(total), "--brief", "bench", "--db", os.path.join(folder, "one.sqlite"), "--json"]))
 
     def throughput(rows, printed):
-        rates, base_rates = {}, {}
+        rates, base_rates, steadies = {}, {}, {}
         for n in (1, 2, 4):
             if f"kijko workers ×{n} (PostgreSQL) [baseline]" in printed:
                 result = median_round(f"kijko workers ×{n} (PostgreSQL) [baseline]")
@@ -629,6 +637,9 @@ def bench_workers():
             result = median_round(f"kijko workers ×{n} (PostgreSQL)")
             rate = result["steps"] / result["wall"]
             rates[n] = rate
+            steady = result.get("steady")
+            if steady and steady["seconds"] > 0:
+                steadies[n] = steady["steps"] / steady["seconds"]
             stats = result["stats"]
             steps = sum(s["steps"] for s in stats) or 1
             claims = sum(s["claims"] for s in stats) or 1
@@ -638,7 +649,8 @@ def bench_workers():
                   f"{sum(s['advance_seconds'] for s in stats) * 1000 / steps:.2f} ms; claim {sum(s['claim_seconds'] for s in stats) * 1000 / claims:.2f} ms "
                   f"({claims} claims; {sum(s.get('handed', 0) for s in stats)} steps handed on by the result before them)"
                   + (f"; the machine's cores busy {result['busy_cores']:.2f} of {os.cpu_count()}, stolen by its host {result['steal_cores']:.2f}"
-                     if result.get("busy_cores") is not None else ""))
+                     if result.get("busy_cores") is not None else "")
+                  + (f"; steady, all {n} running: {steadies[n]:.0f} steps/s ({steady['steps']} steps in {steady['seconds']:.2f} s)" if n in steadies else ""))
         for label in (IDLE_WORKER, IDLE_WORKER + " [baseline]"):
             if label in printed:
                 idle = median_round(label)["wall"]
@@ -646,7 +658,8 @@ def bench_workers():
                       f"(every round pays it once a worker)")
         sqlite = {label: wall for label, wall, _ in rows}[f"kijko run, SQLite, one process ({total} steps)"]
         print(f"  SQLite runner, one process: {total / sqlite:.0f} steps/s (whole run, start-up included)")
-        print(f"  4 workers / 1 worker: {rates[4] / rates[1]:.2f}x throughput (target ≥ 2x); 2 / 1: {rates[2] / rates[1]:.2f}x")
+        print(f"  4 workers / 1 worker: {rates[4] / rates[1]:.2f}x throughput (target ≥ 2x); 2 / 1: {rates[2] / rates[1]:.2f}x"
+              + (f"; steady: 4 / 1 {steadies[4] / steadies[1]:.2f}x, 2 / 1 {steadies[2] / steadies[1]:.2f}x" if len(steadies) == 3 else ""))
         if len(base_rates) == 3:
             print(f"  [baseline] 4 workers / 1 worker: {base_rates[4] / base_rates[1]:.2f}x; 2 / 1: {base_rates[2] / base_rates[1]:.2f}x")
     return f"{WORKER_JOBS} jobs of {WORKER_STEPS} no-op steps queued, drained by N workers (each round a fresh copy of one queued database; the figures below each row's median round)", contenders, throughput

@@ -223,6 +223,17 @@ import Testing
         #expect(try database.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM step_tasks") } == 0)
     }
 
+    /// A statement batch takes writes (in any case, after any white space) and refuses the rest.
+    @Test func aStatementBatchTakesWritesOnly() throws {
+        let batch = SQLStatementBatch()
+        for sql in ["INSERT INTO t VALUES (1)", " \n\t update t SET a = 1", "Delete FROM t"] { try batch.execute(sql, []) }
+        #expect(batch.entries.count == 3)
+        for sql in ["SELECT 1", "  WITH x AS (SELECT 1) DELETE FROM t", "", "INSERX", "ÜPDATE t"] {
+            #expect(throws: PipelineError.self, "\(sql)") { try batch.execute(sql, []) }
+        }
+        #expect(batch.entries.count == 3)
+    }
+
     /// A draining worker ends when all that is left is a step it refused or cannot run: the step
     /// stays queued for a worker that can.
     @Test func aDrainingWorkerEndsWhenOnlyWhatItRefusedIsLeft() throws {

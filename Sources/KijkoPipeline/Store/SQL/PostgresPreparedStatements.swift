@@ -71,13 +71,23 @@ final class PostgresPreparedStatements: @unchecked Sendable {
     /// `EXECUTE`'s argument list: each value an escaped string literal (NULL as such); nil when a
     /// text holds a NUL.
     static func call(_ arguments: [any SQLValueConvertible]) -> String? {
-        var call = ""
+        // (Byte by byte: the texts are a step's input and output, and Foundation's string
+        // replacing was two fifths of a worker's own time a step.)
+        var call: [UInt8] = []
+        call.reserveCapacity(256)
         for (i, argument) in arguments.enumerated() {
-            if i > 0 { call += ", " }
-            guard let text = PostgresTransaction.text(argument.sqlValue) else { call += "NULL"; continue }
-            guard !text.utf8.contains(0) else { return nil }
-            call += "E'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
+            if i > 0 { call.append(contentsOf: ", ".utf8) }
+            guard let text = PostgresTransaction.text(argument.sqlValue) else { call.append(contentsOf: "NULL".utf8); continue }
+            call.append(contentsOf: "E'".utf8)
+            for byte in text.utf8 {
+                switch byte {
+                case 0: return nil
+                case UInt8(ascii: "\\"), UInt8(ascii: "'"): call.append(byte); call.append(byte)   // doubled
+                default: call.append(byte)
+                }
+            }
+            call.append(UInt8(ascii: "'"))
         }
-        return call
+        return String(decoding: call, as: UTF8.self)
     }
 }

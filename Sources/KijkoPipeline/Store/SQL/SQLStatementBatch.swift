@@ -22,11 +22,14 @@ final class SQLStatementBatch: SQLTransaction {
     }
 
     func execute(_ sql: String, _ arguments: [any SQLValueConvertible]) throws {
-        let text = sql.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard ["INSERT", "UPDATE", "DELETE"].contains(where: { text.uppercased().hasPrefix($0) }) else {
-            throw PipelineError("a statement batch takes writes only, not: \(text.prefix(40))")
-        }
+        guard Self.isWrite(sql) else { throw PipelineError("a statement batch takes writes only, not: \(sql.prefix(40))") }
         entries.append(("w\(entries.count)", sql, arguments))
+    }
+
+    /// Whether `sql` begins, after white space, with INSERT, UPDATE or DELETE (in any case).
+    static func isWrite(_ sql: String) -> Bool {
+        let word = sql.utf8.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }.prefix(6).map { $0 & 0xDF }   // (ASCII letters upper-cased)
+        return ["INSERT", "UPDATE", "DELETE"].contains { $0.utf8.elementsEqual(word) }
     }
 
     func rows(_ sql: String, _ arguments: [any SQLValueConvertible]) throws -> [SQLRow] {
