@@ -223,6 +223,27 @@ import Testing
         #expect(try database.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM step_tasks") } == 0)
     }
 
+    /// A connection keeps at most `limit` statements prepared: a new one past it lets go of the
+    /// one run least recently, on the server too.
+    @Test func preparedStatementsPastTheLimitLetTheLeastRecentGo() throws {
+        let database = try PipelineFixture.store(.postgres).postgres
+        database.prepared.limit = 3
+        func run(_ n: Int) throws -> Int64 {
+            try #require(try database.transaction(nil) { db in
+                try database.prepared.rows("SELECT CAST($1 AS BIGINT) + \(n) AS v", [Int64(1)], on: db).first
+            })["v"]
+        }
+        for n in 0..<5 { #expect(try run(n) == 1 + Int64(n)) }   // (3 lets 0 go, 4 lets 1 go)
+        #expect(try run(2) == 3)                                  // (run again: 3 is now the least recent)
+        #expect(try run(5) == 6)
+        // (One connection served every call here, the pool's last idle one: it holds the statements.)
+        let kept = try database.transaction(nil) { db in
+            try db.values(String.self, "SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%AS BIGINT) + %'")
+        }
+        #expect(kept.count == 3, "\(kept)")
+        for n in [2, 4, 5] { #expect(kept.contains { $0.hasSuffix("+ \(n) AS v") }, "\(n) is not prepared: \(kept)") }
+    }
+
     /// A statement batch takes writes (in any case, after any white space) and refuses the rest.
     @Test func aStatementBatchTakesWritesOnly() throws {
         let batch = SQLStatementBatch()

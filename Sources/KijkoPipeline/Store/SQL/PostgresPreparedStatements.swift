@@ -17,14 +17,16 @@ internal import NIOCore
 /// anyway — sent the ordinary way. A statement the server will not prepare runs the ordinary way.
 /// Guarded by its own lock.
 final class PostgresPreparedStatements: @unchecked Sendable {
-    /// Most statements kept per connection; past them a statement runs unprepared.
-    static let perConnection = 32
+    /// Most statements kept per connection; past them the one run least recently is let go
+    /// (`DEALLOCATE`) for the new one: a statement's text changes with what a step queues and how
+    /// many model calls it made, so the shapes a long-running worker meets keep coming.
+    var limit = 32
     /// Each connection's statements (by the pool's id for it, never reused): SQL → the name it was
-    /// prepared under, or nil when the server would not prepare it.
-    private var byConnection: [Int: [String: String?]] = [:]
+    /// prepared under (nil when the server would not prepare it) and when it last ran (a count).
+    private var byConnection: [Int: [String: (name: String?, used: Int)]] = [:]
     /// Names given so far (a name is never given twice, even to a statement whose preparing failed),
-    /// after this process's own prefix.
-    private var named = 0
+    /// after this process's own prefix; and statements run, the clock of `used`.
+    private var named = 0, runs = 0
     private let prefix = "kijko_\(String(UInt32.random(in: 0...UInt32.max), radix: 36))_"
     private let lock = NSLock()
 
@@ -33,28 +35,43 @@ final class PostgresPreparedStatements: @unchecked Sendable {
         lock.lock(); byConnection[connection.id] = nil; lock.unlock()
     }
 
+    private func remember(_ sql: String, as name: String?, on key: Int) {
+        lock.lock(); byConnection[key, default: [:]][sql] = (name, runs); lock.unlock()
+    }
+
     /// Runs `sql` (numbered `$n` placeholders) on `db`'s connection as a prepared statement,
     /// preparing it first if this connection has not; returns its rows.
     func rows(_ sql: String, _ arguments: [any SQLValueConvertible], on db: PostgresTransaction) throws -> [SQLRow] {
         guard let call = Self.call(arguments) else { return try db.rows(sql, arguments) }
         let key = db.connection.id
         lock.lock()
+        runs += 1
         let known = byConnection[key]?[sql]
-        let full = (byConnection[key]?.count ?? 0) >= Self.perConnection
-        if known == nil && !full { named += 1 }
+        var evicted: String?
+        if known != nil {
+            byConnection[key]?[sql]?.used = runs
+        } else {
+            named += 1
+            if let statements = byConnection[key], statements.count >= limit, let oldest = statements.min(by: { $0.value.used < $1.value.used }) {
+                byConnection[key]?[oldest.key] = nil
+                evicted = oldest.value.name
+            }
+        }
         let fresh = prefix + String(named)
         lock.unlock()
         let name: String
-        switch known {
-        case .some(.some(let given)): name = given
-        case .some(.none): return try db.rows(sql, arguments)   // (the server would not prepare it)
-        case .none:
-            guard !full else { return try db.rows(sql, arguments) }
+        if let known {
+            guard let given = known.name else { return try db.rows(sql, arguments) }   // (the server would not prepare it)
+            name = given
+        } else {
+            // (Each its own transaction: a failure here aborts nothing. One not let go stays
+            // prepared on the server, unused, until the connection closes.)
+            if let evicted { _ = try? db.run("DEALLOCATE \(evicted)", []) }
             do { _ = try db.run("PREPARE \(fresh) AS \(sql)", []) } catch {
-                lock.lock(); byConnection[key, default: [:]][sql] = .some(nil); lock.unlock()
+                remember(sql, as: nil, on: key)
                 return try db.rows(sql, arguments)
             }
-            lock.lock(); byConnection[key, default: [:]][sql] = fresh; lock.unlock()
+            remember(sql, as: fresh, on: key)
             name = fresh
         }
         do {
