@@ -573,8 +573,8 @@ def workers_round(workers, base, folder, kijko):
     busy = cores * (total - spent[3] - spent[4]) / total if len(spent) > 4 else None
     steal = cores * spent[7] / total if len(spent) > 7 else None
     # Steady state: the steps completed while every worker was running (from the last one's start to
-    # the first one's stop), without the processes' own start-up and the drain's tail (a farm's
-    # workers run for days).
+    # the first one's stop), without the processes' own start-up (a farm's workers run for days).
+    # (A draining worker stops once nothing is left leased, so the drain's tail is still in.)
     window = psql(db, """
         WITH w AS (SELECT MAX(started_at) AS a, MIN(stopped_at) AS b FROM kijko_workers)
         SELECT COUNT(*) || ' ' || EXTRACT(EPOCH FROM (SELECT b - a FROM w)) FROM agent_executions, w
@@ -618,6 +618,8 @@ def bench_workers():
     # One round untimed first: a cluster just made is cold (its caches, its first checkpoint), and
     # the first row timed would pay for it.
     subprocess.run([sys.executable, me, "_workers_round", "1", base, folder, KIJKO], check=True, stdout=subprocess.DEVNULL)
+    if BASELINE:
+        queued_template(base, folder, BASELINE)   # (its queue made before any timed round, as this build's is)
     # (The kijko binary is an argument, so that --baseline gives each round a twin run by the other build.)
     contenders = [(f"kijko workers ×{n} (PostgreSQL)", [sys.executable, me, "_workers_round", str(n), base, folder, KIJKO]) for n in (1, 2, 4)]
     total = WORKER_JOBS * WORKER_STEPS

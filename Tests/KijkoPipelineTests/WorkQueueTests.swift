@@ -216,6 +216,11 @@ import Testing
                 #expect((row["n"] as Int64) == 42 && (row["z"] as Int64) == 1 && (row["r"] as Double) == 0.5)
             }
         }
+        // A statement without arguments too (its EXECUTE has no parentheses).
+        for _ in 0..<2 {
+            let row = try #require(try database.transaction(nil) { db in try database.prepared.rows("SELECT 7 AS v", [], on: db).first })
+            #expect((row["v"] as Int64) == 7)
+        }
         // (One connection served every call here, the pool's last idle one: it holds the statement.)
         #expect(try database.transaction(nil) { db in
             try db.value(Int.self, "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE '%CAST($3 AS BIGINT) IS NULL%'")

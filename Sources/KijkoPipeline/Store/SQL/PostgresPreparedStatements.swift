@@ -75,7 +75,7 @@ final class PostgresPreparedStatements: @unchecked Sendable {
             name = fresh
         }
         do {
-            return try PostgresTransaction.rows(of: db.connection.query(PostgresQuery(unsafeSQL: "EXECUTE \(name)(\(call))"), logger: db.logger).wait())
+            return try PostgresTransaction.rows(of: db.connection.query(PostgresQuery(unsafeSQL: call.isEmpty ? "EXECUTE \(name)" : "EXECUTE \(name)(\(call))"), logger: db.logger).wait())
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "26000" {
             // (The server no longer has it: a session reset. Prepared again at the next call.)
             forget(db.connection)
