@@ -528,24 +528,25 @@ def queued_template(base, folder, kijko):
     return name, artefacts
 
 
-def copy(base, template, name):
-    """Database `name` made as a copy of `template`, file by file (PostgreSQL 15 would otherwise
-    write the copy through its log, to be flushed during the round), then a checkpoint: the round
-    that follows starts with nothing of an earlier one left to write."""
+def fresh_queue(base, folder, kijko, prefix):
+    """A new database copied from `kijko`'s queued one (``queued_template``), and the artefacts
+    folder: its URL and the folder. Copied file by file (PostgreSQL 15 would otherwise write the
+    copy through its log, to be flushed during the round), then a checkpoint: the round that
+    follows starts with nothing of an earlier one left to write."""
+    import uuid
+    template, artefacts = queued_template(base, folder, kijko)
+    name = prefix + uuid.uuid4().hex[:12]
     strategy = " STRATEGY FILE_COPY" if int(psql(base + "/postgres", "SHOW server_version_num")) >= 150000 else ""
     psql(base + "/postgres", f"CREATE DATABASE {name} TEMPLATE {template}{strategy}")
     psql(base + "/postgres", "CHECKPOINT")
+    return f"{base}/{name}", artefacts
 
 
 def workers_round(workers, base, folder, kijko):
     """One round of the workers bench (run as its own process by `measure`): a fresh copy of the
     queued database (``queued_template``), then `workers` worker processes until the queue is
     drained. Prints the drain's wall seconds and the workers' own time split, as JSON."""
-    import uuid
-    template, artefacts = queued_template(base, folder, kijko)
-    name = "bench_" + uuid.uuid4().hex[:12]
-    copy(base, template, name)
-    db = f"{base}/{name}"
+    db, artefacts = fresh_queue(base, folder, kijko, "bench_")
     before = cpu_times()
     start = time.perf_counter()
     # (Each worker's log to a file: a pipe read one worker after another would stall the others
@@ -563,8 +564,7 @@ def workers_round(workers, base, folder, kijko):
     after = cpu_times()
     if any(p.returncode != 0 for p in procs):
         sys.exit("error: a worker failed")
-    done = subprocess.run(["psql", db, "-Atqc", "SELECT COUNT(*) FROM agent_executions WHERE status = 'completed'"],
-                          check=True, capture_output=True, text=True).stdout.strip()
+    done = psql(db, "SELECT COUNT(*) FROM agent_executions WHERE status = 'completed'")
     stats = [json.loads(line)["stats"] for out in outputs for line in out.splitlines() if '"stats"' in line]
     spent = [b - a for a, b in zip(before, after)]
     total = sum(spent) or 1
@@ -588,14 +588,11 @@ IDLE_WORKER = "kijko worker --drain, nothing queued (its database copied first)"
 
 def idle_worker(base, folder, kijko):
     """One worker started on a store with nothing queued, until it stops (run by `measure`)."""
-    import uuid
-    template, artefacts = queued_template(base, folder, kijko)
-    name = "idle_" + uuid.uuid4().hex[:12]
-    copy(base, template, name)
+    db, artefacts = fresh_queue(base, folder, kijko, "idle_")
     # (Every job done: a worker finds nothing to run, nor a job to move on.)
-    psql(f"{base}/{name}", "DELETE FROM step_tasks; UPDATE production_jobs SET run_state = 'complete'")
+    psql(db, "DELETE FROM step_tasks; UPDATE production_jobs SET run_state = 'complete'")
     start = time.perf_counter()
-    subprocess.run([kijko, "worker", "--drain", "--name", "idle", "--db", f"{base}/{name}", "--artefacts", artefacts, "--json"],
+    subprocess.run([kijko, "worker", "--drain", "--name", "idle", "--db", db, "--artefacts", artefacts, "--json"],
                    check=True, stdout=subprocess.DEVNULL)
     print(json.dumps({"wall": time.perf_counter() - start}))
 
