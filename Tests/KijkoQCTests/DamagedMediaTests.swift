@@ -123,6 +123,30 @@ import KijkoCore
         #expect(try Self.damage(in: cleanProbe.stdout) == 0, "\(cleanProbe.stdout)")
     }
 
+    /// A picture error resilience concealed is counted the same by one decoding thread and by
+    /// several: under frame threading its flag can be set after the picture was handed out (the
+    /// mutant's one B picture went uncounted in one run of three), its log line cannot be lost.
+    @Test func concealedPicturesAreCountedWhateverTheThreads() throws {
+        let mutant = try #require(Self.mutants.first { $0.name == "mp4, one patch early in the media data" })
+        let damaged = Self.folder + "/threads.mp4"
+        try mutant.make(try Data(contentsOf: URL(fileURLWithPath: try Self.clean("mp4")))).write(to: URL(fileURLWithPath: damaged))
+        func concealed(threads: Int) throws -> (count: Int, first: Int?) {
+            let reader = try FrameReader(path: damaged, threads: threads)
+            reader.skipsDamagedPackets = true
+            let frame = try Frame()
+            while try reader.next(into: frame) {}
+            return (reader.concealedFrames, reader.firstConcealedFrame)
+        }
+        let alone = try concealed(threads: 1)
+        #expect(alone.count > 0, "one thread saw no concealed picture")
+        for run in 1...5 {
+            let threaded = try concealed(threads: 4)
+            #expect(threaded.count == alone.count, "run \(run): \(threaded.count) concealed with four threads, \(alone.count) with one")
+            // Near, when the flag lost the race: at most the threads' delay before the picture.
+            if let first = threaded.first, let exact = alone.first { #expect((exact - 4)...exact ~= first, "run \(run): first at \(first), exactly \(exact)") }
+        }
+    }
+
     /// Damage `probe --count-frames --json` reports: packets rejected, frames concealed, errors the
     /// decoder logged, a declared stream of which not one frame decoded, a stream ending well
     /// before the file.

@@ -15,15 +15,22 @@ public enum MediaLog {
         installed.withLock { done in
             guard !done else { return }
             done = true
-            av_log_set_level(AV_LOG_WARNING)
+            // Info passes for error resilience's one line; the callback drops the rest unformatted.
+            av_log_set_level(AV_LOG_INFO)
             av_log_set_callback { avcl, level, format, args in
-                guard level <= AV_LOG_WARNING, let format, let args else { return }
+                guard let format, let args else { return }
+                guard level <= AV_LOG_WARNING else {
+                    if level == AV_LOG_INFO, let avcl, strncmp(format, MediaLog.concealmentLine, MediaLog.concealmentLine.utf8.count) == 0 {
+                        MediaLog.noteDecoder(avcl) { $0.concealments += 1 }
+                    }
+                    return
+                }
                 var line = [CChar](repeating: 0, count: 1024)
                 var prefix: Int32 = 0  // message only, no "[mov @ 0x…]"
                 av_log_format_line2(avcl, level, format, args, &line, Int32(line.count), &prefix)
                 let text = string(fromNulTerminated: line).trimmingCharacters(in: .whitespacesAndNewlines)
                 if level <= AV_LOG_ERROR, !text.isEmpty { MediaLog.lastError.withLock { $0 = text } }
-                if level <= AV_LOG_ERROR, let avcl { MediaLog.noteDecoderError(avcl) }
+                if level <= AV_LOG_ERROR, let avcl { MediaLog.noteDecoder(avcl) { $0.errors += 1 } }
                 if level <= MediaLog.printLevel.load(ordering: .relaxed) {
                     FileHandle.standardError.write(Data((text + "\n").utf8))
                 }
@@ -31,33 +38,48 @@ public enum MediaLog {
         }
     }
 
-    // MARK: - Errors per decoder
+    // MARK: - Damage per decoder
 
-    /// Error-level messages per registered decoder (its token), e.g. H.264's "error while
-    /// decoding MB": logged as the damage is met, whatever the threads, where a frame's
-    /// `decode_error_flags` can lose the race with frame threading.
-    private static let decoderErrors = Mutex<[Int: Int]>([:])
+    /// What one decoder has logged of the damage it met.
+    struct DecoderDamage {
+        /// Error-level messages, e.g. H.264's "error while decoding MB".
+        var errors = 0
+        /// Pictures error resilience concealed: its "concealing N DC, N AC, N MV errors" line,
+        /// logged at info level with the picture's `FF_DECODE_ERROR_CONCEALMENT_ACTIVE` flag.
+        var concealments = 0
+    }
+
+    /// The start of error resilience's line (libavcodec/error_resilience.c, `ff_er_frame_end`).
+    private static let concealmentLine = "concealing "
+
+    /// Per registered decoder (its token): logged as the damage is met, whatever the threads,
+    /// where a frame's `decode_error_flags` can lose the race with frame threading (the flag is
+    /// set on a picture another thread may already have handed out).
+    private static let decoderDamage = Mutex<[Int: DecoderDamage]>([:])
     private static let nextToken = Atomic<Int>(1)
 
     /// A token for a codec context's `opaque` (frame threads copy it to their own contexts).
     static func registerDecoder() -> Int {
         let token = nextToken.add(1, ordering: .relaxed).oldValue
-        decoderErrors.withLock { $0[token] = 0 }
+        decoderDamage.withLock { $0[token] = DecoderDamage() }
         return token
     }
 
-    static func unregisterDecoder(_ token: Int) { _ = decoderErrors.withLock { $0.removeValue(forKey: token) } }
+    static func unregisterDecoder(_ token: Int) { _ = decoderDamage.withLock { $0.removeValue(forKey: token) } }
 
-    /// Error messages logged so far by the decoder holding `token`.
-    static func decoderErrorCount(_ token: Int) -> Int { decoderErrors.withLock { $0[token] ?? 0 } }
+    /// What the decoder holding `token` has logged so far.
+    static func damage(_ token: Int) -> DecoderDamage { decoderDamage.withLock { $0[token] ?? DecoderDamage() } }
 
-    private static func noteDecoderError(_ avcl: UnsafeMutableRawPointer) {
+    private static func noteDecoder(_ avcl: UnsafeMutableRawPointer, _ change: (inout DecoderDamage) -> Void) {
         guard avcl.assumingMemoryBound(to: UnsafePointer<AVClass>?.self).pointee == avcodec_get_class() else { return }
         let context = avcl.assumingMemoryBound(to: AVCodecContext.self)
         guard av_codec_is_decoder(context.pointee.codec) != 0, let opaque = context.pointee.opaque else { return }
         let token = Int(bitPattern: opaque)
-        decoderErrors.withLock { counts in
-            if let count = counts[token] { counts[token] = count + 1 }
+        decoderDamage.withLock { all in
+            if var damage = all[token] {
+                change(&damage)
+                all[token] = damage
+            }
         }
     }
 

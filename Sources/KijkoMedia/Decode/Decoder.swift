@@ -55,7 +55,11 @@ public final class Decoder {
 
     /// Error-level messages the codec has logged so far (damage met while decoding, counted as it
     /// is met on any thread; a frame's own error flags can miss it under frame threading).
-    public var loggedErrors: Int { MediaLog.decoderErrorCount(errorToken) }
+    public var loggedErrors: Int { MediaLog.damage(errorToken).errors }
+
+    /// Pictures whose damage error resilience has concealed so far, by its log line (counted on
+    /// any thread; under frame threading a picture's own flag may be set after it was handed out).
+    public var loggedConcealments: Int { MediaLog.damage(errorToken).concealments }
 
     deinit {
         MediaLog.unregisterDecoder(errorToken)

@@ -135,9 +135,24 @@ public final class FrameReader {
     public private(set) var damagedPackets = 0
     public private(set) var firstDamageAtFrame: Int?
     /// Frames the decoder gave out with damage hidden (error concealment, a corrupt flag), and
-    /// the index of the first: a picture or sound that looks whole but is not.
-    public private(set) var concealedFrames = 0
-    public private(set) var firstConcealedFrame: Int?
+    /// the index of the first: a picture or sound that looks whole but is not. Counted from the
+    /// frames' flags or from error resilience's log line, whichever saw more: under frame
+    /// threading a picture can be handed out before its flag is set, the line is always logged.
+    public var concealedFrames: Int { max(flaggedFrames, decoder.loggedConcealments) }
+    /// The first flagged frame, or the count of frames given out when the first concealment was
+    /// logged (the picture is at or a few frames after it), whichever is earlier.
+    public var firstConcealedFrame: Int? {
+        guard let flagged = firstFlaggedFrame else { return firstLoggedConcealmentNearFrame }
+        return min(flagged, firstLoggedConcealmentNearFrame ?? flagged)
+    }
+    /// Whether ``firstConcealedFrame`` is exact: a flag said so, no earlier concealment logged.
+    public var firstConcealedFrameIsExact: Bool {
+        guard let flagged = firstFlaggedFrame else { return false }
+        return flagged <= firstLoggedConcealmentNearFrame ?? flagged
+    }
+    private var flaggedFrames = 0
+    private var firstFlaggedFrame: Int?
+    private var firstLoggedConcealmentNearFrame: Int?
     /// Frames decoded so far (before any trim).
     public private(set) var decodedFrames = 0
     /// Error messages the decoder has logged (damage met, on whatever thread), and the count of
@@ -152,8 +167,8 @@ public final class FrameReader {
             do {
                 if try decoder.receive(into: frame) {
                     if frame.hasConcealedDamage {
-                        concealedFrames += 1
-                        if firstConcealedFrame == nil { firstConcealedFrame = decodedFrames }
+                        flaggedFrames += 1
+                        if firstFlaggedFrame == nil { firstFlaggedFrame = decodedFrames }
                     }
                     noteLoggedErrors()
                     decodedFrames += 1
@@ -187,6 +202,7 @@ public final class FrameReader {
 
     private func noteLoggedErrors() {
         if firstLoggedErrorNearFrame == nil, decoder.loggedErrors > 0 { firstLoggedErrorNearFrame = decodedFrames }
+        if firstLoggedConcealmentNearFrame == nil, decoder.loggedConcealments > 0 { firstLoggedConcealmentNearFrame = decodedFrames }
     }
 
     private func noteDamage() {

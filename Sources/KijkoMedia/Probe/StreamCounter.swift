@@ -3,8 +3,8 @@ internal import CFFmpeg
 /// Reads a whole file for `kijko probe`'s counts: packets per stream (demuxing only, as ffprobe's
 /// `-count_packets`), or frames decoded per audio and video stream in one pass (as
 /// `-count_frames`), with the damage decoding met: packets the decoder rejected and frames it gave
-/// out with damage concealed (`decode_error_flags`, `AV_FRAME_FLAG_CORRUPT`), and the errors the
-/// decoder logged (which frame threading cannot lose).
+/// out with damage concealed (`decode_error_flags`, `AV_FRAME_FLAG_CORRUPT`, or error resilience's
+/// log line, which frame threading cannot lose), and the errors the decoder logged.
 struct StreamCounter {
     struct Counts {
         var packets = 0
@@ -88,6 +88,8 @@ struct StreamCounter {
             }
             drain(index, decoder)
             counts[index, default: Counts()].decoderErrors = decoder.loggedErrors
+            // The flags frame threading can lose, or the concealments logged, whichever saw more.
+            counts[index, default: Counts()].damagedFrames = max(counts[index, default: Counts()].damagedFrames, decoder.loggedConcealments)
         }
         return counts
     }

@@ -66,7 +66,7 @@ public struct QCAuditor {
         if reader.concealedFrames > 0 {
             let at = reader.firstConcealedFrame ?? 0
             damageAt = min(damageAt ?? at, at)
-            let damage = "\(English.count(reader.concealedFrames, "picture")) decoded with damage concealed by the decoder, the first at frame \(at)"
+            let damage = "\(English.count(reader.concealedFrames, "picture")) decoded with damage concealed by the decoder, the first at \(reader.firstConcealedFrameIsExact ? "" : "or just after ")frame \(at)"
             note = note.map { "\($0); \(damage)" } ?? damage
         } else if reader.loggedErrors > reader.damagedPackets {
             // Frame threading can hand a picture out before its concealment is flagged; the
