@@ -15,8 +15,9 @@ public enum MediaLog {
         installed.withLock { done in
             guard !done else { return }
             done = true
-            // Info passes for error resilience's one line; the callback drops the rest unformatted.
-            av_log_set_level(AV_LOG_INFO)
+            // A callback of our own receives every level (the level filters only libav's default
+            // one); below warnings it keeps error resilience's line and drops the rest unformatted.
+            av_log_set_level(AV_LOG_WARNING)
             av_log_set_callback { avcl, level, format, args in
                 guard let format, let args else { return }
                 guard level <= AV_LOG_WARNING else {
