@@ -131,6 +131,65 @@ import Testing
         #expect(handed > 0 && handed <= 2 * jobs.count, "\(handed) steps handed on")
     }
 
+    /// A step whose agent throws on a worker, and one whose agent the workers lack: each job
+    /// fails there, once — the task and its run failed with the reason, the steps after it never
+    /// queued, nothing left leased (both writes lock the job's row before the task's).
+    @Test func aStepThatFailsOnAWorkerFailsItsJobOnce() throws {
+        struct Broken: PipelineAgent {
+            let name = "broken"
+            let type = "post"
+            func run(_ input: AgentInput) throws -> AgentOutput { throw PipelineError("the lens cap was on") }
+        }
+        struct Elsewhere: PipelineAgent {
+            let name = "elsewhere"
+            let type = "post"
+            func run(_ input: AgentInput) throws -> AgentOutput { AgentOutput(output: .object([:])) }
+        }
+        let store = try PipelineFixture.store(.postgres)
+        var known = BuiltinAgents.registry
+        known.add(Broken())
+        var starting = known
+        starting.add(Elsewhere())
+        let runner = PipelineRunner(store: store, agents: starting)
+        var jobs: [String: String] = [:]
+        for agent in ["broken", "elsewhere"] {
+            let template = try WorkflowTemplate.load(path: try PipelineFixture.templateFile("""
+                name: \(agent)
+                steps:
+                  a: {agent: noop}
+                  b: {agent: \(agent), after: [a]}
+                  c: {agent: noop, after: [b]}
+                """), agents: starting.names)
+            jobs[agent] = try runner.start(template, brief: agent)
+            _ = try runner.advance(job: jobs[agent]!)
+        }
+        let stop = CancellationFlag()
+        let workers = try ["w1", "w2"].map { try StepWorker(runner: PipelineRunner(store: try PipelineStore(path: store.path), agents: known),
+                                                             options: .init(name: $0, lease: 10)) }
+        let done = workers.map { Self.start($0, stop: stop) }
+        defer { stop.cancel() }
+        for job in jobs.values { #expect(try Self.settle(store, job) == "failed") }
+        stop.cancel()
+        for semaphore in done { #expect(semaphore.wait(timeout: .now() + 60) == .success) }
+        for (agent, job) in jobs {
+            let error = try store.read { db in try db.value(String.self, "SELECT error_message FROM production_jobs WHERE id = ?", [job]) }
+            #expect(error?.hasPrefix("b: ") == true, "\(agent): \(error ?? "no error")")
+            if agent == "broken" { #expect(error?.contains("the lens cap was on") == true, "\(error ?? "")") }
+            let tasks = try store.read { db in
+                try db.rows("SELECT step_id, state FROM step_tasks WHERE production_job_id = ? ORDER BY created_at", [job])
+            }
+            #expect(tasks.map { [$0["step_id"] as String, $0["state"] as String] } == [["a", "done"], ["b", "failed"]], "\(agent): \(tasks)")
+            let runs = try store.read { db in
+                try db.rows("SELECT step_id, status FROM agent_executions WHERE production_job_id = ? ORDER BY created_at", [job])
+            }
+            #expect(!runs.contains { ($0["step_id"] as String) == "c" }, "\(agent): c ran")
+            if agent == "broken" {
+                #expect(runs.filter { ($0["step_id"] as String) == "b" }.map { $0["status"] as String } == ["failed"], "\(runs)")
+            }
+        }
+        #expect(try store.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM step_tasks WHERE state IN ('ready', 'leased')") } == 0)
+    }
+
     /// A worker paused past its lease loses the step to another; when it wakes, what it made is
     /// not committed, and its run is recorded as interrupted, not completed.
     @Test func aWorkerThatLostItsLeaseCommitsNothing() throws {

@@ -111,7 +111,9 @@ extension PipelineRunner {
                 handed = task
             }
             if !next.isEmpty {
-                // (Queued only while the job still runs: one stopped or failed meanwhile queues nothing.)
+                // Queued only while the job still runs, as this statement's snapshot sees it: one
+                // stopped or failed before queues nothing; one stopped at this very moment may get
+                // tasks, which their claimers drop (a claim runs a step only of a running job).
                 let insert = try PipelineStore.queueing(job: before.id, steps: next.map { requirement(of: $0, state: state) }, whileRunning: true)
                 batch.add("queued", insert.sql, insert.arguments)
                 batch.notifyWhen = "EXISTS (SELECT 1 FROM queued)"

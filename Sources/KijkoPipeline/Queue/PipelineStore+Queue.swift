@@ -44,6 +44,9 @@ extension PipelineStore {
                        insert.arguments)
     }
 
+    /// The columns every new task is written with (``queueing(job:steps:whileRunning:)``, ``handing(job:step:task:worker:seconds:)``).
+    static let newTaskColumns = "id, production_job_id, step_id, capability, needs, state"
+
     /// The INSERT that queues `steps` of `job` (one already queued or leased is left as it is),
     /// returning a row for each queued; `whileRunning`: only if the job still runs.
     static func queueing(job: String, steps: [(id: String, capability: String, needs: [String])], whileRunning: Bool = false) throws
@@ -51,7 +54,7 @@ extension PipelineStore {
         var arguments: [any SQLValueConvertible] = []
         for step in steps { arguments += [newID(), job, step.id, step.capability, try sortedJSON(step.needs)] }
         return ("""
-            INSERT INTO step_tasks (id, production_job_id, step_id, capability, needs, state)
+            INSERT INTO step_tasks (\(newTaskColumns))
             SELECT CAST(v.id AS UUID), CAST(v.job AS UUID), v.step, v.capability, CAST(v.needs AS JSONB), 'ready'
             FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?)", count: steps.count).joined(separator: ", "))) AS v (id, job, step, capability, needs)
             \(whileRunning ? "WHERE EXISTS (SELECT 1 FROM production_jobs WHERE id = CAST(v.job AS UUID) AND run_state = 'running')" : "")
@@ -67,7 +70,7 @@ extension PipelineStore {
     static func handing(job: String, step: (id: String, capability: String, needs: [String]), task: String, worker: String,
                         seconds: Double) throws -> (sql: String, arguments: [any SQLValueConvertible]) {
         ("""
-            INSERT INTO step_tasks (id, production_job_id, step_id, capability, needs, state, fence, claims, leased_by, lease_expires)
+            INSERT INTO step_tasks (\(newTaskColumns), fence, claims, leased_by, lease_expires)
             SELECT CAST(? AS UUID), id, ?, ?, CAST(? AS JSONB), 'leased', 1, 1, ?, clock_timestamp() + make_interval(secs => ?)
             FROM production_jobs WHERE id = ? AND run_state = 'running'
             ON CONFLICT DO NOTHING RETURNING CAST(id AS TEXT) AS id
@@ -156,7 +159,7 @@ extension PipelineStore {
     /// worker does not have).
     func failTask(_ lease: TaskLease, job: String, step: String, why: String) throws {
         try write { db in
-            try Self.holdLease(db, lease)
+            try Self.leaseHeld(db, lease, lockingJob: true)()  // the job's row first, as everywhere
             try Self.finishTask(db, lease, state: "failed")
             try db.execute("UPDATE production_jobs SET run_state = 'failed', error_message = ?, updated_at = ? WHERE id = ?",
                            ["\(step): \(why)", Self.now(), job])

@@ -109,7 +109,8 @@ extension PipelineStore {
                     lease: TaskLease? = nil) throws {
         try write { db in
             if let lease {
-                try Self.holdLease(db, lease)
+                // The job's row before the task's, as every write that locks both (no deadlock).
+                try Self.leaseHeld(db, lease, lockingJob: true)()
                 try Self.finishTask(db, lease, state: "failed")
                 try db.execute("UPDATE production_jobs SET run_state = 'failed', error_message = ?, updated_at = ? WHERE id = ?",
                                ["\(step): \(why)", PipelineStore.now(), job])
