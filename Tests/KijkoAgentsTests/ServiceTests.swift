@@ -45,10 +45,8 @@ import Testing
     }
 
     /// The Version Generator agent and `kijko versions` (same presets, same folder) write the same
-    /// manifest and the same deliverables, picture for picture and sound for sound (ffmpeg's
-    /// `framemd5` of every stream). (The encoded bytes are not compared: libx264 codes the first
-    /// picture of a smart reframe a few bytes differently with another process's heap — the
-    /// pictures decode the same — so the files' sizes and hashes are left out of the manifests.)
+    /// manifest, byte for byte — the deliverables' sizes and hashes too: one process's heap or
+    /// another's, libx264 codes the same bytes (``X264Determinism``).
     @Test func versionGeneratorAgentAndCLIWriteTheSameManifest() throws {
         var given = try AgentUnitTests.input()
         given.master = try AgentsFixture.master()
@@ -56,44 +54,15 @@ import Testing
         let set = try AgentsFixture.document(VersionSet.self, ["versions": output.output], "versions")
         let byAgent = try Data(contentsOf: URL(fileURLWithPath: set.manifest))
         let folder = (set.manifest as NSString).deletingLastPathComponent
-        // The agent's files, kept aside before the CLI writes over them.
-        let aside = try AgentsFixture.scratch("aside")
-        for version in set.versions { try FileManager.default.copyItem(atPath: version.path, toPath: aside + "/" + (version.path as NSString).lastPathComponent) }
         // The agent reframes a change of shape smartly: `--reframe smart` (the master's own shape is scaled).
         let run = try Program.run(Program.kijko, ["versions", given.master!, "--out", folder, "--force", "--quiet", "--reframe", "smart"]
                                   + set.versions.flatMap { ["--preset", $0.preset] })
         #expect(run.status == 0, "\(run.stderr)")
         let byCLI = try Data(contentsOf: URL(fileURLWithPath: set.manifest))
-        let (agentText, cliText) = (try Self.withoutBytes(byAgent), try Self.withoutBytes(byCLI))
+        let (agentText, cliText) = (String(decoding: byAgent, as: UTF8.self), String(decoding: byCLI, as: UTF8.self))
         let differing = zip(agentText.split(separator: "\n"), cliText.split(separator: "\n")).filter { $0.0 != $0.1 }.prefix(3).map { "\($0.0) ≠ \($0.1)" }
         #expect(agentText == cliText, "the manifests differ: \(differing)")
-        #expect(!set.versions.isEmpty)
-        for version in set.versions {
-            let decoded = try [aside + "/" + (version.path as NSString).lastPathComponent, version.path].map { path in
-                let result = try Program.run("ffmpeg", ["-v", "error", "-i", path, "-map", "0", "-f", "framemd5", "-"])
-                #expect(result.status == 0, "\(result.stderr)")
-                return result.stdout
-            }
-            #expect(!decoded[0].isEmpty && decoded[0] == decoded[1], "\(version.preset): the agent's and the CLI's deliverables decode differently")
-        }
-    }
-
-    /// A manifest's text with each deliverable's size and hash (and the size check's figure) left out.
-    static func withoutBytes(_ manifest: Data) throws -> String {
-        var fields = try #require(try JSONSerialization.jsonObject(with: manifest) as? [String: Any])
-        let entries = try #require(fields["deliverables"] as? [[String: Any]])
-        fields["deliverables"] = entries.map { entry -> [String: Any] in
-            var entry = entry
-            entry["size"] = nil
-            entry["sha256"] = nil
-            entry["checks"] = (entry["checks"] as? [[String: Any]])?.map { check -> [String: Any] in
-                var check = check
-                if (check["detail"] as? String)?.contains(" bytes") == true { check["detail"] = "(bytes)" }
-                return check
-            }
-            return entry
-        }
-        return String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
+        #expect(!set.versions.isEmpty && agentText.contains("sha256"))
     }
 
     /// A job run through the service reports each step as it starts; cancelled from its first

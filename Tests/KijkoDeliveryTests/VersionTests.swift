@@ -238,6 +238,25 @@ import KijkoTestSupport
         #expect(!FileManager.default.fileExists(atPath: folder + "/out/audio_youtube.mp4"))
     }
 
+    /// The same master and presets make the same bytes whatever the process's heap held before
+    /// (`MALLOC_PERTURB_` fills fresh and freed memory with a byte): libx264's AVX-512 code reads
+    /// memory it never wrote, and is left out (``X264Determinism``). Where the CPU has no AVX-512
+    /// this holds anyway.
+    @Test func theSameDeliverablesByteForByteWhateverTheHeapHeld() throws {
+        let (master, folder) = try DeliveryFixture.master(SynthSpec(width: 1280, height: 720, frames: 100, cuts: [50]))
+        let hashes = try ["", "85", "170"].map { perturb -> [String] in
+            let out = folder + "/out" + perturb
+            let run = try Program.run(DeliveryFixture.kijko, ["versions", master, "--out", out, "--json", "--reframe", "smart",
+                                                              "--preset", "instagram-reels", "--preset", "youtube"],
+                                      environment: perturb.isEmpty ? [:] : ["MALLOC_PERTURB_": perturb])
+            #expect(run.status == 0, "\(run.stderr)")
+            let manifest = try JSONDecoder.snakeCase.decode(Manifest.self, from: Data(run.stdout.utf8))
+            return manifest.deliverables.map { "\($0.preset) \($0.sha256 ?? "no hash")" }
+        }
+        #expect(hashes[0].count == 2)
+        #expect(hashes[1] == hashes[0] && hashes[2] == hashes[0], "\(hashes)")
+    }
+
     /// The issue's own acceptance run: one command, a 1080p25 master with sound and shots, the
     /// four aspects, a 15 s TV cutdown and a still — each measured back right.
     @Test func oneCommandDeliversTheWholeSet() throws {

@@ -49,7 +49,8 @@ public final class Encoder {
 
         var options: OpaquePointer? = nil
         defer { av_dict_free(&options) }
-        for (key, value) in settings.options { av_dict_set(&options, key, value, 0) }
+        let given = settings.codec == "libx264" ? X264Determinism.options(settings.options) : settings.options
+        for (key, value) in given { av_dict_set(&options, key, value, 0) }
         MediaLog.clear()
         let rc = avcodec_open2(ctx, codec, &options)
         if rc < 0 {
