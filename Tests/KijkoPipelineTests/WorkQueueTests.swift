@@ -190,6 +190,56 @@ import Testing
         #expect(try store.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM step_tasks WHERE state IN ('ready', 'leased')") } == 0)
     }
 
+    /// A job run in place on a shared store is held by its runner's advisory lock, seen alike
+    /// from every machine — not by a pid, which means nothing on another machine: a holder whose
+    /// pid happens to be alive here but whose session is gone has died (its job interrupted,
+    /// taken over, its running step marked to run again); one whose pid is dead here but whose
+    /// session lives is running (not taken, its step left alone).
+    @Test func aJobRunInPlaceIsHeldByItsSessionNotItsPid() throws {
+        let store = try PipelineFixture.store(.postgres)
+        let runner = PipelineRunner(store: store)
+        let job = try runner.start(try PipelineFixture.template("social"), brief: "Teaser clips.")
+        let elsewhere = try PipelineStore(path: store.path)
+        func runState(_ seen: PipelineStore) throws -> String { try #require(try seen.jobs().first { $0.id == job }).runState }
+        func running() throws -> Int {
+            try store.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM agent_executions WHERE production_job_id = ? AND status = 'running'", [job]) } ?? -1
+        }
+
+        // Machine A runs it, as a pid this machine has no process of.
+        guard case .mine(let lockA) = try store.claimJob(job, pid: 999_999, host: "render-01"), let lockA else {
+            Issue.record("A did not get the job with its lock"); return
+        }
+        try store.write { db in
+            try db.execute("""
+                INSERT INTO agent_executions (id, production_job_id, step_id, agent_name, agent_type, status, created_at)
+                VALUES (?, ?, 'trends', 'trend_analyst', 'pre-production', 'running', ?)
+                """, [PipelineStore.newID(), job, PipelineStore.now()])
+        }
+        guard case .held(let holder) = try elsewhere.claimJob(job, pid: 4242, host: "render-02") else {
+            Issue.record("B took a job A's live session holds"); return
+        }
+        #expect(holder == RunHolder(pid: 999_999, host: "render-01") && holder.description == "process 999999 on render-01")
+        #expect(try runState(elsewhere) == "running" && elsewhere.orphanedJobs().isEmpty)
+        #expect(try running() == 1, "A's running step was touched")
+
+        // Machine A dies: its session, and the lock, go. It ran as a pid alive on this machine.
+        try store.write { db in
+            try db.execute("UPDATE production_jobs SET settings = jsonb_set(CAST(settings AS JSONB), '{runner_pid}', to_jsonb(CAST(? AS TEXT))) WHERE id = ?",
+                           [String(getpid()), job])
+        }
+        lockA.release()
+        #expect(try runState(elsewhere) == "interrupted")
+        #expect(try elsewhere.orphanedJobs() == [job])
+        guard case .mine(let lockB) = try elsewhere.claimJob(job, pid: 4242, host: "render-02"), let lockB else {
+            Issue.record("B could not take over a dead holder's job"); return
+        }
+        defer { lockB.release() }
+        #expect(try running() == 0, "the dead holder's step was not marked to run again")
+        #expect(try runState(store) == "running")
+        guard case .held(let now) = try store.claimJob(job, pid: getpid(), host: "render-01") else { Issue.record("A took B's job"); return }
+        #expect(now == RunHolder(pid: 4242, host: "render-02"))
+    }
+
     /// A worker paused past its lease loses the step to another; when it wakes, what it made is
     /// not committed, and its run is recorded as interrupted, not completed.
     @Test func aWorkerThatLostItsLeaseCommitsNothing() throws {

@@ -187,7 +187,7 @@ public final class JobsService: Sendable {
         case .waiting: return RunResult(job: job, outcome: "waiting", message: "waiting for approval", pendingApprovals: pending)
         case .failed(let why): return RunResult(job: job, outcome: "failed", message: why + " (fix it, then `kijko resume \(job.prefix(8))`)", pendingApprovals: pending)
         case .stopped(let why): return RunResult(job: job, outcome: "stopped", message: why, pendingApprovals: pending)
-        case .busy(let pid): return RunResult(job: job, outcome: "running", message: "running in process \(pid); it will go on", pendingApprovals: pending)
+        case .busy(let holder): return RunResult(job: job, outcome: "running", message: "running in \(holder); it will go on", pendingApprovals: pending)
         case .queued(let steps):
             return RunResult(job: job, outcome: "queued", message: "queued for workers: \(steps.joined(separator: ", "))", pendingApprovals: pending)
         }

@@ -6,8 +6,8 @@ extension PipelineRunner {
     /// The full id of the job `id` names (its full id or a unique prefix).
     public func resolve(_ id: String) throws -> String { try store.resolveJob(id) }
 
-    /// Takes the job for this process. When another live process holds it, returns its pid.
-    func claim(_ job: String) throws -> Int32? { try store.claimJob(job, pid: getpid()) }
+    /// Takes the job for this process, or says which live process holds it.
+    func claim(_ job: String) throws -> PipelineStore.JobClaim { try store.claimJob(job, pid: getpid()) }
 
     func release(_ job: String) throws { try store.releaseJob(job, pid: getpid()) }
 }

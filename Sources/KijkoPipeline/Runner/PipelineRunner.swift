@@ -56,7 +56,7 @@ public final class PipelineRunner: Sendable {
         /// Stopped by the budget guard.
         case stopped(String)
         /// Another live process is running it.
-        case busy(Int32)
+        case busy(RunHolder)
         /// Steps handed to workers (their ids): the job goes on on the machines that take them.
         case queued([String])
     }
@@ -100,8 +100,15 @@ public final class PipelineRunner: Sendable {
         // A job whose steps were queued is the workers': it is not run here as well.
         let queued = try store.queuedSteps(job)
         if queued.queueDriven { return .queued(queued.open) }
-        if let owner = try claim(job) { return .busy(owner) }
-        defer { try? release(job) }
+        let lock: PostgresStoreDatabase.SessionLock?
+        switch try claim(job) {
+        case .held(let holder): return .busy(holder)
+        case .mine(let taken): lock = taken
+        }
+        defer {
+            try? release(job)
+            lock?.release()
+        }
         try store.reopenFailedSteps(job)
         let outcome = try drive(job, cancel: cancel, progress: progress)
         let end: PipelineStore.RunEnd

@@ -81,24 +81,43 @@ extension PipelineStore {
     }
 
     public func jobs() throws -> [JobSummary] {
-        try read { db in try db.rows(Self.jobSQL + " ORDER BY j.created_at").map(Self.summary) }
+        try read { db in
+            let alive = try liveRunners(db)
+            return try db.rows(Self.jobSQL + " ORDER BY j.created_at").map { Self.summary($0, alive: alive) }
+        }
     }
 
     static let jobSQL = """
         SELECT j.*, w.name AS workflow_name, w.cost_estimate AS workflow_cost_estimate FROM production_jobs j JOIN production_workflows w ON w.id = j.workflow_id
         """
 
-    static func summary(_ row: SQLRow) -> JobSummary {
+    static func summary(_ row: SQLRow, alive: LiveRunners) -> JobSummary {
         JobSummary(id: row["id"], workflow: row["workflow_name"], client: row["client_name"], status: row["status"],
-                   runState: runState(row["run_state"], settings: row["settings"]), currentAgent: row["current_agent"],
+                   runState: runState(row["run_state"], settings: row["settings"], alive: alive(row["id"], row["settings"])),
+                   currentAgent: row["current_agent"],
                    totalCost: row["total_cost"], costEstimate: row["workflow_cost_estimate"], error: row["error_message"], createdAt: row["created_at"], completedAt: row["completed_at"])
     }
 
-    /// `running` as stored, unless the process that holds the job is gone (killed mid-run): then
-    /// `interrupted`, until `kijko resume` takes it up.
-    static func runState(_ stored: String, settings: String?) -> String {
-        guard stored == "running", let pid = runner(settings) else { return stored }
-        return isAlive(pid) ? stored : "interrupted"
+    /// `running` as stored, unless the process that holds the job is gone (killed mid-run, `alive`
+    /// false): then `interrupted`, until `kijko resume` takes it up.
+    static func runState(_ stored: String, settings: String?, alive: Bool) -> String {
+        guard stored == "running", runner(settings) != nil else { return stored }
+        return alive ? stored : "interrupted"
+    }
+
+    /// Whether a live process runs a job in place, by its id and settings (JSON text).
+    typealias LiveRunners = (_ job: String, _ settings: String?) -> Bool
+
+    /// Inside a read: who runs jobs in place now. On a shared store, the running jobs whose
+    /// advisory lock a session holds (one query; a pid means nothing on another machine); on
+    /// this machine's store, whether the pid their settings name is alive.
+    func liveRunners(_ db: any SQLTransaction) throws -> LiveRunners {
+        guard database.dialect == .postgres else { return { _, settings in Self.runner(settings).map(Self.isAlive) ?? false } }
+        let held = Set(try db.values(String.self, """
+            SELECT CAST(id AS TEXT) FROM production_jobs WHERE run_state = 'running'
+              AND hashtextextended('kijko job ' || CAST(id AS TEXT), 0) IN (\(PostgresStoreDatabase.grantedLockKeys))
+            """))
+        return { job, _ in held.contains(job.lowercased()) }
     }
 
     /// The process a job's settings (JSON text) say runs it, if any.
@@ -137,7 +156,7 @@ extension PipelineStore {
                                   worker: current["worker"])
             }
             let results = (try? JSONDecoder().decode([String: JSONValue].self, from: Data((row["agent_results"] as String).utf8))) ?? [:]
-            return JobDetail(job: Self.summary(row), brief: row["brief_text"], steps: steps,
+            return JobDetail(job: Self.summary(row, alive: try liveRunners(db)), brief: row["brief_text"], steps: steps,
                              approvals: try Self.approvals(db, where: "production_job_id = ?", [job]), results: results)
         }
     }
@@ -155,7 +174,7 @@ extension PipelineStore {
                      FROM approval_requests WHERE production_job_id = j.id) AS approvals
                 FROM production_jobs j WHERE j.id = ?
                 """, [job]) else { throw PipelineError("no job \(job)") }
-            let state = Self.runState(row["run_state"], settings: row["settings"])
+            let state = Self.runState(row["run_state"], settings: row["settings"], alive: try liveRunners(db)(job, row["settings"]))
             return "\(row["updated_at"] as String)|\(state)|\(row["total_cost"] as Double)|\(row["executions"] as String)|\(row["approvals"] as String)"
         }
     }
@@ -221,9 +240,10 @@ extension PipelineStore {
     public func orphanedJobs(quiet: Double = 0) throws -> [String] {
         let cutoff = Self.iso(Date().addingTimeInterval(-quiet))
         return try read { db in
-            try db.rows("SELECT id, settings FROM production_jobs WHERE run_state = 'running' AND updated_at <= ? ORDER BY created_at",
+            let alive = try liveRunners(db)
+            return try db.rows("SELECT id, settings FROM production_jobs WHERE run_state = 'running' AND updated_at <= ? ORDER BY created_at",
                              [cutoff]).compactMap { row in
-                if let pid = Self.runner(row["settings"]), Self.isAlive(pid) { return nil }
+                if Self.runner(row["settings"]) != nil, alive(row["id"], row["settings"]) { return nil }
                 if Self.driver(row["settings"]) == "queue" { return nil }   // the workers' job
                 return row["id"] as String
             }

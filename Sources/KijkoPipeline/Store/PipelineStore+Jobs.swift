@@ -56,26 +56,61 @@ extension PipelineStore {
         }
     }
 
-    /// Takes the job for process `pid`. When another live process holds it, returns its pid. A
-    /// holder that died (killed mid-run) leaves `running` executions: they are marked interrupted
-    /// and superseded, so those steps run again.
-    func claimJob(_ job: String, pid me: Int32) throws -> Int32? {
-        try write { db -> Int32? in
-            guard let row = try db.row("SELECT settings, run_state FROM production_jobs WHERE id = ?",
-                                             [job]) else { throw PipelineError("no job \(job)") }
-            let settings = (try? JSONDecoder().decode([String: String?].self, from: Data((row["settings"] as String).utf8))) ?? [:]
-            if let owner = settings["runner_pid"].flatMap({ $0 }).flatMap(Int32.init), owner != me, kill(owner, 0) == 0 { return owner }
-            var updated = settings
-            updated["runner_pid"] = String(me)
-            try db.execute("UPDATE production_jobs SET settings = ? WHERE id = ?", [try Self.sortedJSON(updated), job])
-            try db.execute("""
-                UPDATE agent_executions SET status = 'failed', error_message = 'interrupted (the runner stopped mid-step)', superseded = 1
-                WHERE production_job_id = ? AND status = 'running'
-                """, [job])
-            if (row["run_state"] as String) == "waiting" {
-                try db.execute("UPDATE production_jobs SET run_state = 'running' WHERE id = ?", [job])
+    /// How taking a job for this process went.
+    enum JobClaim {
+        /// The job is this process's; on a shared store, while it holds `lock` (release it last).
+        case mine(lock: PostgresStoreDatabase.SessionLock?)
+        /// Another live process runs it.
+        case held(RunHolder)
+    }
+
+    /// The advisory lock whose holder runs `job` in place, on a shared store.
+    static func runLock(_ job: String) -> String { "kijko job \(job.lowercased())" }
+
+    /// Takes the job for process `pid` (on `host`). Whether the process that last took it lives
+    /// is asked of the store's own sessions on a shared store (its advisory lock, dropped with its
+    /// connection, seen alike from every machine), of this machine's processes otherwise (its
+    /// pid). A holder that died (killed mid-run) leaves `running` executions: they are marked
+    /// interrupted and superseded, so those steps run again.
+    func claimJob(_ job: String, pid me: Int32, host: String = RunHolder.thisHost) throws -> JobClaim {
+        var lock: PostgresStoreDatabase.SessionLock?
+        if database.dialect == .postgres {
+            guard let taken = try postgres.tryLock(Self.runLock(job)) else {
+                let settings = try read { db in try db.value(String.self, "SELECT settings FROM production_jobs WHERE id = ?", [job]) }
+                return .held(RunHolder(settings: settings) ?? RunHolder(pid: 0, host: nil))
             }
-            return nil
+            lock = taken
+        }
+        let shared = lock != nil
+        do {
+            let holder = try write { db -> RunHolder? in
+                guard let row = try db.row("SELECT settings, run_state FROM production_jobs WHERE id = ?",
+                                                 [job]) else { throw PipelineError("no job \(job)") }
+                let settings = (try? JSONDecoder().decode([String: String?].self, from: Data((row["settings"] as String).utf8))) ?? [:]
+                if !shared, let owner = settings["runner_pid"].flatMap({ $0 }).flatMap(Int32.init), owner != me, Self.isAlive(owner) {
+                    return RunHolder(pid: owner, host: nil)
+                }
+                var updated = settings
+                updated["runner_pid"] = String(me)
+                updated["runner_host"] = shared ? host : nil
+                try db.execute("UPDATE production_jobs SET settings = ? WHERE id = ?", [try Self.sortedJSON(updated), job])
+                try db.execute("""
+                    UPDATE agent_executions SET status = 'failed', error_message = 'interrupted (the runner stopped mid-step)', superseded = 1
+                    WHERE production_job_id = ? AND status = 'running'
+                    """, [job])
+                if (row["run_state"] as String) == "waiting" {
+                    try db.execute("UPDATE production_jobs SET run_state = 'running' WHERE id = ?", [job])
+                }
+                return nil
+            }
+            if let holder {
+                lock?.release()
+                return .held(holder)
+            }
+            return .mine(lock: lock)
+        } catch {
+            lock?.release()
+            throw error
         }
     }
 
@@ -101,6 +136,7 @@ extension PipelineStore {
             var settings = (try? JSONDecoder().decode([String: String?].self, from: Data(text.utf8))) ?? [:]
             guard settings["runner_pid"].flatMap({ $0 }) == String(pid) else { return }
             settings["runner_pid"] = nil
+            settings["runner_host"] = nil
             try db.execute("UPDATE production_jobs SET settings = ? WHERE id = ?", [try Self.sortedJSON(settings), job])
         }
     }
