@@ -8,9 +8,10 @@ import Testing
         let flags: UInt32 = 0b1011_1111
         #expect(X264Determinism.options(["crf": "18"], flags: flags) == ["crf": "18", "x264-params": "asm=191"])
         #expect(X264Determinism.options(["x264-params": "keyint=50:bframes=2"], flags: flags)["x264-params"] == "keyint=50:bframes=2:asm=191")
-        for chosen in ["asm=0", "keyint=50:asm=auto", "no-asm=1"] {
+        for chosen in ["asm=0", "keyint=50:asm=auto", "no-asm=1", "noasm", "No_Asm=1"] {
             #expect(X264Determinism.options(["x264-params": chosen], flags: flags)["x264-params"] == chosen)
         }
+        #expect(X264Determinism.options(["x264opts": "asm=0"], flags: flags) == ["x264opts": "asm=0"])
         // Nothing to take away: the options as given.
         #expect(X264Determinism.options(["preset": "fast"], flags: nil) == ["preset": "fast"])
     }

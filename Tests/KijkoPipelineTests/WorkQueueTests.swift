@@ -222,12 +222,15 @@ import Testing
         #expect(try runState(elsewhere) == "running" && elsewhere.orphanedJobs().isEmpty)
         #expect(try running() == 1, "A's running step was touched")
 
-        // Machine A dies: its session, and the lock, go. It ran as a pid alive on this machine.
+        // Machine A dies: the server ends its session, and the lock goes with it. It ran as a pid
+        // alive on this machine.
         try store.write { db in
             try db.execute("UPDATE production_jobs SET settings = jsonb_set(CAST(settings AS JSONB), '{runner_pid}', to_jsonb(CAST(? AS TEXT))) WHERE id = ?",
                            [String(getpid()), job])
         }
-        lockA.release()
+        #expect(lockA.stillHeld())
+        #expect(try Self.endSessionHolding(job, in: store))
+        #expect(!lockA.stillHeld())
         #expect(try runState(elsewhere) == "interrupted")
         #expect(try elsewhere.orphanedJobs() == [job])
         guard case .mine(let lockB) = try elsewhere.claimJob(job, pid: 4242, host: "render-02"), let lockB else {
@@ -238,6 +241,60 @@ import Testing
         #expect(try runState(store) == "running")
         guard case .held(let now) = try store.claimJob(job, pid: getpid(), host: "render-01") else { Issue.record("A took B's job"); return }
         #expect(now == RunHolder(pid: 4242, host: "render-02"))
+    }
+
+    /// Ends the database session that holds `job`'s lock (as the server does when its machine
+    /// vanishes), waiting until it has ended; whether there was one.
+    static func endSessionHolding(_ job: String, in store: PipelineStore) throws -> Bool {
+        try store.read { db in
+            try db.value(Bool.self, """
+                SELECT pg_terminate_backend(pid, 10000) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1 AND granted
+                  AND (CAST(classid AS BIGINT) << 32) | CAST(objid AS BIGINT) = hashtextextended(?, 0)
+                """, [PipelineStore.runLock(job)])
+        } ?? false
+    }
+
+    /// A run in place whose session ends mid-step (the database restarted, the network dropped)
+    /// stops before its next step and writes nothing more: the job may be another machine's now.
+    @Test func aRunThatLostItsHoldStopsBeforeItsNextStep() throws {
+        final class Held: PipelineAgent, @unchecked Sendable {
+            let name = "held"
+            let type = "post"
+            let started = DispatchSemaphore(value: 0), go = DispatchSemaphore(value: 0)
+            func run(_ input: AgentInput) throws -> AgentOutput {
+                started.signal()
+                _ = go.wait(timeout: .now() + 60)
+                return AgentOutput(output: .object(["made": "it"]))
+            }
+        }
+        let held = Held()
+        var agents = BuiltinAgents.registry
+        agents.add(held)
+        let store = try PipelineFixture.store(.postgres)
+        let runner = PipelineRunner(store: store, agents: agents)
+        let template = try WorkflowTemplate.load(path: try PipelineFixture.templateFile("""
+            name: held
+            steps:
+              a: {agent: held}
+              b: {agent: noop, after: [a]}
+            """), agents: agents.names)
+        let job = try runner.start(template, brief: "held")
+        let outcome = SharedList<PipelineRunner.Outcome>()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            if let result = try? runner.run(job: job) { outcome.append(result) }
+            done.signal()
+        }.start()
+        #expect(held.started.wait(timeout: .now() + 60) == .success)
+        #expect(try Self.endSessionHolding(job, in: store))
+        held.go.signal()
+        #expect(done.wait(timeout: .now() + 60) == .success)
+        #expect(outcome.all == [.stopped(PipelineRunner.lostHold)])
+        let runs = try store.read { db in
+            try db.rows("SELECT step_id, status FROM agent_executions WHERE production_job_id = ? ORDER BY created_at", [job])
+        }
+        #expect(runs.map { [$0["step_id"] as String, $0["status"] as String] } == [["a", "running"]], "\(runs)")
+        #expect(try store.jobState(job).runState == "running")
     }
 
     /// A worker paused past its lease loses the step to another; when it wakes, what it made is

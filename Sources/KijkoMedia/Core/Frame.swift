@@ -100,6 +100,10 @@ public final class Frame {
         pointer.pointee.decode_error_flags != 0 || pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0
     }
 
+    /// Whether error resilience concealed damage in this frame: the flag its "concealing …" log
+    /// line comes with (``MediaLog``), which frame threading can set after the frame was handed out.
+    var hasResilienceConcealment: Bool { pointer.pointee.decode_error_flags & FF_DECODE_ERROR_CONCEALMENT_ACTIVE != 0 }
+
     /// The picture's mean H.264 quantiser (0–51, area-weighted over its blocks) when the decoder
     /// exported it (``Decoder`` with `quantisers`); nil otherwise. High means few bits: a starved
     /// encode, whatever the deblocking filter hides.

@@ -135,22 +135,23 @@ public final class FrameReader {
     public private(set) var damagedPackets = 0
     public private(set) var firstDamageAtFrame: Int?
     /// Frames the decoder gave out with damage hidden (error concealment, a corrupt flag), and
-    /// the index of the first: a picture or sound that looks whole but is not. Counted from the
-    /// frames' flags or from error resilience's log line, whichever saw more: under frame
-    /// threading a picture can be handed out before its flag is set, the line is always logged.
-    public var concealedFrames: Int { max(flaggedFrames, decoder.loggedConcealments) }
-    /// The first flagged frame, or the count of frames given out when the first concealment was
-    /// logged (the picture is at or a few frames after it), whichever is earlier.
+    /// the index of the first: a picture or sound that looks whole but is not. Error resilience's
+    /// concealments are counted from their flags or their log lines, whichever saw more: under
+    /// frame threading a picture can be handed out before its flag is set, its line is always
+    /// logged. Other damage flags are counted as they come.
+    public var concealedFrames: Int { otherFlagged + max(resilienceFlagged, decoder.loggedConcealments) }
+    /// The first flagged frame, exact while the flags saw every concealment logged; else the
+    /// earlier of it and the count of frames given out when the first line was logged (the
+    /// picture is at or a few frames after that).
     public var firstConcealedFrame: Int? {
-        guard let flagged = firstFlaggedFrame else { return firstLoggedConcealmentNearFrame }
-        return min(flagged, firstLoggedConcealmentNearFrame ?? flagged)
+        if firstConcealedFrameIsExact { return firstFlaggedFrame }
+        guard let near = firstLoggedConcealmentNearFrame else { return firstFlaggedFrame }
+        return min(firstFlaggedFrame ?? near, near)
     }
-    /// Whether ``firstConcealedFrame`` is exact: a flag said so, no earlier concealment logged.
-    public var firstConcealedFrameIsExact: Bool {
-        guard let flagged = firstFlaggedFrame else { return false }
-        return flagged <= firstLoggedConcealmentNearFrame ?? flagged
-    }
-    private var flaggedFrames = 0
+    /// Whether ``firstConcealedFrame`` is exact (every concealment logged was flagged too).
+    public var firstConcealedFrameIsExact: Bool { firstFlaggedFrame != nil && resilienceFlagged >= decoder.loggedConcealments }
+    private var resilienceFlagged = 0
+    private var otherFlagged = 0
     private var firstFlaggedFrame: Int?
     private var firstLoggedConcealmentNearFrame: Int?
     /// Frames decoded so far (before any trim).
@@ -166,10 +167,8 @@ public final class FrameReader {
         while true {
             do {
                 if try decoder.receive(into: frame) {
-                    if frame.hasConcealedDamage {
-                        flaggedFrames += 1
-                        if firstFlaggedFrame == nil { firstFlaggedFrame = decodedFrames }
-                    }
+                    if frame.hasResilienceConcealment { resilienceFlagged += 1 } else if frame.hasConcealedDamage { otherFlagged += 1 }
+                    if frame.hasConcealedDamage, firstFlaggedFrame == nil { firstFlaggedFrame = decodedFrames }
                     noteLoggedErrors()
                     decodedFrames += 1
                     return true

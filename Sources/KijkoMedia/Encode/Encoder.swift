@@ -49,7 +49,7 @@ public final class Encoder {
 
         var options: OpaquePointer? = nil
         defer { av_dict_free(&options) }
-        let given = settings.codec == "libx264" ? X264Determinism.options(settings.options) : settings.options
+        let given = settings.codec.hasPrefix("libx264") ? X264Determinism.options(settings.options) : settings.options
         for (key, value) in given { av_dict_set(&options, key, value, 0) }
         MediaLog.clear()
         let rc = avcodec_open2(ctx, codec, &options)

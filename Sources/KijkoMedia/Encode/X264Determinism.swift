@@ -27,8 +27,11 @@ enum X264Determinism {
         guard let flags else { return options }
         var adjusted = options
         let given = options["x264-params"] ?? ""
-        let keys = given.split(separator: ":").map { $0.split(separator: "=").first.map(String.init) ?? "" }
-        guard !keys.contains("asm"), !keys.contains("no-asm") else { return options }
+        // x264 reads `_` as `-` and takes `noasm` for `no-asm`; `x264opts` is the older spelling.
+        let keys = ((options["x264opts"] ?? "") + ":" + given).split(separator: ":").map {
+            ($0.split(separator: "=").first.map(String.init) ?? "").replacingOccurrences(of: "_", with: "-").lowercased()
+        }
+        guard !keys.contains(where: { ["asm", "no-asm", "noasm"].contains($0) }) else { return options }
         adjusted["x264-params"] = (given.isEmpty ? "" : given + ":") + "asm=\(flags)"
         return adjusted
     }

@@ -11,6 +11,8 @@ struct StreamCounter {
         var frames = 0
         var damagedPackets = 0
         var damagedFrames = 0
+        /// Of ``damagedFrames``, those error resilience concealed (flagged so).
+        var resilienceFlagged = 0
         var decoderErrors = 0
         /// Whether a decoder opened for the stream (else only packets are counted).
         var decoded = false
@@ -56,6 +58,7 @@ struct StreamCounter {
                     counts[index, default: Counts()].frames += 1
                     if frame.hasConcealedDamage {
                         counts[index, default: Counts()].damagedFrames += 1
+                        if frame.hasResilienceConcealment { counts[index, default: Counts()].resilienceFlagged += 1 }
                     }
                 } catch {
                     failures += 1
@@ -88,8 +91,10 @@ struct StreamCounter {
             }
             drain(index, decoder)
             counts[index, default: Counts()].decoderErrors = decoder.loggedErrors
-            // The flags frame threading can lose, or the concealments logged, whichever saw more.
-            counts[index, default: Counts()].damagedFrames = max(counts[index, default: Counts()].damagedFrames, decoder.loggedConcealments)
+            // Error resilience's concealments: the flags frame threading can lose, or the lines
+            // logged, whichever saw more; other damage flags as they came.
+            let seen = counts[index, default: Counts()]
+            counts[index, default: Counts()].damagedFrames = seen.damagedFrames - seen.resilienceFlagged + max(seen.resilienceFlagged, decoder.loggedConcealments)
         }
         return counts
     }

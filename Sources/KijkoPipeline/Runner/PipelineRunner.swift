@@ -61,6 +61,9 @@ public final class PipelineRunner: Sendable {
         case queued([String])
     }
 
+    /// Why a run stopped when its hold on the job (a shared store's session) went.
+    public static let lostHold = "lost its hold on the job (its database session ended); the job goes on wherever it is run again"
+
     /// Why a cancelled run stopped.
     public static let cancelled = "cancelled before the next step; the job goes on when it is run again"
 
@@ -110,7 +113,9 @@ public final class PipelineRunner: Sendable {
             lock?.release()
         }
         try store.reopenFailedSteps(job)
-        let outcome = try drive(job, cancel: cancel, progress: progress)
+        let outcome = try drive(job, cancel: cancel, progress: progress, hold: lock)
+        // Another machine may run the job now: this run writes nothing more to it.
+        if outcome == .stopped(Self.lostHold) { return outcome }
         let end: PipelineStore.RunEnd
         switch outcome {
         case .complete: end = .complete
@@ -124,7 +129,11 @@ public final class PipelineRunner: Sendable {
 
     /// The passes of one run, until the job stops. With `enqueue`, ready steps are queued for
     /// workers (and the run ends `.queued`) instead of run here.
-    func drive(_ job: String, cancel: CancellationFlag? = nil, progress: ProgressHandler?, enqueue: Bool = false) throws -> Outcome {
+    /// With `hold` (a shared store's lock on the job), each batch of steps starts only while the
+    /// lock is still this process's; when its session is gone the run stops at once, the step
+    /// result it carries uncommitted (another machine may have taken the job over and runs it).
+    func drive(_ job: String, cancel: CancellationFlag? = nil, progress: ProgressHandler?, enqueue: Bool = false,
+               hold: PostgresStoreDatabase.SessionLock? = nil) throws -> Outcome {
         // The job's state is read once and then kept up to date with this runner's own writes;
         // it is read again after anything a gate changed (a decision made in another process).
         var state = try store.jobState(job, template: templates[job])
@@ -177,6 +186,7 @@ public final class PipelineRunner: Sendable {
                 advanced = true
             }
             if !ready.isEmpty {
+                if let hold, !hold.stillHeld() { return .stopped(Self.lostHold) }
                 if cancel?.isCancelled == true {
                     try commitHeld()
                     return .stopped(Self.cancelled)

@@ -87,7 +87,7 @@ extension PipelineStore {
                 guard let row = try db.row("SELECT settings, run_state FROM production_jobs WHERE id = ?",
                                                  [job]) else { throw PipelineError("no job \(job)") }
                 let settings = (try? JSONDecoder().decode([String: String?].self, from: Data((row["settings"] as String).utf8))) ?? [:]
-                if !shared, let owner = settings["runner_pid"].flatMap({ $0 }).flatMap(Int32.init), owner != me, Self.isAlive(owner) {
+                if !shared, let owner = settings["runner_pid"].flatMap({ $0 }).flatMap(Int32.init), owner != me, kill(owner, 0) == 0 {
                     return RunHolder(pid: owner, host: nil)
                 }
                 var updated = settings
@@ -129,12 +129,13 @@ extension PipelineStore {
         }
     }
 
-    /// Lets go of the job when process `pid` holds it.
-    func releaseJob(_ job: String, pid: Int32) throws {
+    /// Lets go of the job when process `pid` (on `host`, on a shared store) holds it.
+    func releaseJob(_ job: String, pid: Int32, host: String = RunHolder.thisHost) throws {
         try write { db in
             guard let text = try db.value(String.self, "SELECT settings FROM production_jobs WHERE id = ?", [job]) else { return }
             var settings = (try? JSONDecoder().decode([String: String?].self, from: Data(text.utf8))) ?? [:]
-            guard settings["runner_pid"].flatMap({ $0 }) == String(pid) else { return }
+            guard settings["runner_pid"].flatMap({ $0 }) == String(pid),
+                  settings["runner_host"].flatMap({ $0 }) == (database.dialect == .postgres ? host : nil) else { return }
             settings["runner_pid"] = nil
             settings["runner_host"] = nil
             try db.execute("UPDATE production_jobs SET settings = ? WHERE id = ?", [try Self.sortedJSON(settings), job])
