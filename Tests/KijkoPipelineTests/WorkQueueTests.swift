@@ -27,6 +27,19 @@ import Testing
         return (store, runner, job)
     }
 
+    /// A runner on a fresh PostgreSQL store with the built-in agents and `extra`.
+    static func runner(adding extra: any PipelineAgent) throws -> (PipelineStore, PipelineRunner, AgentRegistry) {
+        let store = try PipelineFixture.store(.postgres)
+        var agents = BuiltinAgents.registry
+        agents.add(extra)
+        return (store, PipelineRunner(store: store, agents: agents), agents)
+    }
+
+    /// A workflow template from its YAML text, its agents those of `agents`.
+    static func template(_ yaml: String, _ agents: AgentRegistry) throws -> WorkflowTemplate {
+        try WorkflowTemplate.load(path: try PipelineFixture.templateFile(yaml), agents: agents.names)
+    }
+
     /// Waits until `job` is no longer running (its steps in workers' hands), up to a minute.
     static func settle(_ store: PipelineStore, _ job: String) throws -> String {
         for _ in 0..<1200 {
@@ -78,11 +91,8 @@ import Testing
     /// queues what it lets run, so the step that joins them must be queued once, after all of
     /// them, never missed and never run twice.
     @Test func branchesFinishingTogetherQueueTheirJoinOnce() throws {
-        let store = try PipelineFixture.store(.postgres)
-        var agents = BuiltinAgents.registry
-        agents.add(NoopAgent())
-        let runner = PipelineRunner(store: store, agents: agents)
-        let template = try WorkflowTemplate.load(path: try PipelineFixture.templateFile("""
+        let (store, runner, agents) = try Self.runner(adding: NoopAgent())
+        let template = try Self.template("""
             name: fan
             steps:
               a: {agent: noop}
@@ -90,7 +100,7 @@ import Testing
               c: {agent: noop, after: [a]}
               d: {agent: noop, after: [a]}
               e: {agent: noop, after: [b, c, d]}
-            """), agents: agents.names)
+            """, agents)
         let jobs = try (0..<8).map { i in try runner.start(template, brief: "fan \(i)") }
         for job in jobs { _ = try runner.advance(job: job) }
         let stop = CancellationFlag()
@@ -153,13 +163,13 @@ import Testing
         let runner = PipelineRunner(store: store, agents: starting)
         var jobs: [String: String] = [:]
         for agent in ["broken", "elsewhere"] {
-            let template = try WorkflowTemplate.load(path: try PipelineFixture.templateFile("""
+            let template = try Self.template("""
                 name: \(agent)
                 steps:
                   a: {agent: noop}
                   b: {agent: \(agent), after: [a]}
                   c: {agent: noop, after: [b]}
-                """), agents: starting.names)
+                """, starting)
             jobs[agent] = try runner.start(template, brief: agent)
             _ = try runner.advance(job: jobs[agent]!)
         }
@@ -268,16 +278,13 @@ import Testing
             }
         }
         let held = Held()
-        var agents = BuiltinAgents.registry
-        agents.add(held)
-        let store = try PipelineFixture.store(.postgres)
-        let runner = PipelineRunner(store: store, agents: agents)
-        let template = try WorkflowTemplate.load(path: try PipelineFixture.templateFile("""
+        let (store, runner, agents) = try Self.runner(adding: held)
+        let template = try Self.template("""
             name: held
             steps:
               a: {agent: held}
               b: {agent: noop, after: [a]}
-            """), agents: agents.names)
+            """, agents)
         let job = try runner.start(template, brief: "held")
         let outcome = SharedList<PipelineRunner.Outcome>()
         let done = DispatchSemaphore(value: 0)
