@@ -139,7 +139,7 @@ public final class FrameReader {
     /// concealments are counted from their flags or their log lines, whichever saw more: under
     /// frame threading a picture can be handed out before its flag is set, its line is always
     /// logged. Other damage flags are counted as they come.
-    public var concealedFrames: Int { otherFlagged + max(resilienceFlagged, decoder.loggedConcealments) }
+    public var concealedFrames: Int { flagged.count(logged: decoder.loggedConcealments) }
     /// The first flagged frame, exact while the flags saw every concealment logged; else the
     /// earlier of it and the count of frames given out when the first line was logged (the
     /// picture is at or a few frames after that).
@@ -149,9 +149,8 @@ public final class FrameReader {
         return min(firstFlaggedFrame ?? near, near)
     }
     /// Whether ``firstConcealedFrame`` is exact (every concealment logged was flagged too).
-    public var firstConcealedFrameIsExact: Bool { firstFlaggedFrame != nil && resilienceFlagged >= decoder.loggedConcealments }
-    private var resilienceFlagged = 0
-    private var otherFlagged = 0
+    public var firstConcealedFrameIsExact: Bool { firstFlaggedFrame != nil && flagged.flagsSawAll(logged: decoder.loggedConcealments) }
+    private var flagged = ConcealedFrames()
     private var firstFlaggedFrame: Int?
     private var firstLoggedConcealmentNearFrame: Int?
     /// Frames decoded so far (before any trim).
@@ -167,8 +166,7 @@ public final class FrameReader {
         while true {
             do {
                 if try decoder.receive(into: frame) {
-                    if frame.hasResilienceConcealment { resilienceFlagged += 1 } else if frame.hasConcealedDamage { otherFlagged += 1 }
-                    if frame.hasConcealedDamage, firstFlaggedFrame == nil { firstFlaggedFrame = decodedFrames }
+                    if flagged.saw(frame), firstFlaggedFrame == nil { firstFlaggedFrame = decodedFrames }
                     noteLoggedErrors()
                     decodedFrames += 1
                     return true

@@ -10,9 +10,10 @@ struct StreamCounter {
         var packets = 0
         var frames = 0
         var damagedPackets = 0
+        /// Frames given out with damage concealed (set once the stream is drained, when the
+        /// decoder's logged concealments are known); ``concealed`` counts their flags meanwhile.
         var damagedFrames = 0
-        /// Of ``damagedFrames``, those error resilience concealed (flagged so).
-        var resilienceFlagged = 0
+        var concealed = ConcealedFrames()
         var decoderErrors = 0
         /// Whether a decoder opened for the stream (else only packets are counted).
         var decoded = false
@@ -56,10 +57,7 @@ struct StreamCounter {
                 do {
                     guard try decoder.receive(into: frame) else { return }
                     counts[index, default: Counts()].frames += 1
-                    if frame.hasConcealedDamage {
-                        counts[index, default: Counts()].damagedFrames += 1
-                        if frame.hasResilienceConcealment { counts[index, default: Counts()].resilienceFlagged += 1 }
-                    }
+                    counts[index, default: Counts()].concealed.saw(frame)
                 } catch {
                     failures += 1
                     counts[index, default: Counts()].damagedPackets += 1
@@ -91,10 +89,7 @@ struct StreamCounter {
             }
             drain(index, decoder)
             counts[index, default: Counts()].decoderErrors = decoder.loggedErrors
-            // Error resilience's concealments: the flags frame threading can lose, or the lines
-            // logged, whichever saw more; other damage flags as they came.
-            let seen = counts[index, default: Counts()]
-            counts[index, default: Counts()].damagedFrames = seen.damagedFrames - seen.resilienceFlagged + max(seen.resilienceFlagged, decoder.loggedConcealments)
+            counts[index, default: Counts()].damagedFrames = counts[index, default: Counts()].concealed.count(logged: decoder.loggedConcealments)
         }
         return counts
     }

@@ -108,15 +108,15 @@ extension PipelineStore {
     /// Whether a live process runs a job in place, by its id and settings (JSON text).
     typealias LiveRunners = (_ job: String, _ settings: String?) -> Bool
 
-    /// Inside a read: who runs jobs in place now. On a shared store, the running jobs whose
-    /// advisory lock a session holds (one query; a pid means nothing on another machine); on
-    /// this machine's store, whether the pid their settings name is alive.
-    func liveRunners(_ db: any SQLTransaction) throws -> LiveRunners {
+    /// Inside a read: who runs jobs in place now (`only` that one, when given). On a shared store,
+    /// the running jobs whose advisory lock a session holds (one query; a pid means nothing on
+    /// another machine); on this machine's store, whether the pid their settings name is alive.
+    func liveRunners(_ db: any SQLTransaction, only job: String? = nil) throws -> LiveRunners {
         guard database.dialect == .postgres else { return { _, settings in Self.runner(settings).map(Self.isAlive) ?? false } }
         let held = Set(try db.values(String.self, """
-            SELECT CAST(id AS TEXT) FROM production_jobs WHERE run_state = 'running'
-              AND hashtextextended('kijko job ' || CAST(id AS TEXT), 0) IN (\(PostgresStoreDatabase.grantedLockKeys))
-            """))
+            SELECT CAST(id AS TEXT) FROM production_jobs WHERE run_state = 'running'\(job == nil ? "" : " AND id = CAST(? AS UUID)")
+              AND hashtextextended(? || CAST(id AS TEXT), 0) IN (\(PostgresStoreDatabase.grantedLockKeys))
+            """, (job.map { [$0] } ?? []) + [Self.runLockPrefix]))
         return { job, _ in held.contains(job.lowercased()) }
     }
 
@@ -156,7 +156,7 @@ extension PipelineStore {
                                   worker: current["worker"])
             }
             let results = (try? JSONDecoder().decode([String: JSONValue].self, from: Data((row["agent_results"] as String).utf8))) ?? [:]
-            return JobDetail(job: Self.summary(row, alive: try liveRunners(db)), brief: row["brief_text"], steps: steps,
+            return JobDetail(job: Self.summary(row, alive: try liveRunners(db, only: job)), brief: row["brief_text"], steps: steps,
                              approvals: try Self.approvals(db, where: "production_job_id = ?", [job]), results: results)
         }
     }
@@ -174,7 +174,7 @@ extension PipelineStore {
                      FROM approval_requests WHERE production_job_id = j.id) AS approvals
                 FROM production_jobs j WHERE j.id = ?
                 """, [job]) else { throw PipelineError("no job \(job)") }
-            let state = Self.runState(row["run_state"], settings: row["settings"], alive: try liveRunners(db)(job, row["settings"]))
+            let state = Self.runState(row["run_state"], settings: row["settings"], alive: try liveRunners(db, only: job)(job, row["settings"]))
             return "\(row["updated_at"] as String)|\(state)|\(row["total_cost"] as Double)|\(row["executions"] as String)|\(row["approvals"] as String)"
         }
     }

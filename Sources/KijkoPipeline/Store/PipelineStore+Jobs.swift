@@ -64,8 +64,11 @@ extension PipelineStore {
         case held(RunHolder)
     }
 
-    /// The advisory lock whose holder runs `job` in place, on a shared store.
-    static func runLock(_ job: String) -> String { "kijko job \(job.lowercased())" }
+    /// The advisory lock whose holder runs `job` in place, on a shared store: this, then the job's
+    /// id as PostgreSQL writes a UUID (lower case).
+    static let runLockPrefix = "kijko job "
+
+    static func runLock(_ job: String) -> String { runLockPrefix + job.lowercased() }
 
     /// Takes the job for process `pid` (on `host`). Whether the process that last took it lives
     /// is asked of the store's own sessions on a shared store (its advisory lock, dropped with its
