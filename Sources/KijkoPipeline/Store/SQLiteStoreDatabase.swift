@@ -64,13 +64,18 @@ final class SQLiteStoreDatabase: StoreDatabase {
         }
     }
 
-    /// A new store is made whole under a temporary name — schema migrated, log checkpointed, closed —
-    /// and then linked to `path` (`link` never replaces a file: when another process made the store
-    /// first, its store is kept). A process killed while creating leaves only the temporary file,
-    /// never a half-made store that every command would refuse.
+    /// A new store is made whole in a temporary folder beside `path` — schema migrated, log
+    /// checkpointed, closed — and then linked to `path` (`link` never replaces a file: when another
+    /// process made the store first, its store is kept). A process killed while creating leaves
+    /// only that folder (the half-made file with SQLite's journal or log inside it), never a
+    /// half-made store that every command would refuse, nor files strewn beside it.
     static func createAtomically(_ path: String, _ configuration: Configuration) throws {
-        let temporary = AtomicFile.temporaryPath(for: path)
-        defer { for suffix in ["", "-wal", "-shm"] { unlink(temporary + suffix) } }
+        let folder = AtomicFile.temporaryPath(for: path)
+        guard mkdir(folder, 0o700) == 0 else {
+            throw PipelineError("\(path): cannot create the database (\(String(cString: strerror(errno))))")
+        }
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = (folder as NSString).appendingPathComponent((path as NSString).lastPathComponent)
         let pool = try DatabasePool(path: temporary, configuration: configuration)
         try migrator.migrate(pool)
         try pool.close()
